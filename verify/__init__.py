@@ -1,0 +1,1 @@
+"""verify: claim verification and source attribution for news."""
