@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
-from verify.datamodel import SourceKind
+from verify.datamodel import Source, SourceKind, Span
 
 # Verbs that introduce reported content when they govern a clause or a quotation.
 SPEECH_VERBS = frozenset(
@@ -155,3 +155,141 @@ def is_anonymous(tokens: list[Token], role: RoleEntry | None) -> bool:
         child.dep_ in ("det", "poss") and child.lower_ not in INDEFINITE_WORDS for child in head.children
     )
     return role.kind == "anonymous" or plural_bare or any(word in INDEFINITE_WORDS for word in determiners)
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    start: int  # character offset of the mention
+    name: str  # the full name it refers to
+    role: str | None
+
+
+class SourceResolver:
+    """Turns source mentions into `Source`s, resolving pronouns and short forms to earlier full mentions.
+
+    The coreference is deliberately simple: "he"/"she" is the most recent person mentioned, "Tokayev" is the
+    earlier full name ending in "Tokayev", "the ministry"/"they" is the most recent earlier source with that
+    role or of a group kind. Call `resolve` in text order: each resolved source becomes an antecedent.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.people: list[PersonMention] = []
+        self.sources: list[tuple[int, Source]] = []
+        for entity in doc.ents:
+            if entity.label_ == "PERSON":
+                self.people.append(self._person_mention(entity))
+
+    def anonymous(self) -> Source:
+        return Source(mention="", name="unnamed source", role=None, kind="anonymous")
+
+    def resolve(self, mention: list[Token], scope: set[int]) -> Source:
+        start, end = mention[0].idx, mention[-1].idx + len(mention[-1].text)
+        written = self.doc.text[start:end]
+        spans = (Span(start, end),)
+        name, role, kind = self._identify(mention, [self.doc[index] for index in sorted(scope)], start)
+        source = Source(mention=written, name=name, role=role, kind=kind, spans=spans)
+        self.sources.append((start, source))
+        return source
+
+    def _identify(self, mention: list[Token], scope: list[Token], start: int) -> tuple[str, str | None, SourceKind]:
+        if len(mention) == 1 and mention[0].pos_ == "PRON":
+            return self._pronoun(mention[0], start)
+        person = [token for token in mention if token.ent_type_ == "PERSON"]
+        entry, first, end = find_role(mention)
+        if person:
+            known = self._person_named(person, start)
+            role = entry.role if entry is not None and entry.title else known.role
+            return known.name, role, "person"
+        role = entry.role if entry is not None else None
+        proper = [token for token in mention if token.pos_ == "PROPN"]
+        if not proper and entry is not None and mention[0].lower_ == "the":
+            antecedent = self._latest_source(lambda source: source.role == role and source.name != source.mention)
+            if antecedent is not None:
+                return antecedent.name, role, antecedent.kind
+        return _organisation_name(mention, entry, first, end), role, _kind(mention, scope, entry)
+
+    def _pronoun(self, pronoun: Token, start: int) -> tuple[str, str | None, SourceKind]:
+        word = pronoun.lower_
+        if word in PERSON_PRONOUNS:
+            earlier = [person for person in self.people if person.start < start]
+            if earlier:
+                return earlier[-1].name, earlier[-1].role, "person"
+            return word, None, "person"
+        if word in GROUP_PRONOUNS:
+            antecedent = self._latest_source(lambda source: source.kind not in ("person", "author"))
+            if antecedent is not None:
+                return antecedent.name, antecedent.role, antecedent.kind
+        return word, None, "unknown"
+
+    def _latest_source(self, accepts) -> Source | None:
+        return next((source for _, source in reversed(self.sources) if accepts(source)), None)
+
+    def _person_named(self, tokens: list[Token], start: int) -> PersonMention:
+        written = " ".join(token.text for token in tokens if token.lower_ not in ROLES)
+        for person in self.people:
+            if person.start <= start and (person.name == written or person.name.endswith(" " + written)):
+                return person
+        return PersonMention(start, written, None)
+
+    def _person_mention(self, entity) -> PersonMention:
+        """A PERSON entity with its full name (short forms point back to it) and title, if any."""
+        tokens = [token for token in entity if not (token.lower_ in ROLES and ROLES[token.lower_].title)]
+        written = self.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)] if tokens else entity.text
+        earlier = next(
+            (person for person in reversed(self.people) if person.name.endswith(" " + written)), None
+        )
+        title = _title_before(self.doc, entity.start) or _appositive_title(entity.root)
+        if earlier is not None:
+            return PersonMention(entity.start_char, earlier.name, title or earlier.role)
+        return PersonMention(entity.start_char, written, title)
+
+
+def _title_before(doc: Doc, position: int) -> str | None:
+    """"President Kassym-Jomart Tokayev", "Deputy Mayor Erlan Sadykov": a title right before the name."""
+    for length in range(LONGEST_ROLE, 0, -1):
+        words = doc[max(position - length, 0) : position]
+        entry, first, end = find_role(list(words))
+        if entry is not None and entry.title and end == len(words):
+            return entry.role
+    for token in doc[position:position + 4]:
+        if token.lower_ in ROLES and ROLES[token.lower_].title:
+            return ROLES[token.lower_].role
+    return None
+
+
+def _appositive_title(root: Token) -> str | None:
+    """"Tokayev, the president, said": a title in an appositive."""
+    for child in root.children:
+        if child.dep_ == "appos":
+            entry = find_role(list(child.subtree))[0]
+            if entry is not None and entry.title:
+                return entry.role
+    return None
+
+
+def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int, end: int) -> str:
+    """Canonical name of a non-person source: "Ministry of Internal Affairs" from "the Kazakh Ministry of
+    Internal Affairs", "Tass" from "the Russian news outlet Tass", else the mention without its article."""
+    if entry is not None and entry.kind == "government_body" and mention[first].text[:1].isupper():
+        tokens = mention[first:]
+    elif entry is not None and any(token.pos_ == "PROPN" for token in mention[end:]):
+        tokens = [token for token in mention[end:] if token.pos_ == "PROPN" or token.dep_ in ("prep", "cc")]
+    else:
+        tokens = mention[1:] if mention[0].lower_ == "the" and len(mention) > 1 else mention
+    doc = mention[0].doc
+    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+
+
+def _kind(mention: list[Token], scope: list[Token], entry: RoleEntry | None) -> SourceKind:
+    if entry is not None and entry.kind == "media":
+        return "media"
+    if is_anonymous(scope or mention, entry):
+        return "anonymous"
+    if entry is not None:
+        return "person" if entry.kind == "anonymous" else entry.kind
+    entity_kinds = {"PERSON": "person", "ORG": "organisation", "GPE": "government_body", "NORP": "anonymous"}
+    for token in mention:
+        if token.ent_type_ in entity_kinds:
+            return entity_kinds[token.ent_type_]
+    return "person" if any(token.pos_ == "PROPN" for token in mention) else "unknown"

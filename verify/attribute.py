@@ -1,0 +1,400 @@
+"""Article text → claims: who says what, found in spaCy's dependency parse.
+
+Each statement unit (see `verify.segment`) is searched for attribution frames — a cue, its source and the
+content it introduces:
+
+* a speech verb with a subject and a clause or quotation: "Tokayev said that …", "“…,” he added";
+* a participle that continues the speaker's turn: "…, adding that …", "…, claiming that …";
+* "according to X" attached to a clause;
+* a passive report verb that hides the speaker: "police are said to have shot …";
+* a hedging adverb: "protesters reportedly stormed …".
+
+Whatever a unit says outside every frame's cue, source and content is the reporter's own narration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from verify.datamodel import Claim, Cue, Source, Span
+from verify.nlp import parse
+from verify.segment import CLOSING_QUOTES, OPENING_QUOTES, STRAIGHT_QUOTE, quotation_spans, statement_units
+from verify.sources import (
+    HEDGE_ADVERBS,
+    PASSIVE_REPORT_VERBS,
+    SourceResolver,
+    is_hedged,
+    is_speech_verb,
+    looks_like_source,
+)
+
+SUBJECTS = ("nsubj", "nsubjpass", "expl", "csubj")
+EDGE_PUNCTUATION = ",;:-–—"
+MIN_NARRATION_WORDS = 3
+
+
+@dataclass
+class Frame:
+    """One attribution inside a unit, as token indices of the doc."""
+
+    cue: list[Token]
+    content: set[int]
+    source: list[Token] = field(default_factory=list)  # the mention; empty when the speaker is hidden
+    source_scope: set[int] = field(default_factory=set)  # the whole subject phrase, relative clauses included
+    speaker_of: Frame | None = None  # a participle ("adding that …") speaks with its governing frame's voice
+
+    @property
+    def owned(self) -> set[int]:
+        return self.content | self.source_scope | {token.i for token in self.cue}
+
+
+def extract_claims(text: str) -> list[Claim]:
+    """Claims of `text` ordered by offset, with ids c1, c2, …; one spaCy pass over the article."""
+    doc = parse(text)
+    resolver = SourceResolver(doc)
+    found: list[tuple[list[Span], Source, Cue | None]] = []
+    for unit in statement_units(doc):
+        tokens = [token for token in doc if unit.start <= token.idx < unit.end and not token.is_space]
+        frames = _frames(doc, tokens, quotation_spans(text, unit))
+        for frame in sorted(frames, key=lambda frame: frame.cue[0].i):
+            spans = _char_spans(doc, frame.content)
+            if spans:
+                found.append((spans, _source(resolver, frame), _cue(doc, frame)))
+        for piece in _narration(tokens, frames):
+            spans = _char_spans(doc, piece)
+            if spans:
+                found.append((spans, Source.author(), None))
+    found.sort(key=lambda item: (item[0][0].start, item[0][0].end))
+    return [
+        Claim(id=f"c{number}", text=_joined(text, spans), spans=tuple(spans), source=source, cue=cue)
+        for number, (spans, source, cue) in enumerate(found, start=1)
+    ]
+
+
+def _frames(doc: Doc, tokens: list[Token], quotes: list[Span]) -> list[Frame]:
+    in_unit = {token.i for token in tokens}
+    quoted = {token.i for token in tokens if any(quote.start <= token.idx < quote.end for quote in quotes)}
+    frames: list[Frame] = []
+    for token in tokens:
+        if token.i in quoted:
+            continue  # a speech verb inside a quotation is part of what is quoted
+        frame = (
+            _according_to(token, in_unit)
+            or _hedge_adverb(token, in_unit)
+            or _passive_report(token, in_unit)
+            or _speech(token, in_unit, frames)
+        )
+        if frame is not None:
+            frames.append(frame)
+    _add_whole_quotations(doc, frames, quotes, in_unit)
+    _remove_nested(frames)
+    for frame in frames:
+        frame.content |= _closing_punctuation(doc, frame.content, quotes)
+    return [frame for frame in frames if _has_words(doc, frame.content)]
+
+
+def _according_to(token: Token, in_unit: set[int]) -> Frame | None:
+    """"according to X": the clause it modifies is X's content."""
+    if token.lower_ != "according":
+        return None
+    to = next((child for child in token.children if child.lower_ == "to"), None)
+    source = next((child for child in to.children if child.dep_ == "pobj"), None) if to else None
+    if source is None:
+        return None
+    phrase = {node.i for node in token.subtree}
+    content = _clause(token.head, in_unit) - phrase
+    return Frame(cue=[token, to], content=content, source=_mention(source), source_scope=_scope(source))
+
+
+def _hedge_adverb(token: Token, in_unit: set[int]) -> Frame | None:
+    """"protesters reportedly stormed …": an unnamed source, the clause without the adverb as content."""
+    if token.lower_ not in HEDGE_ADVERBS or token.dep_ != "advmod" or token.head.pos_ not in ("VERB", "AUX"):
+        return None
+    return Frame(cue=[token], content=_clause(token.head, in_unit) - {token.i})
+
+
+def _passive_report(token: Token, in_unit: set[int]) -> Frame | None:
+    """"police are said to have shot …", "it is alleged that …": the passive hides who says it."""
+    if token.lemma_.lower() not in PASSIVE_REPORT_VERBS:
+        return None
+    auxiliaries = [child for child in token.children if child.dep_ in ("aux", "auxpass", "neg")]
+    if not any(child.dep_ == "auxpass" for child in auxiliaries):
+        return None
+    infinitive = next((child for child in token.children if child.dep_ == "xcomp"), None)
+    clause = next((child for child in token.children if child.dep_ == "ccomp"), None)
+    agent = next((child for child in token.children if child.dep_ == "agent"), None)
+    speaker = next((child for child in agent.children if child.dep_ == "pobj"), None) if agent else None
+    source = _mention(speaker) if speaker else []
+    scope = {node.i for node in agent.subtree} if agent else set()
+    if infinitive is not None:
+        to = [child for child in infinitive.children if child.dep_ == "aux" and child.lower_ == "to"]
+        cue = sorted(auxiliaries + [token] + to, key=lambda node: node.i)
+        content = _clause(token, in_unit) - {node.i for node in cue} - scope
+        return Frame(cue=cue, content=content, source=source, source_scope=scope)
+    if clause is not None:
+        cue = sorted(auxiliaries + [token], key=lambda node: node.i)
+        expletive = {child.i for child in token.children if child.dep_ in ("nsubjpass", "expl")}
+        return Frame(cue=cue, content=_subtree(clause, in_unit), source=source, source_scope=scope | expletive)
+    return None
+
+
+def _speech(token: Token, in_unit: set[int], earlier: list[Frame]) -> Frame | None:
+    """A speech verb with a source and a clause or quotation to report."""
+    if not is_speech_verb(token) or any(child.dep_ == "auxpass" for child in token.children):
+        return None
+    chain = _raising_chain(token)  # "went on to say": the subject sits on "went"
+    subject = next((child for child in chain[0].children if child.dep_ in ("nsubj", "csubj")), None)
+    governing = _governing_frame(token, earlier) if subject is None else None
+    if subject is None and governing is None:
+        subject = _shared_subject(chain[0])
+    if governing is None and (subject is None or not looks_like_source(subject)):
+        return None
+    cue = sorted(
+        {node for link in chain for node in _verb_group(link)} | _between(chain),
+        key=lambda node: node.i,
+    )
+    content: set[int] = set()
+    for child in token.children:
+        if child.dep_ == "ccomp":
+            content |= _subtree(child, in_unit)
+    if governing is not None:
+        return Frame(cue=cue, content=content, speaker_of=governing)
+    return Frame(cue=cue, content=content, source=_mention(subject), source_scope=_scope(subject))
+
+
+def _raising_chain(token: Token) -> list[Token]:
+    """The verbs from the one carrying the subject down to `token`: [went, say] in "went on to say"."""
+    chain = [token]
+    while chain[0].dep_ == "xcomp" and not any(child.dep_ in SUBJECTS for child in chain[0].children):
+        chain.insert(0, chain[0].head)
+    return chain
+
+
+def _between(chain: list[Token]) -> set[Token]:
+    """Particles and "to" linking a raising chain: "on", "to" in "went on to say"."""
+    doc = chain[0].doc
+    return {doc[index] for index in range(chain[0].i, chain[-1].i) if doc[index].dep_ in ("prt", "aux")}
+
+
+def _verb_group(verb: Token) -> set[Token]:
+    return {verb} | {child for child in verb.children if child.dep_ in ("aux", "neg") and child.i < verb.i}
+
+
+def _governing_frame(token: Token, earlier: list[Frame]) -> Frame | None:
+    """For a participle ("adding that …", "claiming that …"): the nearest enclosing speech frame."""
+    if token.tag_ != "VBG" or token.dep_ not in ("advcl", "xcomp", "conj", "acl"):
+        return None
+    by_verb = {frame.cue[-1].i: frame for frame in earlier}
+    for ancestor in token.ancestors:
+        if ancestor.i in by_verb:
+            return by_verb[ancestor.i]
+    return None
+
+
+def _shared_subject(verb: Token) -> Token | None:
+    """"The ministry confirmed the deaths and said …": a conjoined verb shares its head's subject."""
+    while verb.dep_ == "conj":
+        verb = verb.head
+        subject = next((child for child in verb.children if child.dep_ in ("nsubj", "csubj")), None)
+        if subject is not None:
+            return subject
+    return None
+
+
+def _add_whole_quotations(doc: Doc, frames: list[Frame], quotes: list[Span], in_unit: set[int]) -> None:
+    """A speaker's quotation may run over several sentences ("He went on to say, “…” “…”"), and a quote
+    before "X said" is not always parsed as the verb's complement: give such a frame every quotation of
+    the unit that no other frame reports."""
+    quoted_tokens = [
+        {token.i for token in doc if quote.start <= token.idx < quote.end and token.i in in_unit} for quote in quotes
+    ]
+    speech_frames = [frame for frame in frames if is_speech_verb(frame.cue[-1]) and frame.speaker_of is None]
+    for frame in speech_frames:
+        quotation_content = not frame.content or any(frame.content & tokens for tokens in quoted_tokens)
+        if not quotation_content:
+            continue
+        taken = set().union(*(other.owned for other in frames if other is not frame))
+        for tokens in quoted_tokens:
+            if tokens and not tokens & taken and not tokens & {node.i for node in frame.cue}:
+                frame.content |= tokens
+
+
+def _closing_punctuation(doc: Doc, content: set[int], quotes: list[Span]) -> set[int]:
+    """The punctuation up to the closing quote of a quotation that the content ends inside:
+    '… they had “got considerable training overseas.”' (the parser hangs ".”" on the main verb)."""
+    if not content:
+        return set()
+    last = doc[max(content)]
+    open_quote = next((quote for quote in quotes if quote.start <= last.idx < quote.end - 1), None)
+    if open_quote is None or open_quote.start < doc[min(content)].idx:
+        return set()
+    following = [token for token in doc[last.i + 1 :] if token.idx < open_quote.end]
+    if all(token.is_punct for token in following):
+        return {token.i for token in following}
+    return set()
+
+
+def _remove_nested(frames: list[Frame]) -> None:
+    """A frame inside another's content ("said that …, claiming that …") is its own claim, not content."""
+    for outer in frames:
+        for inner in frames:
+            if inner is not outer and inner.cue[0].i in outer.content:
+                outer.content -= inner.owned | {node.i for node in inner.cue[-1].subtree}
+
+
+def _narration(tokens: list[Token], frames: list[Frame]) -> list[set[int]]:
+    """The reporter's own statements: each top-level clause minus everything the frames claim."""
+    in_unit = {token.i for token in tokens}
+    taken = set().union(*(frame.owned for frame in frames)) if frames else set()
+    pieces = []
+    for head in _clause_heads(tokens, in_unit):
+        piece = _clause(head, in_unit) - taken
+        taken |= piece
+        if _is_statement(head.doc, piece):
+            pieces.append(piece)
+    return pieces
+
+
+def _clause_heads(tokens: list[Token], in_unit: set[int]) -> list[Token]:
+    roots = [token for token in tokens if token.head.i not in in_unit or token.head == token]
+    heads = []
+    while roots:
+        head = roots.pop(0)
+        heads.append(head)
+        roots.extend(child for child in head.children if _is_coordinate_clause(child))
+    return heads
+
+
+def _is_coordinate_clause(token: Token) -> bool:
+    return token.dep_ == "conj" and any(child.dep_ in SUBJECTS for child in token.children)
+
+
+def _clause(head: Token, in_unit: set[int]) -> set[int]:
+    """`head`'s subtree within the unit, without the coordinated clauses that have their own subject."""
+    clause = _subtree(head, in_unit)
+    for child in head.children:
+        if _is_coordinate_clause(child):
+            clause -= _subtree(child, in_unit)
+    return clause
+
+
+def _subtree(token: Token, in_unit: set[int]) -> set[int]:
+    return {node.i for node in token.subtree if node.i in in_unit}
+
+
+def _mention(subject: Token) -> list[Token]:
+    """The source as named: the subject phrase without relative clauses or a comma-set-off aside."""
+    cut = set()
+    for child in subject.children:
+        if child.dep_ in ("relcl", "acl") or (child.dep_ == "appos" and child.i > 0 and child.doc[child.i - 1].is_punct):
+            cut |= {node.i for node in child.subtree}
+    tokens = [node for node in subject.subtree if node.i not in cut]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens.pop()
+    return tokens
+
+
+def _scope(subject: Token) -> set[int]:
+    return {node.i for node in subject.subtree}
+
+
+def _source(resolver: SourceResolver, frame: Frame) -> Source:
+    speaker = frame
+    while speaker.speaker_of is not None:
+        speaker = speaker.speaker_of
+    if not speaker.source:
+        return resolver.anonymous()
+    return resolver.resolve(speaker.source, speaker.source_scope)
+
+
+def _cue(doc: Doc, frame: Frame) -> Cue:
+    spans = _char_spans(doc, {token.i for token in frame.cue}, trim=False)
+    return Cue(text=_joined(doc.text, spans), spans=tuple(spans), hedged=is_hedged(frame.cue))
+
+
+def _has_words(doc: Doc, indices: set[int]) -> bool:
+    return any(doc[index].is_alpha for index in indices)
+
+
+def _is_statement(doc: Doc, indices: set[int]) -> bool:
+    words = [doc[index] for index in indices if doc[index].is_alpha]
+    return len(words) >= MIN_NARRATION_WORDS and any(word.pos_ in ("VERB", "AUX") for word in words)
+
+
+def _char_spans(doc: Doc, indices: set[int], trim: bool = True) -> list[Span]:
+    """Contiguous character spans of a token set; content spans lose edge punctuation, "that" and "and"."""
+    spans = []
+    for run in _runs(doc, sorted(indices)):
+        if trim:
+            run = _trim_tokens(run)
+        if not any(token.is_alpha or token.is_digit for token in run):
+            continue
+        start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+        span = _trim_chars(doc.text, start, end) if trim else Span(start, end)
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def _runs(doc: Doc, indices: list[int]) -> list[list[Token]]:
+    """Maximal runs of adjacent tokens; back-to-back quotations (“…” “…”) stay separate pieces."""
+    runs: list[list[Token]] = []
+    for index in indices:
+        adjacent = runs and all(doc[between].is_space for between in range(runs[-1][-1].i + 1, index))
+        if adjacent and not (_is_quote_mark(runs[-1][-1], CLOSING_QUOTES) and _is_quote_mark(doc[index], OPENING_QUOTES)):
+            runs[-1].append(doc[index])
+        else:
+            runs.append([doc[index]])
+    return runs
+
+
+def _is_quote_mark(token: Token, marks: str) -> bool:
+    return token.text in marks or token.text == STRAIGHT_QUOTE
+
+
+def _trim_tokens(run: list[Token]) -> list[Token]:
+    while run and (run[0].dep_ in ("mark", "cc") and run[0].lower_ in ("that", "and", "but", "or") or run[0].is_space):
+        run = run[1:]
+    while run and (run[-1].dep_ == "cc" or run[-1].is_space):
+        run = run[:-1]
+    return run
+
+
+def _trim_chars(text: str, start: int, end: int) -> Span | None:
+    """Drop edge punctuation and the quotation marks that enclose the whole piece or are left unmatched."""
+    while start < end:
+        piece = text[start:end]
+        opening = piece[0] in OPENING_QUOTES or piece[0] == STRAIGHT_QUOTE
+        closing = piece[-1] in CLOSING_QUOTES.replace("’", "") or (piece[-1] == STRAIGHT_QUOTE and len(piece) > 1)
+        if piece[0].isspace() or piece[0] in EDGE_PUNCTUATION:
+            start += 1
+        elif piece[-1].isspace() or piece[-1] in EDGE_PUNCTUATION:
+            end -= 1
+        elif opening and closing and not _has_quote(piece[1:-1]):
+            start, end = start + 1, end - 1
+        elif opening and not _has_closing(piece[1:]):
+            start += 1
+        elif closing and not _has_opening(piece[:-1]):
+            end -= 1
+        else:
+            return Span(start, end)
+    return None
+
+
+def _has_quote(piece: str) -> bool:
+    return _has_opening(piece) or _has_closing(piece)
+
+
+def _has_opening(piece: str) -> bool:
+    return any(char in OPENING_QUOTES or char == STRAIGHT_QUOTE for char in piece)
+
+
+def _has_closing(piece: str) -> bool:
+    return any(char in CLOSING_QUOTES.replace("’", "") or char == STRAIGHT_QUOTE for char in piece)
+
+
+def _joined(text: str, spans: list[Span]) -> str:
+    """A claim's text: its spans' text in order, whitespace normalised, so the text maps back to the spans."""
+    return " ".join(" ".join(span.of(text).split()) for span in spans)
