@@ -90,8 +90,10 @@ def _frames(doc: Doc, tokens: list[Token], quotes: list[Span]) -> list[Frame]:
             frames.append(frame)
     _add_whole_quotations(doc, frames, quotes, in_unit)
     _remove_nested(frames)
+    final_punctuation = _final_punctuation(tokens, quoted)
     for frame in frames:
         frame.content |= _closing_punctuation(doc, frame.content, quotes)
+        frame.content -= final_punctuation
     return [frame for frame in frames if _has_words(doc, frame.content)]
 
 
@@ -219,6 +221,17 @@ def _add_whole_quotations(doc: Doc, frames: list[Frame], quotes: list[Span], in_
         for tokens in quoted_tokens:
             if tokens and not tokens & taken and not tokens & {node.i for node in frame.cue}:
                 frame.content |= tokens
+
+
+def _final_punctuation(tokens: list[Token], quoted: set[int]) -> set[int]:
+    """The sentence's closing full stop belongs to the sentence, not to the reported content (as in PolNeAR);
+    inside a quotation it is the speaker's and stays."""
+    final = set()
+    for token in reversed(tokens):
+        if not token.is_punct or token.i in quoted:
+            break
+        final.add(token.i)
+    return final
 
 
 def _closing_punctuation(doc: Doc, content: set[int], quotes: list[Span]) -> set[int]:

@@ -30,6 +30,7 @@ PASSIVE_REPORT_VERBS = frozenset("say report allege believe think rumour rumor c
 INDEFINITE_WORDS = frozenset("a an some several two three many few other unnamed anonymous".split())
 ANONYMITY_WORDS = frozenset("anonymity anonymously unnamed unidentified".split())
 
+NON_PERSON_ENTITIES = frozenset("ORG GPE NORP LOC FAC PRODUCT EVENT WORK_OF_ART LAW DATE TIME".split())
 PERSON_PRONOUNS = frozenset("he she him her".split())
 GROUP_PRONOUNS = frozenset("they them it".split())
 
@@ -114,25 +115,37 @@ def _is_passive_report(cue_tokens: list[Token]) -> bool:
 
 
 def find_role(tokens: list[Token]) -> tuple[RoleEntry | None, int, int]:
-    """The most specific role phrase among `tokens`: (entry, first index, end index) into `tokens`."""
+    """The role a phrase names: (entry, first index, end index) into `tokens`.
+
+    The role of the phrase's head wins ("the foreign ministry spokeswoman" is a spokesperson) unless it is
+    generic ("press sources" are the press); otherwise the first specific role, then any generic one.
+    """
+    found = _role_phrases(tokens)
+    heads = [position for position, token in enumerate(tokens) if token.head not in tokens or token.head == token]
+    on_head = [item for item in found if heads and item[1] <= heads[0] < item[2] and not item[0].generic]
+    specific = [item for item in found if not item[0].generic]
+    for candidates in (on_head, specific, found):
+        if candidates:
+            return candidates[0]
+    return None, 0, 0
+
+
+def _role_phrases(tokens: list[Token]) -> list[tuple[RoleEntry, int, int]]:
+    """Every role phrase in `tokens`, longest match first, left to right; plurals match their singular."""
     lowered = [token.lower_ for token in tokens]
-    found: list[tuple[RoleEntry, int, int]] = []
+    found = []
     position = 0
     while position < len(tokens):
-        for length in range(LONGEST_ROLE, 0, -1):
-            phrase = " ".join(lowered[position : position + length])
-            lemma = tokens[position + length - 1].lemma_.lower() if position + length <= len(tokens) else ""
-            singular = " ".join(lowered[position : position + length - 1] + [lemma]).strip()
-            entry = ROLES.get(phrase) or ROLES.get(singular)
-            if entry is not None and position + length <= len(tokens):
+        for length in range(min(LONGEST_ROLE, len(tokens) - position), 0, -1):
+            words = lowered[position : position + length]
+            singular = words[:-1] + [tokens[position + length - 1].lemma_.lower()]
+            entry = ROLES.get(" ".join(words)) or ROLES.get(" ".join(singular))
+            if entry is not None:
                 found.append((entry, position, position + length))
                 position += length - 1
                 break
         position += 1
-    specific = [item for item in found if not item[0].generic]
-    if specific:
-        return specific[0]
-    return found[0] if found else (None, 0, 0)
+    return found
 
 
 def looks_like_source(token: Token) -> bool:
@@ -195,10 +208,9 @@ class SourceResolver:
     def _identify(self, mention: list[Token], scope: list[Token], start: int) -> tuple[str, str | None, SourceKind]:
         if len(mention) == 1 and mention[0].pos_ == "PRON":
             return self._pronoun(mention[0], start)
-        person = [token for token in mention if token.ent_type_ == "PERSON"]
         entry, first, end = find_role(mention)
-        if person:
-            known = self._person_named(person, start)
+        known = self._person_named(mention, start)
+        if known is not None:
             role = entry.role if entry is not None and entry.title else known.role
             return known.name, role, "person"
         role = entry.role if entry is not None else None
@@ -225,16 +237,26 @@ class SourceResolver:
     def _latest_source(self, accepts) -> Source | None:
         return next((source for _, source in reversed(self.sources) if accepts(source)), None)
 
-    def _person_named(self, tokens: list[Token], start: int) -> PersonMention:
-        written = " ".join(token.text for token in tokens if token.lower_ not in ROLES)
+    def _person_named(self, mention: list[Token], start: int) -> PersonMention | None:
+        """The person a name refers to: an earlier full name it equals or ends ("Tokayev"), else itself
+        when the tagger saw a person; None for names of no known person."""
+        names = [token for token in mention if not _is_title(token)]
+        names = [token for token in names if token.ent_type_ == "PERSON"] or [
+            token for token in names if token.pos_ == "PROPN" and token.ent_type_ not in NON_PERSON_ENTITIES
+        ]
+        if not names:
+            return None
+        written = self.doc.text[names[0].idx : names[-1].idx + len(names[-1].text)]
         for person in self.people:
             if person.start <= start and (person.name == written or person.name.endswith(" " + written)):
                 return person
-        return PersonMention(start, written, None)
+        if any(token.ent_type_ == "PERSON" for token in names):
+            return PersonMention(start, written, None)
+        return None
 
     def _person_mention(self, entity) -> PersonMention:
         """A PERSON entity with its full name (short forms point back to it) and title, if any."""
-        tokens = [token for token in entity if not (token.lower_ in ROLES and ROLES[token.lower_].title)]
+        tokens = [token for token in entity if not _is_title(token)]
         written = self.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)] if tokens else entity.text
         earlier = next(
             (person for person in reversed(self.people) if person.name.endswith(" " + written)), None
@@ -253,16 +275,20 @@ def _title_before(doc: Doc, position: int) -> str | None:
         if entry is not None and entry.title and end == len(words):
             return entry.role
     for token in doc[position:position + 4]:
-        if token.lower_ in ROLES and ROLES[token.lower_].title:
+        if _is_title(token):
             return ROLES[token.lower_].role
     return None
+
+
+def _is_title(token: Token) -> bool:
+    return token.lower_ in ROLES and ROLES[token.lower_].title
 
 
 def _appositive_title(root: Token) -> str | None:
     """"Tokayev, the president, said": a title in an appositive."""
     for child in root.children:
         if child.dep_ == "appos":
-            entry = find_role(list(child.subtree))[0]
+            entry = find_role([node for node in child.subtree if not node.is_punct])[0]
             if entry is not None and entry.title:
                 return entry.role
     return None
