@@ -1,0 +1,264 @@
+"""Fine-tune a MiniLM cross-encoder for 3-way NLI on a prepared mix (see nli_data).
+
+Runs on torch + transformers alone (no `datasets`, no spaCy), so it runs unchanged on a
+bare GPU machine. Binary sets are trained with a loss over the merged classes:
+`not_entailment` is P(neutral) + P(contradiction), `not_contradiction` is
+P(entailment) + P(neutral); they are never relabelled as one 3-way class.
+
+    python -m verify.training.nli --mix MIX_DIR --base BASE_MODEL --out RUN_DIR [--dev DEV_DIR]
+
+Each epoch writes RUN_DIR/epoch-N (HF format, fp16) and RUN_DIR/state.pt so an interrupted
+run resumes with --resume; RUN_DIR/log.jsonl holds the losses and dev accuracies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import lzma
+import math
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+
+LABELS = ("entailment", "neutral", "contradiction")
+# Classes each gold label allows; the loss is -log of their summed probability.
+ALLOWED = {
+    "entailment": (1, 0, 0),
+    "neutral": (0, 1, 0),
+    "contradiction": (0, 0, 1),
+    "not_entailment": (0, 1, 1),
+    "not_contradiction": (1, 1, 0),
+}
+PROBE_PAIRS = [  # from the issue; none of them (nor near copies) is in the training data
+    ("They had also taken five planes at Almaty's airport.",
+     "The airport had been cleared of demonstrators and was operating smoothly.", "contradiction"),
+    ("The turmoil claimed the lives of eight police officers and national guard soldiers.",
+     "Eight security officers died.", "entailment"),
+    ("The company had no plans to close the plant.", "The plant will shut by March.", "contradiction"),
+    ("Eight people were killed in the blast.", "Twelve people died in the explosion.", "contradiction"),
+    ("The minister spoke to reporters on Tuesday.", "The minister resigned.", "neutral"),
+    ("The airport had been cleared of demonstrators and was operating smoothly.",
+     "There were no civilian casualty statistics provided.", "neutral"),
+]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    mix: str
+    base: str
+    out: str
+    dev: str | None = None
+    epochs: int = 3
+    lr: float = 1e-4
+    batch_size: int = 64
+    max_length: int = 256
+    warmup: float = 0.06
+    weight_decay: float = 0.01
+    seed: int = 13
+    max_pairs: int | None = None
+    device: str = "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    opener = {".xz": lzma.open, ".gz": gzip.open}.get(path.suffix, open)
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def find_mix_file(mix_dir: Path) -> Path:
+    for name in ("train.jsonl", "train.jsonl.xz", "train.jsonl.gz"):
+        if (mix_dir / name).exists():
+            return mix_dir / name
+    raise FileNotFoundError(f"no train.jsonl[.xz|.gz] in {mix_dir}")
+
+
+def length_sorted_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Batches of similar length (little padding), in shuffled order."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    batches = []
+    for start in range(0, len(order), chunk):
+        piece = sorted(order[start:start + chunk], key=lengths.__getitem__)
+        batches += [piece[i:i + batch_size] for i in range(0, len(piece), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(encoded: list[list[int]], type_ids: list[list[int]], indices: list[int], pad_id: int):
+    width = max(len(encoded[i]) for i in indices)
+    ids = torch.full((len(indices), width), pad_id, dtype=torch.long)
+    types = torch.zeros((len(indices), width), dtype=torch.long)
+    mask = torch.zeros((len(indices), width), dtype=torch.long)
+    for row, i in enumerate(indices):
+        n = len(encoded[i])
+        ids[row, :n] = torch.tensor(encoded[i])
+        types[row, :n] = torch.tensor(type_ids[i])
+        mask[row, :n] = 1
+    return ids, types, mask
+
+
+def merged_class_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
+    """Mean of -log P(allowed classes); equals cross-entropy for single-class labels."""
+    log_probs = torch.log_softmax(logits.float(), dim=-1)
+    return -(torch.logsumexp(log_probs.masked_fill(allowed == 0, -1e4), dim=-1)).mean()
+
+
+def encode_pairs(tokenizer, pairs: list[dict], max_length: int):
+    encoded = tokenizer([p["premise"] for p in pairs], [p["hypothesis"] for p in pairs],
+                        truncation="longest_first", max_length=max_length)
+    return encoded["input_ids"], encoded["token_type_ids"]
+
+
+@torch.inference_mode()
+def predict(model, tokenizer, pairs: list[tuple[str, str]], config: TrainConfig, batch_size: int = 256):
+    rows = [{"premise": p, "hypothesis": h} for p, h in pairs]
+    ids, types = encode_pairs(tokenizer, rows, config.max_length)
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    probabilities = [None] * len(ids)
+    model.eval()
+    for start in range(0, len(order), batch_size):
+        batch = order[start:start + batch_size]
+        tensors = [t.to(config.device) for t in collate(ids, types, batch, tokenizer.pad_token_id)]
+        with torch.autocast(config.device, dtype=torch.bfloat16, enabled=config.device == "cuda"):
+            logits = model(input_ids=tensors[0], token_type_ids=tensors[1], attention_mask=tensors[2]).logits
+        for i, row in zip(batch, torch.softmax(logits.float(), dim=-1).tolist()):
+            probabilities[i] = row
+    model.train()
+    return probabilities
+
+
+def dev_accuracy(model, tokenizer, dev_dir: Path, config: TrainConfig) -> dict[str, float]:
+    """Accuracy per 3-way dev file (binary dev sets are scored by verify evaluate, not here)."""
+    scores = {}
+    for path in sorted(dev_dir.glob("*.jsonl*")):
+        rows = [row for row in read_jsonl(path) if row["label"] in LABELS]
+        if not rows:
+            continue
+        probabilities = predict(model, tokenizer, [(r["premise"], r["hypothesis"]) for r in rows], config)
+        hits = sum(LABELS[max(range(3), key=p.__getitem__)] == r["label"] for p, r in zip(probabilities, rows))
+        scores[path.name.split(".")[0]] = round(hits / len(rows), 4)
+    return scores
+
+
+def probe(model, tokenizer, config: TrainConfig) -> list[dict]:
+    probabilities = predict(model, tokenizer, [(p, h) for p, h, _ in PROBE_PAIRS], config)
+    return [{"premise": p, "hypothesis": h, "expected": gold,
+             "probabilities": dict(zip(LABELS, [round(x, 4) for x in probs]))}
+            for (p, h, gold), probs in zip(PROBE_PAIRS, probabilities)]
+
+
+def save_checkpoint(model, tokenizer, directory: Path, metadata: dict) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    half = {name: tensor.detach().to("cpu", torch.float16) for name, tensor in model.state_dict().items()}
+    model.save_pretrained(directory, state_dict=half, safe_serialization=True)
+    tokenizer.save_pretrained(directory)
+    config_path = directory / "config.json"
+    model_config = json.loads(config_path.read_text())
+    model_config["dtype"] = "float16"
+    config_path.write_text(json.dumps(model_config, indent=2) + "\n")
+    (directory / "training.json").write_text(json.dumps(metadata, indent=2) + "\n")
+
+
+def train(config: TrainConfig, resume: bool = False) -> Path:
+    random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    mix_dir = Path(config.mix)
+    pairs = read_jsonl(find_mix_file(mix_dir))[: config.max_pairs]
+    pairs = [p for p in pairs if p["label"] in ALLOWED]
+    mix_summary = json.loads((mix_dir / "mix.json").read_text()) if (mix_dir / "mix.json").exists() else {}
+
+    tokenizer = AutoTokenizer.from_pretrained(config.base)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        config.base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={n: i for i, n in enumerate(LABELS)},
+        dtype=torch.float32)
+    model.to(config.device).train()
+    ids, types = encode_pairs(tokenizer, pairs, config.max_length)
+    allowed = torch.tensor([ALLOWED[p["label"]] for p in pairs])
+    lengths = [len(x) for x in ids]
+
+    steps_per_epoch = math.ceil(len(pairs) / config.batch_size)
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+         "weight_decay": config.weight_decay},
+        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=config.lr, fused=config.device == "cuda")
+    total = steps_per_epoch * config.epochs
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup * total), total)
+    first_epoch = 0
+    state_path = out / "state.pt"
+    if resume and state_path.exists():
+        state = torch.load(state_path, map_location=config.device, weights_only=False)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        first_epoch = state["epoch"] + 1
+
+    log = (out / "log.jsonl").open("a", encoding="utf-8")
+    started = time.time()
+    for epoch in range(first_epoch, config.epochs):
+        rng = random.Random(config.seed + epoch)  # batch order per epoch, reproducible after a resume
+        running, seen = 0.0, 0
+        for step, batch in enumerate(length_sorted_batches(lengths, config.batch_size, rng)):
+            tensors = [t.to(config.device) for t in collate(ids, types, batch, tokenizer.pad_token_id)]
+            with torch.autocast(config.device, dtype=torch.bfloat16, enabled=config.device == "cuda"):
+                logits = model(input_ids=tensors[0], token_type_ids=tensors[1], attention_mask=tensors[2]).logits
+            loss = merged_class_loss(logits, allowed[batch].to(config.device))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            running += loss.item() * len(batch)
+            seen += len(batch)
+            if step % 500 == 0:
+                entry = {"epoch": epoch, "step": step, "of": steps_per_epoch, "loss": round(running / seen, 4),
+                         "seconds": round(time.time() - started, 1)}
+                log.write(json.dumps(entry) + "\n")
+                log.flush()
+                print(json.dumps(entry), flush=True)
+        record = {"epoch": epoch, "train_loss": round(running / max(seen, 1), 4),
+                  "seconds": round(time.time() - started, 1), "pairs_per_second": round(seen / (time.time() - started), 1)}
+        if config.dev:
+            record["dev_accuracy"] = dev_accuracy(model, tokenizer, Path(config.dev), config)
+        record["probes"] = probe(model, tokenizer, config)
+        log.write(json.dumps(record) + "\n")
+        log.flush()
+        print(json.dumps(record), flush=True)
+        save_checkpoint(model, tokenizer, out / f"epoch-{epoch}",
+                        {"config": asdict(config), "mix": mix_summary, "epoch": epoch, "result": record})
+        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(), "epoch": epoch}, state_path)
+        started = time.time()
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mix", required=True, help="directory with train.jsonl[.xz] and mix.json (nli_data)")
+    parser.add_argument("--base", required=True, help="base model directory (all-MiniLM-L6-v2)")
+    parser.add_argument("--out", required=True, help="run directory, outside the repository")
+    parser.add_argument("--dev", help="directory of dev *.jsonl[.xz] files scored after each epoch")
+    parser.add_argument("--resume", action="store_true", help="continue from OUT/state.pt")
+    for field_name in ("epochs", "batch_size", "max_length", "seed", "max_pairs"):
+        parser.add_argument(f"--{field_name.replace('_', '-')}", type=int, default=TrainConfig.__dataclass_fields__[field_name].default)
+    for field_name in ("lr", "warmup", "weight_decay"):
+        parser.add_argument(f"--{field_name.replace('_', '-')}", type=float, default=TrainConfig.__dataclass_fields__[field_name].default)
+    parser.add_argument("--device", default=TrainConfig.device)
+    args = vars(parser.parse_args(argv))
+    resume = args.pop("resume")
+    train(TrainConfig(**args), resume=resume)
+
+
+if __name__ == "__main__":
+    main()
