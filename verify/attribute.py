@@ -25,9 +25,10 @@ from verify.sources import (
     HEDGE_ADVERBS,
     PASSIVE_REPORT_VERBS,
     SourceResolver,
+    can_be_speaker,
     is_hedged,
     is_speech_verb,
-    looks_like_source,
+    mention_tokens,
 )
 
 SUBJECTS = ("nsubj", "nsubjpass", "expl", "csubj")
@@ -89,6 +90,7 @@ def _frames(doc: Doc, tokens: list[Token], quotes: list[Span]) -> list[Frame]:
         if frame is not None:
             frames.append(frame)
     _add_whole_quotations(doc, frames, quotes, in_unit)
+    frames = [frame for frame in frames if _has_words(doc, frame.content)]
     _remove_nested(frames)
     final_punctuation = _final_punctuation(tokens, quoted)
     for frame in frames:
@@ -107,7 +109,7 @@ def _according_to(token: Token, in_unit: set[int]) -> Frame | None:
         return None
     phrase = {node.i for node in token.subtree}
     content = _clause(token.head, in_unit) - phrase
-    return Frame(cue=[token, to], content=content, source=_mention(source), source_scope=_scope(source))
+    return Frame(cue=[token, to], content=content, source=mention_tokens(source), source_scope=_scope(source))
 
 
 def _hedge_adverb(token: Token, in_unit: set[int]) -> Frame | None:
@@ -128,7 +130,7 @@ def _passive_report(token: Token, in_unit: set[int]) -> Frame | None:
     clause = next((child for child in token.children if child.dep_ == "ccomp"), None)
     agent = next((child for child in token.children if child.dep_ == "agent"), None)
     speaker = next((child for child in agent.children if child.dep_ == "pobj"), None) if agent else None
-    source = _mention(speaker) if speaker else []
+    source = mention_tokens(speaker) if speaker else []
     scope = {node.i for node in agent.subtree} if agent else set()
     if infinitive is not None:
         to = [child for child in infinitive.children if child.dep_ == "aux" and child.lower_ == "to"]
@@ -151,7 +153,7 @@ def _speech(token: Token, in_unit: set[int], earlier: list[Frame]) -> Frame | No
     governing = _governing_frame(token, earlier) if subject is None else None
     if subject is None and governing is None:
         subject = _shared_subject(chain[0])
-    if governing is None and (subject is None or not looks_like_source(subject)):
+    if governing is None and (subject is None or not can_be_speaker(subject, token)):
         return None
     cue = sorted(
         {node for link in chain for node in _verb_group(link)} | _between(chain),
@@ -161,9 +163,32 @@ def _speech(token: Token, in_unit: set[int], earlier: list[Frame]) -> Frame | No
     for child in token.children:
         if child.dep_ == "ccomp":
             content |= _subtree(child, in_unit)
+    content = content or _that_clause(token, in_unit)
     if governing is not None:
         return Frame(cue=cue, content=content, speaker_of=governing)
-    return Frame(cue=cue, content=content, source=_mention(subject), source_scope=_scope(subject))
+    scope = _scope(subject) | _manner_of_speaking(token, in_unit)
+    return Frame(cue=cue, content=content, source=mention_tokens(subject), source_scope=scope)
+
+
+def _that_clause(verb: Token, in_unit: set[int]) -> set[int]:
+    """A "that" clause the parser hung lower down: "confirmed in a statement that the agreement …"."""
+    for node in verb.subtree:
+        if node.dep_ in ("acl", "advcl", "ccomp") and node.head.head in (verb, *verb.children):
+            if any(child.dep_ == "mark" and child.lower_ == "that" for child in node.children):
+                return _subtree(node, in_unit)
+    return set()
+
+
+def _manner_of_speaking(verb: Token, in_unit: set[int]) -> set[int]:
+    """", speaking on condition of anonymity": a participle about the speaking, which is no statement
+    of its own but tells who the source is."""
+    manner = set()
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.tag_ == "VBG" and not any(
+            grandchild.dep_ in ("ccomp", *SUBJECTS) for grandchild in child.children
+        ):
+            manner |= _subtree(child, in_unit)
+    return manner
 
 
 def _raising_chain(token: Token) -> list[Token]:
@@ -295,18 +320,6 @@ def _clause(head: Token, in_unit: set[int]) -> set[int]:
 
 def _subtree(token: Token, in_unit: set[int]) -> set[int]:
     return {node.i for node in token.subtree if node.i in in_unit}
-
-
-def _mention(subject: Token) -> list[Token]:
-    """The source as named: the subject phrase without relative clauses or a comma-set-off aside."""
-    cut = set()
-    for child in subject.children:
-        if child.dep_ in ("relcl", "acl") or (child.dep_ == "appos" and child.i > 0 and child.doc[child.i - 1].is_punct):
-            cut |= {node.i for node in child.subtree}
-    tokens = [node for node in subject.subtree if node.i not in cut]
-    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
-        tokens.pop()
-    return tokens
 
 
 def _scope(subject: Token) -> set[int]:

@@ -11,14 +11,18 @@ from spacy.tokens import Doc, Token
 
 from verify.datamodel import Source, SourceKind, Span
 
-# Verbs that introduce reported content when they govern a clause or a quotation.
-SPEECH_VERBS = frozenset(
+# Verbs of communication: whoever governs one with a clause or a quotation is a source.
+COMMUNICATION_VERBS = frozenset(
     """say tell add claim allege state declare announce report deny warn insist note explain argue confirm
-    suggest write tweet post reply respond acknowledge admit assert contend maintain predict estimate reveal
-    stress emphasise emphasize testify recall complain disclose concede observe remark comment conclude
-    find show indicate believe think tell accuse promise pledge vow threaten caution urge signal repeat
-    reiterate dispute counter charge speculate boast brief inform""".split()
+    write tweet post reply respond acknowledge admit assert contend maintain reveal ask wonder
+    stress emphasise emphasize testify recall complain disclose concede observe remark comment
+    accuse promise pledge vow threaten caution urge repeat reiterate dispute counter charge speculate
+    boast brief inform""".split()
 )
+# Verbs of inference and evidence: a source only when a speaker-like subject governs them
+# ("officials believe …", not "their rapid spread suggested …", which is the reporter's reasoning).
+INFERENCE_VERBS = frozenset("suggest show indicate find believe think estimate predict conclude signal".split())
+SPEECH_VERBS = COMMUNICATION_VERBS | INFERENCE_VERBS
 # Cues whose speaker is distanced from: the reporter does not vouch for the content.
 HEDGED_CUE_LEMMAS = frozenset("allege claim purport rumour rumor speculate".split())
 HEDGE_ADVERBS = frozenset(
@@ -30,6 +34,7 @@ PASSIVE_REPORT_VERBS = frozenset("say report allege believe think rumour rumor c
 INDEFINITE_WORDS = frozenset("a an some several two three many few other unnamed anonymous".split())
 ANONYMITY_WORDS = frozenset("anonymity anonymously unnamed unidentified".split())
 
+RELATIVE_PRONOUNS = frozenset("who which that".split())
 NON_PERSON_ENTITIES = frozenset("ORG GPE NORP LOC FAC PRODUCT EVENT WORK_OF_ART LAW DATE TIME".split())
 PERSON_PRONOUNS = frozenset("he she him her".split())
 GROUP_PRONOUNS = frozenset("they them it".split())
@@ -74,7 +79,8 @@ ROLES: dict[str, RoleEntry] = {
         "ministry, government, administration, department, police, army, military, parliament, court, "
         "agency, white house, kremlin, council, commission, cabinet, embassy, authorities=authority, "
         "authority, office, prosecutor's office=prosecutor, national guard=military, interior ministry=ministry, "
-        "state department=department, pentagon=military",
+        "state department=department, pentagon=military, fire service, service, regulator, central bank, "
+        "electoral commission=commission, election commission=commission",
     ),
     **_entries(
         "media",
@@ -87,7 +93,8 @@ ROLES: dict[str, RoleEntry] = {
         "organisation",
         "watchdog, ngo, charity, company, firm, union, institute, think tank, bank, alliance, bloc, "
         "party, campaign, committee, federation, association, foundation, monitor, observatory, "
-        "coalition, group",
+        "coalition, group, shipping line=company, airline=company, carrier=company, carmaker=company, "
+        "manufacturer=company, retailer=company, insurer=company, producer=company",
     ),
     **_entries("organisation", "organisation, organization=organisation", generic=True),
     **_entries("person", "people=people", generic=True),
@@ -100,6 +107,11 @@ LONGEST_ROLE = max(len(phrase.split()) for phrase in ROLES)
 
 def is_speech_verb(token: Token) -> bool:
     return token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX")
+
+
+def can_be_speaker(subject: Token, verb: Token) -> bool:
+    """Any subject of a communication verb speaks; an inference verb needs a speaker-like subject."""
+    return verb.lemma_.lower() in COMMUNICATION_VERBS or looks_like_source(subject)
 
 
 def is_hedged(cue_tokens: list[Token]) -> bool:
@@ -118,12 +130,12 @@ def find_role(tokens: list[Token]) -> tuple[RoleEntry | None, int, int]:
     """The role a phrase names: (entry, first index, end index) into `tokens`.
 
     The role of the phrase's head wins ("the foreign ministry spokeswoman" is a spokesperson) unless it is
-    generic ("press sources" are the press); otherwise the first specific role, then any generic one.
+    generic ("press sources" are the press); otherwise the specific role nearest the head ("the carmakers' association VDA"), then a generic one.
     """
     found = _role_phrases(tokens)
     heads = [position for position, token in enumerate(tokens) if token.head not in tokens or token.head == token]
     on_head = [item for item in found if heads and item[1] <= heads[0] < item[2] and not item[0].generic]
-    specific = [item for item in found if not item[0].generic]
+    specific = [item for item in found if not item[0].generic][::-1]  # nearest the head first
     for candidates in (on_head, specific, found):
         if candidates:
             return candidates[0]
@@ -156,13 +168,32 @@ def looks_like_source(token: Token) -> bool:
     return find_role([token])[0] is not None
 
 
+def is_named(head: Token) -> bool:
+    """Whether a phrase names its referent: "Netblocks", "the outlet Tass", "the Havenbond union"."""
+    return head.pos_ == "PROPN" or any(
+        child.pos_ == "PROPN" and child.dep_ in ("compound", "appos", "flat") for child in head.children
+    )
+
+
+def mention_tokens(head: Token) -> list[Token]:
+    """The source as named: the phrase of `head` without relative clauses and trailing punctuation."""
+    cut = set()
+    for child in head.children:
+        if child.dep_ in ("relcl", "acl"):
+            cut |= {node.i for node in child.subtree}
+    tokens = [node for node in head.subtree if node.i not in cut]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens.pop()
+    return tokens
+
+
 def is_anonymous(tokens: list[Token], role: RoleEntry | None) -> bool:
     """Unidentified speakers: "sources", "a senior official", "officials, who spoke on condition of anonymity"."""
     if any(token.lower_ in ANONYMITY_WORDS for token in tokens):
         return True
-    if any(token.pos_ == "PROPN" for token in tokens) or role is None or role.kind not in ("person", "anonymous"):
-        return False
     head = next((token for token in tokens if token.head not in tokens or token.head == token), tokens[0])
+    if is_named(head) or role is None or role.kind not in ("person", "anonymous"):
+        return False
     determiners = [child.lower_ for child in head.children if child.dep_ in ("det", "nummod", "amod")]
     plural_bare = head.tag_ in ("NNS", "NNPS") and not any(
         child.dep_ in ("det", "poss") and child.lower_ not in INDEFINITE_WORDS for child in head.children
@@ -206,12 +237,15 @@ class SourceResolver:
         return source
 
     def _identify(self, mention: list[Token], scope: list[Token], start: int) -> tuple[str, str | None, SourceKind]:
+        if len(mention) == 1 and mention[0].lower_ in RELATIVE_PRONOUNS and mention[0].head.dep_ == "relcl":
+            antecedent = mention[0].head.head  # "spokesman Shahjahan Sikder, who added …"
+            return self._identify(mention_tokens(antecedent), list(antecedent.subtree), antecedent.idx)
         if len(mention) == 1 and mention[0].pos_ == "PRON":
             return self._pronoun(mention[0], start)
         entry, first, end = find_role(mention)
         known = self._person_named(mention, start)
         if known is not None:
-            role = entry.role if entry is not None and entry.title else known.role
+            role = entry.role if entry is not None and entry.kind == "person" else known.role
             return known.name, role, "person"
         role = entry.role if entry is not None else None
         proper = [token for token in mention if token.pos_ == "PROPN"]
@@ -248,7 +282,7 @@ class SourceResolver:
             return None
         written = self.doc.text[names[0].idx : names[-1].idx + len(names[-1].text)]
         for person in self.people:
-            if person.start <= start and (person.name == written or person.name.endswith(" " + written)):
+            if person.start <= names[0].idx and (person.name == written or person.name.endswith(" " + written)):
                 return person
         if any(token.ent_type_ == "PERSON" for token in names):
             return PersonMention(start, written, None)
@@ -295,16 +329,39 @@ def _appositive_title(root: Token) -> str | None:
 
 
 def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int, end: int) -> str:
-    """Canonical name of a non-person source: "Ministry of Internal Affairs" from "the Kazakh Ministry of
-    Internal Affairs", "Tass" from "the Russian news outlet Tass", else the mention without its article."""
-    if entry is not None and entry.kind == "government_body" and mention[first].text[:1].isupper():
-        tokens = mention[first:]
-    elif entry is not None and any(token.pos_ == "PROPN" for token in mention[end:]):
-        tokens = [token for token in mention[end:] if token.pos_ == "PROPN" or token.dep_ in ("prep", "cc")]
+    """Canonical name of a non-person source: the capitalised institution name around its role word
+    ("Kazakh Ministry of Internal Affairs"), the proper name the phrase is about ("Tass" in "the Russian news
+    outlet Tass"), else the phrase without its article ("deputy mayor")."""
+    doc = mention[0].doc
+    head = next((token for token in mention if token.head not in mention or token.head == token), mention[0])
+    if entry is not None and mention[first].text[:1].isupper() and mention[first].pos_ == "PROPN":
+        tokens = _capitalised_run(mention, first)
+    elif head.pos_ == "PROPN":
+        tokens = [child for child in head.lefts if child.pos_ == "PROPN" and child.dep_ == "compound"] + [head]
+    elif any(child.pos_ == "PROPN" and child.dep_ == "appos" for child in head.rights):
+        name = next(child for child in head.rights if child.pos_ == "PROPN" and child.dep_ == "appos")
+        tokens = [node for node in name.subtree if not node.is_punct]
     else:
         tokens = mention[1:] if mention[0].lower_ == "the" and len(mention) > 1 else mention
-    doc = mention[0].doc
+    tokens = sorted(tokens, key=lambda token: token.i)
     return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+
+
+def _capitalised_run(mention: list[Token], position: int) -> list[Token]:
+    """The capitalised words (and "of", "for", "and" between them) around `mention[position]`."""
+    def inside(token: Token) -> bool:
+        return token.text[:1].isupper() and token.lower_ != "the"
+
+    def joining(index: int) -> bool:
+        return mention[index].lower_ in ("of", "for", "and", "&") and index + 1 < len(mention) and inside(mention[index + 1])
+
+    start = position
+    while start > 0 and inside(mention[start - 1]) and mention[start - 1].dep_ != "poss":
+        start -= 1
+    end = position + 1
+    while end < len(mention) and (inside(mention[end]) or joining(end)):
+        end += 1
+    return mention[start:end]
 
 
 def _kind(mention: list[Token], scope: list[Token], entry: RoleEntry | None) -> SourceKind:
@@ -314,8 +371,8 @@ def _kind(mention: list[Token], scope: list[Token], entry: RoleEntry | None) -> 
         return "anonymous"
     if entry is not None:
         return "person" if entry.kind == "anonymous" else entry.kind
-    entity_kinds = {"PERSON": "person", "ORG": "organisation", "GPE": "government_body", "NORP": "anonymous"}
+    entity_kinds = {"PERSON": "person", "ORG": "organisation", "GPE": "government_body", "NORP": "organisation"}
     for token in mention:
         if token.ent_type_ in entity_kinds:
             return entity_kinds[token.ent_type_]
-    return "person" if any(token.pos_ == "PROPN" for token in mention) else "unknown"
+    return "unknown"
