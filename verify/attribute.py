@@ -91,6 +91,7 @@ def _frames(doc: Doc, tokens: list[Token], quotes: list[Span]) -> list[Frame]:
             frames.append(frame)
     _add_whole_quotations(doc, frames, quotes, in_unit)
     frames = [frame for frame in frames if _has_words(doc, frame.content)]
+    frames = [frame for frame in frames if not _is_reported_hedge(frame, frames)]
     _remove_nested(frames)
     final_punctuation = _final_punctuation(tokens, quoted)
     for frame in frames:
@@ -149,11 +150,12 @@ def _speech(token: Token, in_unit: set[int], earlier: list[Frame]) -> Frame | No
     if not is_speech_verb(token) or any(child.dep_ == "auxpass" for child in token.children):
         return None
     chain = _raising_chain(token)  # "went on to say": the subject sits on "went"
-    subject = next((child for child in chain[0].children if child.dep_ in ("nsubj", "csubj")), None)
-    governing = _governing_frame(token, earlier) if subject is None else None
-    if subject is None and governing is None:
-        subject = _shared_subject(chain[0])
-    if governing is None and (subject is None or not can_be_speaker(subject, token)):
+    # several subjects only when the parser split one phrase: "the watchdog Netblocks"
+    subjects = [child for child in chain[0].children if child.dep_ in ("nsubj", "csubj")]
+    governing = _governing_frame(token, earlier) if not subjects else None
+    if not subjects and governing is None:
+        subjects = [subject for subject in [_shared_subject(chain[0])] if subject is not None]
+    if governing is None and (not subjects or not can_be_speaker(subjects[-1], token)):
         return None
     cue = sorted(
         {node for link in chain for node in _verb_group(link)} | _between(chain),
@@ -166,8 +168,9 @@ def _speech(token: Token, in_unit: set[int], earlier: list[Frame]) -> Frame | No
     content = content or _that_clause(token, in_unit)
     if governing is not None:
         return Frame(cue=cue, content=content, speaker_of=governing)
-    scope = _scope(subject) | _manner_of_speaking(token, in_unit)
-    return Frame(cue=cue, content=content, source=mention_tokens(subject), source_scope=scope)
+    scope = set().union(*(_scope(each) for each in subjects)) | _manner_of_speaking(token, in_unit)
+    mention = sorted({node for each in subjects for node in mention_tokens(each)}, key=lambda node: node.i)
+    return Frame(cue=cue, content=content, source=mention, source_scope=scope)
 
 
 def _that_clause(verb: Token, in_unit: set[int]) -> set[int]:
@@ -272,6 +275,11 @@ def _closing_punctuation(doc: Doc, content: set[int], quotes: list[Span]) -> set
     if all(token.is_punct for token in following):
         return {token.i for token in following}
     return set()
+
+
+def _is_reported_hedge(frame: Frame, frames: list[Frame]) -> bool:
+    """"Rebels allegedly seized …, the group claimed": the adverb is part of what the group claims."""
+    return frame.cue[0].lower_ in HEDGE_ADVERBS and any(frame.cue[0].i in other.content for other in frames)
 
 
 def _remove_nested(frames: list[Frame]) -> None:

@@ -133,13 +133,19 @@ def find_role(tokens: list[Token]) -> tuple[RoleEntry | None, int, int]:
     generic ("press sources" are the press); otherwise the specific role nearest the head ("the carmakers' association VDA"), then a generic one.
     """
     found = _role_phrases(tokens)
-    heads = [position for position, token in enumerate(tokens) if token.head not in tokens or token.head == token]
-    on_head = [item for item in found if heads and item[1] <= heads[0] < item[2] and not item[0].generic]
+    head = tokens.index(phrase_head(tokens)) if tokens else -1
+    on_head = [item for item in found if item[1] <= head < item[2] and not item[0].generic]
     specific = [item for item in found if not item[0].generic][::-1]  # nearest the head first
     for candidates in (on_head, specific, found):
         if candidates:
             return candidates[0]
     return None, 0, 0
+
+
+def phrase_head(tokens: list[Token]) -> Token:
+    """The head of a phrase: its last token attached outside it (English noun phrases are head-final;
+    "the watchdog Netblocks" sometimes comes out of the parser as two subjects)."""
+    return [token for token in tokens if token.head not in tokens or token.head == token][-1]
 
 
 def _role_phrases(tokens: list[Token]) -> list[tuple[RoleEntry, int, int]]:
@@ -191,7 +197,7 @@ def is_anonymous(tokens: list[Token], role: RoleEntry | None) -> bool:
     """Unidentified speakers: "sources", "a senior official", "officials, who spoke on condition of anonymity"."""
     if any(token.lower_ in ANONYMITY_WORDS for token in tokens):
         return True
-    head = next((token for token in tokens if token.head not in tokens or token.head == token), tokens[0])
+    head = phrase_head(tokens)
     if is_named(head) or role is None or role.kind not in ("person", "anonymous"):
         return False
     determiners = [child.lower_ for child in head.children if child.dep_ in ("det", "nummod", "amod")]
@@ -333,7 +339,7 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
     ("Kazakh Ministry of Internal Affairs"), the proper name the phrase is about ("Tass" in "the Russian news
     outlet Tass"), else the phrase without its article ("deputy mayor")."""
     doc = mention[0].doc
-    head = next((token for token in mention if token.head not in mention or token.head == token), mention[0])
+    head = phrase_head(mention)
     if entry is not None and mention[first].text[:1].isupper() and mention[first].pos_ == "PROPN":
         tokens = _capitalised_run(mention, first)
     elif head.pos_ == "PROPN":

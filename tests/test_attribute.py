@@ -1,0 +1,292 @@
+from pathlib import Path
+
+import pytest
+
+from verify.attribute import extract_claims
+from verify.datamodel import Claim
+
+NEWS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "news"
+ARTICLE = NEWS / "kazakhstan_unrest.txt"
+needs_article = pytest.mark.skipif(not ARTICLE.exists(), reason="shared data absent: ../shared/data/news")
+
+
+def claim_saying(claims: list[Claim], content: str) -> Claim:
+    matching = [claim for claim in claims if content in claim.text]
+    assert len(matching) == 1, f"{content!r} in {[claim.text for claim in claims]}"
+    return matching[0]
+
+
+# text, content (exactly), source mention, canonical name, role, kind, cue, hedged
+ATTRIBUTED = [
+    (
+        "Fuel prices will be capped for six months, the ministry said.",
+        "Fuel prices will be capped for six months",
+        "the ministry", "ministry", "ministry", "government_body", "said", False,
+    ),
+    (
+        "The ministry denied that troops had opened fire on protesters.",
+        "troops had opened fire on protesters",
+        "The ministry", "ministry", "ministry", "government_body", "denied", False,
+    ),
+    (
+        "The government said it had no plans to raise fuel prices again.",
+        "it had no plans to raise fuel prices again",
+        "The government", "government", "government", "government_body", "said", False,
+    ),
+    (
+        "Sources said the minister would resign on Friday.",
+        "the minister would resign on Friday",
+        "Sources", "Sources", "source", "anonymous", "said", False,
+    ),
+    (
+        "A senior official, who spoke on condition of anonymity, said the talks had stalled.",
+        "the talks had stalled",
+        "A senior official", "A senior official", "official", "anonymous", "said", False,
+    ),
+    (
+        "About 300 people were working the night shift, a labour ministry official said, speaking on condition "
+        "of anonymity.",
+        "About 300 people were working the night shift",
+        "a labour ministry official", "a labour ministry official", "official", "anonymous", "said", False,
+    ),
+    (
+        "Officials said the bridge would reopen next week.",
+        "the bridge would reopen next week",
+        "Officials", "Officials", "official", "anonymous", "said", False,
+    ),
+    (
+        "Deputy Mayor Erlan Sadykov said the airport was operating normally.",
+        "the airport was operating normally",
+        "Deputy Mayor Erlan Sadykov", "Erlan Sadykov", "deputy mayor", "person", "said", False,
+    ),
+    (
+        "According to the state news agency RIA Novosti, the curfew will be lifted on Monday.",
+        "the curfew will be lifted on Monday",
+        "the state news agency RIA Novosti", "RIA Novosti", "press", "media", "According to", False,
+    ),
+    (
+        "“We will not give in. We will fight to the end,” the minister said.",
+        "We will not give in. We will fight to the end",
+        "the minister", "minister", "minister", "person", "said", False,
+    ),
+    (
+        "The employers' association VWR confirmed in a statement that the agreement raised wages by 6.5 percent.",
+        "the agreement raised wages by 6.5 percent",
+        "The employers' association VWR", "VWR", "association", "organisation", "confirmed", False,
+    ),
+    (
+        "The Central Electoral Commission said turnout was 41 percent.",
+        "turnout was 41 percent",
+        "The Central Electoral Commission", "Central Electoral Commission", "commission", "government_body",
+        "said", False,
+    ),
+    (
+        "Rebels allegedly seized the border crossing overnight, the opposition group claimed.",
+        "Rebels allegedly seized the border crossing overnight",
+        "the opposition group", "opposition group", "group", "organisation", "claimed", True,
+    ),
+    (
+        "It is alleged that the governor ordered the arrests.",
+        "the governor ordered the arrests",
+        "", "unnamed source", None, "anonymous", "is alleged", True,
+    ),
+    (
+        "Protesters reportedly set fire to the mayor's office.",
+        "Protesters set fire to the mayor's office",
+        "", "unnamed source", None, "anonymous", "reportedly", True,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "content", "mention", "name", "role", "kind", "cue", "hedged"), ATTRIBUTED)
+def test_attributed_claims(text, content, mention, name, role, kind, cue, hedged):
+    claim = claim_saying(extract_claims(text), content)
+    assert claim.text == content
+    assert (claim.source.mention, claim.source.name, claim.source.role, claim.source.kind) == (mention, name, role, kind)
+    assert (claim.cue.text, claim.cue.hedged) == (cue, hedged)
+
+
+# text, content, source mention, canonical name: pronouns and short names resolve to earlier full mentions
+COREFERENCE = [
+    (
+        "Maria Zakharova, the foreign ministry spokeswoman, spoke on Monday. She said that the talks had collapsed.",
+        "the talks had collapsed", "She", "Maria Zakharova",
+    ),
+    (
+        "The World Health Organization said the outbreak was under control. They added that no new cases had "
+        "been recorded.",
+        "no new cases had been recorded", "They", "World Health Organization",
+    ),
+    (
+        "Prime Minister Alikhan Smailov resigned on Wednesday. Smailov told reporters that he had no regrets.",
+        "he had no regrets", "Smailov", "Alikhan Smailov",
+    ),
+    (
+        "The Interior Ministry said 164 people had been killed. The ministry later said the figure had been "
+        "published in error.",
+        "the figure had been published in error", "The ministry", "Interior Ministry",
+    ),
+    (
+        "It took six hours to control the blaze, said fire service spokesman Shahjahan Sikder, who added that the "
+        "emergency exits had been locked.",
+        "the emergency exits had been locked", "who", "Shahjahan Sikder",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "content", "mention", "name"), COREFERENCE)
+def test_sources_resolve_to_earlier_mentions(text, content, mention, name):
+    claim = claim_saying(extract_claims(text), content)
+    assert (claim.source.mention, claim.source.name) == (mention, name)
+
+
+def test_smailov_keeps_his_title_when_named_by_surname():
+    text = "Prime Minister Alikhan Smailov resigned on Wednesday. Smailov told reporters that he had no regrets."
+    assert claim_saying(extract_claims(text), "no regrets").source.role == "prime minister"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The police said two people had died, but hospital officials said at least five bodies had been "
+            "brought in.",
+            [("two people had died", "police"), ("at least five bodies had been brought in", "hospital officials")],
+        ),
+        (
+            "Kazakh news sites became inaccessible, and the watchdog Netblocks claimed that the nation was "
+            "undergoing an internet blackout, but connectivity was restored by Thursday, according to Tass.",
+            [
+                ("Kazakh news sites became inaccessible", "the author"),
+                ("the nation was undergoing an internet blackout", "Netblocks"),
+                ("connectivity was restored by Thursday", "Tass"),
+            ],
+        ),
+        (
+            "“None of the exits were locked,” he said, adding that the company would pay compensation.",
+            [("None of the exits were locked", "he"), ("the company would pay compensation", "he")],
+        ),
+    ],
+)
+def test_several_statements_in_one_sentence(text, expected):
+    claims = extract_claims(text)
+    assert [(claim.text, claim.source.name) for claim in claims] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Parliament is due to vote on the budget in late November.",
+        "Their size and rapid spread suggested they were a reflection of wider discontent.",
+        "The turmoil claimed the lives of eight police officers.",
+        "Tokayev has promised to take tough steps to quiet the unrest.",
+    ],
+)
+def test_narration_is_the_authors(text):
+    (claim,) = extract_claims(text)
+    assert claim.cue is None and claim.source == claim.source.author()
+    assert claim.text == text
+
+
+ALL_TEXTS = [row[0] for row in ATTRIBUTED] + [row[0] for row in COREFERENCE]
+
+
+@pytest.mark.parametrize("text", ALL_TEXTS)
+def test_offsets_point_at_what_the_claim_says(text):
+    claims = extract_claims(text)
+    assert [claim.id for claim in claims] == [f"c{number}" for number in range(1, len(claims) + 1)]
+    assert [claim.start for claim in claims] == sorted(claim.start for claim in claims)
+    for claim in claims:
+        assert claim.text == " ".join(" ".join(span.of(text).split()) for span in claim.spans)
+        for span in claim.spans:
+            assert span.of(text) == span.of(text).strip() and span.of(text)
+        if claim.cue is not None:
+            assert claim.cue.text == " ".join(span.of(text) for span in claim.cue.spans)
+        if claim.source.spans:
+            assert claim.source.spans[0].of(text) == claim.source.mention
+            assert not any(span.overlaps(source) for span in claim.spans for source in claim.source.spans)
+
+
+def test_same_input_same_output():
+    text = ATTRIBUTED[0][0] + " " + COREFERENCE[0][0]
+    assert extract_claims(text) == extract_claims(text)
+
+
+@pytest.fixture(scope="module")
+def article_claims() -> tuple[str, list[Claim]]:
+    if not ARTICLE.exists():
+        pytest.skip("shared data absent: ../shared/data/news")
+    text = ARTICLE.read_text(encoding="utf-8")
+    return text, extract_claims(text)
+
+
+TOKAYEV = [
+    ("I appealed to the chiefs of CSTO", "said", False),
+    ("In fact, this is no longer a danger. It is weakening the state’s integrity.", "went on to say", False),
+    ("terrorist cells are “now rampaging” across the country", "said", False),
+    ("they had “got considerable training overseas", "claiming", True),
+    ("They are grabbing buildings and infrastructure", "added", False),
+    ("they had also taken five planes at Almaty’s airport", "adding", False),
+    ("A stubborn struggle is presently taking place near Almaty", "alleged", True),
+]
+
+
+@needs_article
+@pytest.mark.parametrize(("content", "cue", "hedged"), TOKAYEV)
+def test_article_tokayev_statements(article_claims, content, cue, hedged):
+    claim = claim_saying(article_claims[1], content)
+    assert (claim.source.name, claim.source.role, claim.source.kind) == ("Kassym-Jomart Tokayev", "president", "person")
+    assert (claim.cue.text, claim.cue.hedged) == (cue, hedged)
+
+
+@needs_article
+def test_article_planes_claim_is_its_own_claim(article_claims):
+    claim = claim_saying(article_claims[1], "five planes")
+    assert claim.text == "they had also taken five planes at Almaty’s airport"
+
+
+# content, canonical name (or part of it), role, kind, cue, hedged
+ARTICLE_SOURCES = [
+    ("The turmoil claimed the lives of eight police officers", "Ministry of Internal Affairs", "ministry",
+     "government_body", "according to", False),
+    ("The airport had been cleared of demonstrators and was operating smoothly", "deputy mayor", "deputy mayor",
+     "person", "according to", False),
+    ("demonstrators in Almaty invaded the presidential palace", "press sources", "press", "media", "According to",
+     False),
+    ("the nation was undergoing a widespread internet blackout", "Netblocks", "watchdog", "organisation", "claimed",
+     True),
+    ("internet connectivity was restored in Almaty", "Tass", "press", "media", "according to", False),
+    ("police have shot on several demonstrators", "unnamed source", None, "anonymous", "are said to", True),
+]
+
+
+@needs_article
+@pytest.mark.parametrize(("content", "name", "role", "kind", "cue", "hedged"), ARTICLE_SOURCES)
+def test_article_other_sources(article_claims, content, name, role, kind, cue, hedged):
+    claim = claim_saying(article_claims[1], content)
+    assert name in claim.source.name
+    assert (claim.source.role, claim.source.kind) == (role, kind)
+    assert (claim.cue.text, claim.cue.hedged) == (cue, hedged)
+
+
+@needs_article
+@pytest.mark.parametrize(
+    "content",
+    [
+        "There were no civilian casualty statistics provided.",
+        "Late Wednesday, Kazakh news sites became inaccessible",
+        "Kazakhstan appeals Russian-led coalition to suppress protesters",
+    ],
+)
+def test_article_narration(article_claims, content):
+    claim = claim_saying(article_claims[1], content)
+    assert claim.text == content and claim.cue is None and claim.source.kind == "author"
+
+
+@needs_article
+def test_article_has_no_boilerplate_claims(article_claims):
+    text, claims = article_claims
+    boilerplate_start = text.index("Leave a Reply")
+    assert all(claim.end <= boilerplate_start for claim in claims)
+    for claim in claims:
+        assert claim.text == " ".join(" ".join(span.of(text).split()) for span in claim.spans)
