@@ -86,6 +86,32 @@ ATTRIBUTED = [
         "the opposition group", "opposition group", "group", "organisation", "claimed", True,
     ),
     (
+        "Russia denied sending troops into Ukraine.",
+        "sending troops into Ukraine",
+        "Russia", "Russia", None, "government_body", "denied", False,
+    ),
+    (
+        "“We are watching closely,” a White House official said, declining to give details.",
+        "We are watching closely",
+        "a White House official", "a White House official", "official", "anonymous", "said", False,
+    ),
+    (
+        "Troops withdrew from the city overnight, said a spokesman for the defence ministry.",
+        "Troops withdrew from the city overnight",
+        "a spokesman for the defence ministry", "a spokesman for the defence ministry", "spokesperson", "anonymous",
+        "said", False,
+    ),
+    (
+        "The report found that emissions rose by 3 percent.",
+        "emissions rose by 3 percent",
+        "The report", "report", None, "unknown", "found", False,
+    ),
+    (
+        "“We will not back down,” said Governor Lee, “not now, not ever.”",
+        "We will not back down not now, not ever.",
+        "Governor Lee", "Lee", "governor", "person", "said", False,
+    ),
+    (
         "It is alleged that the governor ordered the arrests.",
         "the governor ordered the arrests",
         "", "unnamed source", None, "anonymous", "is alleged", True,

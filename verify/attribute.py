@@ -22,6 +22,7 @@ from verify.datamodel import Claim, Cue, Source, Span
 from verify.nlp import parse
 from verify.segment import CLOSING_QUOTES, OPENING_QUOTES, STRAIGHT_QUOTE, quotation_spans, statement_units
 from verify.sources import (
+    GERUND_CONTENT_VERBS,
     HEDGE_ADVERBS,
     PASSIVE_REPORT_VERBS,
     SourceResolver,
@@ -165,7 +166,7 @@ def _speech(token: Token, in_unit: set[int], earlier: list[Frame]) -> Frame | No
     for child in token.children:
         if child.dep_ == "ccomp":
             content |= _subtree(child, in_unit)
-    content = content or _that_clause(token, in_unit)
+    content = content or _that_clause(token, in_unit) or _gerund_clause(token, in_unit)
     if governing is not None:
         return Frame(cue=cue, content=content, speaker_of=governing)
     scope = set().union(*(_scope(each) for each in subjects)) | _manner_of_speaking(token, in_unit)
@@ -179,6 +180,17 @@ def _that_clause(verb: Token, in_unit: set[int]) -> set[int]:
         if node.dep_ in ("acl", "advcl", "ccomp") and node.head.head in (verb, *verb.children):
             if any(child.dep_ == "mark" and child.lower_ == "that" for child in node.children):
                 return _subtree(node, in_unit)
+    return set()
+
+
+def _gerund_clause(verb: Token, in_unit: set[int]) -> set[int]:
+    """"denied sending troops": what was denied, for the verbs that take a gerund as their content."""
+    if verb.lemma_.lower() not in GERUND_CONTENT_VERBS:
+        return set()
+    for child in verb.children:
+        gerund = child.tag_ == "VBG" or any(aux.tag_ == "VBG" for aux in child.children if aux.dep_ == "aux")
+        if child.dep_ in ("xcomp", "pcomp") and gerund:
+            return _subtree(child, in_unit)
     return set()
 
 

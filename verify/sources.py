@@ -23,6 +23,10 @@ COMMUNICATION_VERBS = frozenset(
 # ("officials believe …", not "their rapid spread suggested …", which is the reporter's reasoning).
 INFERENCE_VERBS = frozenset("suggest show indicate find believe think estimate predict conclude signal".split())
 SPEECH_VERBS = COMMUNICATION_VERBS | INFERENCE_VERBS
+# Verbs whose content may be a gerund clause: "denied sending troops", "admitted having met him".
+GERUND_CONTENT_VERBS = frozenset("deny admit acknowledge confirm recall report regret".split())
+# Documents that state findings: sources for inference verbs ("the report found that …").
+DOCUMENT_NOUNS = frozenset("report study survey poll data analysis research census audit review statement".split())
 # Cues whose speaker is distanced from: the reporter does not vouch for the content.
 HEDGED_CUE_LEMMAS = frozenset("allege claim purport rumour rumor speculate".split())
 HEDGE_ADVERBS = frozenset(
@@ -171,14 +175,9 @@ def looks_like_source(token: Token) -> bool:
     ("their size and rapid spread suggested ..." is the reporter's inference, not a source)."""
     if token.pos_ in ("PRON", "PROPN") or token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
         return True
+    if token.lemma_.lower() in DOCUMENT_NOUNS:
+        return True
     return find_role([token])[0] is not None
-
-
-def is_named(head: Token) -> bool:
-    """Whether a phrase names its referent: "Netblocks", "the outlet Tass", "the Havenbond union"."""
-    return head.pos_ == "PROPN" or any(
-        child.pos_ == "PROPN" and child.dep_ in ("compound", "appos", "flat") for child in head.children
-    )
 
 
 def mention_tokens(head: Token) -> list[Token]:
@@ -193,12 +192,19 @@ def mention_tokens(head: Token) -> list[Token]:
     return tokens
 
 
-def is_anonymous(tokens: list[Token], role: RoleEntry | None) -> bool:
-    """Unidentified speakers: "sources", "a senior official", "officials, who spoke on condition of anonymity"."""
-    if any(token.lower_ in ANONYMITY_WORDS for token in tokens):
+def is_anonymous(mention: list[Token], context: list[Token], role: RoleEntry | None) -> bool:
+    """Unidentified speakers: "sources", "a senior official", "officials, who spoke on condition of anonymity"
+    (`context` is the mention with its relative clauses and the manner of speaking)."""
+    if any(token.lower_ in ANONYMITY_WORDS for token in context + mention):
         return True
+    tokens = mention
     head = phrase_head(tokens)
-    if is_named(head) or role is None or role.kind not in ("person", "anonymous"):
+    if role is None or role.kind not in ("person", "anonymous"):
+        return False
+    # a person is named by a name of their own: "a White House official" is still unnamed
+    if head.pos_ == "PROPN" or any(token.ent_type_ == "PERSON" for token in tokens):
+        return False
+    if any(child.dep_ == "appos" and child.pos_ == "PROPN" for child in head.children):
         return False
     determiners = [child.lower_ for child in head.children if child.dep_ in ("det", "nummod", "amod")]
     plural_bare = head.tag_ in ("NNS", "NNPS") and not any(
@@ -373,7 +379,7 @@ def _capitalised_run(mention: list[Token], position: int) -> list[Token]:
 def _kind(mention: list[Token], scope: list[Token], entry: RoleEntry | None) -> SourceKind:
     if entry is not None and entry.kind == "media":
         return "media"
-    if is_anonymous(scope or mention, entry):
+    if is_anonymous(mention, scope, entry):
         return "anonymous"
     if entry is not None:
         return "person" if entry.kind == "anonymous" else entry.kind
