@@ -1,0 +1,119 @@
+import json
+from pathlib import Path
+
+import pytest
+from transformers import AutoTokenizer
+
+from verify.datamodel import Span
+from verify.errors import VerifyError
+from verify.polnear import read_brat
+from verify.tagger import LABELS, AttributionTagger, TaggedSpan, decode_labels, group_attributions, tokenize_article
+from verify.tagger import window_starts
+from verify.training.attribution_tagger import default_base, token_labels
+
+POLNEAR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "attribution" / "polnear"
+
+TEXT = (
+    "\u201cThe airport is operating smoothly,\u201d the deputy mayor said on Friday. "
+    "According to the ministry, five planes were seized."
+)
+
+
+def _span(piece: str) -> Span:
+    return Span(TEXT.index(piece), TEXT.index(piece) + len(piece))
+
+
+ANN = "\n".join(
+    [
+        "T1\tContent {0.start} {0.end}\t\u201cThe airport is operating smoothly,\u201d".format(
+            _span("\u201cThe airport is operating smoothly,\u201d")
+        ),
+        "T2\tSource {0.start} {0.end}\tthe deputy mayor".format(_span("the deputy mayor")),
+        "T3\tCue {0.start} {0.end}\tsaid".format(_span("said")),
+        "E1\tAttribution:T3 Content:T1 Cue:T3 Source:T2",
+        "T4\tCue {0.start} {0.end}\tAccording to".format(_span("According to")),
+        "T5\tSource {0.start} {0.end}\tthe ministry".format(_span("the ministry")),
+        "T6\tContent {0.start} {0.end}\tfive planes were seized".format(_span("five planes were seized")),
+        "E2\tAttribution:T4 Cue:T4 Source:T5 Content:T6",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return AutoTokenizer.from_pretrained(default_base())
+
+
+@pytest.mark.parametrize(
+    "n_tokens, size, stride, starts",
+    [(5, 254, 128, [0]), (254, 254, 128, [0]), (300, 254, 128, [0, 46]), (600, 254, 128, [0, 128, 256, 346])],
+)
+def test_windows_cover_every_token(n_tokens, size, stride, starts):
+    assert window_starts(n_tokens, size, stride) == starts
+    assert starts[-1] + size >= n_tokens
+
+
+@pytest.mark.parametrize(
+    "labels, expected",
+    [
+        (["B-SOURCE", "I-SOURCE", "B-CUE", "O"], [("source", 0, 2), ("cue", 2, 3)]),
+        (["I-CONTENT", "I-CONTENT", "I-CUE", "I-CONTENT"], [("content", 0, 2), ("cue", 2, 3), ("content", 3, 4)]),
+        (["B-CONTENT", "B-CONTENT", "O", "O"], [("content", 0, 1), ("content", 1, 2)]),
+    ],
+)
+def test_decode_labels(labels, expected):
+    offsets = [(i, i + 1) for i in range(len(labels))]
+    spans = decode_labels([LABELS.index(label) for label in labels], offsets)
+    assert spans == [TaggedSpan(role, Span(start, end)) for role, start, end in expected]
+
+
+def test_gold_labels_round_trip_to_the_gold_attributions(tokenizer):
+    article = read_brat(TEXT, ANN, "doc")
+    tokens = tokenize_article(tokenizer, TEXT)
+    claims = group_attributions(decode_labels(token_labels(article.claims, tokens.offsets), tokens.offsets), TEXT)
+    assert [(c.source.mention, c.cue.text, c.text) for c in claims] == [
+        ("the deputy mayor", "said", "\u201cThe airport is operating smoothly,\u201d"),
+        ("the ministry", "According to", "five planes were seized"),
+    ]
+
+
+def test_grouping_takes_nearest_content_and_drops_distant_sources():
+    text = "Officials " + "x" * 120 + " said the bridge will reopen, and critics warned of delays."
+    tagged = [
+        TaggedSpan("source", Span(0, 9)),
+        TaggedSpan("cue", _find(text, "said")),
+        TaggedSpan("content", _find(text, "the bridge will reopen")),
+        TaggedSpan("source", _find(text, "critics")),
+        TaggedSpan("cue", _find(text, "warned of")),
+        TaggedSpan("content", _find(text, "delays")),
+    ]
+    claims = group_attributions(tagged, text)
+    assert [(c.source.mention, c.cue.text, c.text) for c in claims] == [
+        ("", "said", "the bridge will reopen"),
+        ("critics", "warned of", "delays"),
+    ]
+
+
+def _find(text: str, piece: str) -> Span:
+    return Span(text.index(piece), text.index(piece) + len(piece))
+
+
+def test_loading_a_directory_without_tagger_json_fails(tmp_path):
+    with pytest.raises(VerifyError, match="tagger.json"):
+        AttributionTagger.load(tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POLNEAR.is_dir(), reason="PolNeAR data not found at ../shared/data/attribution/polnear")
+def test_a_tiny_training_run_saves_a_loadable_tagger(tmp_path):
+    from verify.training.attribution_tagger import main
+
+    main(["--data", str(POLNEAR), "--out", str(tmp_path), "--epochs", "1", "--limit", "2",
+          "--max-length", "64", "--stride", "32", "--device", "cpu"])
+    settings = json.loads((tmp_path / "tagger.json").read_text())
+    assert settings["max_length"] == 64 and settings["labels"] == list(LABELS)
+    assert json.loads((tmp_path / "config.json").read_text())["dtype"] == "float16"
+    tagger = AttributionTagger.load(tmp_path)
+    spans = tagger.tag(TEXT)
+    assert spans == tagger.tag(TEXT)  # deterministic
+    assert all(0 <= tagged.span.start < tagged.span.end <= len(TEXT) for tagged in spans)

