@@ -6,8 +6,7 @@ article annotated several times counts once), in overlapping windows of at most
 spans into attributions (`verify.tagger.group_attributions`) and scores them with
 `AttributionEvaluator`; the epoch with the best overlap attribution F1 is saved to OUT
 (HF format, fp16, with tagger.json: windowing and labels, and training.json: the exact
-config and dev scores). Runs on torch +
-transformers alone (no `datasets`, no spaCy).
+config and dev scores). Runs on torch + transformers alone (no `datasets`, no spaCy).
 
     python -m verify.training.attribution_tagger --data ../shared/data/attribution/polnear --out DIR \
         --epochs N --device cuda|cpu [--limit ARTICLES]
