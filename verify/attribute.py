@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from verify.datamodel import Claim, Cue, Source, Span
-from verify.nlp import parse
+from verify.nlp import parse, text_of
 from verify.segment import CLOSING_QUOTES, OPENING_QUOTES, STRAIGHT_QUOTE, quotation_spans, statement_units
 from verify.sources import (
     GERUND_CONTENT_VERBS,
@@ -58,7 +58,7 @@ def extract_claims(text: str) -> list[Claim]:
     resolver = SourceResolver(doc)
     found: list[tuple[list[Span], Source, Cue | None]] = []
     for unit in statement_units(doc):
-        tokens = [token for token in doc if unit.start <= token.idx < unit.end and not token.is_space]
+        tokens = [token for token in doc.char_span(unit.start, unit.end, alignment_mode="expand") if not token.is_space]
         frames = _frames(doc, tokens, quotation_spans(text, unit))
         for frame in sorted(frames, key=lambda frame: frame.cue[0].i):
             spans = _char_spans(doc, frame.content)
@@ -250,7 +250,8 @@ def _add_whole_quotations(doc: Doc, frames: list[Frame], quotes: list[Span], in_
     before "X said" is not always parsed as the verb's complement: give such a frame every quotation of
     the unit that no other frame reports."""
     quoted_tokens = [
-        {token.i for token in doc if quote.start <= token.idx < quote.end and token.i in in_unit} for quote in quotes
+        {token.i for token in doc.char_span(quote.start, quote.end, alignment_mode="expand") if token.i in in_unit}
+        for quote in quotes
     ]
     speech_frames = [frame for frame in frames if is_speech_verb(frame.cue[-1]) and frame.speaker_of is None]
     for frame in speech_frames:
@@ -357,7 +358,7 @@ def _source(resolver: SourceResolver, frame: Frame) -> Source:
 
 def _cue(doc: Doc, frame: Frame) -> Cue:
     spans = _char_spans(doc, {token.i for token in frame.cue}, trim=False)
-    return Cue(text=_joined(doc.text, spans), spans=tuple(spans), hedged=is_hedged(frame.cue))
+    return Cue(text=_joined(text_of(doc), spans), spans=tuple(spans), hedged=is_hedged(frame.cue))
 
 
 def _has_words(doc: Doc, indices: set[int]) -> bool:
@@ -378,7 +379,7 @@ def _char_spans(doc: Doc, indices: set[int], trim: bool = True) -> list[Span]:
         if not any(token.is_alpha or token.is_digit for token in run):
             continue
         start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-        span = _trim_chars(doc.text, start, end) if trim else Span(start, end)
+        span = _trim_chars(text_of(doc), start, end) if trim else Span(start, end)
         if span is not None:
             spans.append(span)
     return spans

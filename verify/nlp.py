@@ -31,3 +31,16 @@ def pipeline() -> Language:
 def parse(text: str) -> Doc:
     """One spaCy pass over `text`."""
     return pipeline()(text)
+
+
+def text_of(doc: Doc) -> str:
+    """`doc.text`, computed once per doc: spaCy rebuilds the string from the tokens on every access."""
+    if "text" not in doc.user_data:
+        doc.user_data["text"] = doc.text
+    return doc.user_data["text"]
+
+
+def phrase_text(tokens) -> str:
+    """The article text from the first to the last of `tokens` (a phrase, as written)."""
+    first, last = tokens[0], tokens[-1]
+    return text_of(first.doc)[first.idx : last.idx + len(last.text)]

@@ -7,12 +7,13 @@ several sentences stays together with its "X said", because splitting it would o
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.tokens import Doc
 from spacy.tokens import Span as TokenSpan
 
 from verify.datamodel import Span
-from verify.nlp import parse
+from verify.nlp import parse, text_of
 from verify.sources import is_speech_verb
 
 # Web-page furniture that scrapers leave in article text; matched against whole lines and single sentences.
@@ -47,13 +48,15 @@ def split_sentences(text: str) -> list[Span]:
 
 def statement_units(doc: Doc) -> list[Span]:
     """Statement units of an already parsed article, so the attribution stage parses only once."""
+    text = text_of(doc)
     units: list[Span] = []
-    for line in _lines(doc.text):
-        if BOILERPLATE.match(line.of(doc.text)):
+    sentences = _sentence_spans(doc)
+    for line in _lines(text):
+        if BOILERPLATE.match(line.of(text)):
             continue
         line_units: list[Span] = []
-        for sentence in _sentences_within(doc, line):
-            sentence_text = sentence.of(doc.text)
+        for sentence in _sentences_within(text, sentences, line):
+            sentence_text = sentence.of(text)
             if BOILERPLATE.match(sentence_text):
                 continue
             if line_units and _continues(doc, line_units[-1], sentence):
@@ -97,12 +100,21 @@ def _lines(text: str) -> list[Span]:
     return lines
 
 
-def _sentences_within(doc: Doc, line: Span) -> list[Span]:
-    """spaCy's sentences cut to the line (the parser sometimes runs a headline into the next paragraph)."""
+def _sentence_spans(doc: Doc) -> list[Span]:
+    """spaCy's sentences as character spans, read in one pass (`doc.sents` is slow on long articles)."""
+    starts = [token.idx for token in doc if token.is_sent_start] or [0]
+    return [Span(start, end) for start, end in zip(starts, starts[1:] + [len(text_of(doc))])]
+
+
+def _sentences_within(text: str, sentences: list[Span], line: Span) -> list[Span]:
+    """The sentences cut to the line (a sentence never runs over a line break)."""
     pieces = []
-    for sentence in doc.sents:
-        start, end = max(sentence.start_char, line.start), min(sentence.end_char, line.end)
-        piece = doc.text[start:end]
+    first = max(bisect_right([sentence.start for sentence in sentences], line.start) - 1, 0)
+    for sentence in sentences[first:]:
+        if sentence.start >= line.end:
+            break
+        start, end = max(sentence.start, line.start), min(sentence.end, line.end)
+        piece = text[start:end]
         if piece.strip():
             offset = start + len(piece) - len(piece.lstrip())
             pieces.append(Span(offset, offset + len(piece.strip())))
@@ -112,7 +124,7 @@ def _sentences_within(doc: Doc, line: Span) -> list[Span]:
 def _continues(doc: Doc, previous: Span, sentence: Span) -> bool:
     """Whether `sentence` belongs to the unit before it: the rest of an open quote, a further quoted
     sentence of the same speaker, a lowercase continuation, or a short "X said." tag after a quote."""
-    text = doc.text
+    text = text_of(doc)
     previous_text, sentence_text = previous.of(text), sentence.of(text)
     if _ends_inside_quote(text, previous):
         return True

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from verify.datamodel import Source, SourceKind, Span
+from verify.nlp import phrase_text
 
 # Verbs of communication: whoever governs one with a clause or a quotation is a source.
 COMMUNICATION_VERBS = frozenset(
@@ -241,7 +242,7 @@ class SourceResolver:
 
     def resolve(self, mention: list[Token], scope: set[int]) -> Source:
         start, end = mention[0].idx, mention[-1].idx + len(mention[-1].text)
-        written = self.doc.text[start:end]
+        written = phrase_text(mention)
         spans = (Span(start, end),)
         name, role, kind = self._identify(mention, [self.doc[index] for index in sorted(scope)], start)
         source = Source(mention=written, name=name, role=role, kind=kind, spans=spans)
@@ -292,7 +293,7 @@ class SourceResolver:
         ]
         if not names:
             return None
-        written = self.doc.text[names[0].idx : names[-1].idx + len(names[-1].text)]
+        written = phrase_text(names)
         for person in self.people:
             if person.start <= names[0].idx and (person.name == written or person.name.endswith(" " + written)):
                 return person
@@ -303,7 +304,7 @@ class SourceResolver:
     def _person_mention(self, entity) -> PersonMention:
         """A PERSON entity with its full name (short forms point back to it) and title, if any."""
         tokens = [token for token in entity if not _is_title(token)]
-        written = self.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)] if tokens else entity.text
+        written = phrase_text(tokens) if tokens else entity.text
         earlier = next(
             (person for person in reversed(self.people) if person.name.endswith(" " + written)), None
         )
@@ -344,7 +345,6 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
     """Canonical name of a non-person source: the capitalised institution name around its role word
     ("Kazakh Ministry of Internal Affairs"), the proper name the phrase is about ("Tass" in "the Russian news
     outlet Tass"), else the phrase without its article ("deputy mayor")."""
-    doc = mention[0].doc
     head = phrase_head(mention)
     if entry is not None and mention[first].text[:1].isupper() and mention[first].pos_ == "PROPN":
         tokens = _capitalised_run(mention, first)
@@ -356,7 +356,7 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
     else:
         tokens = mention[1:] if mention[0].lower_ == "the" and len(mention) > 1 else mention
     tokens = sorted(tokens, key=lambda token: token.i)
-    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+    return phrase_text(tokens)
 
 
 def _capitalised_run(mention: list[Token], position: int) -> list[Token]:
