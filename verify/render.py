@@ -1,0 +1,152 @@
+"""Rendering of reports, verdicts and metrics as text, Markdown or JSON. Nothing here computes."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections import defaultdict
+
+from verify.datamodel import Claim, ClaimRelation, ClaimVerdict, Report, to_jsonable
+
+FORMATS = ("text", "json", "markdown")
+
+
+def report_json(report: Report) -> dict:
+    """The report as documented in docs/schema.md (the article text itself is left out)."""
+    data = to_jsonable(report)
+    data.pop("text")
+    data.pop("extra")
+    data["sources"] = [
+        {"name": name, "role": claims[0].source.role, "kind": claims[0].source.kind, "claims": [c.id for c in claims]}
+        for name, claims in _by_source(report.claims).items()
+    ]
+    return data
+
+
+def verdict_json(verdict: ClaimVerdict) -> dict:
+    return to_jsonable(verdict)
+
+
+def to_json(data: dict) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _by_source(claims) -> dict[str, list[Claim]]:
+    groups: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        groups[claim.source.name].append(claim)
+    return dict(groups)
+
+
+def _source_label(claim: Claim) -> str:
+    role = claim.source.role
+    return claim.source.name if not role or role == claim.source.name else f"{claim.source.name} ({role})"
+
+
+def _cue_label(claim: Claim) -> str:
+    if claim.cue is None:
+        return "narration"
+    return f"{claim.cue.text}, hedged" if claim.cue.hedged else claim.cue.text
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ")
+
+
+def _scores(relation: ClaimRelation) -> str:
+    forward, backward = relation.forward, relation.backward
+    return (f"{relation.label} {relation.probability:.2f}  (→ E {forward.entailment:.2f} N {forward.neutral:.2f} "
+            f"C {forward.contradiction:.2f} | ← E {backward.entailment:.2f} N {backward.neutral:.2f} "
+            f"C {backward.contradiction:.2f})")
+
+
+def _relation_sections(report: Report) -> list[tuple[str, list[ClaimRelation]]]:
+    updates = [r for r in report.relations if r.temporal_update]
+    return [("Contradictions", list(report.contradictions)), ("Corroborations", list(report.corroborations)),
+            ("Changes over time (not contradictions)", updates)]
+
+
+def report_text(report: Report) -> str:
+    sources = _by_source(report.claims)
+    lines = [f"verify report: {report.article}", f"model: {report.model}",
+             f"{report.stats.claims} claims from {len(sources)} sources; {report.stats.pairs_scored} of "
+             f"{report.stats.pairs_total} claim pairs related and checked; {report.stats.seconds:.1f} s", ""]
+    lines.append("CLAIMS BY SOURCE")
+    for claims in sources.values():
+        first = claims[0]
+        lines.append(f"■ {_source_label(first)} — {first.source.kind}")
+        lines += [_wrap(f"{c.id} [{_cue_label(c)}] {c.text}", "    ") for c in claims]
+    for title, relations in _relation_sections(report):
+        lines += ["", f"{title.upper()} ({len(relations)})"]
+        for number, relation in enumerate(relations, 1):
+            first, second = report.claim(relation.first), report.claim(relation.second)
+            note = f" — {relation.note}" if relation.note else ""
+            lines.append(f"{number}. {_scores(relation)}{note}")
+            lines.append(_wrap(f"{_source_label(first)} [{first.id}]: {first.text}", "    "))
+            lines.append(_wrap(f"{_source_label(second)} [{second.id}]: {second.text}", "    "))
+        if not relations:
+            lines.append("    none found")
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(report: Report) -> str:
+    sources = _by_source(report.claims)
+    lines = [f"# verify report: {report.article}", "",
+             f"Model `{report.model}` · {report.stats.claims} claims from {len(sources)} sources · "
+             f"{report.stats.pairs_scored} of {report.stats.pairs_total} pairs checked", "", "## Claims by source", ""]
+    for claims in sources.values():
+        lines += [f"### {_source_label(claims[0])} — {claims[0].source.kind}", ""]
+        lines += [f"- **{c.id}** _{_cue_label(c)}_: {c.text}" for c in claims]
+        lines.append("")
+    for title, relations in _relation_sections(report):
+        lines += [f"## {title}", ""]
+        if not relations:
+            lines += ["None found.", ""]
+            continue
+        lines += ["| # | Source A | Claim A | Source B | Claim B | Label | p |", "|---|---|---|---|---|---|---|"]
+        for number, relation in enumerate(relations, 1):
+            first, second = report.claim(relation.first), report.claim(relation.second)
+            lines.append(f"| {number} | {_md_cell(_source_label(first))} | {_md_cell(first.text)} | "
+                         f"{_md_cell(_source_label(second))} | {_md_cell(second.text)} | "
+                         f"{relation.label}{' (same source)' if relation.same_source else ''} | "
+                         f"{relation.probability:.2f} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def verdict_text(verdict: ClaimVerdict) -> str:
+    scores = verdict.scores
+    lines = [f"claim: {verdict.claim}",
+             f"verdict: {verdict.label} (E {scores.entailment:.2f} N {scores.neutral:.2f} C {scores.contradiction:.2f})",
+             "evidence:"]
+    for evidence in verdict.evidence:
+        s = evidence.scores
+        lines.append(_wrap(f"[{_source_label(evidence.claim)}] {evidence.claim.text}  "
+                           f"(E {s.entailment:.2f} N {s.neutral:.2f} C {s.contradiction:.2f})", "  - "))
+    return "\n".join(lines) + "\n"
+
+
+def metrics_text(metrics: dict, title: str) -> str:
+    """A two-column table of a (possibly nested) metrics dict."""
+    rows = list(_flatten(metrics))
+    width = max((len(key) for key, _ in rows), default=10)
+    lines = [title, "-" * len(title)]
+    lines += [f"{key:<{width}}  {_number(value)}" for key, value in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _flatten(metrics: dict, prefix: str = ""):
+    for key, value in metrics.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, name + ".")
+        else:
+            yield name, value
+
+
+def _number(value) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
