@@ -35,6 +35,10 @@ def units(text: str) -> list[str]:
             "“Order will be restored!” he told reporters. The curfew starts at 11 p.m.",
             ["“Order will be restored!” he told reporters.", "The curfew starts at 11 p.m."],
         ),
+        (  # a colon introduces what follows, even where the parser ends a sentence at it
+            "PENCE: Well, look, this is an episode of a reality show.",
+            ["PENCE: Well, look, this is an episode of a reality show."],
+        ),
         (
             "The plant will close in March.\n\n"
             "Leave a Reply\n\n"

@@ -35,6 +35,7 @@ from verify.sources import (
 SUBJECTS = ("nsubj", "nsubjpass", "expl", "csubj")
 EDGE_PUNCTUATION = ",;:-–—"
 MIN_NARRATION_WORDS = 3
+MAX_SPEAKER_WORDS = 4  # "Sen. Lindsey Graham:" opens a transcript line; longer phrases before a colon are not names
 
 
 @dataclass
@@ -78,7 +79,7 @@ def extract_claims(text: str) -> list[Claim]:
 def _frames(doc: Doc, tokens: list[Token], quotes: list[Span]) -> list[Frame]:
     in_unit = {token.i for token in tokens}
     quoted = {token.i for token in tokens if any(quote.start <= token.idx < quote.end for quote in quotes)}
-    frames: list[Frame] = []
+    frames: list[Frame] = [frame for frame in [_colon_speaker(tokens)] if frame is not None]
     for token in tokens:
         if token.i in quoted:
             continue  # a speech verb inside a quotation is part of what is quoted
@@ -99,6 +100,26 @@ def _frames(doc: Doc, tokens: list[Token], quotes: list[Span]) -> list[Frame]:
         frame.content |= _closing_punctuation(doc, frame.content, quotes)
         frame.content -= final_punctuation
     return [frame for frame in frames if _has_words(doc, frame.content)]
+
+
+def _colon_speaker(tokens: list[Token]) -> Frame | None:
+    """"PENCE: Well, look, …" in a transcript, "Flynn: Trump was right" in a headline: a name, a colon,
+    and what the named one says."""
+    start = 0
+    while start < len(tokens) and tokens[start].text in OPENING_QUOTES + STRAIGHT_QUOTE:
+        start += 1
+    colon = next((index for index in range(start, len(tokens)) if tokens[index].text == ":"), None)
+    if colon is None or not 0 < colon - start <= MAX_SPEAKER_WORDS:
+        return None
+    speaker = tokens[start:colon]
+    if not all(token.pos_ == "PROPN" or token.text.isupper() for token in speaker):
+        return None
+    return Frame(
+        cue=[tokens[colon]],
+        content={token.i for token in tokens[colon + 1 :]},
+        source=speaker,
+        source_scope={token.i for token in speaker},
+    )
 
 
 def _according_to(token: Token, in_unit: set[int]) -> Frame | None:
@@ -155,7 +176,7 @@ def _speech(token: Token, in_unit: set[int], earlier: list[Frame]) -> Frame | No
     subjects = [child for child in chain[0].children if child.dep_ in ("nsubj", "csubj")]
     governing = _governing_frame(token, earlier) if not subjects else None
     if not subjects and governing is None:
-        subjects = [subject for subject in [_shared_subject(chain[0])] if subject is not None]
+        subjects = [subject for subject in [_inherited_subject(chain[0])] if subject is not None]
     if governing is None and (not subjects or not can_be_speaker(subjects[-1], token)):
         return None
     cue = sorted(
@@ -166,7 +187,12 @@ def _speech(token: Token, in_unit: set[int], earlier: list[Frame]) -> Frame | No
     for child in token.children:
         if child.dep_ == "ccomp":
             content |= _subtree(child, in_unit)
-    content = content or _that_clause(token, in_unit) or _gerund_clause(token, in_unit)
+    content = (
+        content
+        or _that_clause(token, in_unit)
+        or _gerund_clause(token, in_unit)
+        or _parenthetical_host(token, in_unit)
+    )
     if governing is not None:
         return Frame(cue=cue, content=content, speaker_of=governing)
     scope = set().union(*(_scope(each) for each in subjects)) | _manner_of_speaking(token, in_unit)
@@ -181,6 +207,16 @@ def _that_clause(verb: Token, in_unit: set[int]) -> set[int]:
             if any(child.dep_ == "mark" and child.lower_ == "that" for child in node.children):
                 return _subtree(node, in_unit)
     return set()
+
+
+def _parenthetical_host(verb: Token, in_unit: set[int]) -> set[int]:
+    """"But to prevent problems, he said, officials should be vigilant": the clause around the aside."""
+    if verb.dep_ != "parataxis":
+        return set()
+    host = verb.head
+    while host.pos_ not in ("VERB", "AUX") and host.head != host:
+        host = host.head
+    return _clause(host, in_unit) - {node.i for node in verb.subtree}
 
 
 def _gerund_clause(verb: Token, in_unit: set[int]) -> set[int]:
@@ -235,9 +271,11 @@ def _governing_frame(token: Token, earlier: list[Frame]) -> Frame | None:
     return None
 
 
-def _shared_subject(verb: Token) -> Token | None:
-    """"The ministry confirmed the deaths and said …": a conjoined verb shares its head's subject."""
-    while verb.dep_ == "conj":
+def _inherited_subject(verb: Token) -> Token | None:
+    """The subject a verb without one speaks for: a conjoined verb shares its head's ("The ministry
+    confirmed the deaths and said …"), a participle has its main clause's ("Clinton mocked the complaint,
+    saying …")."""
+    while verb.dep_ == "conj" or (verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG"):
         verb = verb.head
         subject = next((child for child in verb.children if child.dep_ in ("nsubj", "csubj")), None)
         if subject is not None:
@@ -296,17 +334,21 @@ def _is_reported_hedge(frame: Frame, frames: list[Frame]) -> bool:
 
 
 def _remove_nested(frames: list[Frame]) -> None:
-    """A frame inside another's content ("said that …, claiming that …") is its own claim, not content."""
+    """A participle inside a frame's content ("said that …, claiming that …") continues the speaker's turn
+    with a claim of its own. Other frames inside content ("Clinton said she thinks …") stay part of it."""
     for outer in frames:
         for inner in frames:
-            if inner is not outer and inner.cue[0].i in outer.content:
+            if inner is not outer and inner.speaker_of is not None and inner.cue[0].i in outer.content:
                 outer.content -= inner.owned | {node.i for node in inner.cue[-1].subtree}
 
 
 def _narration(tokens: list[Token], frames: list[Frame]) -> list[set[int]]:
     """The reporter's own statements: each top-level clause minus everything the frames claim."""
     in_unit = {token.i for token in tokens}
-    taken = set().union(*(frame.owned for frame in frames)) if frames else set()
+    cues = {token.i for frame in frames for token in frame.cue}
+    taken = set(cues)
+    for frame in frames:
+        taken |= frame.content | {index for index in frame.source_scope if _hangs_on(tokens[0].doc, index, frame.source_scope, cues)}
     pieces = []
     for head in _clause_heads(tokens, in_unit):
         piece = _clause(head, in_unit) - taken
@@ -314,6 +356,15 @@ def _narration(tokens: list[Token], frames: list[Frame]) -> list[set[int]]:
         if _is_statement(head.doc, piece):
             pieces.append(piece)
     return pieces
+
+
+def _hangs_on(doc: Doc, index: int, phrase: set[int], cues: set[int]) -> bool:
+    """Whether the token's phrase attaches to a cue: "Tokayev, who …, said" belongs to the attribution, but
+    in "Clinton mocked the complaint, saying …" the subject also belongs to the reporter's "mocked"."""
+    top = doc[index]
+    while top.head.i in phrase and top.head != top:
+        top = top.head
+    return top.head.i in cues
 
 
 def _clause_heads(tokens: list[Token], in_unit: set[int]) -> list[Token]:
@@ -376,7 +427,7 @@ def _char_spans(doc: Doc, indices: set[int], trim: bool = True) -> list[Span]:
     for run in _runs(doc, sorted(indices)):
         if trim:
             run = _trim_tokens(run)
-        if not any(token.is_alpha or token.is_digit for token in run):
+        if trim and not any(token.is_alpha or token.is_digit for token in run):
             continue
         start, end = run[0].idx, run[-1].idx + len(run[-1].text)
         span = _trim_chars(text_of(doc), start, end) if trim else Span(start, end)

@@ -38,7 +38,7 @@ OPENING_QUOTES = "“‘«"
 CLOSING_QUOTES = "”’»"
 STRAIGHT_QUOTE = '"'
 TERMINAL_PUNCTUATION = ".!?…:" + CLOSING_QUOTES + STRAIGHT_QUOTE
-SHORT_ATTRIBUTION_TOKENS = 6  # "Tokayev said on Thursday." after a quote that ended with "." or "!"
+OPENING_WORDS = 4  # where an attribution tag after a quote ending in "." or "!" has its verb: "the minister said"
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -122,11 +122,11 @@ def _sentences_within(text: str, sentences: list[Span], line: Span) -> list[Span
 
 
 def _continues(doc: Doc, previous: Span, sentence: Span) -> bool:
-    """Whether `sentence` belongs to the unit before it: the rest of an open quote, a further quoted
-    sentence of the same speaker, a lowercase continuation, or a short "X said." tag after a quote."""
+    """Whether `sentence` belongs to the unit before it: the rest of an open quote, what a colon introduces,
+    a further quoted sentence of the same speaker, a lowercase continuation, or an "X said" tag after a quote."""
     text = text_of(doc)
     previous_text, sentence_text = previous.of(text), sentence.of(text)
-    if _ends_inside_quote(text, previous):
+    if _ends_inside_quote(text, previous) or previous_text.endswith(":"):
         return True
     first_letter = next((char for char in sentence_text if char.isalnum()), "")
     if first_letter.islower():
@@ -150,11 +150,12 @@ def _is_whole_quotation(text: str, sentence: Span) -> bool:
 
 
 def _is_short_attribution(sentence: TokenSpan | None) -> bool:
+    """"Tokayev said." or "Trump said, looking out on the crowd.": a sentence that opens with a speech verb
+    reporting nothing of its own."""
     if sentence is None:
         return False
     words = [token for token in sentence if not token.is_punct and not token.is_space]
-    return (
-        len(words) <= SHORT_ATTRIBUTION_TOKENS
-        and any(is_speech_verb(token) for token in words)
-        and not any(token.dep_ == "ccomp" for token in words)
+    return any(
+        is_speech_verb(token) and not any(child.dep_ == "ccomp" for child in token.children)
+        for token in words[:OPENING_WORDS]
     )

@@ -31,7 +31,7 @@ DOCUMENT_NOUNS = frozenset("report study survey poll data analysis research cens
 # Cues whose speaker is distanced from: the reporter does not vouch for the content.
 HEDGED_CUE_LEMMAS = frozenset("allege claim purport rumour rumor speculate".split())
 HEDGE_ADVERBS = frozenset(
-    "reportedly allegedly purportedly supposedly reputedly ostensibly apparently seemingly".split()
+    "reportedly allegedly purportedly supposedly reputedly ostensibly".split()
 )
 # "police are said to have shot": the passive hides the speaker and hedges the content.
 PASSIVE_REPORT_VERBS = frozenset("say report allege believe think rumour rumor claim understand know".split())
