@@ -80,6 +80,15 @@ def test_probabilities_are_mapped_by_label_name(tmp_path, labels, favoured):
     assert sum(scores.as_dict().values()) == pytest.approx(1.0)
 
 
+def test_half_precision_checkpoint_runs_in_float32(tmp_path, backend):
+    directory = make_tiny_nli_checkpoint(tmp_path)
+    BertForSequenceClassification.from_pretrained(directory).half().save_pretrained(directory)
+    half = NLIBackend(directory, max_length=64)
+    assert half.model.dtype == torch.float32
+    [scores] = half.score([PAIRS[0]])
+    assert scores.as_dict() == pytest.approx(backend.score([PAIRS[0]])[0].as_dict(), abs=1e-3)
+
+
 @pytest.mark.parametrize(
     "labels", [("LABEL_0", "LABEL_1", "LABEL_2"), ("negative", "positive"), ("entailment", "not_entailment")]
 )

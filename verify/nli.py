@@ -155,7 +155,11 @@ class NLIBackend:
         options = {"trust_remote_code": False, "local_files_only": _hub_offline()}
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(self._name, **options)
-            self.model = AutoModelForSequenceClassification.from_pretrained(self._name, **options)
+            # float32 whatever the checkpoint was stored in: half precision is slow on CPUs
+            # and would make scores depend on the device.
+            self.model = AutoModelForSequenceClassification.from_pretrained(
+                self._name, dtype=torch.float32, **options
+            )
             self.labels = _label_order(self.model.config.id2label)
         except Exception as error:  # noqa: BLE001 - any loading failure is the user's model choice
             raise VerifyError(f"cannot load NLI model '{self._name}': {_short_reason(error)}") from None

@@ -1,0 +1,134 @@
+"""Pairs per second of verify's NLIBackend against a plain transformers pipeline.
+
+Both score the same (premise, hypothesis) pairs with the same model, batch size and CPU
+threads, in the same run: pairs of 64 tokens each, then pairs of mixed lengths (24-256
+tokens, as real claims are). Each is timed `--repeats` times after a warm-up pass, runs
+alternating, and the median is reported, with the largest probability difference
+between the two.
+
+    python benchmarks/nli_speed.py --model models/verify-nli-minilm-l6 --out nli_speed.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from verify.datamodel import NLI_LABELS
+from verify.nli import DEFAULT_MODEL_DIR, NLIBackend
+
+# Words to build pairs from: sentences in the style of the articles verify checks.
+NEWS = (
+    "Security forces opened fire on protesters in the main square of Almaty on Wednesday evening, "
+    "witnesses said. The president said five planes had been seized at the city's airport by armed groups. "
+    "The deputy mayor later told reporters the airport had been cleared and was operating smoothly. "
+    "Fuel prices doubled at the start of January, setting off demonstrations in the oil town of Zhanaozen. "
+    "The government resigned and a two-week state of emergency was declared across the country. "
+    "The interior ministry said eight police officers and national guard soldiers had been killed. "
+    "Internet access was cut for most of the week, making the reports hard to verify independently."
+).split()
+PAIR_TOKENS = 64
+MIXED_TOKENS = (24, 256)  # the realistic case: claims of very different lengths
+HYPOTHESIS_WORDS = 10
+
+
+def build_pairs(tokenizer, token_counts: list[int]) -> list[tuple[str, str]]:
+    """One distinct pair per entry, as long as the entry (special tokens included) as whole words allow."""
+    specials = tokenizer.num_special_tokens_to_add(pair=True)
+    pairs = []
+    for index, tokens in enumerate(token_counts):
+        start = (index * 7) % len(NEWS)
+        words = (NEWS[start:] + NEWS[:start]) * 4
+        hypothesis = " ".join(words[:HYPOTHESIS_WORDS])
+        premise = words[HYPOTHESIS_WORDS:]
+        budget = tokens - specials - len(tokenizer(hypothesis, add_special_tokens=False)["input_ids"])
+        word_of_token = tokenizer(premise, is_split_into_words=True, add_special_tokens=False).word_ids()
+        # Keep the words whose every token fits the budget.
+        kept = word_of_token[budget] if budget < len(word_of_token) else len(premise)
+        pairs.append((" ".join(premise[:kept]), hypothesis))
+    return pairs
+
+
+def pairs_per_second(runs: dict, count: int, repeats: int) -> dict[str, float]:
+    """Median throughput of each run; repeats alternate between runs so load drifts hit all alike."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            started = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - started)
+    return {name: count / statistics.median(seconds) for name, seconds in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="NLI checkpoint directory (default: the shipped model)")
+    parser.add_argument("--pairs", type=int, default=512)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", type=Path, help="also write the JSON here")
+    args = parser.parse_args()
+    model = args.model or (str(DEFAULT_MODEL_DIR) if DEFAULT_MODEL_DIR.exists() else None)
+    if model is None:
+        sys.exit(f"error: the shipped NLI model ({DEFAULT_MODEL_DIR}) is missing; pass --model DIR")
+
+    from transformers import pipeline
+
+    torch.set_num_threads(args.threads)
+    backend = NLIBackend(model, batch_size=args.batch_size)
+    # Same precision as the backend: a half-precision checkpoint would otherwise load as float16.
+    classifier = pipeline("text-classification", model=model, top_k=None, device=-1, dtype=torch.float32)
+    lengths = random.Random(0)
+    scenarios = {
+        f"pairs_{PAIR_TOKENS}_tokens": [PAIR_TOKENS] * args.pairs,
+        "mixed_lengths": [lengths.randint(*MIXED_TOKENS) for _ in range(args.pairs)],
+    }
+    result = {
+        "model": backend.name,
+        "batch_size": args.batch_size,
+        "threads": args.threads,
+        "repeats": args.repeats,
+        "torch": torch.__version__,
+        "cpu": platform.processor() or platform.machine(),
+    }
+    for scenario, token_counts in scenarios.items():
+        pairs = build_pairs(backend.tokenizer, token_counts)
+        inputs = [{"text": premise, "text_pair": hypothesis} for premise, hypothesis in pairs]
+        runs = {
+            "nli_backend": lambda: backend.score(pairs),
+            "pipeline": lambda: classifier(inputs, batch_size=args.batch_size),
+        }
+        for run in runs.values():  # warm-up: first calls pay for allocations and thread start-up
+            run()
+        speed = pairs_per_second(runs, len(pairs), args.repeats)
+        ours = runs["nli_backend"]()
+        theirs = [{item["label"].lower(): item["score"] for item in row} for row in runs["pipeline"]()]
+        result[scenario] = {
+            "pairs": len(pairs),
+            "mean_pair_tokens": statistics.mean(len(backend.tokenizer(p, h)["input_ids"]) for p, h in pairs),
+            "nli_backend_pairs_per_second": speed["nli_backend"],
+            "pipeline_pairs_per_second": speed["pipeline"],
+            "speedup": speed["nli_backend"] / speed["pipeline"],
+            "max_probability_difference": max(
+                abs(ours_row.as_dict()[name] - theirs_row[name])
+                for ours_row, theirs_row in zip(ours, theirs)
+                for name in NLI_LABELS
+            ),
+        }
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
