@@ -223,7 +223,8 @@ def test_offsets_point_at_what_the_claim_says(text):
     assert [claim.id for claim in claims] == [f"c{number}" for number in range(1, len(claims) + 1)]
     assert [claim.start for claim in claims] == sorted(claim.start for claim in claims)
     for claim in claims:
-        assert claim.text == " ".join(" ".join(span.of(text).split()) for span in claim.spans)
+        spanned = " ".join(" ".join(span.of(text).split()) for span in claim.spans)
+        assert claim.text == spanned.removeprefix("that ")  # PolNeAR's content includes the complementizer
         for span in claim.spans:
             assert span.of(text) == span.of(text).strip() and span.of(text)
         if claim.cue is not None:
@@ -315,4 +316,24 @@ def test_article_has_no_boilerplate_claims(article_claims):
     boilerplate_start = text.index("Leave a Reply")
     assert all(claim.end <= boilerplate_start for claim in claims)
     for claim in claims:
-        assert claim.text == " ".join(" ".join(span.of(text).split()) for span in claim.spans)
+        assert claim.text == " ".join(" ".join(span.of(text).split()) for span in claim.spans).removeprefix("that ")
+
+
+@pytest.mark.parametrize(
+    ("text", "span_text", "claim_text"),
+    [
+        (
+            "The ministry denied that troops had opened fire on protesters.",
+            "that troops had opened fire on protesters",
+            "troops had opened fire on protesters",
+        ),
+        (  # the demonstrative "that" is content, not a complementizer
+            "The minister said that was the end of the matter.",
+            "that was the end of the matter",
+            "that was the end of the matter",
+        ),
+    ],
+)
+def test_complementizer_is_spanned_as_in_polnear_but_not_said(text, span_text, claim_text):
+    (claim,) = extract_claims(text)
+    assert (claim.spans[0].of(text), claim.text) == (span_text, claim_text)

@@ -71,7 +71,7 @@ def extract_claims(text: str) -> list[Claim]:
                 found.append((spans, Source.author(), None))
     found.sort(key=lambda item: (item[0][0].start, item[0][0].end))
     return [
-        Claim(id=f"c{number}", text=_joined(text, spans), spans=tuple(spans), source=source, cue=cue)
+        Claim(id=f"c{number}", text=claim_text(doc, spans), spans=tuple(spans), source=source, cue=cue)
         for number, (spans, source, cue) in enumerate(found, start=1)
     ]
 
@@ -422,7 +422,7 @@ def _is_statement(doc: Doc, indices: set[int]) -> bool:
 
 
 def _char_spans(doc: Doc, indices: set[int], trim: bool = True) -> list[Span]:
-    """Contiguous character spans of a token set; content spans lose edge punctuation, "that" and "and"."""
+    """Contiguous character spans of a token set; content spans lose edge punctuation and a leading "and"."""
     spans = []
     for run in _runs(doc, sorted(indices)):
         if trim:
@@ -453,7 +453,7 @@ def _is_quote_mark(token: Token, marks: str) -> bool:
 
 
 def _trim_tokens(run: list[Token]) -> list[Token]:
-    while run and (run[0].dep_ in ("mark", "cc") and run[0].lower_ in ("that", "and", "but", "or") or run[0].is_space):
+    while run and (run[0].dep_ == "cc" and run[0].lower_ in ("and", "but", "or") or run[0].is_space):
         run = run[1:]
     while run and (run[-1].dep_ == "cc" or run[-1].is_space):
         run = run[:-1]
@@ -491,6 +491,16 @@ def _has_opening(piece: str) -> bool:
 
 def _has_closing(piece: str) -> bool:
     return any(char in CLOSING_QUOTES.replace("’", "") or char == STRAIGHT_QUOTE for char in piece)
+
+
+def claim_text(doc: Doc, spans: list[Span] | tuple[Span, ...]) -> str:
+    """What a claim says: its spans' text without the complementizer that PolNeAR counts as content
+    ("that they had also taken five planes" spans, "they had also taken five planes" says)."""
+    text = _joined(text_of(doc), list(spans))
+    first = doc.char_span(spans[0].start, spans[0].end, alignment_mode="expand")[0]
+    if first.dep_ == "mark" and first.lower_ == "that" and " " in text:
+        return text.split(" ", 1)[1]
+    return text
 
 
 def _joined(text: str, spans: list[Span]) -> str:
