@@ -63,7 +63,9 @@ def test_three_way_metrics_by_hand():
     assert results["per_class"]["entailment"] == pytest.approx(
         {"precision": 2 / 4, "recall": 2 / 3, "f1": 4 / 7, "support": 3}
     )
-    assert results["per_class"]["neutral"] == pytest.approx({"precision": 1 / 2, "recall": 1 / 2, "f1": 1 / 2, "support": 2})
+    assert results["per_class"]["neutral"] == pytest.approx(
+        {"precision": 1 / 2, "recall": 1 / 2, "f1": 1 / 2, "support": 2}
+    )
     assert results["per_class"]["contradiction"] == pytest.approx(
         {"precision": 1.0, "recall": 1 / 2, "f1": 2 / 3, "support": 2}
     )
