@@ -199,6 +199,45 @@ def test_several_statements_in_one_sentence(text, expected):
     assert [(claim.text, claim.source.name) for claim in claims] == expected
 
 
+# text, content, source name, cue: where the speaker and the content are less plainly linked
+INDIRECT = [
+    (
+        "But to prevent problems, he said, local officials should be vigilant.",
+        "to prevent problems local officials should be vigilant", "he", "said",
+    ),
+    (
+        "President Barack Obama responded on Wednesday by saying his refusal to use the words was a matter of "
+        "principle.",
+        "his refusal to use the words was a matter of principle", "Barack Obama", "saying",
+    ),
+    (
+        "The ministry issued a statement saying that the curfew would be lifted.",
+        "the curfew would be lifted", "a statement", "saying",
+    ),
+    (
+        "PENCE: Well, look, this is an episode of a reality show.",
+        "Well, look, this is an episode of a reality show", "PENCE", ":",
+    ),
+    (  # a cognition verb inside reported speech stays part of what was said, and is a claim of its own
+        "Clinton said she thinks America is strongest when people work together.",
+        "she thinks America is strongest when people work together", "Clinton", "said",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "content", "name", "cue"), INDIRECT)
+def test_indirectly_linked_attributions(text, content, name, cue):
+    claim = next(claim for claim in extract_claims(text) if claim.text == content)
+    assert (claim.source.name, claim.cue.text) == (name, cue)
+
+
+def test_narration_around_a_participle_keeps_its_subject():
+    text = "Rival Hillary Clinton had mocked the complaint, saying anybody who complains is not having a good night."
+    narration, reported = extract_claims(text)
+    assert (narration.text, narration.source.kind) == ("Rival Hillary Clinton had mocked the complaint", "author")
+    assert (reported.text, reported.source.name) == ("anybody who complains is not having a good night", "Hillary Clinton")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -214,7 +253,7 @@ def test_narration_is_the_authors(text):
     assert claim.text == text
 
 
-ALL_TEXTS = [row[0] for row in ATTRIBUTED] + [row[0] for row in COREFERENCE]
+ALL_TEXTS = [row[0] for row in ATTRIBUTED + COREFERENCE + INDIRECT]
 
 
 @pytest.mark.parametrize("text", ALL_TEXTS)

@@ -29,6 +29,7 @@ from verify.sources import (
     can_be_speaker,
     is_hedged,
     is_speech_verb,
+    looks_like_source,
     mention_tokens,
 )
 
@@ -112,7 +113,7 @@ def _colon_speaker(tokens: list[Token]) -> Frame | None:
     if colon is None or not 0 < colon - start <= MAX_SPEAKER_WORDS:
         return None
     speaker = tokens[start:colon]
-    if not all(token.pos_ == "PROPN" or token.text.isupper() for token in speaker):
+    if not all(token.pos_ == "PROPN" or token.text.isupper() or looks_like_source(token) for token in speaker):
         return None
     return Frame(
         cue=[tokens[colon]],
@@ -262,7 +263,7 @@ def _verb_group(verb: Token) -> set[Token]:
 
 def _governing_frame(token: Token, earlier: list[Frame]) -> Frame | None:
     """For a participle ("adding that …", "claiming that …"): the nearest enclosing speech frame."""
-    if token.tag_ != "VBG" or token.dep_ not in ("advcl", "xcomp", "conj", "acl"):
+    if token.tag_ != "VBG" or token.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp"):
         return None
     by_verb = {frame.cue[-1].i: frame for frame in earlier}
     for ancestor in token.ancestors:
@@ -274,8 +275,10 @@ def _governing_frame(token: Token, earlier: list[Frame]) -> Frame | None:
 def _inherited_subject(verb: Token) -> Token | None:
     """The subject a verb without one speaks for: a conjoined verb shares its head's ("The ministry
     confirmed the deaths and said …"), a participle has its main clause's ("Clinton mocked the complaint,
-    saying …")."""
-    while verb.dep_ == "conj" or (verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG"):
+    saying …", "Obama responded by saying …") or is the noun it modifies ("a statement saying …")."""
+    if verb.dep_ == "acl" and verb.tag_ == "VBG":
+        return verb.head
+    while verb.dep_ in ("conj", "prep") or (verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "pcomp")):
         verb = verb.head
         subject = next((child for child in verb.children if child.dep_ in ("nsubj", "csubj")), None)
         if subject is not None:
@@ -455,7 +458,7 @@ def _is_quote_mark(token: Token, marks: str) -> bool:
 def _trim_tokens(run: list[Token]) -> list[Token]:
     while run and (run[0].dep_ == "cc" and run[0].lower_ in ("and", "but", "or") or run[0].is_space):
         run = run[1:]
-    while run and (run[-1].dep_ == "cc" or run[-1].is_space):
+    while run and (run[-1].dep_ in ("cc", "prep", "mark") or run[-1].is_space):  # "… responded by"
         run = run[:-1]
     return run
 
