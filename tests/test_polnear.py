@@ -99,6 +99,7 @@ def test_span_text_with_a_newline_continues_on_the_next_line():
         ("T1\tSource 0 900\tOfficials", "past the text"),
         ("T1\tSource zero nine\tOfficials", "malformed"),
         ("E1\tAttribution:T4 Cue:T2 Content:T99", "missing entity"),
+        ("E1\tAttribution:T4 Cue:T2 Content", "missing entity"),
     ],
 )
 def test_inconsistent_annotations_raise(bad_line, message):

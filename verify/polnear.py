@@ -42,15 +42,14 @@ class _Entity:
 def read_brat(text: str, ann: str, doc_id: str) -> AnnotatedArticle:
     """Parse one brat annotation of `text`; span texts are checked against the article."""
     entities: dict[str, _Entity] = {}
-    events: list[tuple[str, list[tuple[str, str]]]] = []
+    events: list[tuple[str, list[str]]] = []
     for line in _records(ann):
         if line.startswith("T"):
             entity_id, entity = _parse_entity(line, text, doc_id)
             entities[entity_id] = entity
         elif line.startswith("E"):
             event_id, _, arguments = line.partition("\t")
-            pairs = [tuple(argument.split(":", 1)) for argument in arguments.split()]
-            events.append((event_id, pairs[1:]))  # the first pair is the trigger
+            events.append((event_id, arguments.split()[1:]))  # the first argument is the trigger
     claims = []
     for event_id, arguments in events:
         spans_by_role = _spans_by_role(arguments, entities, doc_id, event_id)
@@ -111,10 +110,11 @@ def _parse_entity(line: str, text: str, doc_id: str) -> tuple[str, _Entity]:
 
 
 def _spans_by_role(
-    arguments: list[tuple[str, str]], entities: dict[str, _Entity], doc_id: str, event_id: str
+    arguments: list[str], entities: dict[str, _Entity], doc_id: str, event_id: str
 ) -> dict[str, tuple[Span, ...]]:
     spans: dict[str, list[Span]] = {role: [] for role in ROLES}
-    for role, entity_id in arguments:
+    for argument in arguments:
+        role, _, entity_id = argument.partition(":")
         base_role = role.rstrip("0123456789")  # Content2 is a second Content
         if base_role not in spans:
             continue
