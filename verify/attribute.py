@@ -22,6 +22,7 @@ from verify.datamodel import Claim, Cue, Source, Span
 from verify.nlp import parse, text_of
 from verify.segment import CLOSING_QUOTES, OPENING_QUOTES, STRAIGHT_QUOTE, quotation_spans, statement_units
 from verify.sources import (
+    ANONYMITY_WORDS,
     GERUND_CONTENT_VERBS,
     HEDGE_ADVERBS,
     PASSIVE_REPORT_VERBS,
@@ -61,12 +62,13 @@ def extract_claims(text: str) -> list[Claim]:
     found: list[tuple[list[Span], Source, Cue | None]] = []
     for unit in statement_units(doc):
         tokens = [token for token in doc.char_span(unit.start, unit.end, alignment_mode="expand") if not token.is_space]
-        frames = _frames(doc, tokens, quotation_spans(text, unit))
+        quotes = quotation_spans(text, unit)
+        frames = _frames(doc, tokens, quotes)
         for frame in sorted(frames, key=lambda frame: frame.cue[0].i):
             spans = _char_spans(doc, frame.content)
             if spans:
                 found.append((spans, _source(resolver, frame), _cue(doc, frame)))
-        for piece in _narration(tokens, frames):
+        for piece in _narration(tokens, frames, quotes):
             spans = _char_spans(doc, piece)
             if spans:
                 found.append((spans, Source.author(), None))
@@ -79,7 +81,7 @@ def extract_claims(text: str) -> list[Claim]:
 
 def _frames(doc: Doc, tokens: list[Token], quotes: list[Span]) -> list[Frame]:
     in_unit = {token.i for token in tokens}
-    quoted = {token.i for token in tokens if any(quote.start <= token.idx < quote.end for quote in quotes)}
+    quoted = _quoted(tokens, quotes)
     frames: list[Frame] = [frame for frame in [_colon_speaker(tokens)] if frame is not None]
     for token in tokens:
         if token.i in quoted:
@@ -305,6 +307,10 @@ def _add_whole_quotations(doc: Doc, frames: list[Frame], quotes: list[Span], in_
                 frame.content |= tokens
 
 
+def _quoted(tokens: list[Token], quotes: list[Span]) -> set[int]:
+    return {token.i for token in tokens if any(quote.start <= token.idx < quote.end for quote in quotes)}
+
+
 def _final_punctuation(tokens: list[Token], quoted: set[int]) -> set[int]:
     """The sentence's closing full stop belongs to the sentence, not to the reported content (as in PolNeAR);
     inside a quotation it is the speaker's and stays."""
@@ -345,20 +351,35 @@ def _remove_nested(frames: list[Frame]) -> None:
                 outer.content -= inner.owned | {node.i for node in inner.cue[-1].subtree}
 
 
-def _narration(tokens: list[Token], frames: list[Frame]) -> list[set[int]]:
-    """The reporter's own statements: each top-level clause minus everything the frames claim."""
+def _narration(tokens: list[Token], frames: list[Frame], quotes: list[Span]) -> list[set[int]]:
+    """The reporter's own statements: each top-level clause minus everything the frames claim, and the
+    relative clauses that describe a source ("Tokayev, who had previously declared a state of emergency,")."""
+    doc = tokens[0].doc
     in_unit = {token.i for token in tokens}
     cues = {token.i for frame in frames for token in frame.cue}
-    taken = set(cues)
+    taken = cues | _final_punctuation(tokens, _quoted(tokens, quotes))
     for frame in frames:
-        taken |= frame.content | {index for index in frame.source_scope if _hangs_on(tokens[0].doc, index, frame.source_scope, cues)}
+        attached = {index for index in frame.source_scope if _hangs_on(doc, index, frame.source_scope, cues)}
+        taken |= frame.content | (attached - _descriptions(frame))
     pieces = []
     for head in _clause_heads(tokens, in_unit):
         piece = _clause(head, in_unit) - taken
         taken |= piece
-        if _is_statement(head.doc, piece):
+        if _is_statement(doc, piece):
             pieces.append(piece)
     return pieces
+
+
+def _descriptions(frame: Frame) -> set[int]:
+    """Relative clauses on a source's name, which the reporter asserts; not the ones that only say who
+    the source is ("who spoke on condition of anonymity")."""
+    described = set()
+    for token in frame.source:
+        for child in token.children:
+            clause = list(child.subtree)
+            if child.dep_ == "relcl" and not any(node.lower_ in ANONYMITY_WORDS for node in clause):
+                described |= {node.i for node in clause}
+    return described
 
 
 def _hangs_on(doc: Doc, index: int, phrase: set[int], cues: set[int]) -> bool:
