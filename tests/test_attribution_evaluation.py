@@ -156,6 +156,25 @@ def test_pronoun_and_multi_sentence_categories(text, source, content, category):
     assert category in gold_categories(claim, text)
 
 
+@pytest.mark.parametrize(
+    "criterion, missed_cues, spurious_cues",
+    [
+        ("exact", ["told", "According to"], ["told reporters", "rose"]),
+        ("overlap", ["According to"], ["rose"]),
+    ],
+)
+def test_errors_list_the_unmatched_attributions(criterion, missed_cues, spurious_cues):
+    (errors,) = AttributionEvaluator([GOLD]).errors([PREDICTED], criterion)
+    assert errors.doc_id == "bridge_ab12"
+    assert [claim.cue.text for claim in errors.missed] == missed_cues
+    assert [claim.cue.text for claim in errors.spurious] == spurious_cues
+
+
+def test_errors_reject_an_unknown_criterion():
+    with pytest.raises(VerifyError, match="unknown criterion"):
+        AttributionEvaluator([GOLD]).errors([PREDICTED], "partial")
+
+
 def test_predictions_must_cover_every_article():
     with pytest.raises(VerifyError, match="expected 1"):
         AttributionEvaluator([GOLD])([])

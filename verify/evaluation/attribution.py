@@ -148,18 +148,20 @@ def _match_attributions(criterion: str, predicted: _Attribution, gold: _Attribut
     )
 
 
-def _greedy_matches(predicted: list, gold: list, is_match: Callable, score: Callable) -> set[int]:
-    """Indices of the gold items matched one-to-one, best-scoring pairs first."""
+def _greedy_pairs(predicted: list, gold: list, is_match: Callable, score: Callable) -> list[tuple[int, int]]:
+    """(predicted, gold) index pairs matched one-to-one, best-scoring pairs first."""
     candidates = sorted(
         (-score(p, g), i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold) if is_match(p, g)
     )
+    pairs: list[tuple[int, int]] = []
     used_predicted: set[int] = set()
     used_gold: set[int] = set()
     for _, i, j in candidates:
         if i not in used_predicted and j not in used_gold:
             used_predicted.add(i)
             used_gold.add(j)
-    return used_gold
+            pairs.append((i, j))
+    return pairs
 
 
 def _attribution_score(predicted: _Attribution, gold: _Attribution) -> float:
@@ -198,6 +200,15 @@ def gold_categories(claim: Claim, text: str) -> frozenset[str]:
     return frozenset(name for name, applies in categories.items() if applies)
 
 
+@dataclass(frozen=True)
+class AttributionErrors:
+    """One annotation file's unmatched attributions under a criterion."""
+
+    doc_id: str
+    missed: tuple[Claim, ...]  # gold attributions no prediction matched
+    spurious: tuple[Claim, ...]  # predicted attributions that matched no gold one
+
+
 def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
@@ -220,8 +231,7 @@ class AttributionEvaluator:
         ]
 
     def __call__(self, predictions: list[list[Claim]]) -> dict[str, float]:
-        if len(predictions) != len(self.articles):
-            raise VerifyError(f"got predictions for {len(predictions)} articles, expected {len(self.articles)}")
+        self._check(predictions)
         counts: Counter[str] = Counter()
         for tokens, gold, categories, claims in zip(self._tokens, self._gold, self._categories, predictions):
             predicted = [_to_attribution(claim, tokens) for claim in claims if is_attribution(claim)]
@@ -232,6 +242,30 @@ class AttributionEvaluator:
             for criterion in CRITERIA:
                 self._count_article(criterion, predicted, gold, categories, counts)
         return self._metrics(counts)
+
+    def errors(self, predictions: list[list[Claim]], criterion: str = "overlap") -> list[AttributionErrors]:
+        """Per annotation file, the whole attributions left unmatched: for the error analysis."""
+        self._check(predictions)
+        if criterion not in CRITERIA:
+            raise VerifyError(f"unknown criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
+        found = []
+        for article, tokens, gold, claims in zip(self.articles, self._tokens, self._gold, predictions):
+            attributed = [claim for claim in claims if is_attribution(claim)]
+            predicted = [_to_attribution(claim, tokens) for claim in attributed]
+            pairs = _greedy_pairs(predicted, gold, partial(_match_attributions, criterion), _attribution_score)
+            matched_predicted, matched_gold = {i for i, _ in pairs}, {j for _, j in pairs}
+            found.append(
+                AttributionErrors(
+                    doc_id=article.doc_id,
+                    missed=tuple(c for j, c in enumerate(article.claims) if j not in matched_gold),
+                    spurious=tuple(c for i, c in enumerate(attributed) if i not in matched_predicted),
+                )
+            )
+        return found
+
+    def _check(self, predictions: list[list[Claim]]) -> None:
+        if len(predictions) != len(self.articles):
+            raise VerifyError(f"got predictions for {len(predictions)} articles, expected {len(self.articles)}")
 
     @staticmethod
     def _count_article(
@@ -251,7 +285,7 @@ class AttributionEvaluator:
                 gold_positions = [j for j, attribution in enumerate(gold) if getattr(attribution, component)]
                 gold_items = [getattr(gold[j], component) for j in gold_positions]
                 is_match, score = partial(_matches, criterion), _dice
-            matched = _greedy_matches(predicted_items, gold_items, is_match, score)
+            matched = {j for _, j in _greedy_pairs(predicted_items, gold_items, is_match, score)}
             key = f"{criterion}/{component}"
             counts[f"{key}/predicted"] += len(predicted_items)
             counts[f"{key}/gold"] += len(gold_items)
