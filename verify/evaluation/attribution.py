@@ -4,7 +4,7 @@ Match criteria, per component (Source, Cue, Content — each a set of character 
 
 - exact: the same spans once each piece is trimmed of non-word characters (whitespace,
   quotes, punctuation) at its edges and pieces separated only by such characters are
-  merged; so `"We won," he said` and `We won` are the same content.
+  merged; so `“We won,”` and `We won` are the same content, `that we won` is not.
 - overlap: at least one shared token.
 - half_overlap: the shared tokens are at least half of the gold tokens and at least half
   of the predicted tokens (overlap ≥ 50% of the longer).
@@ -59,7 +59,7 @@ _PRONOUNS = frozenset(
 _ANONYMOUS_HEADS = frozenset(
     """source sources official officials aide aides people person someone some many others critics analysts
     experts observers insiders advisers advisors allies supporters opponents members staffers residents
-    witnesses voters democrats republicans reports report polls poll studies study""".split()
+    witnesses voters democrats republicans""".split()
 )
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’']?\s+[\"“‘']?[A-Z]")
 _OPENING_QUOTES = "\"“‘'"
