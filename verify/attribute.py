@@ -25,6 +25,7 @@ from verify.sources import (
     ANONYMITY_WORDS,
     GERUND_CONTENT_VERBS,
     HEDGE_ADVERBS,
+    OBJECT_CONTENT_VERBS,
     PASSIVE_REPORT_VERBS,
     SourceResolver,
     can_be_speaker,
@@ -188,19 +189,25 @@ def _speech(token: Token, in_unit: set[int], earlier: list[Frame]) -> Frame | No
     )
     content: set[int] = set()
     for child in token.children:
-        if child.dep_ == "ccomp":
+        if child.dep_ == "ccomp" and not (content and _is_own_statement(child)):
             content |= _subtree(child, in_unit)
     content = (
         content
         or _that_clause(token, in_unit)
         or _gerund_clause(token, in_unit)
         or _parenthetical_host(token, in_unit)
+        or _object_content(token, in_unit)
     )
     if governing is not None:
         return Frame(cue=cue, content=content, speaker_of=governing)
     scope = set().union(*(_scope(each) for each in subjects)) | _manner_of_speaking(token, in_unit)
     mention = sorted({node for each in subjects for node in mention_tokens(each)}, key=lambda node: node.i)
     return Frame(cue=cue, content=content, source=mention, source_scope=scope)
+
+
+def _is_own_statement(clause: Token) -> bool:
+    """"X said A, and Y said B" parsed with B's "said" as a second complement of X's: Y's statement."""
+    return is_speech_verb(clause) and any(child.dep_ == "nsubj" for child in clause.children)
 
 
 def _that_clause(verb: Token, in_unit: set[int]) -> set[int]:
@@ -220,6 +227,18 @@ def _parenthetical_host(verb: Token, in_unit: set[int]) -> set[int]:
     while host.pos_ not in ("VERB", "AUX") and host.head != host:
         host = host.head
     return _clause(host, in_unit) - {node.i for node in verb.subtree}
+
+
+def _object_content(verb: Token, in_unit: set[int]) -> set[int]:
+    """"Clean Vote also reported late openings at four polling stations": the object is the report."""
+    if verb.lemma_.lower() not in OBJECT_CONTENT_VERBS:
+        return set()
+    objects = [child for child in verb.children if child.dep_ == "dobj" and child.pos_ in ("NOUN", "PROPN")]
+    if not objects:
+        return set()
+    # "reported late openings | at four polling stations": a place or time hung on the verb belongs to it
+    following = [child for child in verb.rights if child.dep_ == "prep" and child.i > objects[0].i]
+    return set().union(*(_subtree(node, in_unit) for node in [objects[0], *following]))
 
 
 def _gerund_clause(verb: Token, in_unit: set[int]) -> set[int]:
@@ -344,10 +363,12 @@ def _is_reported_hedge(frame: Frame, frames: list[Frame]) -> bool:
 
 def _remove_nested(frames: list[Frame]) -> None:
     """A participle inside a frame's content ("said that …, claiming that …") continues the speaker's turn
-    with a claim of its own. Other frames inside content ("Clinton said she thinks …") stay part of it."""
+    with a claim of its own, and a coordinated "…, and Y said …" that the parser hung inside the content is
+    a statement beside it. Other frames inside content ("Clinton said she thinks …") stay part of it."""
     for outer in frames:
         for inner in frames:
-            if inner is not outer and inner.speaker_of is not None and inner.cue[0].i in outer.content:
+            beside = inner.speaker_of is not None or inner.cue[-1].dep_ == "conj"
+            if inner is not outer and beside and inner.cue[0].i in outer.content:
                 outer.content -= inner.owned | {node.i for node in inner.cue[-1].subtree}
 
 

@@ -27,7 +27,11 @@ SPEECH_VERBS = COMMUNICATION_VERBS | INFERENCE_VERBS
 # Verbs whose content may be a gerund clause: "denied sending troops", "admitted having met him".
 GERUND_CONTENT_VERBS = frozenset("deny admit acknowledge confirm recall report regret".split())
 # Documents that state findings: sources for inference verbs ("the report found that …").
-DOCUMENT_NOUNS = frozenset("report study survey poll data analysis research census audit review statement".split())
+DOCUMENT_NOUNS = frozenset(
+    "report study survey poll data datum analysis research census audit review statement figure".split()
+)
+# Verbs whose object noun phrase is itself a checkable statement: "reported late openings at four stations".
+OBJECT_CONTENT_VERBS = frozenset("report confirm announce acknowledge predict estimate forecast record".split())
 # Cues whose speaker is distanced from: the reporter does not vouch for the content.
 HEDGED_CUE_LEMMAS = frozenset("allege claim purport rumour rumor speculate".split())
 HEDGE_ADVERBS = frozenset(
@@ -349,14 +353,23 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
     if entry is not None and mention[first].text[:1].isupper() and mention[first].pos_ == "PROPN":
         tokens = _capitalised_run(mention, first)
     elif head.pos_ == "PROPN":
-        tokens = [child for child in head.lefts if child.pos_ == "PROPN" and child.dep_ == "compound"] + [head]
+        tokens = _proper_modifiers(head) + [head]
     elif any(child.pos_ == "PROPN" and child.dep_ == "appos" for child in head.rights):
         name = next(child for child in head.rights if child.pos_ == "PROPN" and child.dep_ == "appos")
         tokens = [node for node in name.subtree if not node.is_punct]
+    elif entry is not None and entry.kind != "person" and _proper_modifiers(head):
+        tokens = _proper_modifiers(head)  # "the Havenbond union" is Havenbond
     else:
         tokens = mention[1:] if mention[0].lower_ == "the" and len(mention) > 1 else mention
+        if tokens[0].pos_ != "PROPN":  # a description, written sentence-initial or not: "Police" is "police"
+            written = phrase_text(sorted(tokens, key=lambda token: token.i))
+            return written[:1].lower() + written[1:]
     tokens = sorted(tokens, key=lambda token: token.i)
     return phrase_text(tokens)
+
+
+def _proper_modifiers(head: Token) -> list[Token]:
+    return [child for child in head.lefts if child.pos_ == "PROPN" and child.dep_ == "compound"]
 
 
 def _capitalised_run(mention: list[Token], position: int) -> list[Token]:
