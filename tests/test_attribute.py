@@ -274,6 +274,8 @@ def test_narration_around_a_participle_keeps_its_subject():
         "Their size and rapid spread suggested they were a reflection of wider discontent.",
         "The turmoil claimed the lives of eight police officers.",
         "Tokayev has promised to take tough steps to quiet the unrest.",
+        "Correction: An earlier version of this article misstated the date of the vote.",
+        "Let's say the vote is held on Sunday.",
     ],
 )
 def test_narration_is_the_authors(text):

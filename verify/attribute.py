@@ -23,6 +23,7 @@ from verify.nlp import parse, text_of
 from verify.segment import CLOSING_QUOTES, OPENING_QUOTES, STRAIGHT_QUOTE, quotation_spans, statement_units
 from verify.sources import (
     ANONYMITY_WORDS,
+    EDITORIAL_LABELS,
     GERUND_CONTENT_VERBS,
     HEDGE_ADVERBS,
     OBJECT_CONTENT_VERBS,
@@ -116,6 +117,8 @@ def _colon_speaker(tokens: list[Token]) -> Frame | None:
     if colon is None or not 0 < colon - start <= MAX_SPEAKER_WORDS:
         return None
     speaker = tokens[start:colon]
+    if any(token.lower_ in EDITORIAL_LABELS for token in speaker):
+        return None
     if not all(token.pos_ == "PROPN" or token.text.isupper() or looks_like_source(token) for token in speaker):
         return None
     return Frame(

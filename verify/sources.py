@@ -30,6 +30,8 @@ GERUND_CONTENT_VERBS = frozenset("deny admit acknowledge confirm recall report r
 DOCUMENT_NOUNS = frozenset(
     "report study survey poll data datum analysis research census audit review statement figure".split()
 )
+# Labels that open a line with a colon without anyone speaking: "Correction: an earlier version …".
+EDITORIAL_LABELS = frozenset("correction clarification update note editor photo video watch read related".split())
 # Verbs whose object noun phrase is itself a checkable statement: "reported late openings at four stations".
 OBJECT_CONTENT_VERBS = frozenset("report confirm announce acknowledge predict estimate forecast record".split())
 # Cues whose speaker is distanced from: the reporter does not vouch for the content.
@@ -119,7 +121,10 @@ def is_speech_verb(token: Token) -> bool:
 
 
 def can_be_speaker(subject: Token, verb: Token) -> bool:
-    """Any subject of a communication verb speaks; an inference verb needs a speaker-like subject."""
+    """Any subject of a communication verb speaks ("let's say" has none); an inference verb needs a
+    speaker-like subject."""
+    if not subject.is_alpha:
+        return False
     return verb.lemma_.lower() in COMMUNICATION_VERBS or looks_like_source(subject)
 
 
