@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 
 from verify.datamodel import Claim, Cue, Source, Span
 from verify.nlp import parse, text_of
-from verify.segment import CLOSING_QUOTES, OPENING_QUOTES, STRAIGHT_QUOTE, quotation_spans, statement_units
+from verify.segment import closes_quote, opens_quote, quotation_spans, statement_units
 from verify.sources import (
     ANONYMITY_WORDS,
     EDITORIAL_LABELS,
@@ -111,7 +111,7 @@ def _colon_speaker(tokens: list[Token]) -> Frame | None:
     """"PENCE: Well, look, …" in a transcript, "Flynn: Trump was right" in a headline: a name, a colon,
     and what the named one says."""
     start = 0
-    while start < len(tokens) and tokens[start].text in OPENING_QUOTES + STRAIGHT_QUOTE:
+    while start < len(tokens) and opens_quote(tokens[start].text):
         start += 1
     colon = next((index for index in range(start, len(tokens)) if tokens[index].text == ":"), None)
     if colon is None or not 0 < colon - start <= MAX_SPEAKER_WORDS:
@@ -489,15 +489,11 @@ def _runs(doc: Doc, indices: list[int]) -> list[list[Token]]:
     runs: list[list[Token]] = []
     for index in indices:
         adjacent = runs and all(doc[between].is_space for between in range(runs[-1][-1].i + 1, index))
-        if adjacent and not (_is_quote_mark(runs[-1][-1], CLOSING_QUOTES) and _is_quote_mark(doc[index], OPENING_QUOTES)):
+        if adjacent and not (closes_quote(runs[-1][-1].text) and opens_quote(doc[index].text)):
             runs[-1].append(doc[index])
         else:
             runs.append([doc[index]])
     return runs
-
-
-def _is_quote_mark(token: Token, marks: str) -> bool:
-    return token.text in marks or token.text == STRAIGHT_QUOTE
 
 
 def _trim_tokens(run: list[Token]) -> list[Token]:
@@ -512,33 +508,20 @@ def _trim_chars(text: str, start: int, end: int) -> Span | None:
     """Drop edge punctuation and the quotation marks that enclose the whole piece or are left unmatched."""
     while start < end:
         piece = text[start:end]
-        opening = piece[0] in OPENING_QUOTES or piece[0] == STRAIGHT_QUOTE
-        closing = piece[-1] in CLOSING_QUOTES.replace("’", "") or (piece[-1] == STRAIGHT_QUOTE and len(piece) > 1)
+        opening, closing = opens_quote(piece[0]), closes_quote(piece[-1]) and len(piece) > 1
         if piece[0].isspace() or piece[0] in EDGE_PUNCTUATION:
             start += 1
         elif piece[-1].isspace() or piece[-1] in EDGE_PUNCTUATION:
             end -= 1
-        elif opening and closing and not _has_quote(piece[1:-1]):
+        elif opening and closing and not any(opens_quote(char) or closes_quote(char) for char in piece[1:-1]):
             start, end = start + 1, end - 1
-        elif opening and not _has_closing(piece[1:]):
+        elif opening and not any(closes_quote(char) for char in piece[1:]):
             start += 1
-        elif closing and not _has_opening(piece[:-1]):
+        elif closing and not any(opens_quote(char) for char in piece[:-1]):
             end -= 1
         else:
             return Span(start, end)
     return None
-
-
-def _has_quote(piece: str) -> bool:
-    return _has_opening(piece) or _has_closing(piece)
-
-
-def _has_opening(piece: str) -> bool:
-    return any(char in OPENING_QUOTES or char == STRAIGHT_QUOTE for char in piece)
-
-
-def _has_closing(piece: str) -> bool:
-    return any(char in CLOSING_QUOTES.replace("’", "") or char == STRAIGHT_QUOTE for char in piece)
 
 
 def claim_text(doc: Doc, spans: list[Span] | tuple[Span, ...]) -> str:

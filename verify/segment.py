@@ -23,7 +23,8 @@ BOILERPLATE = re.compile(
       | (?:your\ )?email\ address\ will\ not\ be\ published
       | required\ fields\ are\ marked
       | save\ my\ name,\ email
-      | (?:share|tweet|pin|email|print|follow\ us)(?:\ (?:this|on|the|article|story|post|via|[a-z]+book|twitter|x|whatsapp|linkedin|reddit|email))*\W*$
+      | (?:share|tweet|pin|email|print|follow\ us)
+        (?:\ (?:this|on|the|article|story|post|via|[a-z]+book|twitter|x|whatsapp|linkedin|reddit|email))*\W*$
       | (?:subscribe|sign\ up)\b.*\b(?:newsletter|channel|updates|inbox)
       | .*\b(?:uses?|accept(?:\ all)?)\ cookies
       | .*\bcookie\ (?:policy|settings|preferences)
@@ -37,7 +38,7 @@ BOILERPLATE = re.compile(
 OPENING_QUOTES = "“‘«"
 CLOSING_QUOTES = "”’»"
 STRAIGHT_QUOTE = '"'
-TERMINAL_PUNCTUATION = ".!?…:" + CLOSING_QUOTES + STRAIGHT_QUOTE
+UNAMBIGUOUS_CLOSING_QUOTES = "”»"  # "’" is mostly an apostrophe
 OPENING_WORDS = 4  # where an attribution tag after a quote ending in "." or "!" has its verb: "the minister said"
 
 
@@ -87,6 +88,14 @@ def quotation_spans(text: str, within: Span) -> list[Span]:
     if start is not None:
         quotes.append(Span(start, within.end))
     return quotes
+
+
+def opens_quote(char: str) -> bool:
+    return char in OPENING_QUOTES or char == STRAIGHT_QUOTE
+
+
+def closes_quote(char: str) -> bool:
+    return char in UNAMBIGUOUS_CLOSING_QUOTES or char == STRAIGHT_QUOTE
 
 
 def _lines(text: str) -> list[Span]:

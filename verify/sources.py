@@ -144,7 +144,8 @@ def find_role(tokens: list[Token]) -> tuple[RoleEntry | None, int, int]:
     """The role a phrase names: (entry, first index, end index) into `tokens`.
 
     The role of the phrase's head wins ("the foreign ministry spokeswoman" is a spokesperson) unless it is
-    generic ("press sources" are the press); otherwise the specific role nearest the head ("the carmakers' association VDA"), then a generic one.
+    generic ("press sources" are the press); otherwise the specific role nearest the head ("the carmakers'
+    association VDA" is an association), then a generic one.
     """
     found = _role_phrases(tokens)
     head = tokens.index(phrase_head(tokens)) if tokens else -1
@@ -207,12 +208,11 @@ def is_anonymous(mention: list[Token], context: list[Token], role: RoleEntry | N
     (`context` is the mention with its relative clauses and the manner of speaking)."""
     if any(token.lower_ in ANONYMITY_WORDS for token in context + mention):
         return True
-    tokens = mention
-    head = phrase_head(tokens)
+    head = phrase_head(mention)
     if role is None or role.kind not in ("person", "anonymous"):
         return False
     # a person is named by a name of their own: "a White House official" is still unnamed
-    if head.pos_ == "PROPN" or any(token.ent_type_ == "PERSON" for token in tokens):
+    if head.pos_ == "PROPN" or any(token.ent_type_ == "PERSON" for token in mention):
         return False
     if any(child.dep_ == "appos" and child.pos_ == "PROPN" for child in head.children):
         return False
@@ -225,6 +225,8 @@ def is_anonymous(mention: list[Token], context: list[Token], role: RoleEntry | N
 
 @dataclass(frozen=True)
 class PersonMention:
+    """A person named in the article, as the antecedent for later pronouns and short names."""
+
     start: int  # character offset of the mention
     name: str  # the full name it refers to
     role: str | None
@@ -241,7 +243,7 @@ class SourceResolver:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.people: list[PersonMention] = []
-        self.sources: list[tuple[int, Source]] = []
+        self.sources: list[Source] = []  # resolved so far, in text order
         for entity in doc.ents:
             if entity.label_ == "PERSON":
                 self.people.append(self._person_mention(entity))
@@ -255,7 +257,7 @@ class SourceResolver:
         spans = (Span(start, end),)
         name, role, kind = self._identify(mention, [self.doc[index] for index in sorted(scope)], start)
         source = Source(mention=written, name=name, role=role, kind=kind, spans=spans)
-        self.sources.append((start, source))
+        self.sources.append(source)
         return source
 
     def _identify(self, mention: list[Token], scope: list[Token], start: int) -> tuple[str, str | None, SourceKind]:
@@ -291,7 +293,7 @@ class SourceResolver:
         return word, None, "unknown"
 
     def _latest_source(self, accepts) -> Source | None:
-        return next((source for _, source in reversed(self.sources) if accepts(source)), None)
+        return next((source for source in reversed(self.sources) if accepts(source)), None)
 
     def _person_named(self, mention: list[Token], start: int) -> PersonMention | None:
         """The person a name refers to: an earlier full name it equals or ends ("Tokayev"), else itself
@@ -383,7 +385,8 @@ def _capitalised_run(mention: list[Token], position: int) -> list[Token]:
         return token.text[:1].isupper() and token.lower_ != "the"
 
     def joining(index: int) -> bool:
-        return mention[index].lower_ in ("of", "for", "and", "&") and index + 1 < len(mention) and inside(mention[index + 1])
+        between = mention[index].lower_ in ("of", "for", "and", "&")
+        return between and index + 1 < len(mention) and inside(mention[index + 1])
 
     start = position
     while start > 0 and inside(mention[start - 1]) and mention[start - 1].dep_ != "poss":
