@@ -237,6 +237,10 @@ INDIRECT = [
         "PENCE: Well, look, this is an episode of a reality show.",
         "Well, look, this is an episode of a reality show", "PENCE", ":",
     ),
+    (
+        "Said Ellis: “I don’t get the sense she’s the least bit interested.”",
+        "I don’t get the sense she’s the least bit interested.", "Ellis", "Said :",
+    ),
     (  # a cognition verb inside reported speech stays part of what was said, and is a claim of its own
         "Clinton said she thinks America is strongest when people work together.",
         "she thinks America is strongest when people work together", "Clinton", "said",

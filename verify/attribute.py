@@ -108,8 +108,8 @@ def _frames(doc: Doc, tokens: list[Token], quotes: list[Span]) -> list[Frame]:
 
 
 def _colon_speaker(tokens: list[Token]) -> Frame | None:
-    """"PENCE: Well, look, …" in a transcript, "Flynn: Trump was right" in a headline: a name, a colon,
-    and what the named one says."""
+    """"PENCE: Well, look, …" in a transcript, "Flynn: Trump was right" in a headline, "Said Ellis: “…”":
+    a name, a colon, and what the named one says."""
     start = 0
     while start < len(tokens) and opens_quote(tokens[start].text):
         start += 1
@@ -117,12 +117,14 @@ def _colon_speaker(tokens: list[Token]) -> Frame | None:
     if colon is None or not 0 < colon - start <= MAX_SPEAKER_WORDS:
         return None
     speaker = tokens[start:colon]
+    verb = speaker[:1] if len(speaker) > 1 and is_speech_verb(speaker[0]) else []  # "Said Ellis: “…”"
+    speaker = speaker[len(verb) :]
     if any(token.lower_ in EDITORIAL_LABELS for token in speaker):
         return None
     if not all(token.pos_ == "PROPN" or token.text.isupper() or looks_like_source(token) for token in speaker):
         return None
     return Frame(
-        cue=[tokens[colon]],
+        cue=[*verb, tokens[colon]],
         content={token.i for token in tokens[colon + 1 :]},
         source=speaker,
         source_scope={token.i for token in speaker},
