@@ -68,10 +68,14 @@ def times_mentioned(text: str) -> set[str]:
 
 
 def is_temporal_update(first: Claim, second: Claim, first_context: str, second_context: str) -> bool:
-    """Two claims about different moments where the later reports a change ("restored by Thursday")."""
-    first_times, second_times = times_mentioned(first_context), times_mentioned(second_context)
+    """Two claims about different moments where one reports a change ("restored by early Thursday").
+
+    A change word is required; the moments differ when a claim names its own time or the
+    sentences around the two claims name different times.
+    """
     changes = (content_words(first.text) | content_words(second.text)) & CHANGE_WORDS
-    return bool(changes) and (not first_times or not second_times or first_times != second_times)
+    own_time = times_mentioned(first.text) or times_mentioned(second.text)
+    return bool(changes) and bool(own_time or times_mentioned(first_context) != times_mentioned(second_context))
 
 
 def classify(first: Claim, second: Claim, forward: NLIScores, backward: NLIScores, settings: CheckSettings,

@@ -31,6 +31,7 @@ class MixConfig:
     cannot_contradiction_cap: int = 10_000
     synthetic_per_rule: int = 6_000
     synthetic_articles: int | None = None  # all
+    general_sample: int | None = None  # keep this many pairs of the general sets (a continuation mix); None = all
     notes: list[str] = field(default_factory=list)
 
 
@@ -71,6 +72,8 @@ def build_mix(config: MixConfig) -> datasets.Dataset:
         if path.stem == "cannot_negation":
             part = _cap_label(part, "contradiction", config.cannot_contradiction_cap, config.seed)
         parts.append(part)
+    if config.general_sample:
+        parts = [datasets.concatenate_datasets(parts).shuffle(seed=config.seed).select(range(config.general_sample))]
     if config.polnear_dir:
         parts.append(synthetic_news_pairs(Path(config.polnear_dir), config.synthetic_per_rule, config.seed,
                                           config.synthetic_articles))
@@ -100,9 +103,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=MixConfig.seed)
     parser.add_argument("--synthetic-per-rule", type=int, default=MixConfig.synthetic_per_rule)
     parser.add_argument("--synthetic-articles", type=int, default=None)
+    parser.add_argument("--general-sample", type=int, default=None)
+    parser.add_argument("--exclude", nargs="*", default=list(NON_COMMERCIAL), help="train sets left out")
     args = parser.parse_args(argv)
+    if not set(NON_COMMERCIAL) <= set(args.exclude):
+        parser.error("non-commercial sets (sick) must stay excluded")
     config = MixConfig(nli_dir=args.nli_dir, polnear_dir=args.polnear_dir, seed=args.seed,
-                       synthetic_per_rule=args.synthetic_per_rule, synthetic_articles=args.synthetic_articles)
+                       synthetic_per_rule=args.synthetic_per_rule, synthetic_articles=args.synthetic_articles,
+                       general_sample=args.general_sample, exclude=tuple(args.exclude))
     print(json.dumps(write_mix(config, args.out), indent=2))
 
 

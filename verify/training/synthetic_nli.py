@@ -9,7 +9,9 @@ sentences into pairs whose label follows from the rewrite:
 - dropping a modifier or a conjunct → entailment (the shorter sentence follows);
 - the same pair reversed (the hypothesis adds a detail) → neutral;
 - an unrelated, negated sentence of the same article as hypothesis → neutral, so that
-  negation alone never reads as contradiction.
+  negation alone never reads as contradiction;
+- another sentence about the same person or body, on another event → neutral (news is
+  not a photo caption: a different event is not a contradiction).
 """
 
 from __future__ import annotations
@@ -137,6 +139,24 @@ def unrelated_negated(sentence, other, rng: random.Random) -> SyntheticPair | No
     return SyntheticPair(sentence.text.strip(), hypothesis, "neutral", "unrelated_negated")
 
 
+def _subject_entity(sentence) -> str | None:
+    for token in sentence:
+        if token.dep_ in {"nsubj", "nsubjpass"} and token.head == sentence.root and token.ent_type_ in {"PERSON", "ORG"}:
+            return token.text.lower()
+    return None
+
+
+def same_subject_other_event(sentence, others: list) -> SyntheticPair | None:
+    """Another sentence about the same person or body, a different event: neutral, not a contradiction."""
+    subject = _subject_entity(sentence)
+    if subject is None:
+        return None
+    for other in others:
+        if _subject_entity(other) == subject and other.root.lemma_ != sentence.root.lemma_:
+            return SyntheticPair(sentence.text.strip(), other.text.strip(), "neutral", "same_subject")
+    return None
+
+
 def synthesize(docs: Iterable, seed: int) -> Iterator[SyntheticPair]:
     """Every pair the rules can make from parsed articles (spaCy Docs); `balance` evens them out."""
     rng = random.Random(seed)
@@ -146,7 +166,8 @@ def synthesize(docs: Iterable, seed: int) -> Iterator[SyntheticPair]:
             far = [s for j, s in enumerate(sentences) if abs(j - index) > 2]
             candidates = [swap_number(sentence, rng), negate_main_verb(sentence), swap_antonym(sentence),
                           *(drop_modifier(sentence, rng) or ()),
-                          unrelated_negated(sentence, rng.choice(far), rng) if far else None]
+                          unrelated_negated(sentence, rng.choice(far), rng) if far else None,
+                          same_subject_other_event(sentence, far)]
             yield from (pair for pair in candidates if pair is not None)
 
 
