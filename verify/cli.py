@@ -71,8 +71,17 @@ def progress_display(delay: float = 1.0):
                 state["status"].stop()
 
 
+def _quiet_libraries() -> None:
+    """Model loading reports and weight-loading bars are noise in a report; errors still surface."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+
+
 def run(work: Callable[[], str], out: Path | None, force: bool) -> None:
     """Run `work` (which returns the rendered output); user errors become one line and exit code 2."""
+    _quiet_libraries()
     try:
         if out is not None and out.exists() and not force:
             raise VerifyError(f"{out}: already exists (use --force to replace it)")

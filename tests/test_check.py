@@ -1,0 +1,105 @@
+"""The check stage: relatedness gate, change-over-time rule, pair classification."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from verify.check import CheckSettings, check_claims, classify, content_words, is_temporal_update, related_pairs
+from verify.datamodel import Claim, NLIScores, Source, Span
+
+SETTINGS = CheckSettings()
+
+
+def claim(text: str, source: str = "the author", claim_id: str = "c1") -> Claim:
+    return Claim(id=claim_id, text=text, spans=(Span(0, len(text)),),
+                 source=Source(mention=source, name=source, role=None, kind="person"))
+
+
+def unit(angle: float) -> np.ndarray:
+    return np.array([np.cos(angle), np.sin(angle)], dtype=np.float32)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Eight people were killed in the blast.", {"eight", "people", "killed", "blast"}),
+    ("The airports were cleared by Thursday.", {"airport", "cleared", "thursday"}),
+    ("Turnout reached 41% on Sunday", {"turnout", "reached", "41", "sunday"}),
+])
+def test_content_words_drop_stopwords_and_fold_plurals(text, expected):
+    assert content_words(text) == expected
+
+
+@pytest.mark.parametrize("first, second, cosine, related", [
+    # shared content word ("airport") and moderate similarity: scored
+    ("they had also taken five planes at Almaty's airport",
+     "The airport had been cleared of demonstrators and was operating smoothly", 0.40, True),
+    # no shared content word, moderate similarity: not scored (the negated-sentence trap)
+    ("The airport had been cleared of demonstrators and was operating smoothly",
+     "There were no civilian casualty statistics provided", 0.40, False),
+    # very similar paraphrases need no shared word
+    ("Eight people died in the blast", "The explosion killed eight", 0.80, True),
+    # shared word but unrelated topics: below the lower threshold
+    ("The minister visited the port on Monday", "Port workers ended their strike", 0.10, False),
+])
+def test_related_pairs_gate(first, second, cosine, related):
+    embeddings = np.stack([unit(0.0), unit(float(np.arccos(cosine)))])
+    pairs = related_pairs([claim(first), claim(second, claim_id="c2")], embeddings, SETTINGS)
+    assert bool(pairs) is related
+    if related:
+        assert pairs[0][2] == pytest.approx(cosine, abs=1e-5)
+
+
+@pytest.mark.parametrize("first, second, first_context, second_context, update", [
+    ("the nation was undergoing a widespread internet blackout",
+     "internet connectivity was restored in Almaty by early Thursday",
+     "Late Wednesday, news sites became inaccessible, and Netblocks claimed that the nation was undergoing a "
+     "widespread internet blackout", "internet connectivity was restored in Almaty by early Thursday", True),
+    ("Power was out across the district on Monday", "Power was restored to most homes by Tuesday evening",
+     "Power was out across the district on Monday", "Power was restored to most homes by Tuesday evening", True),
+    # a plain disagreement about the same moment is no update
+    ("Eight people were killed in the blast", "Twelve people died in the explosion",
+     "Police said eight people were killed in the blast on Monday",
+     "Hospital officials said twelve people died in the explosion on Monday", False),
+])
+def test_temporal_update(first, second, first_context, second_context, update):
+    assert is_temporal_update(claim(first), claim(second), first_context, second_context) is update
+
+
+CONTRADICTING = NLIScores(entailment=0.02, neutral=0.08, contradiction=0.90)
+ENTAILING = NLIScores(entailment=0.85, neutral=0.10, contradiction=0.05)
+NEUTRAL = NLIScores(entailment=0.05, neutral=0.90, contradiction=0.05)
+
+
+@pytest.mark.parametrize("sources, forward, backward, temporal, label, note", [
+    (("police", "hospital officials"), CONTRADICTING, NEUTRAL, False, "contradiction", ""),
+    (("the finance minister", "the finance minister"), NEUTRAL, CONTRADICTING, False, "contradiction",
+     "same source contradicts itself"),
+    (("Netblocks", "Tass"), CONTRADICTING, NEUTRAL, True, "compatible", "change over time, not a contradiction"),
+    (("the union", "the port authority"), ENTAILING, NEUTRAL, False, "corroboration", ""),
+    # entailment within one source repeats, it does not corroborate
+    (("the union", "the union"), ENTAILING, ENTAILING, False, "compatible", ""),
+    (("police", "hospital officials"), NEUTRAL, NEUTRAL, False, "compatible", ""),
+])
+def test_classify(sources, forward, backward, temporal, label, note):
+    first = claim("Eight people were killed", sources[0])
+    second = claim("Twelve people died", sources[1], "c2")
+    result = classify(first, second, forward, backward, SETTINGS, temporal)
+    assert result[0] == label
+    assert result[2] == note
+
+
+def test_check_claims_scores_both_directions_and_names_pairs():
+    claims = [claim("Eight people were killed in the blast", "police"),
+              claim("Twelve people were killed in the blast", "hospital officials", "c2"),
+              claim("The weather was mild for the season", "the author", "c3")]
+    embeddings = np.stack([unit(0.0), unit(0.1), unit(1.5)])
+    seen = []
+
+    def score(pairs):
+        seen.extend(pairs)
+        return [CONTRADICTING if "Twelve" in premise else NEUTRAL for premise, _ in pairs]
+
+    relations = check_claims(claims, [c.text for c in claims], embeddings, score)
+    assert [(r.first, r.second, r.label) for r in relations] == [("c1", "c2", "contradiction")]
+    assert seen == [(claims[0].text, claims[1].text), (claims[1].text, claims[0].text)]
+    assert relations[0].backward == CONTRADICTING and relations[0].forward == NEUTRAL

@@ -1,0 +1,125 @@
+"""The command line: user errors are one line and a non-zero exit; outputs follow the documented schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from verify.cli import app
+from verify.nli import DEFAULT_MODEL_DIR
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ROOT / "fixtures" / "kazakhstan_unrest.txt"
+needs_model = pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.safetensors").exists(),
+                                 reason=f"the shipped NLI model is not in {DEFAULT_MODEL_DIR}")
+runner = CliRunner()
+
+
+def invoke(*args: str, stdin: bytes | None = None):
+    return runner.invoke(app, list(args), input=stdin)
+
+
+def assert_one_line_error(result, fragment: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    contents = {
+        "empty.txt": b"",
+        "blank.txt": b"  \n\n\t\n",
+        "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        "latin1.txt": "Le ministre a déclaré que huit personnes sont mortes.".encode("latin-1"),
+        "boilerplate.txt": b"Leave a Reply\n\nYour email address will not be published. Required fields are marked *\n",
+        "punctuation.txt": b"... --- !!! ***\n",
+    }
+    for name, data in contents.items():
+        (tmp_path / name).write_bytes(data)
+    return {name: tmp_path / name for name in contents} | {"dir": tmp_path}
+
+
+@pytest.mark.parametrize("name, fragment", [
+    ("empty.txt", "the article is empty"),
+    ("blank.txt", "the article is empty"),
+    ("binary.txt", "binary file"),
+    ("latin1.txt", "not UTF-8"),
+    ("missing.txt", "no such file"),
+])
+@pytest.mark.parametrize("command", ["report", "check"])
+def test_unreadable_input_is_one_line_error(files, name, fragment, command):
+    path = str(files["dir"] / name)
+    args = ["report", path] if command == "report" else ["check", "Eight people died.", "--against", path]
+    assert_one_line_error(invoke(*args), fragment)
+
+
+def test_directory_instead_of_file(files):
+    assert_one_line_error(invoke("report", str(files["dir"])), "is a directory")
+
+
+def test_empty_stdin():
+    assert_one_line_error(invoke("report", "-", stdin=b""), "standard input: the article is empty")
+
+
+def test_bad_model_path(files, tmp_path):
+    assert_one_line_error(invoke("report", str(ARTICLE), "--model", str(tmp_path / "no-model")),
+                          "cannot load NLI model")
+
+
+def test_evaluate_missing_path(tmp_path):
+    assert_one_line_error(invoke("evaluate", str(tmp_path / "nothing")), "no such file or directory")
+
+
+@needs_model
+@pytest.mark.parametrize("name", ["boilerplate.txt", "punctuation.txt"])
+def test_text_without_sentences(files, name):
+    assert_one_line_error(invoke("report", str(files[name])), "no sentences")
+
+
+@needs_model
+def test_out_never_overwrites_without_force(tmp_path):
+    out = tmp_path / "report.json"
+    out.write_text("keep me")
+    assert_one_line_error(invoke("report", str(ARTICLE), "--out", str(out)), "already exists")
+    assert out.read_text() == "keep me"
+
+
+@needs_model
+def test_report_json_names_both_sources_of_the_airport_contradiction(tmp_path):
+    out = tmp_path / "report.json"
+    result = invoke("report", str(ARTICLE), "--format", "json", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert set(report) >= {"article", "claims", "relations", "sources", "model", "stats", "schema_version"}
+    claims = {claim["id"]: claim for claim in report["claims"]}
+    pairs = {frozenset((claims[r["first"]]["source"]["name"], claims[r["second"]]["source"]["name"]))
+             for r in report["relations"] if r["label"] == "contradiction"
+             and "airport" in claims[r["first"]]["text"] and "airport" in claims[r["second"]]["text"]}
+    assert frozenset(("Kassym-Jomart Tokayev", "deputy mayor")) in pairs
+    for claim in report["claims"]:
+        start, end = claim["spans"][0]
+        assert 0 <= start < end <= len(ARTICLE.read_text(encoding="utf-8"))
+
+
+@needs_model
+@pytest.mark.parametrize("fmt, marker", [("text", "CONTRADICTIONS"), ("markdown", "## Contradictions")])
+def test_report_readable_formats_from_stdin(fmt, marker):
+    result = invoke("report", "-", "--format", fmt, stdin=ARTICLE.read_bytes())
+    assert result.exit_code == 0, result.output
+    assert marker in result.stdout and "Kassym-Jomart Tokayev" in result.stdout
+
+
+@needs_model
+def test_check_json_gives_verdict_with_sourced_evidence():
+    result = invoke("check", "Twelve police officers died in the unrest.", "--against", str(ARTICLE),
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    verdict = json.loads(result.stdout)
+    assert verdict["label"] in {"entailment", "neutral", "contradiction"}
+    assert verdict["evidence"] and all(e["claim"]["source"]["name"] for e in verdict["evidence"])
+    assert any("eight police officers" in e["claim"]["text"] for e in verdict["evidence"])
