@@ -1,0 +1,74 @@
+"""Time a report on the bundled article: cold CLI runs and warm library calls (median of 5 each),
+and how many claim pairs the relatedness gate lets through to NLI out of all pairs. Prints JSON.
+
+    python benchmarks/article_speed.py [--article PATH] [--model DIR] [--repeats 5] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cold_cli_seconds(article: Path, model: str | None, repeats: int) -> list[float]:
+    command = [str(Path(sys.executable).parent / "verify"), "report", str(article), "--format", "json"]
+    command += ["--model", model] if model else []
+    environment = dict(os.environ, HF_HUB_OFFLINE="1")
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=environment, cwd=ROOT)
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def warm_library(article: Path, model: str | None, repeats: int) -> tuple[list[float], dict]:
+    from verify.pipeline import Verifier
+
+    text = article.read_text(encoding="utf-8")
+    verifier = Verifier(model)
+    verifier.report(text)  # first call loads spaCy and warms the caches
+    timings, report = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        report = verifier.report(text, str(article))
+        timings.append(time.perf_counter() - started)
+    return timings, {"claims": report.stats.claims, "pairs_total": report.stats.pairs_total,
+                     "pairs_scored": report.stats.pairs_scored}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--article", type=Path, default=ROOT / "fixtures" / "kazakhstan_unrest.txt")
+    parser.add_argument("--model")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    cold = cold_cli_seconds(args.article, args.model, args.repeats)
+    warm, pairs = warm_library(args.article, args.model, args.repeats)
+    result = {
+        "article": str(args.article), "machine": {"cpu_threads": torch.get_num_threads(), "python": platform.python_version(),
+                                                  "torch": torch.__version__},
+        "cold_cli_seconds_median": round(statistics.median(cold), 3), "cold_cli_seconds": [round(t, 3) for t in cold],
+        "warm_library_seconds_median": round(statistics.median(warm), 3),
+        "warm_library_seconds": [round(t, 3) for t in warm], **pairs,
+    }
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

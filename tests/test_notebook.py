@@ -1,0 +1,20 @@
+"""The demo notebook runs top to bottom, so it cannot rot."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from verify.nli import DEFAULT_MODEL_DIR
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "verify_demo.ipynb"
+
+
+@pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.safetensors").exists(), reason="the shipped NLI model is absent")
+def test_demo_notebook_executes():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
+    outputs = "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
+    assert "Kassym-Jomart Tokayev (president)" in outputs
