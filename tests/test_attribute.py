@@ -36,18 +36,18 @@ ATTRIBUTED = [
     (
         "Sources said the minister would resign on Friday.",
         "the minister would resign on Friday",
-        "Sources", "sources", "source", "anonymous", "said", False,
+        "Sources", "sources", None, "anonymous", "said", False,
     ),
     (
         "A senior official, who spoke on condition of anonymity, said the talks had stalled.",
         "the talks had stalled",
-        "A senior official", "a senior official", "official", "anonymous", "said", False,
+        "A senior official", "senior official", "official", "anonymous", "said", False,
     ),
     (
         "About 300 people were working the night shift, a labour ministry official said, speaking on condition "
         "of anonymity.",
         "About 300 people were working the night shift",
-        "a labour ministry official", "a labour ministry official", "official", "anonymous", "said", False,
+        "a labour ministry official", "labour ministry official", "official", "anonymous", "said", False,
     ),
     (
         "Officials said the bridge would reopen next week.",
@@ -72,7 +72,7 @@ ATTRIBUTED = [
     (
         "The employers' association VWR confirmed in a statement that the agreement raised wages by 6.5 percent.",
         "the agreement raised wages by 6.5 percent",
-        "The employers' association VWR", "VWR", "association", "organisation", "confirmed", False,
+        "The employers' association VWR", "VWR", "industry body", "organisation", "confirmed", False,
     ),
     (
         "Clean Vote also reported late openings at four polling stations in the city centre.",
@@ -87,7 +87,7 @@ ATTRIBUTED = [
     (
         "The Central Electoral Commission said turnout was 41 percent.",
         "turnout was 41 percent",
-        "The Central Electoral Commission", "Central Electoral Commission", "commission", "government_body",
+        "The Central Electoral Commission", "Central Electoral Commission", "electoral commission", "government_body",
         "said", False,
     ),
     (
@@ -103,12 +103,12 @@ ATTRIBUTED = [
     (
         "“We are watching closely,” a White House official said, declining to give details.",
         "We are watching closely",
-        "a White House official", "a White House official", "official", "anonymous", "said", False,
+        "a White House official", "White House official", "official", "anonymous", "said", False,
     ),
     (
         "Troops withdrew from the city overnight, said a spokesman for the defence ministry.",
         "Troops withdrew from the city overnight",
-        "a spokesman for the defence ministry", "a spokesman for the defence ministry", "spokesperson", "anonymous",
+        "a spokesman for the defence ministry", "defence ministry", "spokesperson", "government_body",
         "said", False,
     ),
     (
@@ -124,12 +124,12 @@ ATTRIBUTED = [
     (
         "It is alleged that the governor ordered the arrests.",
         "the governor ordered the arrests",
-        "", "unnamed source", None, "anonymous", "is alleged", True,
+        "", "anonymous", None, "anonymous", "is alleged", True,
     ),
     (
         "Protesters reportedly set fire to the mayor's office.",
         "Protesters set fire to the mayor's office",
-        "", "unnamed source", None, "anonymous", "reportedly", True,
+        "", "anonymous", None, "anonymous", "reportedly", True,
     ),
 ]
 
@@ -231,7 +231,7 @@ INDIRECT = [
     ),
     (
         "The ministry issued a statement saying that the curfew would be lifted.",
-        "the curfew would be lifted", "a statement", "saying",
+        "the curfew would be lifted", "statement", "saying",
     ),
     (
         "PENCE: Well, look, this is an episode of a reality show.",
@@ -363,7 +363,7 @@ ARTICLE_SOURCES = [
     ("the nation was undergoing a widespread internet blackout", "Netblocks", "watchdog", "organisation", "claimed",
      True),
     ("internet connectivity was restored in Almaty", "Tass", "press", "media", "according to", False),
-    ("police have shot on several demonstrators", "unnamed source", None, "anonymous", "are said to", True),
+    ("police have shot on several demonstrators", "anonymous", None, "anonymous", "are said to", True),
 ]
 
 

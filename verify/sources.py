@@ -48,15 +48,22 @@ ANONYMITY_WORDS = frozenset("anonymity anonymously unnamed unidentified".split()
 RELATIVE_PRONOUNS = frozenset("who which that".split())
 NON_PERSON_ENTITIES = frozenset("ORG GPE NORP LOC FAC PRODUCT EVENT WORK_OF_ART LAW DATE TIME".split())
 PERSON_PRONOUNS = frozenset("he she him her".split())
+POSSESSIVE_PERSON_PRONOUNS = frozenset("his her".split())
 GROUP_PRONOUNS = frozenset("they them it".split())
 
 
 @dataclass(frozen=True)
 class RoleEntry:
-    role: str
+    role: str | None  # None: the word says nothing about who speaks ("a source")
     kind: SourceKind
     title: bool = False  # a title that precedes a person's name: "President X", "Deputy Mayor Y"
     generic: bool = False  # "organisation", "source": used only when nothing more specific is there
+    family: str | None = None  # what "the <family>" refers back to: a grid operator is "the company"
+    speaks_for: bool = False  # unnamed speakers for an institution: "the ministry's press office"
+
+    @property
+    def refers_as(self) -> str | None:
+        return self.family or self.role
 
 
 def _entries(kind: SourceKind, words: str, **flags) -> dict[str, RoleEntry]:
@@ -75,15 +82,17 @@ ROLES: dict[str, RoleEntry] = {
         "president, vice president, prime minister, minister, deputy minister, foreign minister, mayor, "
         "deputy mayor, governor, senator, congressman, congresswoman, representative=lawmaker, lawmaker, "
         "mp=lawmaker, ambassador, secretary, general, commander, chief, director, chairman, chairwoman, "
-        "chair, ceo, king, queen, prince, pope, judge, prosecutor, sheriff, spokesperson, "
-        "spokesman=spokesperson, spokeswoman=spokesperson, press secretary=spokesperson",
+        "chair, chairman=chair, chairwoman=chair, chairperson=chair, general secretary, "
+        "secretary general=general secretary, secretary-general=general secretary, ceo, king, queen, prince, "
+        "pope, judge, prosecutor, sheriff, spokesperson, spokesman=spokesperson, spokeswoman=spokesperson, "
+        "press secretary=spokesperson",
         title=True,
     ),
     **_entries(
         "person",
         "official, analyst, expert, economist, researcher, scientist, professor, lawyer, attorney, witness, "
         "resident, activist, protester, diplomat, leader, candidate, adviser, advisor=adviser, aide, "
-        "doctor, officer=police, eyewitness=witness, source, insider=source",
+        "doctor, officer=police, firefighter=fire service, eyewitness=witness, owner, founder",
     ),
     **_entries(
         "government_body",
@@ -91,8 +100,9 @@ ROLES: dict[str, RoleEntry] = {
         "agency, white house, kremlin, council, commission, cabinet, embassy, authorities=authority, "
         "authority, office, prosecutor's office=prosecutor, national guard=military, interior ministry=ministry, "
         "state department=department, pentagon=military, fire service, service, regulator, central bank, "
-        "electoral commission=commission, election commission=commission",
+        "electoral commission, election commission=electoral commission, prefecture",
     ),
+    **_entries("government_body", "press office", speaks_for=True),
     **_entries(
         "media",
         "press, news outlet=press, outlet=press, news agency=press, newspaper=press, paper=press, "
@@ -102,18 +112,31 @@ ROLES: dict[str, RoleEntry] = {
     ),
     **_entries(
         "organisation",
-        "watchdog, ngo, charity, company, firm, union, institute, think tank, bank, alliance, bloc, "
-        "party, campaign, committee, federation, association, foundation, monitor, observatory, "
-        "coalition, group, shipping line=company, airline=company, carrier=company, carmaker=company, "
-        "manufacturer=company, retailer=company, insurer=company, producer=company",
+        "watchdog, monitor=watchdog, monitoring group=watchdog, observatory=watchdog, ngo, charity, union, "
+        "trade union=union, institute, think tank, bank, alliance, bloc, party, opposition=party, campaign, "
+        "committee, federation, association, foundation, coalition, group, body, industry body, "
+        "trade body=industry body, hospital, university",
+    ),
+    **_entries(
+        "organisation",
+        "company, firm, shipping line, airline, carrier, carmaker, manufacturer, retailer, insurer, producer, "
+        "operator, utility",
+        family="company",
     ),
     **_entries("organisation", "organisation, organization=organisation", generic=True),
     **_entries("person", "people=people", generic=True),
 }
-ROLES["source"] = RoleEntry("source", "anonymous", generic=True)
-ROLES["sources"] = RoleEntry("source", "anonymous", generic=True)
+ROLES["source"] = ROLES["sources"] = ROLES["insider"] = RoleEntry(None, "anonymous", generic=True)
 ROLES["officials"] = RoleEntry("official", "anonymous")
 LONGEST_ROLE = max(len(phrase.split()) for phrase in ROLES)
+
+# Bodies whose head noun says nothing of their type: their members do ("the carmakers' association").
+MEMBER_NAMED_BODIES = frozenset("association federation group alliance body confederation council".split())
+WORKER_MEMBERS = frozenset("worker docker employee staff teacher nurse miner pilot driver labour labor".split())
+BUSINESS_MEMBERS = frozenset(
+    """employer industry business trade manufacturer carmaker automaker producer retailer company bank banker
+    insurer exporter importer chamber airline""".split()
+)
 
 
 def is_speech_verb(token: Token) -> bool:
@@ -155,6 +178,57 @@ def find_role(tokens: list[Token]) -> tuple[RoleEntry | None, int, int]:
         if candidates:
             return candidates[0]
     return None, 0, 0
+
+
+def describe_role(tokens: list[Token], entry: RoleEntry | None, first: int, end: int) -> str | None:
+    """The role as the text words it: a title with the nouns in front of it ("district police chief", "Finance
+    Minister" → "finance minister"), an institution's type ("port authority", "grid operator"); a word the
+    lexicon maps stays mapped ("spokeswoman" → "spokesperson", "news outlet" → "press"), and a body named
+    after its members gets their type ("the carmakers' association" → "industry body")."""
+    if entry is None or entry.role is None:
+        return None
+    if entry.role in MEMBER_NAMED_BODIES:
+        return _members_type([node for left in tokens[end - 1].lefts for node in left.subtree]) or entry.role
+    written = [token.lower_ for token in tokens[first : end - 1]] + [tokens[end - 1].lemma_.lower()]
+    if " ".join(written) != entry.role or not (entry.title or entry.kind not in ("person", "anonymous")):
+        return entry.role
+    modifiers = []
+    position = first - 1
+    while position >= 0 and tokens[position].dep_ == "compound" and _is_descriptive(tokens[position], tokens[first]):
+        modifiers.insert(0, tokens[position].lower_)
+        position -= 1
+    return " ".join(modifiers + [entry.role])
+
+
+def _is_common(token: Token) -> bool:
+    """A common noun, also when capitalised at the start of a sentence ("Freight forwarders said")."""
+    return token.pos_ == "NOUN" or (token.is_sent_start and token.pos_ == "PROPN" and not token.ent_type_)
+
+
+def _is_descriptive(modifier: Token, role_word: Token) -> bool:
+    """A common noun in front of a role word, or a capitalised one in a capitalised title ("Finance Minister");
+    not a name ("Northbrook spokeswoman", "the Havenbond union")."""
+    if _is_common(modifier):
+        return True
+    return modifier.pos_ == "PROPN" and role_word.pos_ == "PROPN" and not modifier.ent_type_
+
+
+def _members_type(tokens: list[Token]) -> str | None:
+    for token in tokens:
+        words = {token.lemma_.lower(), token.lower_.rstrip("s'")}
+        if any(word.endswith(member) for word in words for member in WORKER_MEMBERS):
+            return "union"
+        if words & BUSINESS_MEMBERS:
+            return "industry body"
+    return None
+
+
+def role_family(role: str | None) -> str | None:
+    """What "the <word>" would call a source with this role: "the company" for a grid operator."""
+    if role is None:
+        return None
+    entry = ROLES.get(role.split()[-1]) or ROLES.get(role)
+    return entry.refers_as if entry is not None else role
 
 
 def phrase_head(tokens: list[Token]) -> Token:
@@ -249,7 +323,7 @@ class SourceResolver:
                 self.people.append(self._person_mention(entity))
 
     def anonymous(self) -> Source:
-        return Source(mention="", name="unnamed source", role=None, kind="anonymous")
+        return Source(mention="", name="anonymous", role=None, kind="anonymous")
 
     def resolve(self, mention: list[Token], scope: set[int]) -> Source:
         start, end = mention[0].idx, mention[-1].idx + len(mention[-1].text)
@@ -266,18 +340,64 @@ class SourceResolver:
             return self._identify(mention_tokens(antecedent), list(antecedent.subtree), antecedent.idx)
         if len(mention) == 1 and mention[0].pos_ == "PRON":
             return self._pronoun(mention[0], start)
-        entry, first, end = find_role(mention)
-        known = self._person_named(mention, start)
-        if known is not None:
-            role = entry.role if entry is not None and entry.kind == "person" else known.role
-            return known.name, role, "person"
-        role = entry.role if entry is not None else None
+        described, entry, first, end = _descriptor(mention)
+        role = describe_role(described, entry, first, end)
         proper = [token for token in mention if token.pos_ == "PROPN"]
-        if not proper and entry is not None and mention[0].lower_ == "the":
-            antecedent = self._latest_source(lambda source: source.role == role and source.name != source.mention)
-            if antecedent is not None:
-                return antecedent.name, role, antecedent.kind
-        return _organisation_name(mention, entry, first, end), role, _kind(mention, scope, entry)
+        if entry is None and proper:
+            earlier = self._latest_source(
+                lambda source: source.name == phrase_text(proper) and source.kind not in ("person", "author")
+            )
+            if earlier is not None:  # "Enedis said" after "grid operator Enedis"
+                return earlier.name, earlier.role, earlier.kind
+        known = None if _names_an_institution(described, entry, end) else self._person_named(mention, start)
+        if known is not None:
+            return known.name, role if entry is not None and entry.kind == "person" else known.role, "person"
+        if phrase_head(mention).pos_ != "PROPN" and entry is not None and entry.title and _is_definite(mention):
+            person = self._person_titled(role)  # "Portugal's finance minister" before she is named
+            if person is not None:
+                return person.name, role, "person"
+        if entry is not None and (entry.kind in ("person", "anonymous") or entry.speaks_for):
+            institution = self._institution_spoken_for(phrase_head(mention), start)
+            if institution is not None:  # "a spokeswoman for the company", "economists at Banco Atlantico"
+                return institution[0], role, institution[2]
+        if not proper and entry is not None and _is_definite(mention):
+            antecedent = self._latest_source(
+                lambda source: role_family(source.role) == role_family(role) and source.name != source.mention
+            )
+            if antecedent is not None:  # "the company" for the grid operator named before
+                return antecedent.name, antecedent.role, antecedent.kind
+        owner = next((child for child in phrase_head(mention).children if child.dep_ == "poss"), None)
+        if not proper and entry is not None and owner is not None and owner.lower_ in POSSESSIVE_PERSON_PRONOUNS:
+            person = self._pronoun(owner, start)[0]  # "her campaign"
+            return f"{person}'s {role}", role, _kind(mention, scope, entry)
+        name = _organisation_name(mention, *find_role(mention))
+        return name, role if entry is not None else _common_noun_role(mention), _kind(mention, scope, entry)
+
+    def _institution_spoken_for(self, head: Token, start: int) -> tuple[str, str | None, SourceKind] | None:
+        """The institution an unnamed speaker speaks for: a possessor ("the finance ministry's press office")
+        or "for"/"at"/"with" X ("a spokeswoman for the company", "officials at the business ministry")."""
+        for child in head.children:
+            if child.dep_ == "poss" and child.pos_ != "PRON":
+                institution = child
+            elif child.dep_ == "prep" and child.lower_ in ("for", "at", "with"):
+                institution = next((node for node in child.children if node.dep_ == "pobj"), None)
+            else:
+                continue
+            if institution is None:
+                continue
+            tokens = mention_tokens(institution)
+            tokens = [token for token in tokens if token.dep_ != "case"]
+            identified = self._identify(tokens, tokens, start)
+            if identified[2] in ("organisation", "government_body", "media"):
+                return identified
+        return None
+
+    def _person_titled(self, role: str | None) -> PersonMention | None:
+        """The one person the article gives this title, named before or after the mention."""
+        titled = [person for person in self.people if role is not None and person.role == role]
+        if len({person.name for person in titled}) != 1:
+            return None
+        return titled[0]
 
     def _pronoun(self, pronoun: Token, start: int) -> tuple[str, str | None, SourceKind]:
         word = pronoun.lower_
@@ -326,12 +446,13 @@ class SourceResolver:
 
 
 def _title_before(doc: Doc, position: int) -> str | None:
-    """"President Kassym-Jomart Tokayev", "Deputy Mayor Erlan Sadykov": a title right before the name."""
+    """"President Kassym-Jomart Tokayev", "district police chief Mahbub Alam": a title right before the name."""
     for length in range(LONGEST_ROLE, 0, -1):
-        words = doc[max(position - length, 0) : position]
-        entry, first, end = find_role(list(words))
+        words = list(doc[max(position - length, 0) : position])
+        entry, first, end = find_role(words)
         if entry is not None and entry.title and end == len(words):
-            return entry.role
+            start = words[0].i
+            return describe_role(list(doc[max(start - 3, 0) : position]), entry, first + min(3, start), end + min(3, start))
     for token in doc[position:position + 4]:
         if _is_title(token):
             return ROLES[token.lower_].role
@@ -343,13 +464,51 @@ def _is_title(token: Token) -> bool:
 
 
 def _appositive_title(root: Token) -> str | None:
-    """"Tokayev, the president, said": a title in an appositive."""
-    for child in root.children:
-        if child.dep_ == "appos":
-            entry = find_role([node for node in child.subtree if not node.is_punct])[0]
-            if entry is not None and entry.title:
-                return entry.role
+    """"Tokayev, the president, said", "Rokeya Begum, a machine operator", "The factory's owner, Tareq
+    Hossain": the role in an appositive, or of the noun the name is an appositive to."""
+    phrases = [list(child.subtree) for child in root.children if child.dep_ == "appos"]
+    if root.dep_ == "appos":
+        phrases.append([node for node in root.head.subtree if node.i <= root.head.i])
+    for phrase in phrases:
+        tokens = [node for node in phrase if not node.is_punct]
+        entry, first, end = find_role(tokens)
+        if entry is not None and not entry.generic:
+            return describe_role(tokens, entry, first, end)
     return None
+
+
+def _descriptor(mention: list[Token]) -> tuple[list[Token], RoleEntry | None, int, int]:
+    """The phrase that says what the source is and its role entry: an appositive description beats a role word
+    inside the name ("The Public Finance Council, an independent fiscal watchdog" is a watchdog)."""
+    for child in phrase_head(mention).children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN":
+            tokens = [node for node in child.subtree if not node.is_punct]
+            entry, first, end = find_role(tokens)
+            if entry is not None and not entry.generic:
+                return tokens, entry, first, end
+    entry, first, end = find_role(mention)
+    return mention, entry, first, end
+
+
+def _names_an_institution(tokens: list[Token], entry: RoleEntry | None, end: int) -> bool:
+    """"grid operator Enedis": an institution's type in front of its name, whatever the tagger thinks the name is."""
+    return entry is not None and entry.kind not in ("person", "anonymous") and tokens[end - 1].dep_ == "compound"
+
+
+def _is_definite(mention: list[Token]) -> bool:
+    return mention[0].lower_ == "the" or any(
+        child.dep_ == "poss" and child.pos_ != "PRON" for child in phrase_head(mention).children
+    )
+
+
+def _common_noun_role(mention: list[Token]) -> str | None:
+    """A source the lexicon does not know, described by a common noun: its singular with the nouns in front
+    ("Freight forwarders" → "freight forwarder", "the regional prefecture" → "prefecture")."""
+    head = phrase_head(mention)
+    if head.pos_ != "NOUN" or head.lemma_.lower() in DOCUMENT_NOUNS:
+        return None
+    modifiers = [child.lower_ for child in head.lefts if child.dep_ == "compound" and _is_common(child)]
+    return " ".join(modifiers + [head.lemma_.lower()])
 
 
 def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int, end: int) -> str:
@@ -359,7 +518,7 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
     head = phrase_head(mention)
     if entry is not None and mention[first].text[:1].isupper() and mention[first].pos_ == "PROPN":
         tokens = _capitalised_run(mention, first)
-    elif head.pos_ == "PROPN":
+    elif _is_proper(head):
         tokens = _proper_modifiers(head) + [head]
     elif any(child.pos_ == "PROPN" and child.dep_ == "appos" for child in head.rights):
         name = next(child for child in head.rights if child.pos_ == "PROPN" and child.dep_ == "appos")
@@ -367,8 +526,8 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
     elif entry is not None and entry.kind != "person" and _proper_modifiers(head):
         tokens = _proper_modifiers(head)  # "the Havenbond union" is Havenbond
     else:
-        tokens = mention[1:] if mention[0].lower_ == "the" and len(mention) > 1 else mention
-        if tokens[0].pos_ != "PROPN":  # a description, written sentence-initial or not: "Police" is "police"
+        tokens = mention[1:] if mention[0].lower_ in ("the", "a", "an") and len(mention) > 1 else mention
+        if not _is_proper(tokens[0]):  # a description, written sentence-initial or not: "Police" is "police"
             written = phrase_text(sorted(tokens, key=lambda token: token.i))
             return written[:1].lower() + written[1:]
     tokens = sorted(tokens, key=lambda token: token.i)
@@ -376,7 +535,12 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
 
 
 def _proper_modifiers(head: Token) -> list[Token]:
-    return [child for child in head.lefts if child.pos_ == "PROPN" and child.dep_ == "compound"]
+    return [child for child in head.lefts if _is_proper(child) and child.dep_ == "compound"]
+
+
+def _is_proper(token: Token) -> bool:
+    """A proper noun as written: the tagger also calls some lowercase nouns PROPN ("the defence ministry")."""
+    return token.pos_ == "PROPN" and token.text[:1].isupper()
 
 
 def _capitalised_run(mention: list[Token], position: int) -> list[Token]:
@@ -384,13 +548,21 @@ def _capitalised_run(mention: list[Token], position: int) -> list[Token]:
     def inside(token: Token) -> bool:
         return token.text[:1].isupper() and token.lower_ != "the"
 
+    def _in_name(token: Token) -> bool:
+        return inside(token) and token.ent_type_ not in ("GPE", "PERSON", "NORP") and token.pos_ != "PRON"
+
     def joining(index: int) -> bool:
         between = mention[index].lower_ in ("of", "for", "and", "&")
         return between and index + 1 < len(mention) and inside(mention[index + 1])
 
     start = position
-    while start > 0 and inside(mention[start - 1]) and mention[start - 1].dep_ != "poss":
-        start -= 1
+    while start > 0:
+        if inside(mention[start - 1]) and mention[start - 1].dep_ != "poss":
+            start -= 1
+        elif start > 1 and mention[start - 1].dep_ == "case" and _in_name(mention[start - 2]):
+            start -= 2  # "The Steelworkers' Federation"; not "Portugal's Finance Ministry"
+        else:
+            break
     end = position + 1
     while end < len(mention) and (inside(mention[end]) or joining(end)):
         end += 1
