@@ -185,7 +185,8 @@ def _speech(token: Token, in_unit: set[int], earlier: list[Frame]) -> Frame | No
     subjects = [child for child in chain[0].children if child.dep_ in ("nsubj", "csubj")]
     governing = _governing_frame(token, earlier) if not subjects else None
     if not subjects and governing is None:
-        subjects = [subject for subject in [_inherited_subject(chain[0])] if subject is not None]
+        subject = _stranded_subject(chain[0]) or _inherited_subject(chain[0])
+        subjects = [subject] if subject is not None else []
     if governing is None and (not subjects or not can_be_speaker(subjects[-1], token)):
         return None
     cue = sorted(
@@ -212,7 +213,21 @@ def _speech(token: Token, in_unit: set[int], earlier: list[Frame]) -> Frame | No
 
 def _is_own_statement(clause: Token) -> bool:
     """"X said A, and Y said B" parsed with B's "said" as a second complement of X's: Y's statement."""
-    return is_speech_verb(clause) and any(child.dep_ == "nsubj" for child in clause.children)
+    return is_speech_verb(clause) and (
+        any(child.dep_ == "nsubj" for child in clause.children) or _stranded_subject(clause) is not None
+    )
+
+
+def _stranded_subject(verb: Token) -> Token | None:
+    """"…, while the prefecture reported that two people had been injured by falling trees and firefighters
+    said …": the parser joins the speaker to the noun before "and"; the noun right before a speech verb that
+    has no subject of its own, after "and", is its subject."""
+    if any(child.dep_ in SUBJECTS for child in verb.children) or verb.i < 2:
+        return None
+    speaker, joining = verb.doc[verb.i - 1], verb.doc[verb.i - 2]
+    if speaker.dep_ == "conj" and joining.lower_ == "and" and looks_like_source(speaker) and speaker.pos_ != "PRON":
+        return speaker
+    return None
 
 
 def _that_clause(verb: Token, in_unit: set[int]) -> set[int]:
@@ -225,13 +240,24 @@ def _that_clause(verb: Token, in_unit: set[int]) -> set[int]:
 
 
 def _parenthetical_host(verb: Token, in_unit: set[int]) -> set[int]:
-    """"But to prevent problems, he said, officials should be vigilant": the clause around the aside."""
-    if verb.dep_ != "parataxis":
+    """"But to prevent problems, he said, officials should be vigilant": the clause around the aside; also
+    "The plant will close, a source told the paper", which the parser joins to that clause as a conjunct."""
+    if verb.dep_ != "parataxis" and not _comma_conjunct(verb):
         return set()
     host = verb.head
     while host.pos_ not in ("VERB", "AUX") and host.head != host:
         host = host.head
     return _clause(host, in_unit) - {node.i for node in verb.subtree}
+
+
+def _comma_conjunct(verb: Token) -> bool:
+    """A speech verb with its own subject joined by a bare comma to a clause before it that reports nothing."""
+    host = verb.head
+    if verb.dep_ != "conj" or host.i > verb.i or is_speech_verb(host):
+        return False
+    joined_by_word = any(child.dep_ == "cc" and host.i < child.i < verb.i for child in host.children)
+    before_speaker = verb.doc[min(node.i for node in verb.subtree) - 1]
+    return not joined_by_word and before_speaker.text == "," and any(child.dep_ == "nsubj" for child in verb.children)
 
 
 def _object_content(verb: Token, in_unit: set[int]) -> set[int]:
@@ -368,12 +394,14 @@ def _is_reported_hedge(frame: Frame, frames: list[Frame]) -> bool:
 
 def _remove_nested(frames: list[Frame]) -> None:
     """A participle inside a frame's content ("said that …, claiming that …") continues the speaker's turn
-    with a claim of its own, and a coordinated "…, and Y said …" that the parser hung inside the content is
-    a statement beside it. Other frames inside content ("Clinton said she thinks …") stay part of it."""
+    with a claim of its own, and a coordinated "…, and Y said …" or "…, while Y reported …" that the parser
+    hung inside the content is a statement beside it. Other frames inside content ("Clinton said she thinks …") stay part of it."""
     for outer in frames:
         for inner in frames:
-            beside = inner.speaker_of is not None or inner.cue[-1].dep_ == "conj"
-            if inner is not outer and beside and inner.cue[0].i in outer.content:
+            stranded = _stranded_subject(inner.cue[-1]) is not None
+            beside = inner.speaker_of is not None or inner.cue[-1].dep_ in ("conj", "advcl") or stranded
+            inside = inner.cue[0].i in outer.content or (stranded and inner.source_scope & outer.content)
+            if inner is not outer and beside and inside:
                 outer.content -= inner.owned | {node.i for node in inner.cue[-1].subtree}
 
 
