@@ -207,6 +207,19 @@ def test_smailov_keeps_his_title_when_named_by_surname():
                 ("several assembly lines had slowed down", "VDA"),
             ],
         ),
+        (  # the parser joins "a source told" to the clause before it with a bare comma
+            "The merger will be announced on Friday, two people familiar with the talks told Reuters.",
+            [("The merger will be announced on Friday", "two people familiar with the talks")],
+        ),
+        (  # "while …" is the navy's statement, and the parser joins "lifeguards" to "two sailors"
+            "The coast guard said three boats had capsized, while the navy reported that two sailors were missing "
+            "and lifeguards said they had rescued 12 swimmers.",
+            [
+                ("three boats had capsized", "coast guard"),
+                ("two sailors were missing", "navy"),
+                ("they had rescued 12 swimmers", "lifeguards"),
+            ],
+        ),
         (
             "“None of the exits were locked,” he said, adding that the company would pay compensation.",
             [("None of the exits were locked", "he"), ("the company would pay compensation", "he")],
@@ -293,7 +306,100 @@ def test_narration_is_the_authors(text):
     assert claim.text == text.removesuffix(".")  # the sentence's full stop is no part of any claim
 
 
-ALL_TEXTS = [row[0] for row in ATTRIBUTED + COREFERENCE + INDIRECT]
+# text, content, canonical name, role, kind: the naming and role conventions of docs/fixtures.md
+SOURCE_CONVENTIONS = [
+    # a title as written, with the nouns in front of it; later pronouns keep it
+    (
+        "Health Minister Maria Lopez said hospitals would get more money. She said the money would arrive in March.",
+        "the money would arrive in March", "Maria Lopez", "health minister", "person",
+    ),
+    (
+        "“We expect a full recovery,” city police chief Omar Khalid told reporters.",
+        "We expect a full recovery", "Omar Khalid", "city police chief", "person",
+    ),
+    (
+        "The union's general secretary, Tom Hale, said talks had failed. He said a strike was likely.",
+        "a strike was likely", "Tom Hale", "general secretary", "person",
+    ),
+    # titles are gender-neutral
+    ("The bank's chairwoman, Ruth Okafor, said profits had doubled.", "profits had doubled", "Ruth Okafor", "chair",
+     "person"),
+    # the role in an appositive, on either side of the name
+    (
+        "Sarah Mills, a 31-year-old nurse, said the ward had closed. She said patients were moved elsewhere.",
+        "patients were moved elsewhere", "Sarah Mills", "nurse", "person",
+    ),
+    (
+        "The restaurant's owner, Luca Ferri, said the kitchen passed every inspection. He said he would appeal.",
+        "he would appeal", "Luca Ferri", "owner", "person",
+    ),
+    # a title before the name it is given later in the article
+    (
+        "Brazil's foreign minister said on Monday that the talks had failed. “There is no agreement,” Foreign "
+        "Minister Mauro Vieira told reporters.",
+        "the talks had failed", "Mauro Vieira", "foreign minister", "person",
+    ),
+    # unnamed people speaking for an institution are named by it
+    ("Analysts at Morgan Stanley said the merger would face scrutiny.", "the merger would face scrutiny",
+     "Morgan Stanley", "analyst", "organisation"),
+    (
+        "The health ministry's press office said vaccinations would resume on Monday.",
+        "vaccinations would resume on Monday", "health ministry", "press office", "government_body",
+    ),
+    (
+        "Budget airline Skyjet said the flight had landed safely. A spokesman for the airline said no one was hurt.",
+        "no one was hurt", "Skyjet", "spokesperson", "organisation",
+    ),
+    # an institution's type as written; a body named after its members gets their type
+    ("The port authority in Dover said ferries would sail again on Friday.", "ferries would sail again on Friday",
+     "port authority in Dover", "port authority", "government_body"),
+    ("Rail operator Trenitalia said services to Milan had resumed.", "services to Milan had resumed", "Trenitalia",
+     "rail operator", "organisation"),
+    ("The teachers' association said its members would strike on Thursday.", "its members would strike on Thursday",
+     "teachers' association", "union", "organisation"),
+    ("The Nurses' Association said wards were understaffed.", "wards were understaffed", "Nurses' Association",
+     "union", "organisation"),
+    ("The retailers' association said sales fell in December.", "sales fell in December", "retailers' association",
+     "industry body", "organisation"),
+    ("The independent monitoring group Golos said turnout had been inflated.", "turnout had been inflated", "Golos",
+     "watchdog", "organisation"),
+    ("The opposition said the vote had been rigged.", "the vote had been rigged", "opposition", "party",
+     "organisation"),
+    # an appositive description beats the role word inside a name
+    (
+        "The Institute for Fiscal Studies, an independent think tank, said taxes would rise.",
+        "taxes would rise", "Institute for Fiscal Studies", "think tank", "organisation",
+    ),
+    # a source the lexicon does not know: its own noun, singular
+    ("Taxi drivers said the new rules would cost them money.", "the new rules would cost them money", "taxi drivers",
+     "taxi driver", "unknown"),
+    # a named institution keeps its type when named again, and "the company" refers back to it
+    (
+        "Chipmaker Nexora said it would cut 500 jobs. Nexora said the cuts would fall mainly in Europe.",
+        "the cuts would fall mainly in Europe", "Nexora", "chipmaker", "organisation",
+    ),
+    (
+        "The water utility Severn Trent said supplies were restored. The company said the leak had been found.",
+        "the leak had been found", "Severn Trent", "water utility", "organisation",
+    ),
+    # "her campaign" belongs to the person "her" is
+    (
+        "Senator Joan Pike rejected the report. Her campaign said she would not withdraw from the race.",
+        "she would not withdraw from the race", "Joan Pike's campaign", "campaign", "organisation",
+    ),
+    # a word that only says the source is unnamed is no role
+    ("People familiar with the matter said the deal was close.", "the deal was close",
+     "people familiar with the matter", None, "anonymous"),
+]
+
+
+@pytest.mark.parametrize(("text", "content", "name", "role", "kind"), SOURCE_CONVENTIONS)
+def test_sources_follow_the_naming_conventions(text, content, name, role, kind):
+    source = claim_saying(extract_claims(text), content).source
+    assert (source.name, source.role, source.kind) == (name, role, kind)
+
+
+ALL_TEXTS = [row[0] for row in ATTRIBUTED + COREFERENCE + INDIRECT + SOURCE_CONVENTIONS]
 
 
 @pytest.mark.parametrize("text", ALL_TEXTS)

@@ -99,7 +99,8 @@ ROLES: dict[str, RoleEntry] = {
         "ministry, government, administration, department, police, army, military, parliament, court, "
         "agency, white house, kremlin, council, commission, cabinet, embassy, authorities=authority, "
         "authority, office, prosecutor's office=prosecutor, national guard=military, interior ministry=ministry, "
-        "state department=department, pentagon=military, fire service, service, regulator, central bank, "
+        "state department=department, pentagon=military, navy, air force, coast guard, fire service, service, "
+        "regulator, central bank, "
         "electoral commission, election commission=electoral commission, prefecture",
     ),
     **_entries("government_body", "press office", speaks_for=True),
@@ -119,14 +120,15 @@ ROLES: dict[str, RoleEntry] = {
     ),
     **_entries(
         "organisation",
-        "company, firm, shipping line, airline, carrier, carmaker, manufacturer, retailer, insurer, producer, "
-        "operator, utility",
+        "company, firm, shipping line, airline, carrier, carmaker, automaker, chipmaker, drugmaker, steelmaker, "
+        "manufacturer, retailer, insurer, producer, operator, utility",
         family="company",
     ),
     **_entries("organisation", "organisation, organization=organisation", generic=True),
-    **_entries("person", "people=people", generic=True),
 }
+# words that say a source is unnamed, not what it is: "a source", "two people familiar with the talks"
 ROLES["source"] = ROLES["sources"] = ROLES["insider"] = RoleEntry(None, "anonymous", generic=True)
+ROLES["people"] = RoleEntry(None, "person", generic=True)
 ROLES["officials"] = RoleEntry("official", "anonymous")
 LONGEST_ROLE = max(len(phrase.split()) for phrase in ROLES)
 
@@ -362,14 +364,15 @@ class SourceResolver:
                 return institution[0], role, institution[2]
         if not proper and entry is not None and _is_definite(mention):
             antecedent = self._latest_source(
-                lambda source: role_family(source.role) == role_family(role) and source.name != source.mention
+                lambda source: role_family(source.role) == role_family(role) and source.name[:1].isupper()
             )
             if antecedent is not None:  # "the company" for the grid operator named before
                 return antecedent.name, antecedent.role, antecedent.kind
         owner = next((child for child in phrase_head(mention).children if child.dep_ == "poss"), None)
         if not proper and entry is not None and owner is not None and owner.lower_ in POSSESSIVE_PERSON_PRONOUNS:
             person = self._pronoun(owner, start)[0]  # "her campaign"
-            return f"{person}'s {role}", role, _kind(mention, scope, entry)
+            if person != owner.lower_:
+                return f"{person}'s {role}", role, _kind(mention, scope, entry)
         name = _organisation_name(mention, *find_role(mention))
         return name, role if entry is not None else _common_noun_role(mention), _kind(mention, scope, entry)
 
@@ -474,6 +477,8 @@ def _appositive_title(root: Token) -> str | None:
         entry, first, end = find_role(tokens)
         if entry is not None and not entry.generic:
             return describe_role(tokens, entry, first, end)
+        if tokens and entry is None:
+            return _common_noun_role(tokens)
     return None
 
 
@@ -516,7 +521,7 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
     ("Kazakh Ministry of Internal Affairs"), the proper name the phrase is about ("Tass" in "the Russian news
     outlet Tass"), else the phrase without its article ("deputy mayor")."""
     head = phrase_head(mention)
-    if entry is not None and mention[first].text[:1].isupper() and mention[first].pos_ == "PROPN":
+    if entry is not None and _is_proper(mention[first]) and not _is_type_before_name(mention[first]):
         tokens = _capitalised_run(mention, first)
     elif _is_proper(head):
         tokens = _proper_modifiers(head) + [head]
@@ -527,7 +532,7 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
         tokens = _proper_modifiers(head)  # "the Havenbond union" is Havenbond
     else:
         tokens = mention[1:] if mention[0].lower_ in ("the", "a", "an") and len(mention) > 1 else mention
-        if not _is_proper(tokens[0]):  # a description, written sentence-initial or not: "Police" is "police"
+        if not _is_proper(tokens[0]) or _is_common(tokens[0]):  # a description, written sentence-initial or not: "Police" is "police"
             written = phrase_text(sorted(tokens, key=lambda token: token.i))
             return written[:1].lower() + written[1:]
     tokens = sorted(tokens, key=lambda token: token.i)
@@ -535,7 +540,15 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
 
 
 def _proper_modifiers(head: Token) -> list[Token]:
-    return [child for child in head.lefts if _is_proper(child) and child.dep_ == "compound"]
+    return [
+        child for child in head.lefts
+        if _is_proper(child) and child.dep_ == "compound" and not _is_type_before_name(child)
+    ]
+
+
+def _is_type_before_name(token: Token) -> bool:
+    """"Carmaker Nexora", "Rail operator SNCF": a role word capitalised only because it opens the sentence."""
+    return token.is_sent_start and token.dep_ == "compound" and find_role([token])[0] is not None
 
 
 def _is_proper(token: Token) -> bool:
