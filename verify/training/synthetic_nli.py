@@ -6,7 +6,7 @@ sentences into pairs whose label follows from the rewrite:
 
 - number swap ("eight killed" → "twelve killed"), negation of the main verb, antonym swap
   → contradiction;
-- dropping a modifier or a conjunct → entailment (the shorter sentence follows);
+- dropping a modifier or a conjunct, a synonym, or a rounded figure ("about 40") → entailment;
 - the same pair reversed (the hypothesis adds a detail) → neutral;
 - an unrelated, negated sentence of the same article as hypothesis → neutral, so that
   negation alone never reads as contradiction;
@@ -32,6 +32,17 @@ ANTONYMS = {
     "legal": "illegal", "always": "never", "first": "last", "leading": "trailing", "ahead": "behind",
 }
 ANTONYMS.update({value: key for key, value in list(ANTONYMS.items())})
+# Same-meaning substitutions for paraphrase (entailment) pairs; news wording, both directions.
+SYNONYMS = {
+    "said": "stated", "killed": "left dead", "died": "were killed", "began": "started", "start": "begin",
+    "ended": "finished", "bought": "purchased", "help": "assist", "helped": "assisted", "rose": "increased",
+    "fell": "declined", "big": "large", "large": "big", "quickly": "rapidly", "almost": "nearly",
+    "nearly": "almost", "showed": "indicated", "shows": "indicates", "tried": "attempted",
+    "try": "attempt", "told": "informed", "asked": "requested", "ask": "request", "needs": "requires",
+    "wanted": "wished", "got": "received", "received": "got", "earlier": "previously", "answer": "response",
+    "vehicles": "cars", "officials": "authorities", "authorities": "officials", "ships": "vessels",
+    "vessels": "ships", "town": "city", "enormous": "huge", "huge": "enormous", "chose": "picked",
+}
 NEGATIONS = {"not", "n't", "n’t", "never", "no"}
 
 
@@ -73,6 +84,29 @@ def swap_number(sentence, rng: random.Random) -> SyntheticPair | None:
                 continue
             return SyntheticPair(sentence.text.strip(), _replace(sentence, token, replacement), "contradiction",
                                  "number_swap")
+    return None
+
+
+def round_number(sentence) -> SyntheticPair | None:
+    """"42 ships" entails "about 40 ships": an approximate figure is not a contradiction."""
+    for token in sentence:
+        if token.text.isdigit() and token.ent_type_ in {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}:
+            value = int(token.text)
+            rounded = int(round(value, -1)) if value < 100 else int(round(value, -2))
+            if value >= 12 and rounded != value and token.i > 0 and token.nbor(-1).lower_ not in {"$", "about", "nearly"}:
+                return SyntheticPair(sentence.text.strip(), _replace(sentence, token, f"about {rounded}"),
+                                     "entailment", "number_rounded")
+    return None
+
+
+def substitute_synonym(sentence) -> SyntheticPair | None:
+    if any(t.lower_ in NEGATIONS for t in sentence):
+        return None
+    for token in sentence:
+        replacement = SYNONYMS.get(token.lower_)
+        if replacement:
+            return SyntheticPair(sentence.text.strip(), _replace(sentence, token, replacement), "entailment",
+                                 "synonym")
     return None
 
 
@@ -165,6 +199,7 @@ def synthesize(docs: Iterable, seed: int) -> Iterator[SyntheticPair]:
         for index, sentence in enumerate(sentences):
             far = [s for j, s in enumerate(sentences) if abs(j - index) > 2]
             candidates = [swap_number(sentence, rng), negate_main_verb(sentence), swap_antonym(sentence),
+                          round_number(sentence), substitute_synonym(sentence),
                           *(drop_modifier(sentence, rng) or ()),
                           unrelated_negated(sentence, rng.choice(far), rng) if far else None,
                           same_subject_other_event(sentence, far)]
