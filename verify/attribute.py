@@ -395,7 +395,8 @@ def _is_reported_hedge(frame: Frame, frames: list[Frame]) -> bool:
 def _remove_nested(frames: list[Frame]) -> None:
     """A participle inside a frame's content ("said that …, claiming that …") continues the speaker's turn
     with a claim of its own, and a coordinated "…, and Y said …" or "…, while Y reported …" that the parser
-    hung inside the content is a statement beside it. Other frames inside content ("Clinton said she thinks …") stay part of it."""
+    hung inside the content is a statement beside it. Other frames inside content ("Clinton said she thinks …")
+    stay part of it."""
     for outer in frames:
         for inner in frames:
             stranded = _stranded_subject(inner.cue[-1]) is not None

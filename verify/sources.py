@@ -216,6 +216,7 @@ def _is_descriptive(modifier: Token, role_word: Token) -> bool:
 
 
 def _members_type(tokens: list[Token]) -> str | None:
+    """"union" for a body of workers ("Steelworkers'"), "industry body" for one of businesses ("employers'")."""
     for token in tokens:
         words = {token.lemma_.lower(), token.lower_.rstrip("s'")}
         if any(word.endswith(member) for word in words for member in WORKER_MEMBERS):
@@ -361,7 +362,8 @@ class SourceResolver:
         if entry is not None and (entry.kind in ("person", "anonymous") or entry.speaks_for):
             institution = self._institution_spoken_for(phrase_head(mention), start)
             if institution is not None:  # "a spokeswoman for the company", "economists at Banco Atlantico"
-                return institution[0], role, institution[2]
+                institution_name, _, institution_kind = institution
+                return institution_name, role, institution_kind
         if not proper and entry is not None and _is_definite(mention):
             antecedent = self._latest_source(
                 lambda source: role_family(source.role) == role_family(role) and source.name[:1].isupper()
@@ -454,8 +456,9 @@ def _title_before(doc: Doc, position: int) -> str | None:
         words = list(doc[max(position - length, 0) : position])
         entry, first, end = find_role(words)
         if entry is not None and entry.title and end == len(words):
-            start = words[0].i
-            return describe_role(list(doc[max(start - 3, 0) : position]), entry, first + min(3, start), end + min(3, start))
+            before = list(doc[doc[position].sent.start : position])  # with the nouns in front of the title
+            offset = len(before) - len(words)
+            return describe_role(before, entry, first + offset, end + offset)
     for token in doc[position:position + 4]:
         if _is_title(token):
             return ROLES[token.lower_].role
@@ -532,7 +535,7 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
         tokens = _proper_modifiers(head)  # "the Havenbond union" is Havenbond
     else:
         tokens = mention[1:] if mention[0].lower_ in ("the", "a", "an") and len(mention) > 1 else mention
-        if not _is_proper(tokens[0]) or _is_common(tokens[0]):  # a description, written sentence-initial or not: "Police" is "police"
+        if not _is_proper(tokens[0]) or _is_common(tokens[0]):  # a description: "Police" is "police"
             written = phrase_text(sorted(tokens, key=lambda token: token.i))
             return written[:1].lower() + written[1:]
     tokens = sorted(tokens, key=lambda token: token.i)
@@ -561,7 +564,7 @@ def _capitalised_run(mention: list[Token], position: int) -> list[Token]:
     def inside(token: Token) -> bool:
         return token.text[:1].isupper() and token.lower_ != "the"
 
-    def _in_name(token: Token) -> bool:
+    def possessor_in_name(token: Token) -> bool:
         return inside(token) and token.ent_type_ not in ("GPE", "PERSON", "NORP") and token.pos_ != "PRON"
 
     def joining(index: int) -> bool:
@@ -572,7 +575,7 @@ def _capitalised_run(mention: list[Token], position: int) -> list[Token]:
     while start > 0:
         if inside(mention[start - 1]) and mention[start - 1].dep_ != "poss":
             start -= 1
-        elif start > 1 and mention[start - 1].dep_ == "case" and _in_name(mention[start - 2]):
+        elif start > 1 and mention[start - 1].dep_ == "case" and possessor_in_name(mention[start - 2]):
             start -= 2  # "The Steelworkers' Federation"; not "Portugal's Finance Ministry"
         else:
             break
