@@ -39,6 +39,7 @@ from verify.sources import (
 SUBJECTS = ("nsubj", "nsubjpass", "expl", "csubj")
 EDGE_PUNCTUATION = ",;:-–—"
 MIN_NARRATION_WORDS = 3
+CONTRAST_MARKS = ("while", "whereas")
 MAX_SPEAKER_WORDS = 4  # "Sen. Lindsey Graham:" opens a transcript line; longer phrases before a colon are not names
 
 
@@ -400,10 +401,17 @@ def _remove_nested(frames: list[Frame]) -> None:
     for outer in frames:
         for inner in frames:
             stranded = _stranded_subject(inner.cue[-1]) is not None
-            beside = inner.speaker_of is not None or inner.cue[-1].dep_ in ("conj", "advcl") or stranded
+            beside = inner.speaker_of is not None or inner.cue[-1].dep_ == "conj" or stranded or _contrasted(inner)
             inside = inner.cue[0].i in outer.content or (stranded and inner.source_scope & outer.content)
             if inner is not outer and beside and inside:
                 outer.content -= inner.owned | {node.i for node in inner.cue[-1].subtree}
+
+
+def _contrasted(frame: Frame) -> bool:
+    """"…, while the navy reported that …": a statement set against the one the parser hung it in."""
+    verb = frame.cue[-1]
+    marks = [child.lower_ for child in verb.children if child.dep_ == "mark"]
+    return verb.dep_ == "advcl" and any(mark in CONTRAST_MARKS for mark in marks)
 
 
 def _narration(tokens: list[Token], frames: list[Frame], quotes: list[Span]) -> list[set[int]]:
