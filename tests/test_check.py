@@ -103,3 +103,19 @@ def test_check_claims_scores_both_directions_and_names_pairs():
     assert [(r.first, r.second, r.label) for r in relations] == [("c1", "c2", "contradiction")]
     assert seen == [(claims[0].text, claims[1].text), (claims[1].text, claims[0].text)]
     assert relations[0].backward == CONTRADICTING and relations[0].forward == NEUTRAL
+
+
+@pytest.mark.parametrize("text, cue, asserted", [
+    ("it would close its blast furnace plant in Ravenscar", "denied", "it would not close its blast furnace plant in Ravenscar"),
+    ("the minister had met the lobbyist", "denies", "the minister had not met the lobbyist"),
+    ("troops crossed the border", "rejected reports", "troops did not cross the border"),
+    ("troops crossed the border", "said", "troops crossed the border"),
+    ("the plant will close", None, "the plant will close"),
+])
+def test_denied_content_is_checked_negated(text, cue, asserted):
+    from verify.check import checked_text
+    from verify.datamodel import Cue
+
+    denied = Claim(id="c1", text=text, spans=(Span(0, len(text)),), source=Source.author(),
+                   cue=Cue(text=cue, spans=(), hedged=False) if cue else None)
+    assert checked_text(denied) == asserted

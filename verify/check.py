@@ -15,6 +15,7 @@ from itertools import combinations
 import numpy as np
 
 from verify.datamodel import Claim, ClaimRelation, NLIScores
+from verify.negation import asserted_text
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below between both
@@ -48,6 +49,11 @@ def content_words(text: str) -> set[str]:
     """Lower-cased content words, numbers included; a crude stem folds plurals."""
     words = re.findall(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*", text.lower())
     return {word.rstrip("s") if len(word) > 4 else word for word in words if word not in STOPWORDS}
+
+
+def checked_text(claim: Claim) -> str:
+    """The text NLI sees: what the source asserts (a denied claim is checked negated)."""
+    return asserted_text(claim.text, claim.cue.text if claim.cue else None)
 
 
 def related_pairs(claims: Sequence[Claim], embeddings: np.ndarray, settings: CheckSettings) -> list[tuple[int, int, float]]:
@@ -99,7 +105,8 @@ def check_claims(claims: Sequence[Claim], contexts: Sequence[str], embeddings: n
                  settings: CheckSettings = CheckSettings()) -> list[ClaimRelation]:
     """Relations between related claims. `contexts` are the sentences the claims come from."""
     pairs = related_pairs(claims, embeddings, settings)
-    texts = [(claims[i].text, claims[j].text) for i, j, _ in pairs]
+    asserted = [checked_text(claim) for claim in claims]
+    texts = [(asserted[i], asserted[j]) for i, j, _ in pairs]
     scores = score(texts + [(h, p) for p, h in texts])
     forward, backward = scores[: len(pairs)], scores[len(pairs):]
     relations = []

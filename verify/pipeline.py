@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from verify.attribute import extract_claims
-from verify.check import CheckSettings, check_claims, related_pairs
+from verify.check import CheckSettings, check_claims, checked_text, related_pairs
 from verify.datamodel import Claim, ClaimVerdict, Evidence, NLIScores, Report, ReportStats, Source
 from verify.embed import load_embedder
 from verify.errors import VerifyError
@@ -75,7 +75,7 @@ class Verifier:
         if not candidates:  # nothing passes the gate: score the closest few anyway, they decide "neutral"
             ranked = sorted(range(len(evidence_claims)), key=lambda k: -float(embeddings[0] @ embeddings[k + 1]))
             candidates = [(k, 0.0) for k in ranked[:EVIDENCE_COUNT]]
-        scores = self.backend.score([(evidence_claims[k].text, hypothesis.text) for k, _ in candidates])
+        scores = self.backend.score([(checked_text(evidence_claims[k]), hypothesis.text) for k, _ in candidates])
         evidence_list = sorted((Evidence(evidence_claims[k], s) for (k, _), s in zip(candidates, scores)),
                                key=lambda e: -max(e.scores.entailment, e.scores.contradiction))
         return ClaimVerdict(claim=hypothesis.text, **self._verdict(evidence_list),

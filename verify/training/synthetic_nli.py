@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from verify.negation import NEGATIONS, negate_sentence
+
 NUMBER_WORDS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                 "fifteen", "twenty", "thirty", "forty", "fifty"]
 ANTONYMS = {
@@ -43,7 +45,6 @@ SYNONYMS = {
     "vehicles": "cars", "officials": "authorities", "authorities": "officials", "ships": "vessels",
     "vessels": "ships", "town": "city", "enormous": "huge", "huge": "enormous", "chose": "picked",
 }
-NEGATIONS = {"not", "n't", "n’t", "never", "no"}
 
 
 @dataclass(frozen=True)
@@ -111,23 +112,8 @@ def substitute_synonym(sentence) -> SyntheticPair | None:
 
 
 def negate_main_verb(sentence) -> SyntheticPair | None:
-    root = sentence.root
-    if root.pos_ not in {"VERB", "AUX"} or any(t.lower_ in NEGATIONS for t in root.children):
-        return None
-    auxiliaries = [child for child in root.children if child.dep_ in {"aux", "auxpass"} and child.i < root.i]
-    words = {t.i: t.text_with_ws for t in sentence}
-    if auxiliaries:
-        first = auxiliaries[0]
-        words[first.i] = first.text + " not "
-    elif root.lemma_ == "be":
-        words[root.i] = root.text + " not "
-    elif root.tag_ in {"VBD", "VBZ", "VBP"}:
-        helper = {"VBD": "did", "VBZ": "does", "VBP": "do"}[root.tag_]
-        words[root.i] = f"{helper} not {root.lemma_}{root.whitespace_}"
-    else:
-        return None
-    hypothesis = "".join(words[i] for i in sorted(words)).strip()
-    return SyntheticPair(sentence.text.strip(), hypothesis, "contradiction", "negation")
+    negated = negate_sentence(sentence)
+    return SyntheticPair(sentence.text.strip(), negated, "contradiction", "negation") if negated else None
 
 
 def swap_antonym(sentence) -> SyntheticPair | None:
