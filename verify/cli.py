@@ -34,6 +34,7 @@ ModelOption = Annotated[Optional[str], typer.Option(
     "--model", help="NLI model: a local Hugging Face checkpoint directory or a hub name "
                     "(default: $VERIFY_NLI_MODEL, else the shipped models/verify-nli-minilm-l6).")]
 OutOption = Annotated[Optional[Path], typer.Option("--out", help="Write the output to FILE instead of the terminal.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="text, json or markdown (markdown: report only).")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Allow --out to replace an existing file.")]
 
 
@@ -104,10 +105,21 @@ def _write_atomically(path: Path, content: str) -> None:
     temporary.replace(path)
 
 
+def _on_article(path: str, model: str | None, compute):
+    """Read the article at `path` and run `compute(verifier, text, progress)` with progress shown."""
+    from verify.pipeline import get_verifier
+    from verify.reading import read_article
+
+    text = read_article(path)
+    with progress_display() as progress:
+        progress("loading models")
+        return compute(get_verifier(model), text, progress)
+
+
 @app.command()
 def report(
     article: Annotated[str, typer.Argument(help="Article text file (UTF-8), or - for standard input.")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    format: FormatOption = Format.text,
     out: OutOption = None,
     force: ForceOption = False,
     model: ModelOption = None,
@@ -116,13 +128,8 @@ def report(
 
     def work() -> str:
         from verify import render
-        from verify.pipeline import get_verifier
-        from verify.reading import read_article
 
-        text = read_article(article)
-        with progress_display() as progress:
-            progress("loading models")
-            result = get_verifier(model).report(text, article, progress)
+        result = _on_article(article, model, lambda verifier, text, progress: verifier.report(text, article, progress))
         if format is Format.json:
             return render.to_json(render.report_json(result))
         return render.report_markdown(result) if format is Format.markdown else render.report_text(result)
@@ -134,7 +141,7 @@ def report(
 def check(
     claim: Annotated[str, typer.Argument(help="The claim to check, in quotes.")],
     against: Annotated[str, typer.Option("--against", help="Evidence article file, or - for standard input.")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    format: FormatOption = Format.text,
     out: OutOption = None,
     force: ForceOption = False,
     model: ModelOption = None,
@@ -143,13 +150,8 @@ def check(
 
     def work() -> str:
         from verify import render
-        from verify.pipeline import get_verifier
-        from verify.reading import read_article
 
-        text = read_article(against)
-        with progress_display() as progress:
-            progress("loading models")
-            verdict = get_verifier(model).check(claim, text, progress)
+        verdict = _on_article(against, model, lambda verifier, text, progress: verifier.check(claim, text, progress))
         return render.to_json(render.verdict_json(verdict)) if format is Format.json else render.verdict_text(verdict)
 
     run(work, out, force)
@@ -160,7 +162,7 @@ def evaluate(
     path: Annotated[Path, typer.Argument(help="Labeled fixtures (dir or .json), NLI pairs (.jsonl, dir, saved "
                                               "dataset) or a PolNeAR split directory.")],
     task: Annotated[Optional[Task], typer.Option("--task", help="What PATH holds (default: detected).")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    format: FormatOption = Format.text,
     out: OutOption = None,
     force: ForceOption = False,
     model: ModelOption = None,
