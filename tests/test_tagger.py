@@ -7,8 +7,8 @@ from transformers import AutoTokenizer
 from verify.datamodel import Span
 from verify.errors import VerifyError
 from verify.polnear import read_brat
-from verify.tagger import LABELS, AttributionTagger, TaggedSpan, decode_labels, group_attributions, tokenize_article
-from verify.tagger import window_starts
+from verify.tagger import LABELS, AttributionTagger, TaggedSpan, decode_labels, group_attributions, snap_to_words
+from verify.tagger import tokenize_article, window_starts
 from verify.training.attribution_tagger import default_base, token_labels
 
 POLNEAR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "attribution" / "polnear"
@@ -65,6 +65,16 @@ def test_decode_labels(labels, expected):
     offsets = [(i, i + 1) for i in range(len(labels))]
     spans = decode_labels([LABELS.index(label) for label in labels], offsets)
     assert spans == [TaggedSpan(role, Span(start, end)) for role, start, end in expected]
+
+
+@pytest.mark.parametrize(
+    "piece, snapped",
+    [("kayev", "Tokayev"), ("Tokay", "Tokayev"), ("Tokayev said", "Tokayev said"), ("’s President", "’s President")],
+)
+def test_spans_are_widened_to_whole_words(piece, snapped):
+    text = "Kazakhstan’s President Tokayev said the airport was seized."
+    start = text.index(piece)
+    assert snap_to_words(Span(start, start + len(piece)), text).of(text) == snapped
 
 
 def test_gold_labels_round_trip_to_the_gold_attributions(tokenizer):

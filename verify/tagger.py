@@ -77,6 +77,16 @@ def decode_labels(labels: list[int], offsets: list[tuple[int, int]]) -> list[Tag
     return spans
 
 
+def snap_to_words(span: Span, text: str) -> Span:
+    """Widen a span that starts or ends inside a word (a word piece labelled alone) to whole words."""
+    start, end = span.start, span.end
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return Span(start, end)
+
+
 def _gap(first: Span, second: Span) -> int:
     return max(first.start - second.end, second.start - first.end, 0)
 
@@ -141,7 +151,8 @@ class AttributionTagger:
         tokens = tokenize_article(self.tokenizer, text)
         if not tokens.ids:
             return []
-        return decode_labels(self.token_labels(tokens), tokens.offsets)
+        spans = decode_labels(self.token_labels(tokens), tokens.offsets)
+        return [TaggedSpan(tagged.role, snap_to_words(tagged.span, text)) for tagged in spans]
 
     def token_labels(self, tokens: ArticleTokens) -> list[int]:
         size = self.max_length - 2
