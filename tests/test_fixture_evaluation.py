@@ -196,7 +196,7 @@ def test_invalid_fixtures_are_rejected_with_the_fixture_and_claim(tmp_path, clai
 
 
 def test_a_valid_hand_written_fixture_loads(tmp_path):
-    fixture = write_fixture(
+    write_fixture(
         tmp_path,
         [gold_claim("c1", 12, 33), gold_claim("c2", 59, 77)],
         [{"first": "c1", "second": "c2", "label": "contradiction", "note": "8 vs 12 dead"}],

@@ -24,13 +24,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForTokenClassification, AutoTokenizer, get_linear_schedule_with_warmup
+from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from verify.datamodel import Claim
 from verify.evaluation.attribution import AttributionEvaluator
 from verify.polnear import AnnotatedArticle, load_polnear
 from verify.tagger import LABELS, ROLES, AttributionTagger, tokenize_article, window_starts, with_special_tokens
-from verify.training.nli import length_sorted_batches, save_checkpoint
+from verify.training.common import length_sorted_batches, optimizer_with_schedule, save_checkpoint
 
 REPORTED_METRICS = ("overlap/source/f1", "overlap/cue/f1", "overlap/content/f1", "overlap/attribution/f1",
                     "exact/cue/f1", "half_overlap/content/f1", "half_overlap/attribution/f1")
@@ -140,15 +140,8 @@ def train(config: TaggerConfig) -> Path:
     lengths = [len(row) for row in inputs]
 
     steps_per_epoch = math.ceil(len(inputs) / config.batch_size)
-    no_decay = ("bias", "LayerNorm.weight")
-    trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-    groups = [
-        {"params": [p for n, p in trainable if not n.endswith(no_decay)], "weight_decay": config.weight_decay},
-        {"params": [p for n, p in trainable if n.endswith(no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=config.lr, fused=config.device == "cuda")
-    total = steps_per_epoch * config.epochs
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup * total), total)
+    optimizer, scheduler = optimizer_with_schedule(model, config.lr, config.weight_decay, config.warmup,
+                                                   steps_per_epoch * config.epochs, config.device)
     summary = {"train_articles": len(train_articles), "train_windows": len(inputs), "dev_files": len(dev_articles)}
     print(json.dumps(summary), flush=True)
 

@@ -24,7 +24,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+from verify.training.common import length_sorted_batches, optimizer_with_schedule, save_checkpoint
 
 LABELS = ("entailment", "neutral", "contradiction")
 # Classes each gold label allows; the loss is -log of their summed probability.
@@ -79,19 +81,6 @@ def find_mix_file(mix_dir: Path) -> Path:
         if (mix_dir / name).exists():
             return mix_dir / name
     raise FileNotFoundError(f"no train.jsonl[.xz|.gz] in {mix_dir}")
-
-
-def length_sorted_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Batches of similar length (little padding), in shuffled order."""
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    chunk = batch_size * 50
-    batches = []
-    for start in range(0, len(order), chunk):
-        piece = sorted(order[start:start + chunk], key=lengths.__getitem__)
-        batches += [piece[i:i + batch_size] for i in range(0, len(piece), batch_size)]
-    rng.shuffle(batches)
-    return batches
 
 
 def collate(encoded: list[list[int]], type_ids: list[list[int]], indices: list[int], pad_id: int):
@@ -157,18 +146,6 @@ def probe(model, tokenizer, config: TrainConfig) -> list[dict]:
             for (p, h, gold), probs in zip(PROBE_PAIRS, probabilities)]
 
 
-def save_checkpoint(model, tokenizer, directory: Path, metadata: dict) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    half = {name: tensor.detach().to("cpu", torch.float16) for name, tensor in model.state_dict().items()}
-    model.save_pretrained(directory, state_dict=half, safe_serialization=True)
-    tokenizer.save_pretrained(directory)
-    config_path = directory / "config.json"
-    model_config = json.loads(config_path.read_text())
-    model_config["dtype"] = "float16"
-    config_path.write_text(json.dumps(model_config, indent=2) + "\n")
-    (directory / "training.json").write_text(json.dumps(metadata, indent=2) + "\n")
-
-
 def train(config: TrainConfig, resume: bool = False) -> Path:
     random.seed(config.seed)
     torch.manual_seed(config.seed)
@@ -190,15 +167,8 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     lengths = [len(x) for x in ids]
 
     steps_per_epoch = math.ceil(len(pairs) / config.batch_size)
-    no_decay = ("bias", "LayerNorm.weight")
-    trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-    groups = [
-        {"params": [p for n, p in trainable if not n.endswith(no_decay)], "weight_decay": config.weight_decay},
-        {"params": [p for n, p in trainable if n.endswith(no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=config.lr, fused=config.device == "cuda")
-    total = steps_per_epoch * config.epochs
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup * total), total)
+    optimizer, scheduler = optimizer_with_schedule(model, config.lr, config.weight_decay, config.warmup,
+                                                   steps_per_epoch * config.epochs, config.device)
     first_epoch = 0
     state_path = out / "state.pt"
     if resume and state_path.exists():

@@ -1,0 +1,47 @@
+"""Pieces both trainers share: length-sorted batches, the optimiser schedule, fp16 checkpoints."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import torch
+from transformers import get_linear_schedule_with_warmup
+
+
+def length_sorted_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Batches of similar length (little padding), in shuffled order."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    batches = []
+    for start in range(0, len(order), chunk):
+        piece = sorted(order[start:start + chunk], key=lengths.__getitem__)
+        batches += [piece[i:i + batch_size] for i in range(0, len(piece), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def optimizer_with_schedule(model, lr: float, weight_decay: float, warmup: float, total_steps: int, device: str):
+    """AdamW over the trainable weights (no decay on biases and norms), linear warm-up then decay."""
+    no_decay = ("bias", "LayerNorm.weight")
+    trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    groups = [
+        {"params": [p for n, p in trainable if not n.endswith(no_decay)], "weight_decay": weight_decay},
+        {"params": [p for n, p in trainable if n.endswith(no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=lr, fused=device == "cuda")
+    return optimizer, get_linear_schedule_with_warmup(optimizer, int(warmup * total_steps), total_steps)
+
+
+def save_checkpoint(model, tokenizer, directory: Path, metadata: dict) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    half = {name: tensor.detach().to("cpu", torch.float16) for name, tensor in model.state_dict().items()}
+    model.save_pretrained(directory, state_dict=half, safe_serialization=True)
+    tokenizer.save_pretrained(directory)
+    config_path = directory / "config.json"
+    model_config = json.loads(config_path.read_text())
+    model_config["dtype"] = "float16"
+    config_path.write_text(json.dumps(model_config, indent=2) + "\n")
+    (directory / "training.json").write_text(json.dumps(metadata, indent=2) + "\n")
