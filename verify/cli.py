@@ -24,6 +24,11 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+class Attributor(str, Enum):
+    rules = "rules"
+    tagger = "tagger"
+
+
 class Task(str, Enum):
     fixtures = "fixtures"
     nli = "nli"
@@ -166,6 +171,8 @@ def evaluate(
     out: OutOption = None,
     force: ForceOption = False,
     model: ModelOption = None,
+    attributor: Annotated[Optional[Attributor], typer.Option(
+        "--attributor", help="attribution task: the pipeline's rules or the PolNeAR-trained tagger")] = None,
 ) -> None:
     """Score the models on labeled data: article fixtures, NLI pairs or PolNeAR attributions."""
 
@@ -174,7 +181,8 @@ def evaluate(
         from verify.evaluate import evaluate as run_evaluation
 
         with progress_display() as progress:
-            metrics = run_evaluation(path, task.value if task else None, model, progress)
+            metrics = run_evaluation(path, task.value if task else None, model, progress,
+                                     attributor.value if attributor else "rules")
         if format is Format.json:
             return render.to_json(metrics)
         return render.metrics_text(metrics, f"verify evaluate {path} ({metrics['task']})")

@@ -26,8 +26,24 @@ def detect_task(path: Path) -> str:
     return "fixtures"
 
 
+ATTRIBUTORS = ("rules", "tagger")
+
+
+def attribution_extractor(attributor: str, tagger: str | Path | None = None):
+    """The attribution engine: the pipeline's rules, or the PolNeAR-trained span tagger."""
+    if attributor == "rules":
+        from verify.attribute import extract_claims
+
+        return extract_claims
+    if attributor == "tagger":
+        from verify.tagger import DEFAULT_TAGGER_DIR, AttributionTagger
+
+        return AttributionTagger.load(Path(tagger or DEFAULT_TAGGER_DIR)).extract_claims
+    raise VerifyError(f"unknown attributor '{attributor}' (choose from {', '.join(ATTRIBUTORS)})")
+
+
 def evaluate(path: Path, task: str | None = None, model: str | Path | None = None,
-             progress: Progress = _quiet) -> dict:
+             progress: Progress = _quiet, attributor: str = "rules") -> dict:
     """Metrics of the project's models on the labeled data at `path`."""
     if not path.exists():
         raise VerifyError(f"{path}: no such file or directory")
@@ -43,12 +59,11 @@ def evaluate(path: Path, task: str | None = None, model: str | Path | None = Non
         progress(f"scoring {len(examples)} NLI pairs with {backend.name}")
         return {"task": "nli", "model": backend.name, "data": str(path), **NLIEvaluator(examples, path.name)(backend)}
     if task == "attribution":
-        from verify.attribute import extract_claims
         from verify.evaluation.attribution import evaluate_attribution
 
-        metrics = evaluate_attribution(path, extract_claims,
-                                       lambda done, total: progress(f"attributing article {done}/{total}"))
-        return {"task": "attribution", "data": str(path), **metrics}
+        extract = attribution_extractor(attributor)
+        metrics = evaluate_attribution(path, extract, lambda done, total: progress(f"attributing article {done}/{total}"))
+        return {"task": "attribution", "attributor": attributor, "data": str(path), **metrics}
     from verify.evaluation.fixtures import ArticleEvaluator, load_labeled_articles
     from verify.pipeline import get_verifier
 

@@ -19,6 +19,7 @@ from typing import Literal
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
+import verify
 from verify.datamodel import Claim, Cue, Source, Span, spans_text
 from verify.errors import VerifyError
 
@@ -26,6 +27,9 @@ Role = Literal["source", "cue", "content"]
 ROLES: tuple[Role, ...] = ("content", "source", "cue")  # later roles win where spans nest
 LABELS = ("O", *(f"{prefix}-{role.upper()}" for role in ROLES for prefix in ("B", "I")))
 MAX_SOURCE_GAP = 100  # characters between a cue and a source it shares with an earlier cue
+
+# The shipped tagger, trained on PolNeAR train (see its model card).
+DEFAULT_TAGGER_DIR = Path(verify.__file__).resolve().parents[1] / "models" / "verify-attribution-tagger"
 
 
 @dataclass(frozen=True)
