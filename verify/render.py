@@ -55,15 +55,32 @@ def _wrap(text: str, indent: str) -> str:
 
 def _scores(relation: ClaimRelation) -> str:
     forward, backward = relation.forward, relation.backward
-    return (f"{relation.label} {relation.probability:.2f}  (→ E {forward.entailment:.2f} N {forward.neutral:.2f} "
+    headline = (f"compatible (contradiction up to {_shown_probability(relation):.2f})" if relation.label == "compatible"
+                else f"{relation.label} {relation.probability:.2f}")
+    return (f"{headline}  (→ E {forward.entailment:.2f} N {forward.neutral:.2f} "
             f"C {forward.contradiction:.2f} | ← E {backward.entailment:.2f} N {backward.neutral:.2f} "
             f"C {backward.contradiction:.2f})")
 
 
+POSSIBLE_CONFLICT = 0.30  # contradiction probability worth a reader's look, though below the verdict threshold
+POSSIBLE_CONFLICTS_SHOWN = 5
+
+
+def _contradiction(relation: ClaimRelation) -> float:
+    return max(relation.forward.contradiction, relation.backward.contradiction)
+
+
+def _shown_probability(relation: ClaimRelation) -> float:
+    return _contradiction(relation) if relation.label == "compatible" else relation.probability
+
+
 def _relation_sections(report: Report) -> list[tuple[str, list[ClaimRelation]]]:
     updates = [r for r in report.relations if r.temporal_update]
+    possible = sorted((r for r in report.relations if r.label == "compatible" and not r.temporal_update
+                       and _contradiction(r) >= POSSIBLE_CONFLICT), key=_contradiction, reverse=True)
     return [("Contradictions", list(report.contradictions)), ("Corroborations", list(report.corroborations)),
-            ("Changes over time (not contradictions)", updates)]
+            ("Changes over time (not contradictions)", updates),
+            ("Possible conflicts below the contradiction threshold", possible[:POSSIBLE_CONFLICTS_SHOWN])]
 
 
 def report_text(report: Report) -> str:
@@ -107,13 +124,14 @@ def report_markdown(report: Report) -> str:
         if not relations:
             lines += ["None found.", ""]
             continue
-        lines += ["| # | Source A | Claim A | Source B | Claim B | Label | p |", "|---|---|---|---|---|---|---|"]
+        lines += ["| # | Source A | Claim A | Source B | Claim B | Label | p (of the label; of contradiction when compatible) |",
+                  "|---|---|---|---|---|---|---|"]
         for number, relation in enumerate(relations, 1):
             first, second = report.claim(relation.first), report.claim(relation.second)
             lines.append(f"| {number} | {_md_cell(_source_label(first))} | {_md_cell(first.text)} | "
                          f"{_md_cell(_source_label(second))} | {_md_cell(second.text)} | "
                          f"{relation.label}{' (same source)' if relation.same_source else ''} | "
-                         f"{relation.probability:.2f} |")
+                         f"{_shown_probability(relation):.2f} |")
         lines.append("")
     return "\n".join(lines)
 
