@@ -49,8 +49,9 @@ def _cue_label(claim: Claim) -> str:
     return f"{claim.cue.text}, hedged" if claim.cue.hedged else claim.cue.text
 
 
-def _wrap(text: str, indent: str) -> str:
-    return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ")
+def _wrap(text: str, indent: str, first: str | None = None) -> str:
+    """Wrapped at 100 columns; continuation lines indented two more than `indent`."""
+    return textwrap.fill(text, width=100, initial_indent=first or indent, subsequent_indent=indent + "  ")
 
 
 def _scores(relation: ClaimRelation) -> str:
@@ -144,7 +145,7 @@ def verdict_text(verdict: ClaimVerdict) -> str:
     for evidence in verdict.evidence:
         s = evidence.scores
         lines.append(_wrap(f"[{_source_label(evidence.claim)}] {evidence.claim.text}  "
-                           f"(E {s.entailment:.2f} N {s.neutral:.2f} C {s.contradiction:.2f})", "  - "))
+                           f"(E {s.entailment:.2f} N {s.neutral:.2f} C {s.contradiction:.2f})", "  ", first="  - "))
     return "\n".join(lines) + "\n"
 
 
