@@ -1,0 +1,124 @@
+"""NLI training: merged-class loss, batching, synthetic news pairs, the data mix and a tiny run."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+
+import pytest
+import torch
+from safetensors.torch import load_file
+from test_nli import make_tiny_nli_checkpoint
+
+from verify.errors import VerifyError
+from verify.nlp import parse
+from verify.training.common import length_sorted_batches
+from verify.training.nli import ALLOWED, LABELS, TrainConfig, merged_class_loss, train
+from verify.training.nli_data import MixConfig, build_mix
+from verify.training.synthetic_nli import (
+    negate_main_verb,
+    round_number,
+    substitute_synonym,
+    swap_antonym,
+    swap_number,
+)
+
+
+@pytest.mark.parametrize("label, expected", [
+    ("entailment", -math.log(0.7)),
+    ("contradiction", -math.log(0.1)),
+    ("not_entailment", -math.log(0.3)),  # neutral + contradiction
+    ("not_contradiction", -math.log(0.9)),  # entailment + neutral
+])
+def test_binary_labels_are_trained_on_merged_classes(label, expected):
+    logits = torch.log(torch.tensor([[0.7, 0.2, 0.1]]))
+    loss = merged_class_loss(logits, torch.tensor([ALLOWED[label]]))
+    assert loss.item() == pytest.approx(expected, abs=1e-5)
+
+
+def test_length_sorted_batches_cover_everything_once_with_little_padding():
+    lengths = [random.Random(3).randint(5, 120) for _ in range(1000)]
+    batches = length_sorted_batches(lengths, 32, random.Random(0))
+    assert sorted(i for batch in batches for i in batch) == list(range(1000))
+    spread = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in batches) / len(batches)
+    assert spread < 10
+    assert batches != length_sorted_batches(lengths, 32, random.Random(1))  # shuffled batch order
+
+
+@pytest.mark.parametrize("rule, sentence, hypothesis, label", [
+    (swap_number, "Eight people were killed when the bus overturned near the border.", None, "contradiction"),
+    (negate_main_verb, "The ministry confirmed the figures on Tuesday evening in a brief statement.",
+     "The ministry did not confirm the figures on Tuesday evening in a brief statement.", "contradiction"),
+    (swap_antonym, "Fuel prices rose sharply across the country after the subsidy was cut.",
+     "Fuel prices fell sharply across the country after the subsidy was cut.", "contradiction"),
+    (round_number, "Officials said 42 ships were waiting at anchor outside the port on Thursday.",
+     "Officials said about 40 ships were waiting at anchor outside the port on Thursday.", "entailment"),
+    (substitute_synonym, "The company bought the plant from its former owners in the spring.",
+     "The company purchased the plant from its former owners in the spring.", "entailment"),
+])
+def test_synthetic_rules_on_news_sentences(rule, sentence, hypothesis, label):
+    [parsed] = list(parse(sentence).sents)
+    pair = rule(parsed, random.Random(0)) if rule is swap_number else rule(parsed)
+    assert pair is not None and pair.label == label and pair.premise == sentence
+    if hypothesis:
+        assert pair.hypothesis == hypothesis
+    else:
+        assert pair.hypothesis != sentence and "people were killed" in pair.hypothesis
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+
+
+@pytest.fixture
+def nli_dir(tmp_path):
+    directory = tmp_path / "train"
+    directory.mkdir()
+    pair = {"premise": "Eight people died.", "hypothesis": "People died.", "label": "entailment"}
+    write_jsonl(directory / "snli_like.jsonl", [dict(pair, dataset="snli_like")] * 4)
+    write_jsonl(directory / "sick.jsonl", [dict(pair, dataset="sick")] * 3)
+    write_jsonl(directory / "cannot_negation.jsonl",
+                [dict(pair, label="contradiction", dataset="cannot_negation")] * 6
+                + [dict(pair, label="not_contradiction", dataset="cannot_negation")] * 2)
+    return directory
+
+
+def test_mix_leaves_out_sick_and_caps_cannot_contradictions(nli_dir):
+    mix = build_mix(MixConfig(nli_dir=str(nli_dir), polnear_dir=None, cannot_contradiction_cap=3))
+    datasets = [row["dataset"] for row in mix]
+    assert "sick" not in datasets
+    assert datasets.count("snli_like") == 4
+    assert sum(1 for row in mix if row["dataset"] == "cannot_negation" and row["label"] == "contradiction") == 3
+    assert build_mix(MixConfig(nli_dir=str(nli_dir), polnear_dir=None))["premise"] == \
+        build_mix(MixConfig(nli_dir=str(nli_dir), polnear_dir=None))["premise"]  # seeded
+
+
+def test_mix_without_files_is_a_user_error(tmp_path):
+    with pytest.raises(VerifyError, match="no NLI training files"):
+        build_mix(MixConfig(nli_dir=str(tmp_path), polnear_dir=None))
+
+
+def test_tiny_training_run_saves_an_fp16_nli_checkpoint_and_resumes(tmp_path):
+    base = make_tiny_nli_checkpoint(tmp_path / "base")
+    mix = tmp_path / "mix"
+    mix.mkdir()
+    rows = [{"premise": "Eight people died in the fire.", "hypothesis": h, "label": label, "dataset": "toy"}
+            for h, label in [("People died.", "entailment"), ("Nobody died.", "contradiction"),
+                             ("The fire was arson.", "neutral"), ("Twelve died.", "not_entailment")]] * 3
+    write_jsonl(mix / "train.jsonl", rows)
+    config = TrainConfig(mix=str(mix), base=str(base), out=str(tmp_path / "run"), epochs=1, batch_size=4,
+                         max_length=32, device="cpu")
+    run = train(config)
+    checkpoint = run / "epoch-0"
+    model_config = json.loads((checkpoint / "config.json").read_text())
+    assert model_config["id2label"] == {str(i): label for i, label in enumerate(LABELS)}
+    assert {t.dtype for t in load_file(checkpoint / "model.safetensors").values() if t.is_floating_point()} == \
+        {torch.float16}
+    assert json.loads((checkpoint / "training.json").read_text())["config"]["epochs"] == 1
+    # a longer schedule resumes after the saved epoch instead of starting over
+    train(TrainConfig(**{**config.__dict__, "epochs": 2}), resume=True)
+    assert (run / "epoch-1").exists()
+    epochs = [json.loads(line)["epoch"] for line in (run / "log.jsonl").read_text().splitlines()
+              if "train_loss" in line]
+    assert epochs == [0, 1]
