@@ -5,9 +5,8 @@ import pytest
 from verify.attribute import extract_claims
 from verify.datamodel import Claim
 
-NEWS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "news"
-ARTICLE = NEWS / "kazakhstan_unrest.txt"
-needs_article = pytest.mark.skipif(not ARTICLE.exists(), reason="shared data absent: ../shared/data/news")
+# The bundled copy of ../shared/data/news/kazakhstan_unrest.txt (byte-identical, checked in test_fixture_evaluation).
+ARTICLE = Path(__file__).resolve().parents[1] / "fixtures" / "kazakhstan_unrest.txt"
 
 
 def claim_saying(claims: list[Claim], content: str) -> Claim:
@@ -426,8 +425,6 @@ def test_same_input_same_output():
 
 @pytest.fixture(scope="module")
 def article_claims() -> tuple[str, list[Claim]]:
-    if not ARTICLE.exists():
-        pytest.skip("shared data absent: ../shared/data/news")
     text = ARTICLE.read_text(encoding="utf-8")
     return text, extract_claims(text)
 
@@ -444,7 +441,6 @@ TOKAYEV = [
 ]
 
 
-@needs_article
 @pytest.mark.parametrize(("content", "cue", "hedged"), TOKAYEV)
 def test_article_tokayev_statements(article_claims, content, cue, hedged):
     claim = claim_saying(article_claims[1], content)
@@ -452,7 +448,6 @@ def test_article_tokayev_statements(article_claims, content, cue, hedged):
     assert (claim.cue.text, claim.cue.hedged) == (cue, hedged)
 
 
-@needs_article
 def test_article_planes_claim_is_its_own_claim(article_claims):
     claim = claim_saying(article_claims[1], "five planes")
     assert claim.text == "they had also taken five planes at Almaty’s airport"
@@ -473,7 +468,6 @@ ARTICLE_SOURCES = [
 ]
 
 
-@needs_article
 @pytest.mark.parametrize(("content", "name", "role", "kind", "cue", "hedged"), ARTICLE_SOURCES)
 def test_article_other_sources(article_claims, content, name, role, kind, cue, hedged):
     claim = claim_saying(article_claims[1], content)
@@ -482,7 +476,6 @@ def test_article_other_sources(article_claims, content, name, role, kind, cue, h
     assert (claim.cue.text, claim.cue.hedged) == (cue, hedged)
 
 
-@needs_article
 @pytest.mark.parametrize(
     "content",
     [
@@ -497,7 +490,6 @@ def test_article_narration(article_claims, content):
     assert claim.text == content and claim.cue is None and claim.source.kind == "author"
 
 
-@needs_article
 def test_article_has_no_boilerplate_claims(article_claims):
     text, claims = article_claims
     boilerplate_start = text.index("Leave a Reply")
