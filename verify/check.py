@@ -65,13 +65,13 @@ def related_pairs(claims: Sequence[Claim], embeddings: np.ndarray, settings: Che
     """Index pairs of claims about the same thing, with their cosine similarity."""
     similarities = embeddings @ embeddings.T
     words = [content_words(claim.text) for claim in claims]
-    pairs = []
-    for i, j in combinations(range(len(claims)), 2):
-        similarity = float(similarities[i, j])
-        shared = words[i] & words[j]
-        if similarity >= settings.min_similarity_alone or (shared and similarity >= settings.min_similarity):
-            pairs.append((i, j, similarity))
-    return pairs
+    return [(i, j, float(similarities[i, j])) for i, j in combinations(range(len(claims)), 2)
+            if is_related(float(similarities[i, j]), bool(words[i] & words[j]), settings)]
+
+
+def is_related(similarity: float, shares_content_word: bool, settings: CheckSettings) -> bool:
+    """The gate: similar enough alone, or similar enough and about a common word."""
+    return similarity >= settings.min_similarity_alone or (shares_content_word and similarity >= settings.min_similarity)
 
 
 def times_mentioned(text: str) -> set[str]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from verify.attribute import extract_claims
-from verify.check import CheckSettings, check_claims, checked_text, related_pairs
+from verify.check import CheckSettings, check_claims, checked_text, content_words, is_related
 from verify.datamodel import Claim, ClaimVerdict, Evidence, NLIScores, Report, ReportStats, Source
 from verify.embed import load_embedder
 from verify.errors import VerifyError
@@ -70,13 +70,14 @@ class Verifier:
         hypothesis = Claim(id="claim", text=claim.strip(), spans=(), source=Source.author())
         progress("checking the claim against related evidence")
         embeddings = self.embedder.encode([hypothesis.text] + [c.text for c in evidence_claims])
-        candidates = [(j - 1, similarity) for i, j, similarity in
-                      related_pairs([hypothesis, *evidence_claims], embeddings, self.settings) if i == 0]
+        similarities = embeddings[1:] @ embeddings[0]
+        words = content_words(hypothesis.text)
+        candidates = [k for k, claim in enumerate(evidence_claims)
+                      if is_related(float(similarities[k]), bool(words & content_words(claim.text)), self.settings)]
         if not candidates:  # nothing passes the gate: score the closest few anyway, they decide "neutral"
-            ranked = sorted(range(len(evidence_claims)), key=lambda k: -float(embeddings[0] @ embeddings[k + 1]))
-            candidates = [(k, 0.0) for k in ranked[:EVIDENCE_COUNT]]
-        scores = self.backend.score([(checked_text(evidence_claims[k]), hypothesis.text) for k, _ in candidates])
-        evidence_list = sorted((Evidence(evidence_claims[k], s) for (k, _), s in zip(candidates, scores)),
+            candidates = sorted(range(len(evidence_claims)), key=lambda k: -float(similarities[k]))[:EVIDENCE_COUNT]
+        scores = self.backend.score([(checked_text(evidence_claims[k]), hypothesis.text) for k in candidates])
+        evidence_list = sorted((Evidence(evidence_claims[k], s) for k, s in zip(candidates, scores)),
                                key=lambda e: -max(e.scores.entailment, e.scores.contradiction))
         return ClaimVerdict(claim=hypothesis.text, **self._verdict(evidence_list),
                             evidence=tuple(evidence_list[:EVIDENCE_COUNT]))

@@ -1,0 +1,50 @@
+"""The library calls: one per article, one per claim; models load once; same input, same output."""
+
+from pathlib import Path
+
+import pytest
+
+from verify import VerifyError, check_claim, verify_article
+from verify.datamodel import to_jsonable
+from verify.nli import DEFAULT_MODEL_DIR
+from verify.pipeline import get_verifier
+
+ARTICLE = (Path(__file__).resolve().parents[1] / "fixtures" / "kazakhstan_unrest.txt").read_text(encoding="utf-8")
+pytestmark = pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.safetensors").exists(),
+                                reason="the shipped NLI model is absent")
+
+
+@pytest.mark.parametrize("claim, label, source", [
+    ("Twelve police officers died in the unrest.", "contradiction", "Kazakh Ministry of Internal Affairs"),
+    ("The government resigned on Wednesday.", "entailment", "the author"),
+    ("Protesters set the presidential palace on fire.", "entailment", "press sources"),
+    ("Kazakhstan has no oil reserves.", "contradiction", "the author"),
+    ("The weather in Almaty was sunny.", "neutral", None),
+])
+def test_check_claim_against_the_bundled_article(claim, label, source):
+    verdict = check_claim(claim, ARTICLE)
+    assert verdict.label == label, verdict.scores
+    assert 1 <= len(verdict.evidence) <= 3
+    if source:
+        assert verdict.evidence[0].claim.source.name == source
+
+
+def test_report_is_deterministic_and_models_load_once():
+    first, second = verify_article(ARTICLE), verify_article(ARTICLE)
+    assert get_verifier() is get_verifier()
+    strip = lambda report: {**to_jsonable(report), "stats": None}  # noqa: E731 - timing differs
+    assert strip(first) == strip(second)
+
+
+def test_report_groups_tokayevs_statements():
+    report = verify_article(ARTICLE)
+    tokayev = [claim for claim in report.claims if claim.source.name == "Kassym-Jomart Tokayev"]
+    assert {claim.cue.text for claim in tokayev} >= {"went on to say", "added", "alleged"}
+    assert all(claim.source.role == "president" for claim in tokayev)
+    assert report.stats.pairs_scored < report.stats.pairs_total / 10
+
+
+@pytest.mark.parametrize("text", ["", "Leave a Reply\n\nRequired fields are marked *", "!!! ---"])
+def test_library_user_errors(text):
+    with pytest.raises(VerifyError):
+        verify_article(text)
