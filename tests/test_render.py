@@ -59,3 +59,15 @@ def test_json_round_trips_with_documented_fields():
     assert [source["name"] for source in data["sources"]] == ["police", "hospital officials", "the utility",
                                                              "the grid operator"]
     assert "text" not in data
+
+
+def test_metrics_table_has_a_row_per_article_and_counts_as_integers():
+    metrics = {"task": "fixtures", "claim_f1": 0.9, "gold_claims": 12.0,
+               "per_article": {"fire": {"claim_f1": 1.0, "contradiction_f1": 0.5, "gold_claims": 5.0},
+                               "storm": {"claim_f1": 0.8, "contradiction_f1": 1.0, "gold_claims": 7.0}}}
+    text = render.metrics_text(metrics, "fixtures")
+    lines = {line.split()[0]: line.split()[-1] for line in text.splitlines()[2:5]}
+    assert lines == {"task": "fixtures", "claim_f1": "0.9000", "gold_claims": "12"}
+    rows = {line.split()[0]: line.split()[1:] for line in text.splitlines()[-3:]}
+    assert rows["per_article"] == ["claim_f1", "contradiction_f1"]
+    assert rows["fire"] == ["1.000", "0.500"] and rows["storm"] == ["0.800", "1.000"]

@@ -149,13 +149,40 @@ def verdict_text(verdict: ClaimVerdict) -> str:
     return "\n".join(lines) + "\n"
 
 
+RATIO_SUFFIXES = ("precision", "recall", "f1", "accuracy")
+MATRIX_COLUMNS = 8
+
+
 def metrics_text(metrics: dict, title: str) -> str:
-    """A two-column table of a (possibly nested) metrics dict."""
-    rows = list(_flatten(metrics))
-    width = max((len(key) for key, _ in rows), default=10)
+    """Scalar metrics as a two-column table; per-item breakdowns (per article, per dataset) as a matrix."""
+    scalars = [(key, value) for key, value in _flatten(metrics) if not _is_breakdown(key, metrics)]
+    width = max((len(key) for key, _ in scalars), default=10)
     lines = [title, "-" * len(title)]
-    lines += [f"{key:<{width}}  {_number(value)}" for key, value in rows]
+    lines += [f"{key:<{width}}  {_number(key, value)}" for key, value in scalars]
+    for name, breakdown in metrics.items():
+        if _is_breakdown(name, metrics):
+            lines += ["", *_matrix(name, breakdown)]
     return "\n".join(lines) + "\n"
+
+
+def _is_breakdown(key: str, metrics: dict) -> bool:
+    name = key.split(".")[0]
+    value = metrics.get(name)
+    return name.startswith("per_") and isinstance(value, dict) and all(isinstance(v, dict) for v in value.values())
+
+
+def _matrix(name: str, breakdown: dict) -> list[str]:
+    rows = {item: dict(_flatten(values)) for item, values in breakdown.items()}
+    columns = list(dict.fromkeys(key for values in rows.values() for key in values if key.endswith(RATIO_SUFFIXES)))
+    if len(columns) > MATRIX_COLUMNS:  # keep it readable: F1 and accuracy only
+        columns = [column for column in columns if column.endswith(("f1", "accuracy"))]
+    first = max(len(name), *(len(item) for item in rows))
+    widths = [max(len(column), 6) for column in columns]
+    lines = [f"{name:<{first}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(columns, widths))]
+    for item, values in rows.items():
+        cells = [f"{values[c]:>{w}.3f}" if isinstance(values.get(c), float) else f"{'-':>{w}}" for c, w in zip(columns, widths)]
+        lines.append(f"{item:<{first}}  " + "  ".join(cells))
+    return lines
 
 
 def _flatten(metrics: dict, prefix: str = ""):
@@ -167,5 +194,7 @@ def _flatten(metrics: dict, prefix: str = ""):
             yield name, value
 
 
-def _number(value) -> str:
+def _number(key: str, value) -> str:
+    if isinstance(value, float) and value.is_integer() and not key.endswith(RATIO_SUFFIXES):
+        return str(int(value))  # a count
     return f"{value:.4f}" if isinstance(value, float) else str(value)
