@@ -122,3 +122,15 @@ def test_tiny_training_run_saves_an_fp16_nli_checkpoint_and_resumes(tmp_path):
     epochs = [json.loads(line)["epoch"] for line in (run / "log.jsonl").read_text().splitlines()
               if "train_loss" in line]
     assert epochs == [0, 1]
+
+
+@pytest.mark.parametrize("module", ["verify.training.nli", "verify.training.attribution_tagger",
+                                    "verify.training.export"])
+def test_trainers_import_without_spacy_or_datasets(module):
+    """The GPU machine has torch and transformers only."""
+    import subprocess
+    import sys
+
+    code = f"import sys; sys.modules['spacy'] = None; sys.modules['datasets'] = None; import {module}"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-500:]
