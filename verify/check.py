@@ -24,6 +24,7 @@ his how i if in into is it its itself just me more most my no nor not now of off
 own said same says she should so some such than that the their them then there these they this those through to too
 under until up very was we were what when where which while who whom why will with would you your
 """.split())
+TEMPORAL_NOTE = "change over time, not a contradiction"
 # Words that report a change of state: a later claim with one of these updates an earlier one.
 CHANGE_WORDS = frozenset("""
 restored resumed reopened recovered returned lifted ended eased reversed back again later since subsequently
@@ -97,7 +98,7 @@ def classify(first: Claim, second: Claim, forward: NLIScores, backward: NLIScore
     same_source = first.source.name == second.source.name
     if contradiction >= settings.contradiction and contradiction > entailment:
         if temporal_update:
-            return "compatible", contradiction, "change over time, not a contradiction"
+            return "compatible", contradiction, TEMPORAL_NOTE
         return "contradiction", contradiction, "same source contradicts itself" if same_source else ""
     if entailment >= settings.corroboration and not same_source:
         return "corroboration", entailment, ""
@@ -123,6 +124,6 @@ def check_claims(claims: Sequence[Claim], contexts: Sequence[str], embeddings: n
             first=first.id, second=second.id, label=label, probability=round(probability, 4),
             forward=ahead, backward=back, similarity=round(similarity, 4),
             same_source=first.source.name == second.source.name,
-            temporal_update=temporal and label == "compatible" and note != "", note=note,
+            temporal_update=note == TEMPORAL_NOTE, note=note,
         ))
     return relations
