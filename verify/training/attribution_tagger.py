@@ -30,7 +30,7 @@ from verify.datamodel import Claim
 from verify.evaluation.attribution import AttributionEvaluator
 from verify.polnear import AnnotatedArticle, load_polnear
 from verify.tagger import LABELS, ROLES, AttributionTagger, tokenize_article, window_starts, with_special_tokens
-from verify.training.common import length_sorted_batches, optimizer_with_schedule, save_checkpoint
+from verify.training.common import length_sorted_batches, optimizer_with_schedule, pad, save_checkpoint
 
 REPORTED_METRICS = ("overlap/source/f1", "overlap/cue/f1", "overlap/content/f1", "overlap/attribution/f1",
                     "exact/cue/f1", "half_overlap/content/f1", "half_overlap/attribution/f1")
@@ -102,11 +102,6 @@ def one_annotation_per_article(articles: list[AnnotatedArticle]) -> list[Annotat
             seen.add(article.text)
             kept.append(article)
     return kept
-
-
-def pad(rows: list[list[int]], value: int) -> torch.Tensor:
-    width = max(map(len, rows))
-    return torch.tensor([row + [value] * (width - len(row)) for row in rows])
 
 
 def evaluate_dev(model, tokenizer, dev: list[AnnotatedArticle], config: TaggerConfig) -> dict[str, float]:

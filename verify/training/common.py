@@ -23,6 +23,12 @@ def length_sorted_batches(lengths: list[int], batch_size: int, rng: random.Rando
     return batches
 
 
+def pad(rows: list[list[int]], value: int) -> torch.Tensor:
+    """Rows padded with `value` to the longest: one batch tensor (dynamic padding)."""
+    width = max(map(len, rows))
+    return torch.tensor([row + [value] * (width - len(row)) for row in rows])
+
+
 def optimizer_with_schedule(model, lr: float, weight_decay: float, warmup: float, total_steps: int, device: str):
     """AdamW over the trainable weights (no decay on biases and norms), linear warm-up then decay."""
     no_decay = ("bias", "LayerNorm.weight")

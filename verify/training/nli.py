@@ -26,7 +26,7 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from verify.training.common import length_sorted_batches, optimizer_with_schedule, save_checkpoint
+from verify.training.common import length_sorted_batches, optimizer_with_schedule, pad, save_checkpoint
 
 LABELS = ("entailment", "neutral", "contradiction")
 # Classes each gold label allows; the loss is -log of their summed probability.
@@ -84,16 +84,9 @@ def find_mix_file(mix_dir: Path) -> Path:
 
 
 def collate(encoded: list[list[int]], type_ids: list[list[int]], indices: list[int], pad_id: int):
-    width = max(len(encoded[i]) for i in indices)
-    ids = torch.full((len(indices), width), pad_id, dtype=torch.long)
-    types = torch.zeros((len(indices), width), dtype=torch.long)
-    mask = torch.zeros((len(indices), width), dtype=torch.long)
-    for row, i in enumerate(indices):
-        n = len(encoded[i])
-        ids[row, :n] = torch.tensor(encoded[i])
-        types[row, :n] = torch.tensor(type_ids[i])
-        mask[row, :n] = 1
-    return ids, types, mask
+    """Input ids, token types and attention mask of one batch, padded to its longest pair."""
+    return (pad([encoded[i] for i in indices], pad_id), pad([type_ids[i] for i in indices], 0),
+            pad([[1] * len(encoded[i]) for i in indices], 0))
 
 
 def merged_class_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
