@@ -29,7 +29,7 @@ def detect_task(path: Path) -> str:
 ATTRIBUTORS = ("rules", "tagger")
 
 
-def attribution_extractor(attributor: str, tagger: str | Path | None = None):
+def attribution_extractor(attributor: str):
     """The attribution engine: the pipeline's rules, or the PolNeAR-trained span tagger."""
     if attributor == "rules":
         from verify.attribute import extract_claims
@@ -38,7 +38,7 @@ def attribution_extractor(attributor: str, tagger: str | Path | None = None):
     if attributor == "tagger":
         from verify.tagger import DEFAULT_TAGGER_DIR, AttributionTagger
 
-        return AttributionTagger.load(Path(tagger or DEFAULT_TAGGER_DIR)).extract_claims
+        return AttributionTagger.load(DEFAULT_TAGGER_DIR).extract_claims
     raise VerifyError(f"unknown attributor '{attributor}' (choose from {', '.join(ATTRIBUTORS)})")
 
 

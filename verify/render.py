@@ -8,9 +8,6 @@ from collections import defaultdict
 
 from verify.datamodel import Claim, ClaimRelation, ClaimVerdict, Report, to_jsonable
 
-FORMATS = ("text", "json", "markdown")
-
-
 def report_json(report: Report) -> dict:
     """The report as documented in docs/schema.md (the article text itself is left out)."""
     data = to_jsonable(report)
