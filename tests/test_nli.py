@@ -11,6 +11,7 @@ from verify.nli import (
     DEFAULT_MODEL_DIR,
     MIN_PREMISE_TOKENS,
     MODEL_ENV_VAR,
+    PRECISION_ENV_VAR,
     WINDOW_OVERLAP,
     NLIBackend,
     encode_pairs,
@@ -54,7 +55,8 @@ def tiny_model_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def backend(tiny_model_dir):
-    return NLIBackend(tiny_model_dir, batch_size=4, max_length=64)
+    # fp32, so scores can be compared exactly with the model run by hand
+    return NLIBackend(tiny_model_dir, batch_size=4, max_length=64, precision="fp32")
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +89,24 @@ def test_half_precision_checkpoint_runs_in_float32(tmp_path, backend):
     assert half.model.dtype == torch.float32
     [scores] = half.score([PAIRS[0]])
     assert scores.as_dict() == pytest.approx(backend.score([PAIRS[0]])[0].as_dict(), abs=1e-3)
+
+
+@pytest.mark.parametrize(("precision", "bf16"), [("fp32", False), ("bf16", True)])
+def test_precision_is_chosen_and_bf16_stays_close_to_fp32(tiny_model_dir, backend, precision, bf16):
+    chosen = NLIBackend(tiny_model_dir, max_length=64, precision=precision)
+    assert chosen.bf16 is bf16
+    reference = NLIBackend(tiny_model_dir, max_length=64, precision="fp32").score(PAIRS)
+    for scores, expected in zip(chosen.score(PAIRS), reference):
+        assert scores.as_dict() == pytest.approx(expected.as_dict(), abs=0.02)
+
+
+def test_precision_from_the_environment(monkeypatch, tiny_model_dir):
+    monkeypatch.setenv(PRECISION_ENV_VAR, "fp32")
+    assert NLIBackend(tiny_model_dir).bf16 is False
+    monkeypatch.setenv(PRECISION_ENV_VAR, "fp8")
+    with pytest.raises(VerifyError, match="unknown NLI precision 'fp8'") as error:
+        NLIBackend(tiny_model_dir)
+    assert "\n" not in str(error.value)
 
 
 @pytest.mark.parametrize(
@@ -270,6 +290,14 @@ class TestShippedModel:
     def test_obvious_pairs(self, premise, hypothesis, label):
         [scores] = load_backend().score([(premise, hypothesis)])
         assert scores.label == label, scores
+
+    def test_bf16_and_fp32_agree_on_news_pairs(self):
+        pairs = [(TIMES, "The airport was operating smoothly."), (TIMES, "Five planes were seized."),
+                 ("Eight people were killed in the blast.", "Twelve people died in the explosion.")]
+        fp32 = NLIBackend(precision="fp32").score(pairs)
+        for scores, expected in zip(NLIBackend(precision="bf16").score(pairs), fp32):
+            assert scores.label == expected.label
+            assert scores.as_dict() == pytest.approx(expected.as_dict(), abs=0.03)
 
     @pytest.mark.xfail(strict=True, reason="known weaknesses of the shipped model, listed in its model card")
     @pytest.mark.parametrize(

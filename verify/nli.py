@@ -19,8 +19,10 @@ import torch
 import verify
 from verify.datamodel import NLI_LABELS, NLIScores
 from verify.errors import VerifyError
+from verify.precision import PRECISIONS, autocast, use_bf16
 
 MODEL_ENV_VAR = "VERIFY_NLI_MODEL"
+PRECISION_ENV_VAR = "VERIFY_NLI_PRECISION"
 DEFAULT_MODEL_DIR = Path(verify.__file__).resolve().parents[1] / "models" / "verify-nli-minilm-l6"
 # Consecutive premise windows share this many tokens, so a sentence cut at one
 # window's edge is whole in the next.
@@ -143,20 +145,26 @@ class NLIBackend:
         batch_size: int = 32,
         max_length: int = 256,
         device: str = "cpu",
+        precision: str | None = None,
     ) -> None:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         self._name = resolve_model(model)
+        precision = precision or os.environ.get(PRECISION_ENV_VAR) or "auto"
+        if precision not in PRECISIONS:
+            raise VerifyError(f"unknown NLI precision '{precision}': choose one of {', '.join(PRECISIONS)}")
         self.batch_size = batch_size
         self.max_length = max_length
         self.device = torch.device(device)
+        # bf16 where the hardware runs it natively: about twice as fast on such CPUs, with
+        # probabilities within about 0.01 of fp32 (benchmarks/nli_speed.py measures both).
+        self.bf16 = use_bf16(precision, self.device)
         if not Path(self._name).exists() and _looks_like_local_path(self._name):
             raise VerifyError(f"cannot load NLI model '{self._name}': no such directory")
         options = {"trust_remote_code": False, "local_files_only": _hub_offline()}
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(self._name, **options)
-            # float32 whatever the checkpoint was stored in: half precision is slow on CPUs
-            # and would make scores depend on the device.
+            # float32 weights whatever the checkpoint was stored in; bf16 is an autocast on top.
             self.model = AutoModelForSequenceClassification.from_pretrained(
                 self._name, dtype=torch.float32, **options
             )
@@ -179,7 +187,7 @@ class NLIBackend:
         # Length-sorted batches keep padding (and wasted compute) small.
         order = sorted(range(len(windows)), key=lambda i: (len(windows[i].input_ids), i))
         probabilities = torch.empty((len(windows), len(self.labels)))
-        with torch.inference_mode():
+        with torch.inference_mode(), autocast(self.device, self.bf16):
             for start in range(0, len(order), self.batch_size):
                 chunk = order[start : start + self.batch_size]
                 batch = _padded_batch([windows[i] for i in chunk], self.tokenizer.pad_token_id)

@@ -15,11 +15,11 @@ config and dev scores). Runs on torch + transformers alone (no `datasets`, no sp
 from __future__ import annotations
 
 import argparse
-from bisect import bisect_left, bisect_right
 import json
 import math
 import random
 import time
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -29,8 +29,21 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 from verify.datamodel import Claim
 from verify.evaluation.attribution import AttributionEvaluator
 from verify.polnear import AnnotatedArticle, load_polnear
-from verify.tagger import LABELS, ROLES, AttributionTagger, tokenize_article, window_starts, with_special_tokens
-from verify.training.common import length_sorted_batches, optimizer_with_schedule, pad, save_checkpoint
+from verify.precision import autocast, native_bf16
+from verify.tagger import (
+    LABELS,
+    ROLES,
+    AttributionTagger,
+    tokenize_article,
+    window_starts,
+    with_special_tokens,
+)
+from verify.training.common import (
+    length_sorted_batches,
+    optimizer_with_schedule,
+    pad,
+    save_checkpoint,
+)
 
 REPORTED_METRICS = ("overlap/source/f1", "overlap/cue/f1", "overlap/content/f1", "overlap/attribution/f1",
                     "exact/cue/f1", "half_overlap/content/f1", "half_overlap/attribution/f1")
@@ -149,7 +162,7 @@ def train(config: TaggerConfig) -> Path:
         for batch in length_sorted_batches(lengths, config.batch_size, rng):
             ids = pad([inputs[i] for i in batch], tokenizer.pad_token_id).to(config.device)
             labels = pad([targets[i] for i in batch], -100).to(config.device)
-            with torch.autocast(config.device, dtype=torch.bfloat16, enabled=config.device == "cuda"):
+            with autocast(config.device, native_bf16(config.device)):
                 logits = model(input_ids=ids, attention_mask=ids != tokenizer.pad_token_id).logits
             loss = torch.nn.functional.cross_entropy(logits.float().flatten(0, 1), labels.flatten(), ignore_index=-100)
             loss.backward()

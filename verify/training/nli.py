@@ -26,7 +26,13 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from verify.training.common import length_sorted_batches, optimizer_with_schedule, pad, save_checkpoint
+from verify.precision import autocast, native_bf16
+from verify.training.common import (
+    length_sorted_batches,
+    optimizer_with_schedule,
+    pad,
+    save_checkpoint,
+)
 
 LABELS = ("entailment", "neutral", "contradiction")
 # Classes each gold label allows; the loss is -log of their summed probability.
@@ -111,7 +117,7 @@ def predict(model, tokenizer, pairs: list[tuple[str, str]], config: TrainConfig,
     for start in range(0, len(order), batch_size):
         batch = order[start:start + batch_size]
         tensors = [t.to(config.device) for t in collate(ids, types, batch, tokenizer.pad_token_id)]
-        with torch.autocast(config.device, dtype=torch.bfloat16, enabled=config.device == "cuda"):
+        with autocast(config.device, native_bf16(config.device)):
             logits = model(input_ids=tensors[0], token_type_ids=tensors[1], attention_mask=tensors[2]).logits
         for i, row in zip(batch, torch.softmax(logits.float(), dim=-1).tolist()):
             probabilities[i] = row
@@ -178,7 +184,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
         running, seen = 0.0, 0
         for step, batch in enumerate(length_sorted_batches(lengths, config.batch_size, rng)):
             tensors = [t.to(config.device) for t in collate(ids, types, batch, tokenizer.pad_token_id)]
-            with torch.autocast(config.device, dtype=torch.bfloat16, enabled=config.device == "cuda"):
+            with autocast(config.device, native_bf16(config.device)):
                 logits = model(input_ids=tensors[0], token_type_ids=tensors[1], attention_mask=tensors[2]).logits
             loss = merged_class_loss(logits, allowed[batch].to(config.device))
             loss.backward()
