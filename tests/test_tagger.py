@@ -2,13 +2,23 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 from transformers import AutoTokenizer
 
 from verify.datamodel import Span
 from verify.errors import VerifyError
 from verify.polnear import read_brat
-from verify.tagger import LABELS, AttributionTagger, TaggedSpan, decode_labels, group_attributions, snap_to_words
-from verify.tagger import tokenize_article, window_starts
+from verify.tagger import (
+    LABELS,
+    AttributionTagger,
+    TaggedSpan,
+    best_bio_labels,
+    decode_labels,
+    group_attributions,
+    snap_to_words,
+    tokenize_article,
+    window_starts,
+)
 from verify.training.attribution_tagger import default_base, token_labels
 
 POLNEAR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "attribution" / "polnear"
@@ -65,6 +75,32 @@ def test_decode_labels(labels, expected):
     offsets = [(i, i + 1) for i in range(len(labels))]
     spans = decode_labels([LABELS.index(label) for label in labels], offsets)
     assert spans == [TaggedSpan(role, Span(start, end)) for role, start, end in expected]
+
+
+def _log_probs(rows):
+    """Per-token log-probabilities from {label: probability} rows (the rest spread evenly)."""
+    table = []
+    for row in rows:
+        rest = (1 - sum(row.values())) / (len(LABELS) - len(row))
+        table.append([row.get(label, rest) for label in LABELS])
+    return torch.tensor(table).log()
+
+
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        # "Tokayev said": argmax gives B-SOURCE I-CUE, which is not BIO; the best valid sequence starts a cue.
+        ([{"B-SOURCE": 0.9}, {"I-CUE": 0.5, "B-CUE": 0.4}], ["B-SOURCE", "B-CUE"]),
+        # a content span is not broken by one token that leans to I-SOURCE
+        ([{"B-CONTENT": 0.9}, {"I-SOURCE": 0.45, "I-CONTENT": 0.4}, {"I-CONTENT": 0.9}],
+         ["B-CONTENT", "I-CONTENT", "I-CONTENT"]),
+        # confident, valid argmax labels stay as they are
+        ([{"O": 0.9}, {"B-CUE": 0.8}, {"B-CONTENT": 0.7}, {"I-CONTENT": 0.9}], ["O", "B-CUE", "B-CONTENT", "I-CONTENT"]),
+        ([{"I-CONTENT": 0.6, "O": 0.3}], ["O"]),  # no span starts with I-
+    ],
+)
+def test_best_bio_labels_are_valid_bio(rows, expected):
+    assert [LABELS[i] for i in best_bio_labels(_log_probs(rows))] == expected
 
 
 @pytest.mark.parametrize(
