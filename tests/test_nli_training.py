@@ -17,8 +17,13 @@ from verify.training.common import length_sorted_batches
 from verify.training.nli import ALLOWED, LABELS, TrainConfig, merged_class_loss, train
 from verify.training.nli_data import MixConfig, build_mix
 from verify.training.synthetic_nli import (
+    core_clause,
+    core_entailment,
     negate_main_verb,
+    no_plans,
+    nothing_there,
     round_number,
+    same_subject_core,
     substitute_synonym,
     swap_antonym,
     swap_number,
@@ -65,6 +70,63 @@ def test_synthetic_rules_on_news_sentences(rule, sentence, hypothesis, label):
         assert pair.hypothesis == hypothesis
     else:
         assert pair.hypothesis != sentence and "people were killed" in pair.hypothesis
+
+
+def _sentence(text):
+    [parsed] = list(parse(text).sents)
+    return parsed
+
+
+@pytest.mark.parametrize("sentence, core", [
+    ("Two senators blocked the spending bill on Tuesday after a long night of talks.",
+     "Two senators blocked the spending bill."),
+    ("Police arrested three men near the border on Friday.", "Police arrested three men."),
+    ("The governor signed the budget into law after weeks of talks with lawmakers.", "The governor signed the budget."),
+    ("The mayor told reporters that the city would borrow money.", None),  # a reported clause is no core
+    ("He resigned on Tuesday after the vote.", None),  # no object, and a pronoun subject
+])
+def test_core_clause_cuts_after_the_object(sentence, core):
+    assert core_clause(_sentence(sentence)) == core
+
+
+@pytest.mark.parametrize("seed, hypothesis", [
+    (0, "Two senators blocked the spending bill."),
+    (1, "Two lawmakers blocked the spending bill."),  # a broader noun is still entailed
+])
+def test_core_entailment(seed, hypothesis):
+    pair = core_entailment(_sentence("Two senators blocked the spending bill on Tuesday after a long night of talks."),
+                           random.Random(seed))
+    assert (pair.hypothesis, pair.label) == (hypothesis, "entailment")
+
+
+def test_no_plans_contradicts_the_future_tense():
+    sentence = _sentence("The carmaker will close its plant in Ohio as demand for sedans falls.")
+    pairs = [no_plans(sentence, random.Random(seed)) for seed in range(8)]
+    assert {pair.label for pair in pairs} == {"contradiction"}
+    for pair in pairs:
+        planned, future = sorted([pair.premise, pair.hypothesis], key=lambda text: " will " in text)
+        assert planned.startswith("The carmaker") and " will " not in planned
+        assert any(phrase in planned for phrase in ("no plans to close", "not plan to close", "no intention to close",
+                                                    "never intended to close"))
+        assert future.startswith("The carmaker will ")
+    assert no_plans(_sentence("The carmaker closed its plant in Ohio as demand for sedans fell."), random.Random(0)) is None
+
+
+def test_a_denied_thing_is_neutral_elsewhere_and_contradicts_where_it_is_provided():
+    released = _sentence("The ministry released new unemployment figures on Thursday evening.")
+    bridge = _sentence("The mayor opened a new bridge over the river on Monday.")
+    [unrelated] = nothing_there(bridge, [released], random.Random(0))
+    assert unrelated.label == "neutral" and "new unemployment figures" in unrelated.hypothesis
+    [denied] = nothing_there(released, [bridge], random.Random(0))
+    assert denied.label == "contradiction" and "new unemployment figures" in denied.hypothesis
+    assert denied.hypothesis.startswith(("There were no", "No "))
+
+
+def test_same_subject_other_event_is_neutral():
+    bridge = _sentence("The mayor opened a new bridge over the river on Monday.")
+    others = [_sentence("The mayor signed the budget after weeks of talks with the council."),
+              _sentence("The governor signed the budget after weeks of talks with the council.")]
+    assert [(p.hypothesis, p.label) for p in same_subject_core(bridge, others)] == [("The mayor signed the budget.", "neutral")]
 
 
 def write_jsonl(path, rows):

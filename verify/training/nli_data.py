@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -80,6 +81,29 @@ def build_mix(config: MixConfig) -> datasets.Dataset:
     return datasets.concatenate_datasets(parts).shuffle(seed=config.seed)
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def _jaccard(first: frozenset[str], second: frozenset[str]) -> float:
+    return len(first & second) / len(first | second) if first | second else 0.0
+
+
+def nearest_to_probes(mix: datasets.Dataset) -> list[dict]:
+    """For each probe pair, the most similar training pair (word Jaccard of premises and hypotheses,
+    the lower of the two): evidence that the probes, or near copies, are not in the training data."""
+    from verify.training.nli import PROBE_PAIRS
+
+    rows = [(_words(p), _words(h), p, h) for p, h in zip(mix["premise"], mix["hypothesis"])]
+    nearest = []
+    for premise, hypothesis, _ in PROBE_PAIRS:
+        probe_premise, probe_hypothesis = _words(premise), _words(hypothesis)
+        score, row = max(((min(_jaccard(probe_premise, p), _jaccard(probe_hypothesis, h)), (pt, ht))
+                          for p, h, pt, ht in rows), key=lambda item: item[0])
+        nearest.append({"probe": [premise, hypothesis], "nearest": list(row), "similarity": round(score, 3)})
+    return nearest
+
+
 def write_mix(config: MixConfig, out_dir: Path) -> dict:
     """Write `train.jsonl` and `mix.json` to out_dir; returns the mix summary."""
     mix = build_mix(config)
@@ -88,7 +112,8 @@ def write_mix(config: MixConfig, out_dir: Path) -> dict:
         for row in mix:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     counts = Counter(f"{row['dataset'].split('/')[0]}:{row['label']}" for row in mix.select_columns(["dataset", "label"]))
-    summary = {"config": asdict(config), "pairs": len(mix), "counts": dict(sorted(counts.items()))}
+    summary = {"config": asdict(config), "pairs": len(mix), "counts": dict(sorted(counts.items())),
+               "nearest_to_probes": nearest_to_probes(mix)}
     (out_dir / "mix.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
 

@@ -12,6 +12,15 @@ sentences into pairs whose label follows from the rewrite:
   negation alone never reads as contradiction;
 - another sentence about the same person or body, on another event → neutral (news is
   not a photo caption: a different event is not a contradiction).
+
+Claims checked against each other are often short ("Eight security officers died."), so
+several rules also pair a long sentence with its core clause (subject, verb, object):
+
+- the core clause, sometimes with a broader noun ("senators" → "lawmakers") → entailment;
+- "X had no plans to V ..." against "X will V ..." → contradiction, both directions;
+- "There were no <noun phrase of an unrelated sentence>." → neutral, while the same
+  noun phrase denied against the sentence that reports it → contradiction;
+- the core clause of another sentence about the same subject → neutral.
 """
 
 from __future__ import annotations
@@ -45,6 +54,33 @@ SYNONYMS = {
     "vehicles": "cars", "officials": "authorities", "authorities": "officials", "ships": "vessels",
     "vessels": "ships", "town": "city", "enormous": "huge", "huge": "enormous", "chose": "picked",
 }
+# A broader word stays true of the narrower one: "two senators objected" → "two lawmakers objected".
+HYPERNYMS = {
+    "senator": "lawmaker", "senators": "lawmakers", "congressman": "lawmaker", "congressmen": "lawmakers",
+    "congresswoman": "lawmaker", "representatives": "lawmakers", "governor": "official", "governors": "officials",
+    "ambassador": "diplomat", "ambassadors": "diplomats", "soldiers": "troops", "policemen": "police officers",
+    "troopers": "police officers", "deputies": "officers", "voters": "people", "residents": "people",
+    "protesters": "people", "demonstrators": "protesters", "workers": "employees", "employees": "staff",
+    "rifles": "weapons", "guns": "weapons", "pistols": "weapons", "cars": "vehicles", "trucks": "vehicles",
+    "jets": "aircraft", "planes": "aircraft", "helicopters": "aircraft", "firm": "company", "bank": "lender",
+    "president": "leader", "chancellor": "leader", "candidates": "politicians", "candidate": "politician",
+    "killed": "dead", "murdered": "killed", "slashed": "cut", "soared": "rose", "plunged": "fell",
+}
+# Verbs with the same meaning, for the future-tense side of "no plans to" pairs.
+VERB_SYNONYMS = {"close": "shut", "shut": "close", "end": "stop", "stop": "end", "cut": "reduce",
+                 "reduce": "cut", "raise": "increase", "increase": "raise", "leave": "quit", "quit": "leave",
+                 "build": "construct", "buy": "purchase", "start": "begin", "begin": "start", "sell": "sell off",
+                 "fire": "dismiss", "hire": "employ", "veto": "block", "block": "stop"}
+INTENT_VERBS = {"plan", "intend", "aim", "vow", "pledge", "promise", "expect", "want", "hope", "seek", "go"}
+NO_PLANS = ("had no plans to", "did not plan to", "had no intention to", "never intended to")
+LATER = ("next year", "by the end of the year", "this week", "in June", "soon", "within weeks")
+# "There were no <things>." by grammatical number of the noun phrase.
+NONE_TEMPLATES = {"NNS": ("There were no {}.", "There were no {} provided.", "No {} were reported."),
+                  "NN": ("There was no {}.", "There was no {} provided.", "No {} was given.")}
+# Verbs whose object is something made available: denying it contradicts the sentence.
+PROVIDING_VERBS = {"provide", "release", "publish", "give", "offer", "issue", "present", "report", "find",
+                   "show", "announce", "produce", "reveal", "unveil", "disclose", "submit", "file", "send"}
+CORE_DEPS = {"nsubj", "nsubjpass", "aux", "auxpass", "neg", "prt", "dobj", "attr", "acomp", "oprd", "xcomp"}
 
 
 @dataclass(frozen=True)
@@ -177,6 +213,134 @@ def same_subject_other_event(sentence, others: list) -> SyntheticPair | None:
     return None
 
 
+def core_clause(sentence) -> str | None:
+    """The sentence cut after the object of its main clause: 'The senator blocked the bill on
+    Tuesday in Washington.' → 'The senator blocked the bill.' Only where subject, verb and object
+    (or attribute, complement) are one stretch of the sentence, so the cut reads as written."""
+    root = sentence.root
+    if root.pos_ not in {"VERB", "AUX"} or any(child.dep_ in {"ccomp", "mark"} for child in root.children):
+        return None
+    parts = [child for child in root.children if child.dep_ in CORE_DEPS]
+    subjects = [child for child in parts if child.dep_ in {"nsubj", "nsubjpass"}]
+    if len(subjects) != 1 or subjects[0].pos_ == "PRON" or len(list(subjects[0].subtree)) > 7:
+        return None
+    kept = {root.i}
+    for child in parts:
+        subtree = list(child.subtree)
+        if len(subtree) > 9 or any(t.is_punct or t.is_quote for t in subtree):
+            return None
+        kept.update(t.i for t in subtree)
+    has_object = any(child.dep_ in {"dobj", "attr", "acomp", "oprd", "xcomp"} for child in parts)
+    if not has_object or max(kept) - min(kept) + 1 != len(kept) or min(kept) != sentence.start:
+        return None
+    core = _detokenize(t for t in sentence if t.i in kept)
+    if len(core.split()) < 3 or len(kept) > len(sentence) - 3:
+        return None
+    return core[:1].upper() + core[1:] + "."
+
+
+def core_entailment(sentence, rng: random.Random) -> SyntheticPair | None:
+    """A sentence entails its core clause, also with a broader word for one of its nouns."""
+    core = core_clause(sentence)
+    if core is None or any(t.lower_ in NEGATIONS | {"if", "whether", "unless", "could", "might", "may"} for t in sentence):
+        return None
+    words = core[:-1].split(" ")
+    # Not in a title ("President Barack Obama"): the broader word would not be a title.
+    broader = [i for i, word in enumerate(words) if word.lower() in HYPERNYMS
+               and not (i + 1 < len(words) and words[i + 1][:1].isupper())]
+    if broader and rng.random() < 0.7:
+        i = rng.choice(broader)
+        words[i] = HYPERNYMS[words[i].lower()]
+        core = " ".join(words) + "."
+        core = core[:1].upper() + core[1:]
+    return SyntheticPair(sentence.text.strip(), core, "entailment", "core_entailment")
+
+
+def _planned_action(sentence):
+    """(subject, action verb) of 'X will close ...' or 'X plans to close ...'; None for other sentences."""
+    root = sentence.root
+    subjects = [child for child in root.children if child.dep_ == "nsubj"]
+    if len(subjects) != 1 or any(t.lower_ in NEGATIONS | {"if", "whether", "unless"} for t in sentence):
+        return None
+    if root.tag_ == "VB" and any(child.dep_ == "aux" and child.lower_ in {"will", "'ll"} for child in root.children):
+        action = root
+    elif root.lemma_ in INTENT_VERBS:
+        action = next((child for child in root.children if child.dep_ == "xcomp" and child.tag_ == "VB"), None)
+    else:
+        return None
+    return (subjects[0], action) if action is not None and action.pos_ == "VERB" else None
+
+
+def no_plans(sentence, rng: random.Random) -> SyntheticPair | None:
+    """'X will close the plant' (or 'X plans to close it') against 'X had no plans to close the
+    plant': a contradiction."""
+    found = _planned_action(sentence)
+    if found is None:
+        return None
+    subject_token, action = found
+    subject = _detokenize(subject_token.subtree)
+    rest = _detokenize(t for t in sentence if t.i > action.i).rstrip(".!")
+    verb = action.lemma_
+    planned = f"{subject} {rng.choice(NO_PLANS)} {verb} {rest}".strip() + "."
+    if action != sentence.root and rng.random() < 0.5:
+        future = sentence.text.strip()  # "X plans to close the plant"
+    else:
+        future_verb = VERB_SYNONYMS.get(verb, verb) if rng.random() < 0.5 else verb
+        future = core_clause(sentence) if action == sentence.root and rng.random() < 0.5 else None
+        if future is None:
+            future = f"{subject} will {future_verb} {rest}".strip()
+            future = (future if rng.random() < 0.6 else f"{future} {rng.choice(LATER)}") + "."
+    planned, future = planned[:1].upper() + planned[1:], future[:1].upper() + future[1:]
+    premise, hypothesis = (planned, future) if rng.random() < 0.7 else (future, planned)
+    return SyntheticPair(premise, hypothesis, "contradiction", "no_plans")
+
+
+def _reported_things(sentence, verbs: set[str] | None = None) -> list[tuple[str, str]]:
+    """(noun phrase, tag) for objects a sentence reports as existing: the object of a past-tense main
+    verb (one of `verbs`, where given)."""
+    root = sentence.root
+    if root.tag_ != "VBD" or any(t.lower_ in NEGATIONS for t in sentence) or (verbs and root.lemma_ not in verbs):
+        return []
+    things = []
+    for chunk in sentence.noun_chunks:
+        words = [t for t in chunk if t.dep_ not in {"det", "poss"} and not t.is_punct]
+        if (chunk.root.dep_ == "dobj" and chunk.root.head == root and chunk.root.tag_ in NONE_TEMPLATES
+                and 1 <= len(words) <= 4 and chunk.root.ent_type_ == "" and words[0].pos_ in {"NOUN", "ADJ"}
+                and not any(child.dep_ == "prep" for child in chunk.root.children)):
+            things.append((_detokenize(words).lower(), chunk.root.tag_))
+    return things
+
+
+def nothing_there(sentence, others: list, rng: random.Random) -> list[SyntheticPair]:
+    """'There were no X.' is neutral to sentences about something else, and contradicts one providing X."""
+    pairs = []
+    for things, tag in [thing for other in others for thing in _reported_things(other)[:1]]:
+        pairs.append(SyntheticPair(sentence.text.strip(), rng.choice(NONE_TEMPLATES[tag]).format(things), "neutral",
+                                   "none_unrelated"))
+    for things, tag in _reported_things(sentence, PROVIDING_VERBS)[:1]:
+        pairs.append(SyntheticPair(sentence.text.strip(), rng.choice(NONE_TEMPLATES[tag]).format(things),
+                                   "contradiction", "none_reported"))
+    return pairs
+
+
+def _subject_text(sentence) -> str | None:
+    for token in sentence:
+        if token.dep_ in {"nsubj", "nsubjpass"} and token.head == sentence.root and token.pos_ != "PRON":
+            return _detokenize(token.subtree).lower()
+    return None
+
+
+def same_subject_core(sentence, others: list) -> list[SyntheticPair]:
+    """Cores of (at most two) other sentences on the same subject, other events: neutral."""
+    subject = _subject_text(sentence)
+    if subject is None:
+        return []
+    return [SyntheticPair(sentence.text.strip(), core, "neutral", "same_subject_core")
+            for other in others
+            if (core := core_clause(other)) and _subject_text(other) == subject
+            and other.root.lemma_ != sentence.root.lemma_][:2]
+
+
 def synthesize(docs: Iterable, seed: int) -> Iterator[SyntheticPair]:
     """Every pair the rules can make from parsed articles (spaCy Docs); `balance` evens them out."""
     rng = random.Random(seed)
@@ -188,7 +352,9 @@ def synthesize(docs: Iterable, seed: int) -> Iterator[SyntheticPair]:
                           round_number(sentence), substitute_synonym(sentence),
                           *(drop_modifier(sentence, rng) or ()),
                           unrelated_negated(sentence, rng.choice(far), rng) if far else None,
-                          same_subject_other_event(sentence, far)]
+                          same_subject_other_event(sentence, far), core_entailment(sentence, rng),
+                          no_plans(sentence, rng), *same_subject_core(sentence, far),
+                          *(nothing_there(sentence, rng.sample(far, min(3, len(far))), rng) if far else ())]
             yield from (pair for pair in candidates if pair is not None)
 
 
