@@ -5,7 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from verify.check import CheckSettings, check_claims, classify, content_words, is_temporal_update, related_pairs
+from verify.check import (
+    PERIOD_NOTE,
+    TEMPORAL_NOTE,
+    CheckSettings,
+    check_claims,
+    classify,
+    content_words,
+    is_temporal_update,
+    related_pairs,
+    time_note,
+)
 from verify.datamodel import Claim, NLIScores, Source, Span
 
 SETTINGS = CheckSettings()
@@ -65,25 +75,39 @@ def test_temporal_update(first, second, first_context, second_context, update):
     assert is_temporal_update(claim(first), claim(second), first_context, second_context) is update
 
 
+@pytest.mark.parametrize("first, second, note", [
+    ("turnout was 41 percent", "Turnout in the last general election in the district was 48 percent", PERIOD_NOTE),
+    ("Exports fell 3 percent", "Exports had risen 5 percent a year earlier", PERIOD_NOTE),
+    ("The deficit was 2.1 percent of output", "The deficit was 3.4 percent of output in 2019", PERIOD_NOTE),
+    # the same period on both sides: a real disagreement
+    ("Turnout in the last election was 41 percent", "Turnout in the last election was 48 percent", ""),
+    ("Eight people were killed in the blast", "Twelve people died in the explosion", ""),
+    ("Power was out across the district on Monday", "Power was restored to most homes by Tuesday evening", TEMPORAL_NOTE),
+])
+def test_time_note(first, second, note):
+    assert time_note(claim(first), claim(second, claim_id="c2"), first, second) == note
+
+
 CONTRADICTING = NLIScores(entailment=0.02, neutral=0.08, contradiction=0.90)
 ENTAILING = NLIScores(entailment=0.85, neutral=0.10, contradiction=0.05)
 NEUTRAL = NLIScores(entailment=0.05, neutral=0.90, contradiction=0.05)
 
 
-@pytest.mark.parametrize("sources, forward, backward, temporal, label, note", [
-    (("police", "hospital officials"), CONTRADICTING, NEUTRAL, False, "contradiction", ""),
-    (("the finance minister", "the finance minister"), NEUTRAL, CONTRADICTING, False, "contradiction",
+@pytest.mark.parametrize("sources, forward, backward, different_times, label, note", [
+    (("police", "hospital officials"), CONTRADICTING, NEUTRAL, "", "contradiction", ""),
+    (("the finance minister", "the finance minister"), NEUTRAL, CONTRADICTING, "", "contradiction",
      "same source contradicts itself"),
-    (("Netblocks", "Tass"), CONTRADICTING, NEUTRAL, True, "compatible", "change over time, not a contradiction"),
-    (("the union", "the port authority"), ENTAILING, NEUTRAL, False, "corroboration", ""),
+    (("Netblocks", "Tass"), CONTRADICTING, NEUTRAL, TEMPORAL_NOTE, "compatible", TEMPORAL_NOTE),
+    (("the election board", "the author"), CONTRADICTING, NEUTRAL, PERIOD_NOTE, "compatible", PERIOD_NOTE),
+    (("the union", "the port authority"), ENTAILING, NEUTRAL, "", "corroboration", ""),
     # entailment within one source repeats, it does not corroborate
-    (("the union", "the union"), ENTAILING, ENTAILING, False, "compatible", ""),
-    (("police", "hospital officials"), NEUTRAL, NEUTRAL, False, "compatible", ""),
+    (("the union", "the union"), ENTAILING, ENTAILING, "", "compatible", ""),
+    (("police", "hospital officials"), NEUTRAL, NEUTRAL, "", "compatible", ""),
 ])
-def test_classify(sources, forward, backward, temporal, label, note):
+def test_classify(sources, forward, backward, different_times, label, note):
     first = claim("Eight people were killed", sources[0])
     second = claim("Twelve people died", sources[1], "c2")
-    result = classify(first, second, forward, backward, SETTINGS, temporal)
+    result = classify(first, second, forward, backward, SETTINGS, different_times)
     assert result[0] == label
     assert result[2] == note
 

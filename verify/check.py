@@ -25,6 +25,7 @@ own said same says she should so some such than that the their them then there t
 under until up very was we were what when where which while who whom why will with would you your
 """.split())
 TEMPORAL_NOTE = "change over time, not a contradiction"
+PERIOD_NOTE = "different periods compared, not a contradiction"
 # Words that report a change of state: a later claim with one of these updates an earlier one.
 CHANGE_WORDS = frozenset("""
 restored resumed reopened recovered returned lifted ended eased reversed back again later since subsequently
@@ -32,6 +33,16 @@ restored resumed reopened recovered returned lifted ended eased reversed back ag
 TIME_PATTERN = re.compile(
     r"\b(?:(?:early|late|by|on|since|until)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"yesterday|today|tonight|morning|afternoon|evening|overnight|\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.))\b",
+    re.IGNORECASE,
+)
+
+# A past reference period named in a claim ("in the last general election", "a year earlier",
+# "in 2019"): a figure for it does not contradict a figure for another period.
+PERIOD_PATTERN = re.compile(
+    r"\b(?:last|previous|prior|preceding)\s+(?:(?:general|presidential|parliamentary|local|national)\s+)?"
+    r"(?:year|election|month|week|quarter|season|vote|census|decade)s?\b"
+    r"|\b(?:a|one|two|three|four|five|\d+)\s+(?:years?|months?|weeks?|decades?)\s+(?:ago|earlier|before)\b"
+    r"|\b(?:in|since|of)\s+(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
 
@@ -90,15 +101,30 @@ def is_temporal_update(first: Claim, second: Claim, first_context: str, second_c
     return bool(changes) and bool(own_time or times_mentioned(first_context) != times_mentioned(second_context))
 
 
+def periods_named(text: str) -> set[str]:
+    return {" ".join(match.lower().split()) for match in PERIOD_PATTERN.findall(text)}
+
+
+def time_note(first: Claim, second: Claim, first_context: str, second_context: str) -> str:
+    """Why the two claims are about different times ("" when nothing says so): a change over time,
+    or different reference periods named ("turnout was 41 percent" / "turnout in the last
+    general election was 48 percent")."""
+    if is_temporal_update(first, second, first_context, second_context):
+        return TEMPORAL_NOTE
+    if periods_named(first.text) != periods_named(second.text):
+        return PERIOD_NOTE
+    return ""
+
+
 def classify(first: Claim, second: Claim, forward: NLIScores, backward: NLIScores, settings: CheckSettings,
-             temporal_update: bool) -> tuple[str, float, str]:
-    """Label, its probability and a note for one scored pair."""
+             different_times: str = "") -> tuple[str, float, str]:
+    """Label, its probability and a note for one scored pair; `different_times` is `time_note`'s."""
     contradiction = max(forward.contradiction, backward.contradiction)
     entailment = max(forward.entailment, backward.entailment)
     same_source = first.source.name == second.source.name
     if contradiction >= settings.contradiction and contradiction > entailment:
-        if temporal_update:
-            return "compatible", contradiction, TEMPORAL_NOTE
+        if different_times:
+            return "compatible", contradiction, different_times
         return "contradiction", contradiction, "same source contradicts itself" if same_source else ""
     if entailment >= settings.corroboration and not same_source:
         return "corroboration", entailment, ""
@@ -118,12 +144,12 @@ def check_claims(claims: Sequence[Claim], contexts: Sequence[str], embeddings: n
     relations = []
     for (i, j, similarity), ahead, back in zip(pairs, forward, backward):
         first, second = claims[i], claims[j]
-        temporal = is_temporal_update(first, second, contexts[i], contexts[j])
-        label, probability, note = classify(first, second, ahead, back, settings, temporal)
+        different_times = time_note(first, second, contexts[i], contexts[j])
+        label, probability, note = classify(first, second, ahead, back, settings, different_times)
         relations.append(ClaimRelation(
             first=first.id, second=second.id, label=label, probability=round(probability, 4),
             forward=ahead, backward=back, similarity=round(similarity, 4),
             same_source=first.source.name == second.source.name,
-            temporal_update=note == TEMPORAL_NOTE, note=note,
+            temporal_update=note in (TEMPORAL_NOTE, PERIOD_NOTE), note=note,
         ))
     return relations
