@@ -100,16 +100,18 @@ def test_core_entailment(seed, hypothesis):
 
 
 def test_no_plans_contradicts_the_future_tense():
-    sentence = _sentence("The carmaker will close its plant in Ohio as demand for sedans falls.")
-    pairs = [no_plans(sentence, random.Random(seed)) for seed in range(8)]
+    sentence = _sentence("The carmaker will close its factory in Ohio as demand for sedans falls.")
+    pairs = [pair for seed in range(4) for pair in no_plans(sentence, random.Random(seed))]
     assert {pair.label for pair in pairs} == {"contradiction"}
     for pair in pairs:
         planned, future = sorted([pair.premise, pair.hypothesis], key=lambda text: " will " in text)
         assert planned.startswith("The carmaker") and " will " not in planned
         assert any(phrase in planned for phrase in ("no plans to close", "not plan to close", "no intention to close",
                                                     "never intended to close"))
-        assert future.startswith("The carmaker will ")
-    assert no_plans(_sentence("The carmaker closed its plant in Ohio as demand for sedans fell."), random.Random(0)) is None
+        assert future.startswith(("The carmaker will ", "The factory in Ohio will close ", "The factory in Ohio will shut "))
+    assert any(pair.hypothesis.startswith("The factory in Ohio will") or pair.premise.startswith("The factory in Ohio will")
+               for pair in pairs)  # the object as subject
+    assert no_plans(_sentence("The carmaker closed its factory in Ohio as demand for sedans fell."), random.Random(0)) == []
 
 
 def test_a_denied_thing_is_neutral_elsewhere_and_contradicts_where_it_is_provided():

@@ -72,6 +72,11 @@ VERB_SYNONYMS = {"close": "shut", "shut": "close", "end": "stop", "stop": "end",
                  "build": "construct", "buy": "purchase", "start": "begin", "begin": "start", "sell": "sell off",
                  "fire": "dismiss", "hire": "employ", "veto": "block", "block": "stop"}
 INTENT_VERBS = {"plan", "intend", "aim", "vow", "pledge", "promise", "expect", "want", "hope", "seek", "go"}
+# Verbs whose object can become the subject ("close the plant" / "the plant will shut").
+INCHOATIVE = {"close": ("close", "shut"), "shut": ("shut", "close"), "open": ("open",), "reopen": ("reopen",),
+              "end": ("end",), "stop": ("stop",), "start": ("start", "begin"), "begin": ("begin", "start"),
+              "raise": ("rise", "go up"), "increase": ("increase", "rise"), "cut": ("fall",),
+              "reduce": ("fall", "drop"), "lower": ("fall",), "expand": ("expand", "grow"), "change": ("change",)}
 NO_PLANS = ("had no plans to", "did not plan to", "had no intention to", "never intended to")
 LATER = ("next year", "by the end of the year", "this week", "in June", "soon", "within weeks")
 # "There were no <things>." by grammatical number of the noun phrase.
@@ -271,28 +276,40 @@ def _planned_action(sentence):
     return (subjects[0], action) if action is not None and action.pos_ == "VERB" else None
 
 
-def no_plans(sentence, rng: random.Random) -> SyntheticPair | None:
-    """'X will close the plant' (or 'X plans to close it') against 'X had no plans to close the
-    plant': a contradiction."""
+def no_plans(sentence, rng: random.Random, variants: int = 3) -> list[SyntheticPair]:
+    """'X will close the plant' (or 'X plans to close it', or 'the plant will shut') against 'X had
+    no plans to close the plant': a contradiction, in up to `variants` distinct wordings."""
     found = _planned_action(sentence)
     if found is None:
-        return None
+        return []
     subject_token, action = found
     subject = _detokenize(subject_token.subtree)
     rest = _detokenize(t for t in sentence if t.i > action.i).rstrip(".!")
     verb = action.lemma_
-    planned = f"{subject} {rng.choice(NO_PLANS)} {verb} {rest}".strip() + "."
-    if action != sentence.root and rng.random() < 0.5:
-        future = sentence.text.strip()  # "X plans to close the plant"
-    else:
-        future_verb = VERB_SYNONYMS.get(verb, verb) if rng.random() < 0.5 else verb
-        future = core_clause(sentence) if action == sentence.root and rng.random() < 0.5 else None
-        if future is None:
-            future = f"{subject} will {future_verb} {rest}".strip()
-            future = (future if rng.random() < 0.6 else f"{future} {rng.choice(LATER)}") + "."
-    planned, future = planned[:1].upper() + planned[1:], future[:1].upper() + future[1:]
-    premise, hypothesis = (planned, future) if rng.random() < 0.7 else (future, planned)
-    return SyntheticPair(premise, hypothesis, "contradiction", "no_plans")
+    objects = [child for child in action.children if child.dep_ == "dobj"]
+    pairs = {}
+    for _ in range(variants):
+        planned = f"{subject} {rng.choice(NO_PLANS)} {verb} {rest}".strip() + "."
+        choice = rng.random()
+        if action != sentence.root and choice < 0.3:
+            future = sentence.text.strip()  # "X plans to close the plant"
+        elif objects and verb in INCHOATIVE and choice < 0.6:
+            # The object as subject: "X had no plans to close its plant" / "The plant will shut soon."
+            words = [t for t in objects[0].subtree]
+            thing = _detokenize(words)
+            if words[0].lower_ in {"its", "their", "his", "her", "our", "a", "an"}:
+                thing = "the " + _detokenize(words[1:])
+            future = f"{thing} will {rng.choice(INCHOATIVE[verb])} {rng.choice(LATER)}."
+        else:
+            future_verb = VERB_SYNONYMS.get(verb, verb) if rng.random() < 0.5 else verb
+            future = core_clause(sentence) if action == sentence.root and rng.random() < 0.5 else None
+            if future is None:
+                future = f"{subject} will {future_verb} {rest}".strip()
+                future = (future if rng.random() < 0.6 else f"{future} {rng.choice(LATER)}") + "."
+        planned, future = planned[:1].upper() + planned[1:], future[:1].upper() + future[1:]
+        premise, hypothesis = (planned, future) if rng.random() < 0.7 else (future, planned)
+        pairs[(premise, hypothesis)] = SyntheticPair(premise, hypothesis, "contradiction", "no_plans")
+    return list(pairs.values())
 
 
 def _reported_things(sentence, verbs: set[str] | None = None) -> list[tuple[str, str]]:
@@ -353,7 +370,7 @@ def synthesize(docs: Iterable, seed: int) -> Iterator[SyntheticPair]:
                           *(drop_modifier(sentence, rng) or ()),
                           unrelated_negated(sentence, rng.choice(far), rng) if far else None,
                           same_subject_other_event(sentence, far), core_entailment(sentence, rng),
-                          no_plans(sentence, rng), *same_subject_core(sentence, far),
+                          *no_plans(sentence, rng), *same_subject_core(sentence, far),
                           *(nothing_there(sentence, rng.sample(far, min(3, len(far))), rng) if far else ())]
             yield from (pair for pair in candidates if pair is not None)
 
