@@ -31,6 +31,7 @@ class MixConfig:
     # CANNOT is 88% "negated sentence = contradiction"; capped so negation stays a weak cue.
     cannot_contradiction_cap: int = 10_000
     synthetic_per_rule: int = 6_000
+    synthetic_rule_caps: dict[str, int] = field(default_factory=dict)  # per-rule overrides of synthetic_per_rule
     synthetic_articles: int | None = None  # all
     general_sample: int | None = None  # keep this many pairs of the general sets (a continuation mix); None = all
     notes: list[str] = field(default_factory=list)
@@ -49,13 +50,14 @@ def _cap_label(dataset: datasets.Dataset, label: str, cap: int, seed: int) -> da
     return dataset.select([i for i in range(len(dataset)) if i not in dropped])
 
 
-def synthetic_news_pairs(polnear_dir: Path, per_rule: int, seed: int, articles: int | None) -> datasets.Dataset:
+def synthetic_news_pairs(polnear_dir: Path, per_rule: int, seed: int, articles: int | None,
+                         rule_caps: dict[str, int] | None = None) -> datasets.Dataset:
     from verify.nlp import pipeline  # spaCy only where synthetic pairs are made
     from verify.training.synthetic_nli import balance, synthesize
 
     texts = [path.read_text(encoding="utf-8") for path in sorted((polnear_dir / "text").glob("*.txt"))[:articles]]
     nlp = pipeline()
-    pairs = balance(synthesize(nlp.pipe(texts, batch_size=16), seed), per_rule, seed)
+    pairs = balance(synthesize(nlp.pipe(texts, batch_size=16), seed), per_rule, seed, rule_caps)
     return datasets.Dataset.from_dict({
         "premise": [p.premise for p in pairs], "hypothesis": [p.hypothesis for p in pairs],
         "label": [p.label for p in pairs], "dataset": [f"news_synthetic/{p.rule}" for p in pairs],
@@ -77,7 +79,7 @@ def build_mix(config: MixConfig) -> datasets.Dataset:
         parts = [datasets.concatenate_datasets(parts).shuffle(seed=config.seed).select(range(config.general_sample))]
     if config.polnear_dir:
         parts.append(synthetic_news_pairs(Path(config.polnear_dir), config.synthetic_per_rule, config.seed,
-                                          config.synthetic_articles))
+                                          config.synthetic_articles, config.synthetic_rule_caps))
     return datasets.concatenate_datasets(parts).shuffle(seed=config.seed)
 
 
@@ -128,6 +130,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=MixConfig.seed)
     parser.add_argument("--synthetic-per-rule", type=int, default=MixConfig.synthetic_per_rule)
     parser.add_argument("--synthetic-articles", type=int, default=None)
+    parser.add_argument("--rule-cap", action="append", default=[], metavar="RULE=N",
+                        help="cap one synthetic rule at N pairs instead of --synthetic-per-rule (repeatable)")
     parser.add_argument("--general-sample", type=int, default=None)
     parser.add_argument("--exclude", nargs="*", default=list(NON_COMMERCIAL), help="train sets left out")
     args = parser.parse_args(argv)
@@ -135,6 +139,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("non-commercial sets (sick) must stay excluded")
     config = MixConfig(nli_dir=args.nli_dir, polnear_dir=args.polnear_dir, seed=args.seed,
                        synthetic_per_rule=args.synthetic_per_rule, synthetic_articles=args.synthetic_articles,
+                       synthetic_rule_caps={rule: int(cap) for rule, cap in (item.split("=") for item in args.rule_cap)},
                        general_sample=args.general_sample, exclude=tuple(args.exclude))
     print(json.dumps(write_mix(config, args.out), indent=2))
 

@@ -76,7 +76,9 @@ INTENT_VERBS = {"plan", "intend", "aim", "vow", "pledge", "promise", "expect", "
 INCHOATIVE = {"close": ("close", "shut"), "shut": ("shut", "close"), "open": ("open",), "reopen": ("reopen",),
               "end": ("end",), "stop": ("stop",), "start": ("start", "begin"), "begin": ("begin", "start"),
               "raise": ("rise", "go up"), "increase": ("increase", "rise"), "cut": ("fall",),
-              "reduce": ("fall", "drop"), "lower": ("fall",), "expand": ("expand", "grow"), "change": ("change",)}
+              "reduce": ("fall", "drop"), "lower": ("fall",), "expand": ("expand", "grow"), "change": ("change",),
+              "continue": ("continue",), "grow": ("grow",), "move": ("move",), "double": ("double",),
+              "break": ("break",), "sink": ("sink",), "shrink": ("shrink",), "resume": ("resume",)}
 NO_PLANS = ("had no plans to", "did not plan to", "had no intention to", "never intended to")
 LATER = ("next year", "by the end of the year", "this week", "in June", "soon", "within weeks")
 # "There were no <things>." by grammatical number of the noun phrase.
@@ -276,7 +278,7 @@ def _planned_action(sentence):
     return (subjects[0], action) if action is not None and action.pos_ == "VERB" else None
 
 
-def no_plans(sentence, rng: random.Random, variants: int = 3) -> list[SyntheticPair]:
+def no_plans(sentence, rng: random.Random, variants: int = 6) -> list[SyntheticPair]:
     """'X will close the plant' (or 'X plans to close it', or 'the plant will shut') against 'X had
     no plans to close the plant': a contradiction, in up to `variants` distinct wordings."""
     found = _planned_action(sentence)
@@ -293,7 +295,7 @@ def no_plans(sentence, rng: random.Random, variants: int = 3) -> list[SyntheticP
         choice = rng.random()
         if action != sentence.root and choice < 0.3:
             future = sentence.text.strip()  # "X plans to close the plant"
-        elif objects and verb in INCHOATIVE and choice < 0.6:
+        elif objects and verb in INCHOATIVE and choice < 0.8:
             # The object as subject: "X had no plans to close its plant" / "The plant will shut soon."
             words = [t for t in objects[0].subtree]
             thing = _detokenize(words)
@@ -375,8 +377,9 @@ def synthesize(docs: Iterable, seed: int) -> Iterator[SyntheticPair]:
             yield from (pair for pair in candidates if pair is not None)
 
 
-def balance(pairs: Iterable[SyntheticPair], per_rule: int, seed: int) -> list[SyntheticPair]:
-    """At most `per_rule` pairs of each rule, sampled reproducibly."""
+def balance(pairs: Iterable[SyntheticPair], per_rule: int, seed: int,
+            rule_caps: dict[str, int] | None = None) -> list[SyntheticPair]:
+    """At most `per_rule` pairs of each rule (`rule_caps` overrides it per rule), sampled reproducibly."""
     by_rule: dict[str, list[SyntheticPair]] = {}
     for pair in pairs:
         by_rule.setdefault(pair.rule, []).append(pair)
@@ -384,5 +387,6 @@ def balance(pairs: Iterable[SyntheticPair], per_rule: int, seed: int) -> list[Sy
     chosen = []
     for rule in sorted(by_rule):
         group = by_rule[rule]
-        chosen.extend(rng.sample(group, min(per_rule, len(group))))
+        cap = (rule_caps or {}).get(rule, per_rule)
+        chosen.extend(rng.sample(group, min(cap, len(group))))
     return chosen
