@@ -17,6 +17,8 @@ from verify.training.common import length_sorted_batches
 from verify.training.nli import ALLOWED, LABELS, TrainConfig, merged_class_loss, train
 from verify.training.nli_data import MixConfig, build_mix
 from verify.training.synthetic_nli import (
+    SyntheticPair,
+    balance,
     core_clause,
     core_entailment,
     negate_main_verb,
@@ -129,6 +131,14 @@ def test_same_subject_other_event_is_neutral():
     others = [_sentence("The mayor signed the budget after weeks of talks with the council."),
               _sentence("The governor signed the budget after weeks of talks with the council.")]
     assert [(p.hypothesis, p.label) for p in same_subject_core(bridge, others)] == [("The mayor signed the budget.", "neutral")]
+
+
+def test_balance_caps_each_rule_and_honours_overrides():
+    pairs = [SyntheticPair(f"p{i}", "h", "contradiction", rule) for rule in ("negation", "no_plans") for i in range(50)]
+    chosen = balance(pairs, per_rule=10, seed=0, rule_caps={"no_plans": 30})
+    assert [pair.rule for pair in chosen].count("negation") == 10
+    assert [pair.rule for pair in chosen].count("no_plans") == 30
+    assert chosen == balance(pairs, per_rule=10, seed=0, rule_caps={"no_plans": 30})  # seeded
 
 
 def write_jsonl(path, rows):
