@@ -18,6 +18,7 @@ from verify.nli import (
     load_backend,
     resolve_model,
 )
+from verify.training.nli import PROBE_PAIRS
 
 TIMES = (
     "Security forces opened fire on protesters in the main square of Almaty on Wednesday evening. "
@@ -299,23 +300,16 @@ class TestShippedModel:
             assert scores.label == expected.label
             assert scores.as_dict() == pytest.approx(expected.as_dict(), abs=0.03)
 
-    @pytest.mark.xfail(strict=True, reason="known weaknesses of the shipped model, listed in its model card")
-    @pytest.mark.parametrize(
-        ("premise", "hypothesis", "label"),
-        [
-            (
-                "The turmoil claimed the lives of eight police officers and national guard soldiers.",
-                "Eight security officers died.",
-                "entailment",
-            ),
-            ("The minister spoke to reporters on Tuesday.", "The minister resigned.", "neutral"),
-            (
-                "The airport had been cleared of demonstrators and was operating smoothly.",
-                "There were no civilian casualty statistics provided.",
-                "neutral",
-            ),
-        ],
-    )
-    def test_known_failures(self, premise, hypothesis, label):
+    @pytest.mark.parametrize(("premise", "hypothesis", "label"), [
+        pytest.param(*PROBE_PAIRS[0], marks=pytest.mark.xfail(
+            strict=True, reason="needs world knowledge (a seized airport is not operating); see the model card")),
+        *PROBE_PAIRS[1:],
+    ])
+    def test_probe_pairs_of_the_issue(self, premise, hypothesis, label):
         [scores] = load_backend().score([(premise, hypothesis)])
         assert scores.label == label, scores
+
+    def test_airport_pair_leans_to_contradiction_over_entailment(self):
+        premise, hypothesis, _ = PROBE_PAIRS[0]
+        [scores] = load_backend().score([(premise, hypothesis)])
+        assert scores.contradiction > scores.entailment

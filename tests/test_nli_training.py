@@ -208,3 +208,17 @@ def test_trainers_import_without_spacy_or_datasets(module):
     code = f"import sys; sys.modules['spacy'] = None; sys.modules['datasets'] = None; import {module}"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-500:]
+
+
+def test_averaged_checkpoint_is_the_tensor_mean(tmp_path):
+    from safetensors.torch import load_file
+
+    from verify.training.average import average_checkpoints
+
+    first = make_tiny_nli_checkpoint(tmp_path / "a", seed=1)
+    second = make_tiny_nli_checkpoint(tmp_path / "b", seed=2)
+    out = average_checkpoints([first, second], tmp_path / "mean")
+    a, b, mean = (load_file(d / "model.safetensors") for d in (first, second, out))
+    name = "classifier.weight"
+    assert torch.allclose(mean[name].float(), ((a[name] + b[name]) / 2).half().float())
+    assert (out / "config.json").is_file() and (out / "tokenizer.json").is_file()

@@ -58,7 +58,7 @@ class CheckSettings:
 
     min_similarity: float = 0.40  # cosine of the claims' embeddings, with a shared content word
     min_similarity_alone: float = 0.45  # cosine that admits a pair without a shared content word
-    contradiction: float = 0.80  # probability of contradiction, either direction
+    contradiction: float = 0.70  # probability of contradiction, either direction
     corroboration: float = 0.50  # probability of entailment, either direction
 
 

@@ -1,0 +1,46 @@
+"""Average checkpoints of one training run, tensor by tensor (a uniform "model soup").
+
+Consecutive continuation checkpoints of one model can each get different phenomena right;
+their average usually keeps both and is no worse on dev (Wortsman et al. 2022, "Model soups").
+
+    python -m verify.training.average RUN/stage4 RUN/stage5 --out MODEL_DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+
+WEIGHTS = "model.safetensors"
+
+
+def average_checkpoints(directories: list[Path], out_dir: Path) -> Path:
+    """Write the mean of the checkpoints' weights (fp16) to out_dir, with the last one's other files."""
+    weights = [load_file(directory / WEIGHTS) for directory in directories]
+    if any(set(w) != set(weights[0]) for w in weights):
+        raise ValueError("the checkpoints do not have the same tensors")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    mean = {name: (sum(w[name].float() for w in weights) / len(weights)).to(torch.float16).contiguous()
+            for name in sorted(weights[0])}
+    save_file(mean, out_dir / WEIGHTS, metadata={"format": "pt"})
+    for path in directories[-1].iterdir():
+        if path.name != WEIGHTS and path.is_file():
+            shutil.copy2(path, out_dir / path.name)
+    return out_dir
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("checkpoints", type=Path, nargs="+")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    print(json.dumps({"averaged": [str(p) for p in args.checkpoints], "out": str(average_checkpoints(args.checkpoints, args.out))}))
+
+
+if __name__ == "__main__":
+    main()
