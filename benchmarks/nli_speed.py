@@ -2,10 +2,10 @@
 
 Both score the same (premise, hypothesis) pairs with the same model, batch size and CPU
 threads, in the same run; the backend runs as shipped (precision "auto": bf16 where the CPU
-has native bf16) and in fp32, so the gain from batching and from precision show apart: pairs of 64 tokens each, then pairs of mixed lengths (24-256
-tokens, as real claims are). Each is timed `--repeats` times after a warm-up pass, runs
-alternating, and the median is reported, with the largest probability difference
-between the two.
+has native bf16) and in fp32, so the gains from batching and from precision show apart.
+Pairs of 64 tokens each, then pairs of mixed lengths (24-256 tokens, as real claims are).
+Each is timed `--repeats` times after a warm-up pass, runs alternating, and the median is
+reported, with the largest probability difference between the shipped backend and the pipeline.
 
     python benchmarks/nli_speed.py --model models/verify-nli-minilm-l6 --out nli_speed.json
 """

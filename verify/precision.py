@@ -6,13 +6,19 @@ for training and inference alike; elsewhere bf16 is emulated and slower, so fp32
 
 from __future__ import annotations
 
+import functools
+
 import torch
 
 PRECISIONS = ("auto", "fp32", "bf16")
 
 
 def native_bf16(device: str | torch.device) -> bool:
-    kind = torch.device(device).type
+    return _native_bf16(torch.device(device).type)
+
+
+@functools.cache  # the hardware does not change; trainers ask on every batch
+def _native_bf16(kind: str) -> bool:
     if kind == "cuda":
         return True
     return kind == "cpu" and (torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())

@@ -100,8 +100,12 @@ class SyntheticPair:
 
 def _replace(sentence, token, replacement: str) -> str:
     if token.text[:1].isupper():
-        replacement = replacement[:1].upper() + replacement[1:]
+        replacement = _capitalised(replacement)
     return "".join(replacement + t.whitespace_ if t.i == token.i else t.text_with_ws for t in sentence).strip()
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _detokenize(tokens: Iterable) -> str:
@@ -243,7 +247,7 @@ def core_clause(sentence) -> str | None:
     core = _detokenize(t for t in sentence if t.i in kept)
     if len(core.split()) < 3 or len(kept) > len(sentence) - 3:
         return None
-    return core[:1].upper() + core[1:] + "."
+    return _capitalised(core) + "."
 
 
 def core_entailment(sentence, rng: random.Random) -> SyntheticPair | None:
@@ -258,8 +262,7 @@ def core_entailment(sentence, rng: random.Random) -> SyntheticPair | None:
     if broader and rng.random() < 0.7:
         i = rng.choice(broader)
         words[i] = HYPERNYMS[words[i].lower()]
-        core = " ".join(words) + "."
-        core = core[:1].upper() + core[1:]
+        core = _capitalised(" ".join(words)) + "."
     return SyntheticPair(sentence.text.strip(), core, "entailment", "core_entailment")
 
 
@@ -308,7 +311,7 @@ def no_plans(sentence, rng: random.Random, variants: int = 6) -> list[SyntheticP
             if future is None:
                 future = f"{subject} will {future_verb} {rest}".strip()
                 future = (future if rng.random() < 0.6 else f"{future} {rng.choice(LATER)}") + "."
-        planned, future = planned[:1].upper() + planned[1:], future[:1].upper() + future[1:]
+        planned, future = _capitalised(planned), _capitalised(future)
         premise, hypothesis = (planned, future) if rng.random() < 0.7 else (future, planned)
         pairs[(premise, hypothesis)] = SyntheticPair(premise, hypothesis, "contradiction", "no_plans")
     return list(pairs.values())
