@@ -5,10 +5,14 @@
 #   .carry/mix       the NLI training mix, xz-compressed (about 11 MB)
 #   .carry/dev       the 3-way NLI dev sets, xz-compressed
 #   .carry/polnear.tar.xz  PolNeAR train + dev for the attribution tagger (2 MB)
-# Together they stay under the device's 64 MiB working-tree limit. Then, on the device:
-#   run(command='LRS="1e-4" EPOCHS=3 TAGGER_EPOCHS=8 BUDGET=420 bash scripts/gpu_train.sh',
+# Together they stay under the device's 64 MiB working-tree limit, once the shipped weights in
+# models/ (90 MB) are kept out of the tree that travels: for the call only,
+#   git rm -q --cached models/*/model.safetensors; echo '/models/*/model.safetensors' >> .git/info/exclude
+# and afterwards `git reset -q models` and drop that line. Then, on the device, e.g.:
+#   run(command='BUDGET=420 NLI_RUNS="a --epochs 2" TAGGER_RUNS="t --epochs 10" bash scripts/gpu_train.sh',
 #       carry=[".carry/base", ".carry/dev", ".carry/mix", ".carry/polnear.tar.xz"])
-# and restore the returned weights with `python -m verify.training.export`.
+# and restore the returned weights: `cat NAME.tgz.part-* | tar -xzf - -C DIR`, then
+# `python -m verify.training.export DIR --base .carry/base --out MODEL_DIR`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared/data}

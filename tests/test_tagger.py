@@ -19,7 +19,7 @@ from verify.tagger import (
     tokenize_article,
     window_starts,
 )
-from verify.training.attribution_tagger import default_base, token_labels
+from verify.training.attribution_tagger import default_base, selection_score, token_labels
 
 POLNEAR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "attribution" / "polnear"
 
@@ -149,13 +149,33 @@ def test_loading_a_directory_without_tagger_json_fails(tmp_path):
         AttributionTagger.load(tmp_path)
 
 
+@pytest.mark.parametrize(
+    "source, cue, content, attribution, select, score",
+    [
+        (0.86, 0.84, 0.90, 0.80, "targets", -0.01),  # cue is the component furthest below its target
+        (0.83, 0.84, 0.81, 0.75, "targets", -0.02),
+        (0.90, 0.90, 0.85, 0.72, "targets", 0.02),  # every target met: the smallest margin
+        (0.83, 0.84, 0.81, 0.75, "attribution", 0.75),
+    ],
+)
+def test_tagger_checkpoints_are_chosen_by_overlap_f1(source, cue, content, attribution, select, score):
+    dev = {"overlap/source/f1": source, "overlap/cue/f1": cue, "overlap/content/f1": content,
+           "overlap/attribution/f1": attribution}
+    assert selection_score(dev, select) == pytest.approx(score)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not POLNEAR.is_dir(), reason="PolNeAR data not found at ../shared/data/attribution/polnear")
 def test_a_tiny_training_run_saves_a_loadable_tagger(tmp_path):
     from verify.training.attribution_tagger import main
 
-    main(["--data", str(POLNEAR), "--out", str(tmp_path), "--epochs", "1", "--limit", "2",
-          "--max-length", "64", "--stride", "32", "--device", "cpu"])
+    main(["--data", str(POLNEAR), "--out", str(tmp_path), "--epochs", "2", "--limit", "2", "--all-annotations",
+          "--average-from", "0", "--select", "targets", "--max-length", "64", "--stride", "32", "--device", "cpu"])
+    log = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert [record["epoch"] for record in log] == [0, 1, "average of 0..1"]
+    kept = json.loads((tmp_path / "training.json").read_text())
+    assert kept["config"]["all_annotations"] and kept["result"] in log
+    assert selection_score(kept["result"]["dev"], "targets") == max(selection_score(r["dev"], "targets") for r in log)
     settings = json.loads((tmp_path / "tagger.json").read_text())
     assert settings["max_length"] == 64 and settings["labels"] == list(LABELS)
     assert json.loads((tmp_path / "config.json").read_text())["dtype"] == "float16"
