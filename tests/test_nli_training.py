@@ -23,7 +23,6 @@ from verify.training.synthetic_nli import (
     core_entailment,
     negate_main_verb,
     no_plans,
-    not_informed,
     nothing_there,
     round_number,
     same_subject_core,
@@ -115,16 +114,6 @@ def test_no_plans_contradicts_the_future_tense():
     assert any(pair.hypothesis.startswith("The factory in Ohio will") or pair.premise.startswith("The factory in Ohio will")
                for pair in pairs)  # the object as subject
     assert no_plans(_sentence("The carmaker closed its factory in Ohio as demand for sedans fell."), random.Random(0)) == []
-
-
-def test_a_third_party_not_informed_of_a_plan_is_neutral_to_it():
-    sentence = _sentence("Northgate Rail plans to cut 300 jobs at its depot in Leeds next year.")
-    pairs = [pair for seed in range(4) for pair in not_informed(sentence, random.Random(seed))]
-    assert pairs and {(pair.label, pair.rule) for pair in pairs} == {("neutral", "not_informed")}
-    for pair in pairs:
-        statement = pair.premise if "plan" in pair.premise and "Northgate" not in pair.premise else pair.hypothesis
-        assert not statement.startswith("Northgate") and "plan" in statement and "to cut 300 jobs" in statement
-    assert not_informed(_sentence("Northgate Rail cut 300 jobs at its depot in Leeds last year."), random.Random(0)) == []
 
 
 def test_a_denied_thing_is_neutral_elsewhere_and_contradicts_where_it_is_provided():

@@ -17,8 +17,7 @@ Claims checked against each other are often short ("Eight security officers died
 several rules also pair a long sentence with its core clause (subject, verb, object):
 
 - the core clause, sometimes with a broader noun ("senators" → "lawmakers") → entailment;
-- "X had no plans to V ..." against "X will V ..." → contradiction, both directions, while a
-  third party "not informed of any plan to V ..." → neutral;
+- "X had no plans to V ..." against "X will V ..." → contradiction, both directions;
 - "There were no <noun phrase of an unrelated sentence>." → neutral, while the same
   noun phrase denied against the sentence that reports it → contradiction;
 - the core clause of another sentence about the same subject → neutral.
@@ -81,11 +80,6 @@ INCHOATIVE = {"close": ("close", "shut"), "shut": ("shut", "close"), "open": ("o
               "continue": ("continue",), "grow": ("grow",), "move": ("move",), "double": ("double",),
               "break": ("break",), "sink": ("sink",), "shrink": ("shrink",), "resume": ("resume",)}
 NO_PLANS = ("had no plans to", "did not plan to", "had no intention to", "never intended to")
-# Someone else's ignorance of a plan: neutral to the plan.
-THIRD_PARTIES = ("officials at the ministry", "the union", "local officials", "the regulator", "city hall",
-                 "the mayor's office", "a spokesman for the governor", "analysts", "the workers' council")
-NOT_INFORMED = ("said they had not been informed of any plan to", "said they were not aware of any plans to",
-                "had not been told of any plan to", "said they knew of no plans to")
 LATER = ("next year", "by the end of the year", "this week", "in June", "soon", "within weeks")
 # "There were no <things>." by grammatical number of the noun phrase.
 NONE_TEMPLATES = {"NNS": ("There were no {}.", "There were no {} provided.", "No {} were reported."),
@@ -287,62 +281,40 @@ def _planned_action(sentence):
     return (subjects[0], action) if action is not None and action.pos_ == "VERB" else None
 
 
-def _future_wording(sentence, found, rng: random.Random) -> str:
-    """The planned action of `sentence` as a plain future: 'X plans to close the plant' as itself,
-    'The plant will shut soon.' (the object as subject), 'X will close the plant' or its core clause."""
-    subject_token, action = found
-    subject = _detokenize(subject_token.subtree)
-    rest = _detokenize(t for t in sentence if t.i > action.i).rstrip(".!")
-    verb = action.lemma_
-    objects = [child for child in action.children if child.dep_ == "dobj"]
-    choice = rng.random()
-    if action != sentence.root and choice < 0.3:
-        return sentence.text.strip()
-    if objects and verb in INCHOATIVE and choice < 0.8:
-        words = [t for t in objects[0].subtree]
-        thing = _detokenize(words)
-        if words[0].lower_ in {"its", "their", "his", "her", "our", "a", "an"}:
-            thing = "the " + _detokenize(words[1:])
-        return _capitalised(f"{thing} will {rng.choice(INCHOATIVE[verb])} {rng.choice(LATER)}.")
-    future_verb = VERB_SYNONYMS.get(verb, verb) if rng.random() < 0.5 else verb
-    future = core_clause(sentence) if action == sentence.root and rng.random() < 0.5 else None
-    if future is None:
-        future = f"{subject} will {future_verb} {rest}".strip()
-        future = (future if rng.random() < 0.6 else f"{future} {rng.choice(LATER)}") + "."
-    return _capitalised(future)
-
-
-def _plan_pairs(sentence, rng: random.Random, variants: int, label: str, rule: str, wordings) -> list[SyntheticPair]:
-    """Up to `variants` distinct pairs of a plan statement (`wordings(subject, verb, rest)`) and the
-    plan's future wording, in either order."""
+def no_plans(sentence, rng: random.Random, variants: int = 6) -> list[SyntheticPair]:
+    """'X will close the plant' (or 'X plans to close it', or 'the plant will shut') against 'X had
+    no plans to close the plant': a contradiction, in up to `variants` distinct wordings."""
     found = _planned_action(sentence)
     if found is None:
         return []
     subject_token, action = found
     subject = _detokenize(subject_token.subtree)
     rest = _detokenize(t for t in sentence if t.i > action.i).rstrip(".!")
+    verb = action.lemma_
+    objects = [child for child in action.children if child.dep_ == "dobj"]
     pairs = {}
     for _ in range(variants):
-        statement = _capitalised(f"{wordings(subject, rng)} {action.lemma_} {rest}".strip() + ".")
-        future = _future_wording(sentence, found, rng)
-        premise, hypothesis = (statement, future) if rng.random() < 0.7 else (future, statement)
-        pairs[(premise, hypothesis)] = SyntheticPair(premise, hypothesis, label, rule)
+        planned = f"{subject} {rng.choice(NO_PLANS)} {verb} {rest}".strip() + "."
+        choice = rng.random()
+        if action != sentence.root and choice < 0.3:
+            future = sentence.text.strip()  # "X plans to close the plant"
+        elif objects and verb in INCHOATIVE and choice < 0.8:
+            # The object as subject: "X had no plans to close its plant" / "The plant will shut soon."
+            words = [t for t in objects[0].subtree]
+            thing = _detokenize(words)
+            if words[0].lower_ in {"its", "their", "his", "her", "our", "a", "an"}:
+                thing = "the " + _detokenize(words[1:])
+            future = f"{thing} will {rng.choice(INCHOATIVE[verb])} {rng.choice(LATER)}."
+        else:
+            future_verb = VERB_SYNONYMS.get(verb, verb) if rng.random() < 0.5 else verb
+            future = core_clause(sentence) if action == sentence.root and rng.random() < 0.5 else None
+            if future is None:
+                future = f"{subject} will {future_verb} {rest}".strip()
+                future = (future if rng.random() < 0.6 else f"{future} {rng.choice(LATER)}") + "."
+        planned, future = _capitalised(planned), _capitalised(future)
+        premise, hypothesis = (planned, future) if rng.random() < 0.7 else (future, planned)
+        pairs[(premise, hypothesis)] = SyntheticPair(premise, hypothesis, "contradiction", "no_plans")
     return list(pairs.values())
-
-
-def no_plans(sentence, rng: random.Random, variants: int = 6) -> list[SyntheticPair]:
-    """'X will close the plant' (or 'X plans to close it', or 'the plant will shut') against 'X had
-    no plans to close the plant': a contradiction, in up to `variants` distinct wordings."""
-    return _plan_pairs(sentence, rng, variants, "contradiction", "no_plans",
-                       lambda subject, rng: f"{subject} {rng.choice(NO_PLANS)}")
-
-
-def not_informed(sentence, rng: random.Random, variants: int = 2) -> list[SyntheticPair]:
-    """A third party that knows of no plan says nothing about the plan: 'The ministry said it had not
-    been informed of any plan to close the plant' against 'the plant will shut' is neutral. Teaches
-    that 'no plan' contradicts only in the planner's own words."""
-    return _plan_pairs(sentence, rng, variants, "neutral", "not_informed",
-                       lambda subject, rng: f"{rng.choice(THIRD_PARTIES)} {rng.choice(NOT_INFORMED)}")
 
 
 def _reported_things(sentence, verbs: set[str] | None = None) -> list[tuple[str, str]]:
@@ -403,8 +375,7 @@ def synthesize(docs: Iterable, seed: int) -> Iterator[SyntheticPair]:
                           *(drop_modifier(sentence, rng) or ()),
                           unrelated_negated(sentence, rng.choice(far), rng) if far else None,
                           same_subject_other_event(sentence, far), core_entailment(sentence, rng),
-                          *no_plans(sentence, rng), *not_informed(sentence, rng),
-                          *same_subject_core(sentence, far),
+                          *no_plans(sentence, rng), *same_subject_core(sentence, far),
                           *(nothing_there(sentence, rng.sample(far, min(3, len(far))), rng) if far else ())]
             yield from (pair for pair in candidates if pair is not None)
 
