@@ -34,7 +34,7 @@ for f in /tmp/nli-*.log /tmp/tagger-*.log; do
 done
 python3 - <<'PY' | tee /tmp/chosen.txt
 import glob, json, os
-from verify.training.attribution_tagger import TARGETS
+from verify.training.attribution_tagger import selection_score
 
 floors = ["snli", "vitaminc", "lingnli", "counterfactual_snli"]
 for log in sorted(glob.glob("/tmp/nli-*/log.jsonl")):
@@ -44,8 +44,7 @@ for log in sorted(glob.glob("/tmp/nli-*/log.jsonl")):
         print("PACK", os.path.basename(os.path.dirname(log)), os.path.dirname(log) + f"/epoch-{best['epoch']}")
 taggers = []
 for path in glob.glob("/tmp/tagger-*/training.json"):
-    dev = json.load(open(path))["result"]["dev"]
-    taggers.append((min(dev[k] - t for k, t in TARGETS.items()), os.path.dirname(path)))
+    taggers.append((selection_score(json.load(open(path))["result"]["dev"], "targets"), os.path.dirname(path)))
 if taggers:
     print("PACK tagger", max(taggers)[1])
 PY
