@@ -222,3 +222,29 @@ def test_averaged_checkpoint_is_the_tensor_mean(tmp_path):
     name = "classifier.weight"
     assert torch.allclose(mean[name].float(), ((a[name] + b[name]) / 2).half().float())
     assert (out / "config.json").is_file() and (out / "tokenizer.json").is_file()
+
+
+def test_export_restores_the_frozen_word_embeddings_from_the_base(tmp_path):
+    from safetensors.torch import load_file, save_file
+
+    from verify.training.export import PARTIAL, restore
+
+    trained = make_tiny_nli_checkpoint(tmp_path / "trained", seed=1)
+    weights = load_file(trained / "model.safetensors")
+    key = next(name for name in weights if name.endswith("word_embeddings.weight"))
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    save_file({name: tensor for name, tensor in weights.items() if name != key}, partial / PARTIAL)
+    for path in trained.iterdir():
+        if path.name != "model.safetensors":
+            (partial / path.name).write_bytes(path.read_bytes())
+    base = tmp_path / "base"
+    base.mkdir()
+    base_embeddings = torch.randn_like(weights[key].float())
+    save_file({"embeddings.word_embeddings.weight": base_embeddings}, base / "model.safetensors")
+
+    out = restore(partial, base, tmp_path / "restored")
+    restored = load_file(out / "model.safetensors")
+    assert torch.equal(restored[key], base_embeddings.half())
+    assert all(torch.equal(restored[name], tensor) for name, tensor in weights.items() if name != key)
+    assert not (out / PARTIAL).exists() and (out / "config.json").is_file() and (out / "tokenizer.json").is_file()

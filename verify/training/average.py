@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from pathlib import Path
 
 import torch
 from safetensors.torch import load_file, save_file
+
+from verify.training.common import copy_model_files
 
 WEIGHTS = "model.safetensors"
 
@@ -28,9 +29,7 @@ def average_checkpoints(directories: list[Path], out_dir: Path) -> Path:
     mean = {name: (sum(w[name].float() for w in weights) / len(weights)).to(torch.float16).contiguous()
             for name in sorted(weights[0])}
     save_file(mean, out_dir / WEIGHTS, metadata={"format": "pt"})
-    for path in directories[-1].iterdir():
-        if path.name != WEIGHTS and path.is_file():
-            shutil.copy2(path, out_dir / path.name)
+    copy_model_files(directories[-1], out_dir, WEIGHTS)
     return out_dir
 
 

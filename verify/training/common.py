@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 
 import torch
@@ -51,3 +52,10 @@ def save_checkpoint(model, tokenizer, directory: Path, metadata: dict) -> None:
     model_config["dtype"] = "float16"
     config_path.write_text(json.dumps(model_config, indent=2) + "\n")
     (directory / "training.json").write_text(json.dumps(metadata, indent=2) + "\n")
+
+
+def copy_model_files(source: Path, out_dir: Path, weights: str) -> None:
+    """Copy a checkpoint's files other than its weights file (config, tokenizer, notes) to out_dir."""
+    for path in source.iterdir():
+        if path.name != weights and path.is_file():
+            shutil.copy2(path, out_dir / path.name)

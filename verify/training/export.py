@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from pathlib import Path
 
 import torch
 from safetensors.torch import load_file, save_file
+
+from verify.training.common import copy_model_files
 
 PARTIAL = "model.partial.safetensors"
 
@@ -25,9 +26,7 @@ def restore(partial_dir: Path, base_dir: Path, out_dir: Path) -> Path:
     weights[f"{prefix}embeddings.word_embeddings.weight"] = base["embeddings.word_embeddings.weight"].to(torch.float16)
     save_file({k: v.contiguous() for k, v in sorted(weights.items())}, out_dir / "model.safetensors",
               metadata={"format": "pt"})
-    for path in partial_dir.iterdir():
-        if path.name != PARTIAL:
-            shutil.copy2(path, out_dir / path.name)
+    copy_model_files(partial_dir, out_dir, PARTIAL)
     return out_dir
 
 
