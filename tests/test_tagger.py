@@ -140,6 +140,33 @@ def test_grouping_takes_nearest_content_and_drops_distant_sources():
     ]
 
 
+@pytest.mark.parametrize("text, said_content", [
+    # the complement belongs to "said" although "now says" is closer to it
+    ("Trump said in a campaign ad aired on Monday that Clinton once praised the trade deal, "
+     "but Clinton now says she opposes the deal.", "that Clinton once praised the trade deal"),
+    ("Johnson told reporters on a conference call late on Friday whether the hackers were foreign "
+     "remained unclear, the FBI warned officials.", "whether the hackers were foreign remained unclear"),
+    # no complementizer: the nearest cue still wins
+    ("Trump said in a campaign ad aired on Monday: Clinton once praised the trade deal, "
+     "but Clinton now says she opposes the deal.", None),
+])
+def test_a_complement_goes_to_the_cue_before_it(text, said_content):
+    first = said_content or "Clinton once praised the trade deal"
+    later_cue = "now says" if "now says" in text else "warned"
+    tagged = sorted([
+        TaggedSpan("source", _find(text, text.split()[0])),
+        TaggedSpan("cue", _find(text, text.split()[1])),
+        TaggedSpan("content", _find(text, first)),
+        TaggedSpan("cue", _find(text, later_cue)),
+        TaggedSpan("content", _find(text, "she opposes the deal" if later_cue == "now says" else "officials")),
+    ], key=lambda tagged: tagged.span.start)
+    claims = {claim.cue.text: claim.text for claim in group_attributions(tagged, text)}
+    if said_content:
+        assert claims[text.split()[1]] == said_content
+    else:
+        assert text.split()[1] not in claims and first in claims[later_cue]
+
+
 def _find(text: str, piece: str) -> Span:
     return Span(text.index(piece), text.index(piece) + len(piece))
 

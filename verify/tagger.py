@@ -13,6 +13,7 @@ training script can share the windowing on a bare GPU machine.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,10 @@ Role = Literal["source", "cue", "content"]
 ROLES: tuple[Role, ...] = ("content", "source", "cue")  # later roles win where spans nest
 LABELS = ("O", *(f"{prefix}-{role.upper()}" for role in ROLES for prefix in ("B", "I")))
 MAX_SOURCE_GAP = 100  # characters between a cue and a source it shares with an earlier cue
+# A content opening with a complementizer is the complement of the reporting verb before it,
+# however close the next cue: "Trump said in a debate on Monday that ..., Clinton now says ...".
+COMPLEMENT_START = re.compile(r"(?:that|whether|if|how|why|what|to)\b", re.IGNORECASE)
+MAX_COMPLEMENT_GAP = 150  # characters between that cue and its complement
 
 # The shipped tagger, trained on PolNeAR train (see its model card).
 DEFAULT_TAGGER_DIR = Path(verify.__file__).resolve().parents[1] / "models" / "verify-attribution-tagger"
@@ -124,16 +129,31 @@ def _nearest(span: Span, candidates: list[Span]) -> int:
     return min(range(len(candidates)), key=lambda index: (_gap(candidates[index], span), index))
 
 
+def _content_cue(content: Span, cues: list[Span], text: str) -> int:
+    """The cue a content span belongs to: the last cue before a complement ("that ...", "whether
+    ...", "to ...") within reach, else the nearest cue."""
+    if COMPLEMENT_START.match(content.of(text)):
+        before = [i for i, cue in enumerate(cues)
+                  if cue.end <= content.start and content.start - cue.end <= MAX_COMPLEMENT_GAP]
+        if before:
+            return max(before, key=lambda i: cues[i].end)
+    return _nearest(content, cues)
+
+
 def group_attributions(spans: list[TaggedSpan], text: str) -> list[Claim]:
-    """One claim per cue that has content: content and source spans go to their nearest cue; a
-    cue left without a source shares the nearest one before it within reach ("X said … and added …")."""
+    """One claim per cue that has content: source spans go to their nearest cue, content spans
+    too unless they open a complement ("said on Monday that ..."), which goes to the cue before
+    it; a cue left without a source shares the nearest one before it within reach ("X said … and
+    added …")."""
     cues = [tagged.span for tagged in spans if tagged.role == "cue"]
     if not cues:
         return []
     assigned: dict[str, list[list[Span]]] = {role: [[] for _ in cues] for role in ("source", "content")}
     for tagged in spans:
-        if tagged.role != "cue":
-            assigned[tagged.role][_nearest(tagged.span, cues)].append(tagged.span)
+        if tagged.role == "content":
+            assigned["content"][_content_cue(tagged.span, cues, text)].append(tagged.span)
+        elif tagged.role == "source":
+            assigned["source"][_nearest(tagged.span, cues)].append(tagged.span)
     sources = [tagged.span for tagged in spans if tagged.role == "source"]
     claims = []
     for index, cue in enumerate(cues):
