@@ -16,8 +16,9 @@ DEVICE=${DEVICE:-cuda}
 nvidia-smi --query-gpu=name,memory.total --format=csv > /tmp/gpu.txt 2>&1
 python3 -c "import torch, transformers; print(torch.__version__, transformers.__version__)" >> /tmp/gpu.txt
 cat /tmp/gpu.txt
-mkdir -p /tmp/mix /tmp/data && xz -dc .carry/mix/train.jsonl.xz > /tmp/mix/train.jsonl && cp .carry/mix/mix.json /tmp/mix/
-xz -dc .carry/polnear.tar.xz | tar -C /tmp/data -xf -
+mkdir -p /tmp/mix /tmp/data
+if [ -n "${NLI_RUNS:-}" ]; then xz -dc .carry/mix/train.jsonl.xz > /tmp/mix/train.jsonl && cp .carry/mix/mix.json /tmp/mix/; fi
+if [ -n "${TAGGER_RUNS:-}" ]; then xz -dc .carry/polnear.tar.xz | tar -C /tmp/data -xf -; fi
 while read -r name args; do
   [ -n "$name" ] || continue
   timeout $BUDGET python3 -m verify.training.nli --mix /tmp/mix --base .carry/base --dev .carry/dev \
@@ -50,17 +51,8 @@ if taggers:
 PY
 # Word embeddings were frozen (identical to the base): leave them out.
 grep ^PACK /tmp/chosen.txt | while read -r _ name src; do
-  python3 - "$src" "/tmp/pack-$name" <<'PY'
-import os, shutil, sys
-from safetensors.torch import load_file, save_file
-src, dst = sys.argv[1:]
-shutil.copytree(src, dst)
-weights = load_file(dst + "/model.safetensors")
-key = next(k for k in weights if k.endswith("word_embeddings.weight"))
-weights.pop(key)
-os.remove(dst + "/model.safetensors")
-save_file(weights, dst + "/model.partial.safetensors", metadata={"format": "pt", "dropped": key})
-PY
+  python3 -c "import sys; from pathlib import Path; from verify.training.export import strip; strip(Path(sys.argv[1]), Path(sys.argv[2]))" \
+    "$src" "/tmp/pack-$name"
   tar -C /tmp/pack-$name -cf - . | gzip -1 | split -b 15M - $OUT/$name.tgz.part-
 done
 tar -cf $OUT/logs.tar /tmp/gpu.txt /tmp/chosen.txt /tmp/*.log /tmp/nli-*/log.jsonl /tmp/tagger-*/log.jsonl \

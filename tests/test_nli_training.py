@@ -224,20 +224,17 @@ def test_averaged_checkpoint_is_the_tensor_mean(tmp_path):
     assert (out / "config.json").is_file() and (out / "tokenizer.json").is_file()
 
 
-def test_export_restores_the_frozen_word_embeddings_from_the_base(tmp_path):
+def test_export_strips_the_frozen_word_embeddings_and_restores_them_from_the_base(tmp_path):
     from safetensors.torch import load_file, save_file
 
-    from verify.training.export import PARTIAL, restore
+    from verify.training.export import PARTIAL, restore, strip
 
     trained = make_tiny_nli_checkpoint(tmp_path / "trained", seed=1)
     weights = load_file(trained / "model.safetensors")
     key = next(name for name in weights if name.endswith("word_embeddings.weight"))
-    partial = tmp_path / "partial"
-    partial.mkdir()
-    save_file({name: tensor for name, tensor in weights.items() if name != key}, partial / PARTIAL)
-    for path in trained.iterdir():
-        if path.name != "model.safetensors":
-            (partial / path.name).write_bytes(path.read_bytes())
+    partial = strip(trained, tmp_path / "partial")
+    assert set(load_file(partial / PARTIAL)) == set(weights) - {key}
+    assert not (partial / "model.safetensors").exists() and (partial / "config.json").is_file()
     base = tmp_path / "base"
     base.mkdir()
     base_embeddings = torch.randn_like(weights[key].float())

@@ -47,6 +47,7 @@ from verify.tagger import (
 )
 from verify.training.common import (
     length_sorted_batches,
+    mean_state,
     optimizer_with_schedule,
     pad,
     save_checkpoint,
@@ -218,8 +219,7 @@ def train(config: TaggerConfig) -> Path:
             averaged.append({name: tensor.detach().to("cpu", copy=True) for name, tensor in model.state_dict().items()})
         best = keep_if_best(model, tokenizer, record, best, out, config, base, summary, log)
     if len(averaged) > 1:
-        model.load_state_dict({name: sum(state[name].float() for state in averaged) / len(averaged)
-                               for name in averaged[0]})
+        model.load_state_dict(mean_state(averaged))
         record = {"epoch": f"average of {config.average_from}..{config.epochs - 1}"}
         record["dev"] = evaluate_dev(model, tokenizer, dev_articles, config)
         keep_if_best(model, tokenizer, record, best, out, config, base, summary, log)

@@ -15,20 +15,17 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
-from verify.training.common import copy_model_files
+from verify.training.common import copy_model_files, mean_state
 
 WEIGHTS = "model.safetensors"
 
 
 def average_checkpoints(directories: list[Path], out_dir: Path) -> Path:
     """Write the mean of the checkpoints' weights (fp16) to out_dir, with the last one's other files."""
-    weights = [load_file(directory / WEIGHTS) for directory in directories]
-    if any(set(w) != set(weights[0]) for w in weights):
-        raise ValueError("the checkpoints do not have the same tensors")
+    mean = mean_state([load_file(directory / WEIGHTS) for directory in directories])
     out_dir.mkdir(parents=True, exist_ok=True)
-    mean = {name: (sum(w[name].float() for w in weights) / len(weights)).to(torch.float16).contiguous()
-            for name in sorted(weights[0])}
-    save_file(mean, out_dir / WEIGHTS, metadata={"format": "pt"})
+    save_file({name: tensor.to(torch.float16).contiguous() for name, tensor in mean.items()}, out_dir / WEIGHTS,
+              metadata={"format": "pt"})
     copy_model_files(directories[-1], out_dir, WEIGHTS)
     return out_dir
 

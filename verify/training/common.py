@@ -54,6 +54,13 @@ def save_checkpoint(model, tokenizer, directory: Path, metadata: dict) -> None:
     (directory / "training.json").write_text(json.dumps(metadata, indent=2) + "\n")
 
 
+def mean_state(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
+    """Tensor-by-tensor mean (float32) of state dicts with the same tensors."""
+    if any(set(state) != set(states[0]) for state in states):
+        raise ValueError("the checkpoints do not have the same tensors")
+    return {name: sum(state[name].float() for state in states) / len(states) for name in sorted(states[0])}
+
+
 def copy_model_files(source: Path, out_dir: Path, weights: str) -> None:
     """Copy a checkpoint's files other than its weights file (config, tokenizer, notes) to out_dir."""
     for path in source.iterdir():

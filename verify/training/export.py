@@ -1,7 +1,8 @@
 """Restore a checkpoint trained with frozen word embeddings from its partial weights and the base.
 
 Trained on a GPU machine whose returned files are size-limited, the checkpoints travel without
-the word-embedding matrix, which training left identical to the base's (fp16).
+the word-embedding matrix, which training left identical to the base's (fp16): `strip` there,
+`restore` here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,18 @@ from safetensors.torch import load_file, save_file
 from verify.training.common import copy_model_files
 
 PARTIAL = "model.partial.safetensors"
+
+
+def strip(checkpoint_dir: Path, out_dir: Path) -> Path:
+    """The checkpoint without its word-embedding matrix (PARTIAL weights, other files as they are),
+    small enough to travel back from the GPU machine; `restore` undoes it."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    weights = load_file(checkpoint_dir / "model.safetensors")
+    key = next(name for name in weights if name.endswith("word_embeddings.weight"))
+    save_file({name: tensor for name, tensor in weights.items() if name != key}, out_dir / PARTIAL,
+              metadata={"format": "pt", "dropped": key})
+    copy_model_files(checkpoint_dir, out_dir, "model.safetensors")
+    return out_dir
 
 
 def restore(partial_dir: Path, base_dir: Path, out_dir: Path) -> Path:

@@ -359,8 +359,8 @@ def same_subject_core(sentence, others: list) -> list[SyntheticPair]:
         return []
     return [SyntheticPair(sentence.text.strip(), core, "neutral", "same_subject_core")
             for other in others
-            if (core := core_clause(other)) and _subject_text(other) == subject
-            and other.root.lemma_ != sentence.root.lemma_][:2]
+            if _subject_text(other) == subject and other.root.lemma_ != sentence.root.lemma_
+            and (core := core_clause(other))][:2]
 
 
 def synthesize(docs: Iterable, seed: int) -> Iterator[SyntheticPair]:
