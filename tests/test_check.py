@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from verify.check import (
+    NO_KNOWLEDGE_NOTE,
     PERIOD_NOTE,
     TEMPORAL_NOTE,
     CheckSettings,
@@ -13,10 +14,13 @@ from verify.check import (
     classify,
     content_words,
     is_temporal_update,
+    knowledge_note,
+    place_note,
     related_pairs,
     time_note,
 )
 from verify.datamodel import Claim, NLIScores, Source, Span
+from verify.nlp import parse
 
 SETTINGS = CheckSettings()
 
@@ -91,23 +95,35 @@ def test_time_note(first, second, note):
 CONTRADICTING = NLIScores(entailment=0.02, neutral=0.08, contradiction=0.90)
 ENTAILING = NLIScores(entailment=0.85, neutral=0.10, contradiction=0.05)
 NEUTRAL = NLIScores(entailment=0.05, neutral=0.90, contradiction=0.05)
+LEANING = NLIScores(entailment=0.01, neutral=0.68, contradiction=0.31)  # the airport pair's scores
+AIRPORT_NOTE = "the airport disrupted in one claim, working normally in the other"
 
 
-@pytest.mark.parametrize("sources, forward, backward, different_times, label, note", [
-    (("police", "hospital officials"), CONTRADICTING, NEUTRAL, "", "contradiction", ""),
-    (("the finance minister", "the finance minister"), NEUTRAL, CONTRADICTING, "", "contradiction",
+@pytest.mark.parametrize("sources, forward, backward, not_contradiction, conflict, label, note", [
+    (("police", "hospital officials"), CONTRADICTING, NEUTRAL, "", "", "contradiction", ""),
+    (("the finance minister", "the finance minister"), NEUTRAL, CONTRADICTING, "", "", "contradiction",
      "same source contradicts itself"),
-    (("Netblocks", "Tass"), CONTRADICTING, NEUTRAL, TEMPORAL_NOTE, "compatible", TEMPORAL_NOTE),
-    (("the election board", "the author"), CONTRADICTING, NEUTRAL, PERIOD_NOTE, "compatible", PERIOD_NOTE),
-    (("the union", "the port authority"), ENTAILING, NEUTRAL, "", "corroboration", ""),
+    (("Netblocks", "Tass"), CONTRADICTING, NEUTRAL, TEMPORAL_NOTE, "", "compatible", TEMPORAL_NOTE),
+    (("the election board", "the author"), CONTRADICTING, NEUTRAL, PERIOD_NOTE, "", "compatible", PERIOD_NOTE),
+    (("a source", "the ministry"), CONTRADICTING, NEUTRAL, NO_KNOWLEDGE_NOTE, "", "compatible", NO_KNOWLEDGE_NOTE),
+    (("the union", "the port authority"), ENTAILING, NEUTRAL, "", "", "corroboration", ""),
     # entailment within one source repeats, it does not corroborate
-    (("the union", "the union"), ENTAILING, ENTAILING, "", "compatible", ""),
-    (("police", "hospital officials"), NEUTRAL, NEUTRAL, "", "compatible", ""),
+    (("the union", "the union"), ENTAILING, ENTAILING, "", "", "compatible", ""),
+    (("police", "hospital officials"), NEUTRAL, NEUTRAL, "", "", "compatible", ""),
+    # a conflict the parse found makes a contradiction of a pair the model only leans to ...
+    (("the president", "the deputy mayor"), LEANING, NEUTRAL, "", AIRPORT_NOTE, "contradiction", AIRPORT_NOTE),
+    (("the president", "the president"), LEANING, NEUTRAL, "", AIRPORT_NOTE, "contradiction",
+     AIRPORT_NOTE + "; same source contradicts itself"),
+    # ... but not of one it reads as neutral or entailed, nor of one about different times
+    (("the president", "the deputy mayor"), NEUTRAL, NEUTRAL, "", AIRPORT_NOTE, "compatible", ""),
+    (("the president", "the deputy mayor"), ENTAILING, LEANING, "", AIRPORT_NOTE, "corroboration", ""),
+    (("the president", "the deputy mayor"), LEANING, NEUTRAL, TEMPORAL_NOTE, AIRPORT_NOTE, "compatible",
+     TEMPORAL_NOTE),
 ])
-def test_classify(sources, forward, backward, different_times, label, note):
+def test_classify(sources, forward, backward, not_contradiction, conflict, label, note):
     first = claim("Eight people were killed", sources[0])
     second = claim("Twelve people died", sources[1], "c2")
-    result = classify(first, second, forward, backward, SETTINGS, different_times)
+    result = classify(first, second, forward, backward, SETTINGS, not_contradiction, conflict)
     assert result[0] == label
     assert result[2] == note
 
@@ -127,6 +143,45 @@ def test_check_claims_scores_both_directions_and_names_pairs():
     assert [(r.first, r.second, r.label) for r in relations] == [("c1", "c2", "contradiction")]
     assert seen == [(claims[0].text, claims[1].text), (claims[1].text, claims[0].text)]
     assert relations[0].backward == CONTRADICTING and relations[0].forward == NEUTRAL
+
+
+def test_check_claims_applies_the_parse_rules():
+    claims = [claim("they had also taken five planes at Almaty’s airport", "Kassym-Jomart Tokayev"),
+              claim("The airport had been cleared of demonstrators and was operating smoothly", "deputy mayor", "c2"),
+              claim("The company will shut the plant by the end of March", "a source", "c3"),
+              claim("they had not been informed of any plan to close the plant", "the ministry", "c4")]
+    embeddings = np.stack([unit(0.0), unit(0.1), unit(1.5), unit(1.6)])
+
+    def score(pairs):
+        return [LEANING if "airport" in premise else CONTRADICTING for premise, _ in pairs]
+
+    relations = check_claims(claims, [c.text for c in claims], embeddings, score)
+    assert [(r.first, r.second, r.label, r.note) for r in relations] == [
+        ("c1", "c2", "contradiction", AIRPORT_NOTE), ("c3", "c4", "compatible", NO_KNOWLEDGE_NOTE)]
+
+
+@pytest.mark.parametrize("first, second, note", [
+    ("they had not been informed of any plan to close the plant",
+     "The company will shut the Ravenscar plant by the end of March", NO_KNOWLEDGE_NOTE),
+    ("The mine will close next year", "the union had been told nothing about the mine's future", NO_KNOWLEDGE_NOTE),
+    # both about what the ministry knew: they can contradict
+    ("they had not been informed of any plan to close the plant", "the ministry was informed of the plan in March", ""),
+    # a denial is not a lack of knowledge
+    ("We have no plans to close Ravenscar", "The company will shut the Ravenscar plant", ""),
+])
+def test_knowledge_note(first, second, note):
+    assert knowledge_note(parse(first), parse(second)) == note
+
+
+@pytest.mark.parametrize("first, second, note", [
+    ("they had also taken five planes at Almaty’s airport",
+     "The airport had been cleared of demonstrators and was operating smoothly", AIRPORT_NOTE),
+    # different days named: a change over time
+    ("Protesters stormed the airport on Wednesday", "The airport was operating normally on Friday", ""),
+    ("Protesters stormed the airport on Wednesday", "The port was operating normally", ""),
+])
+def test_place_note(first, second, note):
+    assert place_note(parse(first), parse(second)) == note
 
 
 @pytest.mark.parametrize("text, cue, asserted", [

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
+from spacy.tokens import Doc
 
 from verify.datamodel import Claim, ClaimRelation, NLIScores
+from verify.knowledge import is_about_knowledge, reports_no_knowledge
 from verify.negation import asserted_text
+from verify.nlp import pipeline
+from verify.place_state import conflicting_place
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below between both
@@ -26,6 +30,7 @@ under until up very was we were what when where which while who whom why will wi
 """.split())
 TEMPORAL_NOTE = "change over time, not a contradiction"
 PERIOD_NOTE = "different periods compared, not a contradiction"
+NO_KNOWLEDGE_NOTE = "one source only says it was not informed, not a denial"
 # Words that report a change of state: a later claim with one of these updates an earlier one.
 CHANGE_WORDS = frozenset("""
 restored resumed reopened recovered returned lifted ended eased reversed back again later since subsequently
@@ -116,16 +121,42 @@ def time_note(first: Claim, second: Claim, first_context: str, second_context: s
     return ""
 
 
+def knowledge_note(first: Doc, second: Doc) -> str:
+    """NO_KNOWLEDGE_NOTE where one claim only says its subject does not know ("had not been
+    informed of any plan") and the other is not about knowing; "" otherwise."""
+    for one, other in ((first, second), (second, first)):
+        if reports_no_knowledge(one) and not is_about_knowledge(other):
+            return NO_KNOWLEDGE_NOTE
+    return ""
+
+
+def place_note(first: Doc, second: Doc) -> str:
+    """Names a place one claim disrupts and the other says works normally; "" where none does, or
+    where the claims name different times ("stormed on Wednesday", "open again on Friday")."""
+    first_times, second_times = times_mentioned(first.text), times_mentioned(second.text)
+    if first_times and second_times and first_times != second_times:
+        return ""
+    place = conflicting_place(first, second)
+    return f"the {place} disrupted in one claim, working normally in the other" if place else ""
+
+
 def classify(first: Claim, second: Claim, forward: NLIScores, backward: NLIScores, settings: CheckSettings,
-             different_times: str = "") -> tuple[str, float, str]:
-    """Label, its probability and a note for one scored pair; `different_times` is `time_note`'s."""
+             not_contradiction: str = "", conflict: str = "") -> tuple[str, float, str]:
+    """Label, its probability and a note for one scored pair.
+
+    `not_contradiction` says why the pair cannot contradict (`time_note`, `knowledge_note`);
+    `conflict` names a conflict the parse found (`place_note`), which makes a contradiction of
+    a pair the model leans to contradiction without reaching the threshold.
+    """
     contradiction = max(forward.contradiction, backward.contradiction)
     entailment = max(forward.entailment, backward.entailment)
     same_source = first.source.name == second.source.name
-    if contradiction >= settings.contradiction and contradiction > entailment:
-        if different_times:
-            return "compatible", contradiction, different_times
-        return "contradiction", contradiction, "same source contradicts itself" if same_source else ""
+    leans_to_contradiction = contradiction > entailment and entailment < settings.corroboration
+    if leans_to_contradiction and (contradiction >= settings.contradiction or conflict):
+        if not_contradiction:
+            return "compatible", contradiction, not_contradiction
+        notes = (conflict, "same source contradicts itself" if same_source else "")
+        return "contradiction", contradiction, "; ".join(note for note in notes if note)
     if entailment >= settings.corroboration and not same_source:
         return "corroboration", entailment, ""
     neutral = min(forward.neutral, backward.neutral)
@@ -138,14 +169,17 @@ def check_claims(claims: Sequence[Claim], contexts: Sequence[str], embeddings: n
     """Relations between related claims. `contexts` are the sentences the claims come from."""
     pairs = related_pairs(claims, embeddings, settings)
     asserted = [checked_text(claim) for claim in claims]
+    paired = sorted({index for i, j, _ in pairs for index in (i, j)})
+    docs = dict(zip(paired, pipeline().pipe(asserted[index] for index in paired)))
     texts = [(asserted[i], asserted[j]) for i, j, _ in pairs]
     scores = score(texts + [(h, p) for p, h in texts])
     forward, backward = scores[: len(pairs)], scores[len(pairs):]
     relations = []
     for (i, j, similarity), ahead, back in zip(pairs, forward, backward):
         first, second = claims[i], claims[j]
-        different_times = time_note(first, second, contexts[i], contexts[j])
-        label, probability, note = classify(first, second, ahead, back, settings, different_times)
+        not_contradiction = time_note(first, second, contexts[i], contexts[j]) or knowledge_note(docs[i], docs[j])
+        label, probability, note = classify(first, second, ahead, back, settings, not_contradiction,
+                                            place_note(docs[i], docs[j]))
         relations.append(ClaimRelation(
             first=first.id, second=second.id, label=label, probability=round(probability, 4),
             forward=ahead, backward=back, similarity=round(similarity, 4),
