@@ -140,6 +140,18 @@ def place_note(first: Doc, second: Doc) -> str:
     return f"the {place} disrupted in one claim, working normally in the other" if place else ""
 
 
+def parse_notes(first: Doc, second: Doc) -> tuple[str, str]:
+    """What the parse rules say of a pair: why it cannot contradict (`knowledge_note`) and a
+    conflict it states (`place_note`); each "" when the rule does not apply."""
+    return knowledge_note(first, second), place_note(first, second)
+
+
+def leans_to_contradiction(forward: NLIScores, backward: NLIScores, settings: CheckSettings) -> bool:
+    """Contradiction above entailment, and entailment below the corroboration threshold, either way."""
+    entailment = max(forward.entailment, backward.entailment)
+    return max(forward.contradiction, backward.contradiction) > entailment and entailment < settings.corroboration
+
+
 def classify(first: Claim, second: Claim, forward: NLIScores, backward: NLIScores, settings: CheckSettings,
              not_contradiction: str = "", conflict: str = "") -> tuple[str, float, str]:
     """Label, its probability and a note for one scored pair.
@@ -151,8 +163,7 @@ def classify(first: Claim, second: Claim, forward: NLIScores, backward: NLIScore
     contradiction = max(forward.contradiction, backward.contradiction)
     entailment = max(forward.entailment, backward.entailment)
     same_source = first.source.name == second.source.name
-    leans_to_contradiction = contradiction > entailment and entailment < settings.corroboration
-    if leans_to_contradiction and (contradiction >= settings.contradiction or conflict):
+    if leans_to_contradiction(forward, backward, settings) and (contradiction >= settings.contradiction or conflict):
         if not_contradiction:
             return "compatible", contradiction, not_contradiction
         notes = (conflict, "same source contradicts itself" if same_source else "")
@@ -169,17 +180,19 @@ def check_claims(claims: Sequence[Claim], contexts: Sequence[str], embeddings: n
     """Relations between related claims. `contexts` are the sentences the claims come from."""
     pairs = related_pairs(claims, embeddings, settings)
     asserted = [checked_text(claim) for claim in claims]
-    paired = sorted({index for i, j, _ in pairs for index in (i, j)})
-    docs = dict(zip(paired, pipeline().pipe(asserted[index] for index in paired)))
     texts = [(asserted[i], asserted[j]) for i, j, _ in pairs]
     scores = score(texts + [(h, p) for p, h in texts])
     forward, backward = scores[: len(pairs)], scores[len(pairs):]
+    # The parse rules only matter where the model leans to contradiction: parse just those claims.
+    leaning = [leans_to_contradiction(ahead, back, settings) for ahead, back in zip(forward, backward)]
+    parsed = sorted({index for (i, j, _), leans in zip(pairs, leaning) if leans for index in (i, j)})
+    docs = dict(zip(parsed, pipeline().pipe(asserted[index] for index in parsed)))
     relations = []
-    for (i, j, similarity), ahead, back in zip(pairs, forward, backward):
+    for (i, j, similarity), ahead, back, leans in zip(pairs, forward, backward, leaning):
         first, second = claims[i], claims[j]
-        not_contradiction = time_note(first, second, contexts[i], contexts[j]) or knowledge_note(docs[i], docs[j])
-        label, probability, note = classify(first, second, ahead, back, settings, not_contradiction,
-                                            place_note(docs[i], docs[j]))
+        not_knowing, conflict = parse_notes(docs[i], docs[j]) if leans else ("", "")
+        not_contradiction = time_note(first, second, contexts[i], contexts[j]) or not_knowing
+        label, probability, note = classify(first, second, ahead, back, settings, not_contradiction, conflict)
         relations.append(ClaimRelation(
             first=first.id, second=second.id, label=label, probability=round(probability, 4),
             forward=ahead, backward=back, similarity=round(similarity, 4),

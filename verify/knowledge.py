@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from verify.negation import NEGATIONS
+from verify.negation import is_negated
 
 # Verbs whose subject learns or passes on knowledge ("informed", "told", "could confirm").
 KNOWING_VERBS = frozenset("inform tell notify brief consult advise warn know confirm verify hear learn".split())
@@ -18,10 +18,6 @@ KNOWING_VERBS = frozenset("inform tell notify brief consult advise warn know con
 HAVING_VERBS = frozenset({"have", "receive", "get"})
 KNOWLEDGE_NOUNS = frozenset("knowledge information idea word notice notification indication details".split())
 NOTHING = frozenset({"nothing", "none"})
-
-
-def _negated(token: Token) -> bool:
-    return any(child.dep_ == "neg" or child.lower_ in NEGATIONS for child in token.children)
 
 
 def _children(token: Token, dependencies: set[str]) -> list[Token]:
@@ -59,9 +55,9 @@ def reports_no_knowledge(doc: Doc) -> bool:
     "could not confirm", "was unable to confirm"."""
     root = next(iter(doc.sents)).root
     if root.lemma_ in KNOWING_VERBS:
-        return _negated(root) or any(obj.lemma_ in NOTHING for obj in _children(root, {"dobj"}))
+        return is_negated(root) or any(obj.lemma_ in NOTHING for obj in _children(root, {"dobj"}))
     adjective = _knowing_adjective(root)
     if adjective:
-        return _negated(root) != (adjective != "aware")
+        return is_negated(root) != (adjective != "aware")
     knowledge = _knowledge_object(root)
-    return knowledge is not None and (_negated(root) or any(child.lower_ == "no" for child in knowledge.children))
+    return knowledge is not None and (is_negated(root) or any(child.lower_ == "no" for child in knowledge.children))

@@ -10,10 +10,15 @@ NEGATIONS = {"not", "n't", "n’t", "never", "no"}
 DENIAL_CUES = {"deny", "denied", "denies", "denying", "rejected", "dismissed", "refuted", "disputed"}
 
 
+def is_negated(token) -> bool:
+    """Whether a spaCy token carries a negation ("had not been informed", "never seized")."""
+    return any(child.dep_ == "neg" or child.lower_ in NEGATIONS for child in token.children)
+
+
 def negate_sentence(sentence) -> str | None:
     """The sentence (a spaCy span) with its main verb negated, or None where no rule applies."""
     root = sentence.root
-    if root.pos_ not in {"VERB", "AUX"} or any(t.lower_ in NEGATIONS for t in root.children):
+    if root.pos_ not in {"VERB", "AUX"} or is_negated(root):
         return None
     auxiliaries = [child for child in root.children if child.dep_ in {"aux", "auxpass"} and child.i < root.i]
     words = {t.i: t.text_with_ws for t in sentence}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from verify.negation import NEGATIONS
+from verify.negation import is_negated
 
 DISRUPTING_VERBS = frozenset("""
 seize take storm capture occupy overrun attack raid invade blockade block besiege shell bomb burn loot torch
@@ -29,19 +29,16 @@ PLACE_PREPOSITIONS = frozenset("at in inside on".split())
 DISRUPTED, WORKING = "disrupted", "working normally"
 
 
-def _negated(token: Token) -> bool:
-    return any(child.dep_ == "neg" or child.lower_ in NEGATIONS for child in token.children)
-
-
 def _not_actual(verb: Token) -> bool:
     """Negated, modal or an infinitive ("did not seize", "will close", "plans to shut"): not a state now."""
-    return _negated(verb) or any(child.dep_ in {"aux", "auxpass"} and child.tag_ in {"MD", "TO"}
+    return is_negated(verb) or any(child.dep_ in {"aux", "auxpass"} and child.tag_ in {"MD", "TO"}
                                  for child in verb.children)
 
 
 def _nouns(tokens: list[Token]) -> set[str]:
-    """Lemmas of the nouns among `tokens`, leaving out times ("on Wednesday") and people."""
-    return {token.lemma_.lower() for token in tokens
+    """The nouns among `tokens` (common nouns as lower-case lemmas, names as written), leaving out
+    times ("on Wednesday") and people."""
+    return {token.lemma_.lower() if token.pos_ == "NOUN" else token.text for token in tokens
             if token.pos_ in {"NOUN", "PROPN"} and token.ent_type_ not in {"DATE", "TIME", "PERSON"}}
 
 
@@ -105,9 +102,10 @@ def place_states(doc: Doc) -> dict[str, set[str]]:
 
 
 def conflicting_place(first: Doc, second: Doc) -> str | None:
-    """A place one text disrupts and the other says works normally (the first alphabetically), or None."""
+    """A place one text disrupts and the other says works normally, or None; a common noun ("port")
+    before a name ("Hodeidah"), then alphabetically."""
     first_states, second_states = place_states(first), place_states(second)
-    for place in sorted(first_states.keys() & second_states.keys()):
+    for place in sorted(first_states.keys() & second_states.keys(), key=lambda name: (name[:1].isupper(), name)):
         ours, theirs = first_states[place], second_states[place]
         if (DISRUPTED in ours and WORKING in theirs) or (WORKING in ours and DISRUPTED in theirs):
             return place
