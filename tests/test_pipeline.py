@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from verify import VerifyError, check_claim, verify_article
+from verify.check import NO_KNOWLEDGE_NOTE
 from verify.datamodel import to_jsonable
 from verify.nli import DEFAULT_MODEL_DIR
 from verify.pipeline import get_verifier
@@ -27,6 +28,21 @@ def test_check_claim_against_the_bundled_article(claim, label, source):
     assert 1 <= len(verdict.evidence) <= 3
     if source:
         assert verdict.evidence[0].claim.source.name == source
+
+
+@pytest.mark.parametrize("claim, evidence, label, refutes, note", [
+    # a place disrupted in the evidence and working normally in the claim: refuted below the threshold
+    ("The port in Hodeidah was operating normally.", "Rebels said they had seized the main port in Hodeidah overnight.",
+     "contradiction", True, "the port disrupted in one claim, working normally in the other"),
+    # not being informed of a plan does not deny it, however high the model's contradiction
+    ("The company will close the plant.",
+     "Officials at the ministry said they had not been informed of any plan to close the plant.",
+     "neutral", False, NO_KNOWLEDGE_NOTE),
+])
+def test_check_claim_applies_the_parse_rules(claim, evidence, label, refutes, note):
+    verdict = check_claim(claim, evidence)
+    assert verdict.label == label, verdict.scores
+    assert (verdict.evidence[0].refutes, verdict.evidence[0].note) == (refutes, note)
 
 
 def test_report_is_deterministic_and_models_load_once():

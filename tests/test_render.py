@@ -71,3 +71,15 @@ def test_metrics_table_has_a_row_per_article_and_counts_as_integers():
     rows = {line.split()[0]: line.split()[1:] for line in text.splitlines()[-3:]}
     assert rows["per_article"] == ["claim_f1", "contradiction_f1"]
     assert rows["fire"] == ["1.000", "0.500"] and rows["storm"] == ["0.800", "1.000"]
+
+
+def test_verdict_text_marks_refuting_evidence_and_its_note():
+    from verify.datamodel import ClaimVerdict, Evidence
+
+    note = "the port disrupted in one claim, working normally in the other"
+    verdict = ClaimVerdict(claim="The port was operating normally.", label="contradiction", scores=N, evidence=(
+        Evidence(CLAIMS[2], N, refutes=True, note=note), Evidence(CLAIMS[3], N)))
+    lines = render.verdict_text(verdict).splitlines()
+    assert lines[1].startswith("verdict: contradiction")
+    assert "refutes" in lines[3] and note in " ".join(" ".join(lines[3:-1]).split())
+    assert "refutes" not in lines[-1] and "—" not in lines[-1]

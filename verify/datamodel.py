@@ -118,8 +118,12 @@ class ClaimRelation:
 
 @dataclass(frozen=True)
 class Evidence:
+    """An evidence claim scored as premise against the checked claim."""
+
     claim: Claim
     scores: NLIScores
+    refutes: bool = False  # a contradiction by the model's threshold or a parse rule
+    note: str = ""  # what a parse rule found, as in `ClaimRelation.note`
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from verify.attribute import extract_claims
-from verify.check import CheckSettings, check_claims, checked_text, content_words, is_related
+from verify.check import (
+    CheckSettings,
+    check_claims,
+    checked_text,
+    content_words,
+    is_related,
+    leans_to_contradiction,
+    parse_notes,
+)
 from verify.datamodel import Claim, ClaimVerdict, Evidence, NLIScores, Report, ReportStats, Source
 from verify.embed import load_embedder
 from verify.errors import VerifyError
 from verify.nli import load_backend
+from verify.nlp import pipeline as spacy_pipeline
 from verify.segment import split_sentences
 
 Progress = Callable[[str], None]
@@ -76,17 +85,33 @@ class Verifier:
                       if is_related(float(similarities[k]), bool(words & content_words(claim.text)), self.settings)]
         if not candidates:  # nothing passes the gate: score the closest few anyway, they decide "neutral"
             candidates = sorted(range(len(evidence_claims)), key=lambda k: -float(similarities[k]))[:EVIDENCE_COUNT]
-        scores = self.backend.score([(checked_text(evidence_claims[k]), hypothesis.text) for k in candidates])
-        evidence_list = sorted((Evidence(evidence_claims[k], s) for k, s in zip(candidates, scores)),
-                               key=lambda e: -max(e.scores.entailment, e.scores.contradiction))
+        premises = [checked_text(evidence_claims[k]) for k in candidates]
+        scores = self.backend.score([(premise, hypothesis.text) for premise in premises])
+        evidence = self._evidence([evidence_claims[k] for k in candidates], premises, hypothesis.text, scores)
+        evidence_list = sorted(evidence, key=lambda e: -max(e.scores.entailment, e.scores.contradiction))
         return ClaimVerdict(claim=hypothesis.text, **self._verdict(evidence_list),
                             evidence=tuple(evidence_list[:EVIDENCE_COUNT]))
 
+    def _evidence(self, claims: list[Claim], premises: list[str], hypothesis: str,
+                  scores: list[NLIScores]) -> list[Evidence]:
+        """Each premise's scores with the parse rules applied as in the report (`check.classify`)."""
+        leaning = [leans_to_contradiction(s, s, self.settings) for s in scores]
+        docs = dict(zip([k for k, leans in enumerate(leaning) if leans],
+                        spacy_pipeline().pipe(premise for premise, leans in zip(premises, leaning) if leans)))
+        hypothesis_doc = spacy_pipeline()(hypothesis) if docs else None
+        evidence = []
+        for k, (claim, s) in enumerate(zip(claims, scores)):
+            not_knowing, conflict = parse_notes(docs[k], hypothesis_doc) if k in docs else ("", "")
+            refutes = k in docs and not not_knowing and (
+                s.contradiction >= self.settings.contradiction or bool(conflict))
+            evidence.append(Evidence(claim, s, refutes=refutes, note=not_knowing or conflict))
+        return evidence
+
     def _verdict(self, evidence: list[Evidence]) -> dict:
-        contradiction = max(evidence, key=lambda e: e.scores.contradiction).scores
         entailment = max(evidence, key=lambda e: e.scores.entailment).scores
-        if contradiction.contradiction >= self.settings.contradiction and \
-                contradiction.contradiction > entailment.entailment:
+        refuting = [e for e in evidence if e.refutes]
+        contradiction = max(refuting or evidence, key=lambda e: e.scores.contradiction).scores
+        if refuting and contradiction.contradiction > entailment.entailment:
             return {"label": "contradiction", "scores": contradiction}
         if entailment.entailment >= self.settings.corroboration:
             return {"label": "entailment", "scores": entailment}

@@ -141,8 +141,11 @@ def verdict_text(verdict: ClaimVerdict) -> str:
              "evidence:"]
     for evidence in verdict.evidence:
         s = evidence.scores
+        note = f" — {evidence.note}" if evidence.note else ""
+        refutes = " refutes" if evidence.refutes else ""
         lines.append(_wrap(f"[{_source_label(evidence.claim)}] {evidence.claim.text}  "
-                           f"(E {s.entailment:.2f} N {s.neutral:.2f} C {s.contradiction:.2f})", "  ", first="  - "))
+                           f"(E {s.entailment:.2f} N {s.neutral:.2f} C {s.contradiction:.2f}){refutes}{note}",
+                           "  ", first="  - "))
     return "\n".join(lines) + "\n"
 
 
