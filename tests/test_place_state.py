@@ -13,6 +13,7 @@ from verify.place_state import DISRUPTED, WORKING, conflicting_place, place_stat
     ("Rebels seized the main port overnight", "port", DISRUPTED),
     ("Protesters have occupied the central railway station", "station", DISRUPTED),
     ("Rebels say they have captured the airport in Tripoli", "airport", DISRUPTED),
+    ("Militia fighters took over the airport in Tripoli", "airport", DISRUPTED),
     ("The port was closed to shipping", "port", DISRUPTED),
     ("Demonstrators invaded the presidential palace and the mayor’s office, setting both on fire", "office",
      DISRUPTED),
@@ -32,6 +33,8 @@ def test_place_states(text, place, state):
     "We have no plans to close Ravenscar",
     "The airport will be operating normally by Friday",
     "The president took questions at the airport",  # "take" as a light verb
+    "Soldiers took up positions at the airport",
+    "Two flights took off at the airport on schedule",
     "the Clinton campaign was open to more debates",  # willingness, not a working place
     "Trains between Rennes and Brest were running again on Tuesday",
 ])

@@ -18,9 +18,11 @@ DISRUPTING_VERBS = frozenset("""
 seize take storm capture occupy overrun attack raid invade blockade block besiege shell bomb burn loot torch
 close shut evacuate destroy
 """.split())
-# "take" seizes a concrete thing ("taken five planes at the airport"), but not in these phrases.
+# "take" seizes a concrete thing ("taken five planes at the airport", "took over the airport"),
+# but not in these phrases ("took questions", "took up positions", "took off at the airport").
 LIGHT_OBJECTS_OF_TAKE = frozenset("""
 question part place step measure action time care note look advantage effect office charge photo picture
+position stand shelter refuge flight seat turn
 """.split())
 WORKING_VERBS = frozenset("operate function run work".split())
 NORMALLY = frozenset("normally smoothly normal usual".split())
@@ -60,7 +62,8 @@ def _subjects(verb: Token) -> list[Token]:
 def _disrupted_places(verb: Token) -> set[str]:
     objects = [child for child in verb.children if child.dep_ in {"dobj", "nsubjpass"}]
     objects += [conjoined for obj in objects for conjoined in obj.conjuncts]
-    if verb.lemma_ == "take" and any(obj.lemma_ in LIGHT_OBJECTS_OF_TAKE for obj in objects):
+    if verb.lemma_ == "take" and (any(obj.lemma_ in LIGHT_OBJECTS_OF_TAKE for obj in objects) or any(
+            child.dep_ == "prt" and child.lower_ != "over" for child in verb.children)):
         return set()
     return _nouns(objects + _located(verb) + [place for obj in objects for place in _located(obj)])
 
