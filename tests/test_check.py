@@ -10,6 +10,7 @@ from verify.check import (
     PERIOD_NOTE,
     TEMPORAL_NOTE,
     CheckSettings,
+    RuleNotes,
     check_claims,
     classify,
     content_words,
@@ -99,31 +100,39 @@ LEANING = NLIScores(entailment=0.01, neutral=0.68, contradiction=0.31)  # the ai
 AIRPORT_NOTE = "the airport disrupted in one claim, working normally in the other"
 
 
-@pytest.mark.parametrize("sources, forward, backward, not_contradiction, conflict, label, note", [
-    (("police", "hospital officials"), CONTRADICTING, NEUTRAL, "", "", "contradiction", ""),
-    (("the finance minister", "the finance minister"), NEUTRAL, CONTRADICTING, "", "", "contradiction",
+@pytest.mark.parametrize("sources, forward, backward, notes, label, note", [
+    (("police", "hospital officials"), CONTRADICTING, NEUTRAL, RuleNotes(), "contradiction", ""),
+    (("the finance minister", "the finance minister"), NEUTRAL, CONTRADICTING, RuleNotes(), "contradiction",
      "same source contradicts itself"),
-    (("Netblocks", "Tass"), CONTRADICTING, NEUTRAL, TEMPORAL_NOTE, "", "compatible", TEMPORAL_NOTE),
-    (("the election board", "the author"), CONTRADICTING, NEUTRAL, PERIOD_NOTE, "", "compatible", PERIOD_NOTE),
-    (("a source", "the ministry"), CONTRADICTING, NEUTRAL, NO_KNOWLEDGE_NOTE, "", "compatible", NO_KNOWLEDGE_NOTE),
-    (("the union", "the port authority"), ENTAILING, NEUTRAL, "", "", "corroboration", ""),
+    (("Netblocks", "Tass"), CONTRADICTING, NEUTRAL, RuleNotes(TEMPORAL_NOTE), "compatible", TEMPORAL_NOTE),
+    (("the election board", "the author"), CONTRADICTING, NEUTRAL, RuleNotes(PERIOD_NOTE), "compatible", PERIOD_NOTE),
+    (("the union", "the port authority"), ENTAILING, NEUTRAL, RuleNotes(), "corroboration", ""),
     # entailment within one source repeats, it does not corroborate
-    (("the union", "the union"), ENTAILING, ENTAILING, "", "", "compatible", ""),
-    (("police", "hospital officials"), NEUTRAL, NEUTRAL, "", "", "compatible", ""),
+    (("the union", "the union"), ENTAILING, ENTAILING, RuleNotes(), "compatible", ""),
+    # a change over time vetoes a contradiction only
+    (("the union", "the port authority"), ENTAILING, NEUTRAL, RuleNotes(TEMPORAL_NOTE), "corroboration", ""),
+    (("police", "hospital officials"), NEUTRAL, NEUTRAL, RuleNotes(), "compatible", ""),
+    # not being informed neither contradicts nor corroborates
+    (("a source", "the ministry"), CONTRADICTING, NEUTRAL, RuleNotes(not_knowing=NO_KNOWLEDGE_NOTE), "compatible",
+     NO_KNOWLEDGE_NOTE),
+    (("the spokeswoman", "the ministry"), ENTAILING, NEUTRAL, RuleNotes(not_knowing=NO_KNOWLEDGE_NOTE), "compatible",
+     NO_KNOWLEDGE_NOTE),
     # a conflict the parse found makes a contradiction of a pair the model only leans to ...
-    (("the president", "the deputy mayor"), LEANING, NEUTRAL, "", AIRPORT_NOTE, "contradiction", AIRPORT_NOTE),
-    (("the president", "the president"), LEANING, NEUTRAL, "", AIRPORT_NOTE, "contradiction",
+    (("the president", "the deputy mayor"), LEANING, NEUTRAL, RuleNotes(conflict=AIRPORT_NOTE), "contradiction",
+     AIRPORT_NOTE),
+    (("the president", "the president"), LEANING, NEUTRAL, RuleNotes(conflict=AIRPORT_NOTE), "contradiction",
      AIRPORT_NOTE + "; same source contradicts itself"),
     # ... but not of one it reads as neutral or entailed, nor of one about different times
-    (("the president", "the deputy mayor"), NEUTRAL, NEUTRAL, "", AIRPORT_NOTE, "compatible", ""),
-    (("the president", "the deputy mayor"), ENTAILING, LEANING, "", AIRPORT_NOTE, "corroboration", ""),
-    (("the president", "the deputy mayor"), LEANING, NEUTRAL, TEMPORAL_NOTE, AIRPORT_NOTE, "compatible",
-     TEMPORAL_NOTE),
+    (("the president", "the deputy mayor"), NEUTRAL, NEUTRAL, RuleNotes(conflict=AIRPORT_NOTE), "compatible", ""),
+    (("the president", "the deputy mayor"), ENTAILING, LEANING, RuleNotes(conflict=AIRPORT_NOTE), "corroboration",
+     ""),
+    (("the president", "the deputy mayor"), LEANING, NEUTRAL, RuleNotes(TEMPORAL_NOTE, conflict=AIRPORT_NOTE),
+     "compatible", TEMPORAL_NOTE),
 ])
-def test_classify(sources, forward, backward, not_contradiction, conflict, label, note):
+def test_classify(sources, forward, backward, notes, label, note):
     first = claim("Eight people were killed", sources[0])
     second = claim("Twelve people died", sources[1], "c2")
-    result = classify(first, second, forward, backward, SETTINGS, not_contradiction, conflict)
+    result = classify(first, second, forward, backward, SETTINGS, notes)
     assert result[0] == label
     assert result[2] == note
 

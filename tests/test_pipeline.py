@@ -30,19 +30,26 @@ def test_check_claim_against_the_bundled_article(claim, label, source):
         assert verdict.evidence[0].claim.source.name == source
 
 
-@pytest.mark.parametrize("claim, evidence, label, refutes, note", [
+@pytest.mark.parametrize("claim, evidence, label, refutes, supports, note", [
     # a place disrupted in the evidence and working normally in the claim: refuted below the threshold
     ("The port in Hodeidah was operating normally.", "Rebels said they had seized the main port in Hodeidah overnight.",
-     "contradiction", True, "the port disrupted in one claim, working normally in the other"),
-    # not being informed of a plan does not deny it, however high the model's contradiction
+     "contradiction", True, False, "the port disrupted in one claim, working normally in the other"),
+    # not being informed of a plan neither denies nor confirms it, whatever the model's scores
     ("The company will close the plant.",
      "Officials at the ministry said they had not been informed of any plan to close the plant.",
-     "neutral", False, NO_KNOWLEDGE_NOTE),
+     "neutral", False, False, NO_KNOWLEDGE_NOTE),
+    ("Northbrook has no plans to close the plant.",
+     "Officials at the ministry said they had not been informed of any plan to close the plant.",
+     "neutral", False, False, NO_KNOWLEDGE_NOTE),
+    ("The palace was set on fire.",
+     "Demonstrators set the presidential palace on fire on Wednesday, press sources said.",
+     "entailment", False, True, ""),
 ])
-def test_check_claim_applies_the_parse_rules(claim, evidence, label, refutes, note):
+def test_check_claim_applies_the_parse_rules(claim, evidence, label, refutes, supports, note):
     verdict = check_claim(claim, evidence)
     assert verdict.label == label, verdict.scores
-    assert (verdict.evidence[0].refutes, verdict.evidence[0].note) == (refutes, note)
+    top = verdict.evidence[0]
+    assert (top.refutes, top.supports, top.note) == (refutes, supports, note)
 
 
 def test_report_is_deterministic_and_models_load_once():

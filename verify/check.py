@@ -30,7 +30,7 @@ under until up very was we were what when where which while who whom why will wi
 """.split())
 TEMPORAL_NOTE = "change over time, not a contradiction"
 PERIOD_NOTE = "different periods compared, not a contradiction"
-NO_KNOWLEDGE_NOTE = "one source only says it was not informed, not a denial"
+NO_KNOWLEDGE_NOTE = "one source only says it was not informed: neither denial nor confirmation"
 # Words that report a change of state: a later claim with one of these updates an earlier one.
 CHANGE_WORDS = frozenset("""
 restored resumed reopened recovered returned lifted ended eased reversed back again later since subsequently
@@ -121,6 +121,15 @@ def time_note(first: Claim, second: Claim, first_context: str, second_context: s
     return ""
 
 
+@dataclass(frozen=True)
+class RuleNotes:
+    """What the rules beside the model say of a pair; "" where a rule does not apply."""
+
+    different_times: str = ""  # `time_note`: the pair cannot contradict
+    not_knowing: str = ""  # `knowledge_note`: the pair neither contradicts nor corroborates
+    conflict: str = ""  # `place_note`: a contradiction where the model leans to one
+
+
 def knowledge_note(first: Doc, second: Doc) -> str:
     """NO_KNOWLEDGE_NOTE where one claim only says its subject does not know ("had not been
     informed of any plan") and the other is not about knowing; "" otherwise."""
@@ -140,10 +149,9 @@ def place_note(first: Doc, second: Doc) -> str:
     return f"the {place} disrupted in one claim, working normally in the other" if place else ""
 
 
-def parse_notes(first: Doc, second: Doc) -> tuple[str, str]:
-    """What the parse rules say of a pair: why it cannot contradict (`knowledge_note`) and a
-    conflict it states (`place_note`); each "" when the rule does not apply."""
-    return knowledge_note(first, second), place_note(first, second)
+def parse_notes(first: Doc, second: Doc, different_times: str = "") -> RuleNotes:
+    """The rule notes of a pair from its claims' parses (and `time_note`'s verdict)."""
+    return RuleNotes(different_times, knowledge_note(first, second), place_note(first, second))
 
 
 def leans_to_contradiction(forward: NLIScores, backward: NLIScores, settings: CheckSettings) -> bool:
@@ -152,23 +160,34 @@ def leans_to_contradiction(forward: NLIScores, backward: NLIScores, settings: Ch
     return max(forward.contradiction, backward.contradiction) > entailment and entailment < settings.corroboration
 
 
+def may_be_decided(forward: NLIScores, backward: NLIScores, settings: CheckSettings) -> bool:
+    """Whether the pair could be reported as a contradiction or a corroboration: the parse rules
+    matter only for such pairs."""
+    entailment = max(forward.entailment, backward.entailment)
+    return leans_to_contradiction(forward, backward, settings) or entailment >= settings.corroboration
+
+
 def classify(first: Claim, second: Claim, forward: NLIScores, backward: NLIScores, settings: CheckSettings,
-             not_contradiction: str = "", conflict: str = "") -> tuple[str, float, str]:
+             notes: RuleNotes = RuleNotes()) -> tuple[str, float, str]:
     """Label, its probability and a note for one scored pair.
 
-    `not_contradiction` says why the pair cannot contradict (`time_note`, `knowledge_note`);
-    `conflict` names a conflict the parse found (`place_note`), which makes a contradiction of
-    a pair the model leans to contradiction without reaching the threshold.
+    A contradiction needs the threshold, or a conflict the parse found (`notes.conflict`) where
+    the model leans to contradiction; `notes.different_times` and `notes.not_knowing` veto it,
+    and `notes.not_knowing` vetoes a corroboration too.
     """
     contradiction = max(forward.contradiction, backward.contradiction)
     entailment = max(forward.entailment, backward.entailment)
     same_source = first.source.name == second.source.name
-    if leans_to_contradiction(forward, backward, settings) and (contradiction >= settings.contradiction or conflict):
-        if not_contradiction:
-            return "compatible", contradiction, not_contradiction
-        notes = (conflict, "same source contradicts itself" if same_source else "")
-        return "contradiction", contradiction, "; ".join(note for note in notes if note)
+    if leans_to_contradiction(forward, backward, settings) and (contradiction >= settings.contradiction
+                                                                 or notes.conflict):
+        veto = notes.different_times or notes.not_knowing
+        if veto:
+            return "compatible", contradiction, veto
+        reasons = (notes.conflict, "same source contradicts itself" if same_source else "")
+        return "contradiction", contradiction, "; ".join(reason for reason in reasons if reason)
     if entailment >= settings.corroboration and not same_source:
+        if notes.not_knowing:
+            return "compatible", entailment, notes.not_knowing
         return "corroboration", entailment, ""
     neutral = min(forward.neutral, backward.neutral)
     return "compatible", max(neutral, 1 - max(contradiction, entailment)), ""
@@ -183,16 +202,16 @@ def check_claims(claims: Sequence[Claim], contexts: Sequence[str], embeddings: n
     texts = [(asserted[i], asserted[j]) for i, j, _ in pairs]
     scores = score(texts + [(h, p) for p, h in texts])
     forward, backward = scores[: len(pairs)], scores[len(pairs):]
-    # The parse rules only matter where the model leans to contradiction: parse just those claims.
-    leaning = [leans_to_contradiction(ahead, back, settings) for ahead, back in zip(forward, backward)]
-    parsed = sorted({index for (i, j, _), leans in zip(pairs, leaning) if leans for index in (i, j)})
+    # The parse rules only matter where the model could decide the pair: parse just those claims.
+    decidable = [may_be_decided(ahead, back, settings) for ahead, back in zip(forward, backward)]
+    parsed = sorted({index for (i, j, _), decide in zip(pairs, decidable) if decide for index in (i, j)})
     docs = dict(zip(parsed, pipeline().pipe(asserted[index] for index in parsed)))
     relations = []
-    for (i, j, similarity), ahead, back, leans in zip(pairs, forward, backward, leaning):
+    for (i, j, similarity), ahead, back, decide in zip(pairs, forward, backward, decidable):
         first, second = claims[i], claims[j]
-        not_knowing, conflict = parse_notes(docs[i], docs[j]) if leans else ("", "")
-        not_contradiction = time_note(first, second, contexts[i], contexts[j]) or not_knowing
-        label, probability, note = classify(first, second, ahead, back, settings, not_contradiction, conflict)
+        different_times = time_note(first, second, contexts[i], contexts[j])
+        notes = parse_notes(docs[i], docs[j], different_times) if decide else RuleNotes(different_times)
+        label, probability, note = classify(first, second, ahead, back, settings, notes)
         relations.append(ClaimRelation(
             first=first.id, second=second.id, label=label, probability=round(probability, 4),
             forward=ahead, backward=back, similarity=round(similarity, 4),

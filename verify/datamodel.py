@@ -123,6 +123,7 @@ class Evidence:
     claim: Claim
     scores: NLIScores
     refutes: bool = False  # a contradiction by the model's threshold or a parse rule
+    supports: bool = False  # entailment over the threshold, and no parse rule against it
     note: str = ""  # what a parse rule found, as in `ClaimRelation.note`
 
 

@@ -13,7 +13,9 @@ from verify.check import (
     checked_text,
     content_words,
     is_related,
+    RuleNotes,
     leans_to_contradiction,
+    may_be_decided,
     parse_notes,
 )
 from verify.datamodel import Claim, ClaimVerdict, Evidence, NLIScores, Report, ReportStats, Source
@@ -94,26 +96,30 @@ class Verifier:
 
     def _evidence(self, claims: list[Claim], premises: list[str], hypothesis: str,
                   scores: list[NLIScores]) -> list[Evidence]:
-        """Each premise's scores with the parse rules applied as in the report (`check.classify`)."""
-        leaning = [leans_to_contradiction(s, s, self.settings) for s in scores]
-        docs = dict(zip([k for k, leans in enumerate(leaning) if leans],
-                        spacy_pipeline().pipe(premise for premise, leans in zip(premises, leaning) if leans)))
+        """Each premise's scores with the parse rules applied as in a report (`check.classify`)."""
+        decidable = [k for k, s in enumerate(scores) if may_be_decided(s, s, self.settings)]
+        docs = dict(zip(decidable, spacy_pipeline().pipe(premises[k] for k in decidable)))
         hypothesis_doc = spacy_pipeline()(hypothesis) if docs else None
         evidence = []
         for k, (claim, s) in enumerate(zip(claims, scores)):
-            not_knowing, conflict = parse_notes(docs[k], hypothesis_doc) if k in docs else ("", "")
-            refutes = k in docs and not not_knowing and (
-                s.contradiction >= self.settings.contradiction or bool(conflict))
-            evidence.append(Evidence(claim, s, refutes=refutes, note=not_knowing or conflict))
+            notes = parse_notes(docs[k], hypothesis_doc) if k in docs else RuleNotes()
+            refutes = leans_to_contradiction(s, s, self.settings) and not notes.not_knowing and (
+                s.contradiction >= self.settings.contradiction or bool(notes.conflict))
+            supports = s.entailment >= self.settings.corroboration and not notes.not_knowing
+            evidence.append(Evidence(claim, s, refutes=refutes, supports=supports,
+                                     note=notes.not_knowing or notes.conflict))
         return evidence
 
     def _verdict(self, evidence: list[Evidence]) -> dict:
-        entailment = max(evidence, key=lambda e: e.scores.entailment).scores
+        """Refuted when some evidence refutes the claim more strongly than any supports it;
+        supported when some evidence supports it; otherwise not enough information."""
+        supporting = [e for e in evidence if e.supports]
         refuting = [e for e in evidence if e.refutes]
         contradiction = max(refuting or evidence, key=lambda e: e.scores.contradiction).scores
-        if refuting and contradiction.contradiction > entailment.entailment:
+        entailment = max(supporting or evidence, key=lambda e: e.scores.entailment).scores
+        if refuting and (not supporting or contradiction.contradiction > entailment.entailment):
             return {"label": "contradiction", "scores": contradiction}
-        if entailment.entailment >= self.settings.corroboration:
+        if supporting:
             return {"label": "entailment", "scores": entailment}
         return {"label": "neutral", "scores": NLIScores(
             entailment=entailment.entailment, contradiction=contradiction.contradiction,
