@@ -1,9 +1,10 @@
 """Claims about what a source knows: "officials said they had not been informed of any plan".
 
 A source that was not informed, is not aware or could not confirm something says nothing about
-whether it is true, so such a claim does not contradict a claim about the thing itself; fact-
-checkers keep "not aware" apart from "denied". Small NLI models do not: they read "had not been
-informed of any plan to close the plant" as the negation of "the company will close the plant".
+whether it is true, so such a claim neither contradicts nor corroborates a claim about the thing
+itself; fact-checkers keep "not aware" apart from "denied". Small NLI models do not: they read "had
+not been informed of any plan to close the plant" as the negation of "the company will close the
+plant", and as support for "we have no plans to close it".
 """
 
 from __future__ import annotations

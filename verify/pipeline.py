@@ -9,16 +9,24 @@ from pathlib import Path
 from verify.attribute import extract_claims
 from verify.check import (
     CheckSettings,
+    RuleNotes,
     check_claims,
     checked_text,
     content_words,
     is_related,
-    RuleNotes,
     leans_to_contradiction,
     may_be_decided,
     parse_notes,
 )
-from verify.datamodel import Claim, ClaimVerdict, Evidence, NLIScores, Report, ReportStats, Source
+from verify.datamodel import (
+    Claim,
+    ClaimVerdict,
+    Evidence,
+    NLIScores,
+    Report,
+    ReportStats,
+    Source,
+)
 from verify.embed import load_embedder
 from verify.errors import VerifyError
 from verify.nli import load_backend
