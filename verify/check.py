@@ -160,6 +160,15 @@ def leans_to_contradiction(forward: NLIScores, backward: NLIScores, settings: Ch
     return max(forward.contradiction, backward.contradiction) > entailment and entailment < settings.corroboration
 
 
+def reaches_contradiction(forward: NLIScores, backward: NLIScores, settings: CheckSettings,
+                          conflict: str = "") -> bool:
+    """The model leans to contradiction and either clears the threshold or a parse conflict backs it;
+    vetoes (`RuleNotes.different_times`, `RuleNotes.not_knowing`) are the caller's."""
+    contradiction = max(forward.contradiction, backward.contradiction)
+    return leans_to_contradiction(forward, backward, settings) and (
+        contradiction >= settings.contradiction or bool(conflict))
+
+
 def may_be_decided(forward: NLIScores, backward: NLIScores, settings: CheckSettings) -> bool:
     """Whether the pair could be reported as a contradiction or a corroboration: the parse rules
     matter only for such pairs."""
@@ -178,8 +187,7 @@ def classify(first: Claim, second: Claim, forward: NLIScores, backward: NLIScore
     contradiction = max(forward.contradiction, backward.contradiction)
     entailment = max(forward.entailment, backward.entailment)
     same_source = first.source.name == second.source.name
-    if leans_to_contradiction(forward, backward, settings) and (contradiction >= settings.contradiction
-                                                                 or notes.conflict):
+    if reaches_contradiction(forward, backward, settings, notes.conflict):
         veto = notes.different_times or notes.not_knowing
         if veto:
             return "compatible", contradiction, veto

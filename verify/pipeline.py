@@ -14,9 +14,9 @@ from verify.check import (
     checked_text,
     content_words,
     is_related,
-    leans_to_contradiction,
     may_be_decided,
     parse_notes,
+    reaches_contradiction,
 )
 from verify.datamodel import (
     Claim,
@@ -111,8 +111,7 @@ class Verifier:
         evidence = []
         for k, (claim, s) in enumerate(zip(claims, scores)):
             notes = parse_notes(docs[k], hypothesis_doc) if k in docs else RuleNotes()
-            refutes = leans_to_contradiction(s, s, self.settings) and not notes.not_knowing and (
-                s.contradiction >= self.settings.contradiction or bool(notes.conflict))
+            refutes = reaches_contradiction(s, s, self.settings, notes.conflict) and not notes.not_knowing
             supports = s.entailment >= self.settings.corroboration and not notes.not_knowing
             evidence.append(Evidence(claim, s, refutes=refutes, supports=supports,
                                      note=notes.not_knowing or notes.conflict))

@@ -15,9 +15,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
-from verify.training.common import copy_model_files, mean_state
-
-WEIGHTS = "model.safetensors"
+from verify.training.common import WEIGHTS, copy_model_files, mean_state
 
 
 def average_checkpoints(directories: list[Path], out_dir: Path) -> Path:

@@ -54,6 +54,9 @@ def save_checkpoint(model, tokenizer, directory: Path, metadata: dict) -> None:
     (directory / "training.json").write_text(json.dumps(metadata, indent=2) + "\n")
 
 
+WEIGHTS = "model.safetensors"  # a Hugging Face checkpoint's weights file
+
+
 def mean_state(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
     """Tensor-by-tensor mean (float32) of state dicts with the same tensors."""
     if any(set(state) != set(states[0]) for state in states):

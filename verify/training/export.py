@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
-from verify.training.common import copy_model_files
+from verify.training.common import WEIGHTS, copy_model_files
 
 PARTIAL = "model.partial.safetensors"
 
@@ -23,21 +23,21 @@ def strip(checkpoint_dir: Path, out_dir: Path) -> Path:
     """The checkpoint without its word-embedding matrix (PARTIAL weights, other files as they are),
     small enough to travel back from the GPU machine; `restore` undoes it."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    weights = load_file(checkpoint_dir / "model.safetensors")
+    weights = load_file(checkpoint_dir / WEIGHTS)
     key = next(name for name in weights if name.endswith("word_embeddings.weight"))
     save_file({name: tensor for name, tensor in weights.items() if name != key}, out_dir / PARTIAL,
               metadata={"format": "pt", "dropped": key})
-    copy_model_files(checkpoint_dir, out_dir, "model.safetensors")
+    copy_model_files(checkpoint_dir, out_dir, WEIGHTS)
     return out_dir
 
 
 def restore(partial_dir: Path, base_dir: Path, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     weights = load_file(partial_dir / PARTIAL)
-    base = load_file(base_dir / "model.safetensors")
+    base = load_file(base_dir / WEIGHTS)
     prefix = next(key.split("embeddings.")[0] for key in weights if "embeddings.position_embeddings" in key)
     weights[f"{prefix}embeddings.word_embeddings.weight"] = base["embeddings.word_embeddings.weight"].to(torch.float16)
-    save_file({k: v.contiguous() for k, v in sorted(weights.items())}, out_dir / "model.safetensors",
+    save_file({k: v.contiguous() for k, v in sorted(weights.items())}, out_dir / WEIGHTS,
               metadata={"format": "pt"})
     copy_model_files(partial_dir, out_dir, PARTIAL)
     return out_dir
