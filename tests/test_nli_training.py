@@ -14,7 +14,7 @@ from test_nli import make_tiny_nli_checkpoint
 from verify.errors import VerifyError
 from verify.nlp import parse
 from verify.training.common import length_sorted_batches
-from verify.training.nli import ALLOWED, LABELS, TrainConfig, merged_class_loss, train
+from verify.training.nli_trainer import ALLOWED, LABELS, TrainConfig, merged_class_loss, train
 from verify.training.nli_data import MixConfig, build_mix
 from verify.training.synthetic_nli import (
     SyntheticPair,
@@ -198,7 +198,7 @@ def test_tiny_training_run_saves_an_fp16_nli_checkpoint_and_resumes(tmp_path):
     assert epochs == [0, 1]
 
 
-@pytest.mark.parametrize("module", ["verify.training.nli", "verify.training.attribution_tagger",
+@pytest.mark.parametrize("module", ["verify.training.nli_trainer", "verify.training.attribution_tagger",
                                     "verify.training.export"])
 def test_trainers_import_without_spacy_or_datasets(module):
     """The GPU machine has torch and transformers only."""

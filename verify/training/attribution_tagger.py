@@ -35,9 +35,9 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from verify.datamodel import Claim
 from verify.evaluation.attribution import AttributionEvaluator
-from verify.polnear import AnnotatedArticle, load_polnear
+from verify.evaluation.polnear import AnnotatedArticle, load_polnear
 from verify.precision import autocast, native_bf16
-from verify.tagger import (
+from verify.attribution.tagger import (
     LABELS,
     ROLES,
     AttributionTagger,
@@ -51,6 +51,7 @@ from verify.training.common import (
     optimizer_with_schedule,
     pad,
     save_checkpoint,
+    train_epoch,
 )
 
 # The PolNeAR dev targets (overlap F1), for `--select targets`.
@@ -192,26 +193,20 @@ def train(config: TaggerConfig) -> Path:
     summary = {"train_articles": len(train_articles), "train_windows": len(inputs), "dev_files": len(dev_articles)}
     print(json.dumps(summary), flush=True)
 
+    def batch_loss(batch: list[int]) -> torch.Tensor:
+        ids = pad([inputs[i] for i in batch], tokenizer.pad_token_id).to(config.device)
+        labels = pad([targets[i] for i in batch], -100).to(config.device)
+        with autocast(config.device, native_bf16(config.device)):
+            logits = model(input_ids=ids, attention_mask=ids != tokenizer.pad_token_id).logits
+        return torch.nn.functional.cross_entropy(logits.float().flatten(0, 1), labels.flatten(), ignore_index=-100)
+
     log = (out / "log.jsonl").open("a", encoding="utf-8")
     best, averaged = -math.inf, []
     for epoch in range(config.epochs):
         started = time.time()
-        rng = random.Random(config.seed + epoch)
-        running, seen = 0.0, 0
-        for batch in length_sorted_batches(lengths, config.batch_size, rng):
-            ids = pad([inputs[i] for i in batch], tokenizer.pad_token_id).to(config.device)
-            labels = pad([targets[i] for i in batch], -100).to(config.device)
-            with autocast(config.device, native_bf16(config.device)):
-                logits = model(input_ids=ids, attention_mask=ids != tokenizer.pad_token_id).logits
-            loss = torch.nn.functional.cross_entropy(logits.float().flatten(0, 1), labels.flatten(), ignore_index=-100)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            running += loss.item() * len(batch)
-            seen += len(batch)
-        record = {"epoch": epoch, "train_loss": round(running / max(seen, 1), 4),
+        batches = length_sorted_batches(lengths, config.batch_size, random.Random(config.seed + epoch))
+        result = train_epoch(model, optimizer, scheduler, batches, batch_loss)
+        record = {"epoch": epoch, "train_loss": round(result.mean_loss, 4),
                   "train_seconds": round(time.time() - started, 1)}
         record["dev"] = evaluate_dev(model, tokenizer, dev_articles, config)
         record["dev_seconds"] = round(time.time() - started - record["train_seconds"], 1)

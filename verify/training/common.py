@@ -1,10 +1,12 @@
-"""Pieces both trainers share: length-sorted batches, the optimiser schedule, fp16 checkpoints."""
+"""Pieces both trainers share: length-sorted batches, the optimiser schedule, the epoch loop, checkpoints."""
 
 from __future__ import annotations
 
 import json
 import random
 import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -42,8 +44,56 @@ def optimizer_with_schedule(model, lr: float, weight_decay: float, warmup: float
     return optimizer, get_linear_schedule_with_warmup(optimizer, int(warmup * total_steps), total_steps)
 
 
+@dataclass
+class EpochResult:
+    loss_sum: float  # summed per-example loss over the steps run
+    examples: int
+    steps: int  # index of the next batch: len(batches) when the epoch finished
+    stopped: bool  # `after_step` asked to stop before the epoch's end
+
+    @property
+    def mean_loss(self) -> float:
+        return self.loss_sum / max(self.examples, 1)
+
+
+def train_epoch(model, optimizer, scheduler, batches: Sequence[list[int]],
+                batch_loss: Callable[[list[int]], torch.Tensor], first_step: int = 0,
+                after_step: Callable[[int, EpochResult], bool] | None = None) -> EpochResult:
+    """The one optimisation loop of both trainers: loss, backward, clip to norm 1, step.
+
+    Starts at batch `first_step` (a resumed epoch); `after_step(step, result)` runs after each
+    step and returns True to stop early (a time budget), so the caller can checkpoint mid-epoch.
+    """
+    result = EpochResult(0.0, 0, first_step, False)
+    for step in range(first_step, len(batches)):
+        loss = batch_loss(batches[step])
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        result.loss_sum += loss.item() * len(batches[step])
+        result.examples += len(batches[step])
+        result.steps = step + 1
+        if after_step is not None and after_step(step, result):
+            result.stopped = result.steps < len(batches)
+            break
+    return result
+
+
+def trainable_state(model) -> dict[str, torch.Tensor]:
+    """The weights the optimiser changes (all but frozen ones): what a resumable state must keep."""
+    return {name: tensor.detach().cpu() for name, tensor in model.named_parameters() if tensor.requires_grad}
+
+
 def save_checkpoint(model, tokenizer, directory: Path, metadata: dict) -> None:
+    """HF-format fp16 weights (a LoRA model: its adapter and head, as peft saves them), tokenizer, notes."""
     directory.mkdir(parents=True, exist_ok=True)
+    if hasattr(model, "peft_config"):
+        model.save_pretrained(directory)
+        tokenizer.save_pretrained(directory)
+        (directory / "training.json").write_text(json.dumps(metadata, indent=2) + "\n")
+        return
     half = {name: tensor.detach().to("cpu", torch.float16) for name, tensor in model.state_dict().items()}
     model.save_pretrained(directory, state_dict=half, safe_serialization=True)
     tokenizer.save_pretrained(directory)

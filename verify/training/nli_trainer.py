@@ -1,14 +1,17 @@
-"""Fine-tune a MiniLM cross-encoder for 3-way NLI on a prepared mix (see nli_data).
+"""Fine-tune a cross-encoder (MiniLM or mpnet) for 3-way NLI on a prepared mix (see nli_data).
 
 Runs on torch + transformers alone (no `datasets`, no spaCy), so it runs unchanged on a
 bare GPU machine. Binary sets are trained with a loss over the merged classes:
 `not_entailment` is P(neutral) + P(contradiction), `not_contradiction` is
 P(entailment) + P(neutral); they are never relabelled as one 3-way class.
 
-    python -m verify.training.nli --mix MIX_DIR --base BASE_MODEL --out RUN_DIR [--dev DEV_DIR]
+    python -m verify.training.nli_trainer --mix MIX_DIR --base BASE_MODEL --out RUN_DIR [--dev DEV_DIR]
 
-Each epoch writes RUN_DIR/epoch-N (HF format, fp16) and RUN_DIR/state.pt so an interrupted
-run resumes with --resume; RUN_DIR/log.jsonl holds the losses and dev accuracies.
+Each epoch writes RUN_DIR/epoch-N (HF format, fp16; with --lora-rank R a LoRA adapter and the
+head, as peft saves them). RUN_DIR/state.pt (trainable weights, optimiser, schedule, epoch and
+step) is written every --checkpoint-every steps and at each epoch's end, so an interrupted run
+resumes mid-epoch with --resume; --max-minutes stops a session's share of a long run cleanly.
+RUN_DIR/log.jsonl holds the losses and dev accuracies.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from verify.training.common import (
     optimizer_with_schedule,
     pad,
     save_checkpoint,
+    train_epoch,
+    trainable_state,
 )
 
 LABELS = ("entailment", "neutral", "contradiction")
@@ -73,6 +78,10 @@ class TrainConfig:
     # The base's word embeddings stay as they are: faster, and the shipped weights differ from
     # the base only in the transformer layers and the head.
     freeze_word_embeddings: bool = True
+    lora_rank: int = 0  # 0: full fine-tuning; else LoRA of this rank on every linear layer, head trained fully
+    lora_alpha: int = 32
+    checkpoint_every: int = 500  # steps between resumable states
+    max_minutes: float | None = None  # stop (resumable) after this long; None: run every epoch
     device: str = "cuda" if torch.cuda.is_available() else "cpu"
 
 
@@ -89,10 +98,14 @@ def find_mix_file(mix_dir: Path) -> Path:
     raise FileNotFoundError(f"no train.jsonl[.xz|.gz] in {mix_dir}")
 
 
-def collate(encoded: list[list[int]], type_ids: list[list[int]], indices: list[int], pad_id: int):
-    """Input ids, token types and attention mask of one batch, padded to its longest pair."""
-    return (pad([encoded[i] for i in indices], pad_id), pad([type_ids[i] for i in indices], 0),
-            pad([[1] * len(encoded[i]) for i in indices], 0))
+def collate(encoded: list[list[int]], type_ids: list[list[int]] | None, indices: list[int], pad_id: int,
+            device: str) -> dict[str, torch.Tensor]:
+    """Model inputs of one batch, padded to its longest pair (no token types for models without them, as mpnet)."""
+    inputs = {"input_ids": pad([encoded[i] for i in indices], pad_id),
+              "attention_mask": pad([[1] * len(encoded[i]) for i in indices], 0)}
+    if type_ids is not None:
+        inputs["token_type_ids"] = pad([type_ids[i] for i in indices], 0)
+    return {name: tensor.to(device) for name, tensor in inputs.items()}
 
 
 def merged_class_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
@@ -104,7 +117,7 @@ def merged_class_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tens
 def encode_pairs(tokenizer, pairs: list[dict], max_length: int):
     encoded = tokenizer([p["premise"] for p in pairs], [p["hypothesis"] for p in pairs],
                         truncation="longest_first", max_length=max_length)
-    return encoded["input_ids"], encoded["token_type_ids"]
+    return encoded["input_ids"], encoded.get("token_type_ids")
 
 
 @torch.inference_mode()
@@ -116,9 +129,8 @@ def predict(model, tokenizer, pairs: list[tuple[str, str]], config: TrainConfig,
     model.eval()
     for start in range(0, len(order), batch_size):
         batch = order[start:start + batch_size]
-        tensors = [t.to(config.device) for t in collate(ids, types, batch, tokenizer.pad_token_id)]
         with autocast(config.device, native_bf16(config.device)):
-            logits = model(input_ids=tensors[0], token_type_ids=tensors[1], attention_mask=tensors[2]).logits
+            logits = model(**collate(ids, types, batch, tokenizer.pad_token_id, config.device)).logits
         for i, row in zip(batch, torch.softmax(logits.float(), dim=-1).tolist()):
             probabilities[i] = row
     model.train()
@@ -145,6 +157,21 @@ def probe(model, tokenizer, config: TrainConfig) -> list[dict]:
             for (p, h, gold), probs in zip(PROBE_PAIRS, probabilities)]
 
 
+def load_model(config: TrainConfig):
+    """The base with a fresh 3-way head; with `lora_rank` wrapped as a peft LoRA model."""
+    model = AutoModelForSequenceClassification.from_pretrained(
+        config.base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={n: i for i, n in enumerate(LABELS)},
+        dtype=torch.float32)
+    if config.lora_rank:
+        from peft import LoraConfig, get_peft_model
+
+        lora = LoraConfig(task_type="SEQ_CLS", r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=0.1,
+                          target_modules="all-linear")
+        return get_peft_model(model, lora)
+    model.get_input_embeddings().weight.requires_grad_(not config.freeze_word_embeddings)
+    return model
+
+
 def train(config: TrainConfig, resume: bool = False) -> Path:
     random.seed(config.seed)
     torch.manual_seed(config.seed)
@@ -156,11 +183,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     mix_summary = json.loads((mix_dir / "mix.json").read_text()) if (mix_dir / "mix.json").exists() else {}
 
     tokenizer = AutoTokenizer.from_pretrained(config.base)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        config.base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={n: i for i, n in enumerate(LABELS)},
-        dtype=torch.float32)
-    model.get_input_embeddings().weight.requires_grad_(not config.freeze_word_embeddings)
-    model.to(config.device).train()
+    model = load_model(config).to(config.device).train()
     ids, types = encode_pairs(tokenizer, pairs, config.max_length)
     allowed = torch.tensor([ALLOWED[p["label"]] for p in pairs])
     lengths = [len(x) for x in ids]
@@ -168,50 +191,62 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     steps_per_epoch = math.ceil(len(pairs) / config.batch_size)
     optimizer, scheduler = optimizer_with_schedule(model, config.lr, config.weight_decay, config.warmup,
                                                    steps_per_epoch * config.epochs, config.device)
-    first_epoch = 0
+    first_epoch, first_step = 0, 0
     state_path = out / "state.pt"
     if resume and state_path.exists():
         state = torch.load(state_path, map_location=config.device, weights_only=False)
-        model.load_state_dict(state["model"])
+        model.load_state_dict(state["model"], strict=False)
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
-        first_epoch = state["epoch"] + 1
+        first_epoch, first_step = state["epoch"], state["step"]
+        if first_step >= steps_per_epoch:
+            first_epoch, first_step = first_epoch + 1, 0
+
+    def save_state(epoch: int, step: int) -> None:
+        snapshot = {"model": trainable_state(model), "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(), "epoch": epoch, "step": step}
+        torch.save(snapshot, out / "state.tmp")
+        (out / "state.tmp").replace(state_path)  # a kill mid-write leaves the last state whole
+
+    def batch_loss(batch: list[int]) -> torch.Tensor:
+        with autocast(config.device, native_bf16(config.device)):
+            logits = model(**collate(ids, types, batch, tokenizer.pad_token_id, config.device)).logits
+        return merged_class_loss(logits, allowed[batch].to(config.device))
 
     log = (out / "log.jsonl").open("a", encoding="utf-8")
-    started = time.time()
+
+    def write(entry: dict) -> None:
+        log.write(json.dumps(entry) + "\n")
+        log.flush()
+        print(json.dumps(entry), flush=True)
+
+    session_started = started = time.time()
+    deadline = session_started + 60 * config.max_minutes if config.max_minutes else math.inf
     for epoch in range(first_epoch, config.epochs):
-        rng = random.Random(config.seed + epoch)  # batch order per epoch, reproducible after a resume
-        running, seen = 0.0, 0
-        for step, batch in enumerate(length_sorted_batches(lengths, config.batch_size, rng)):
-            tensors = [t.to(config.device) for t in collate(ids, types, batch, tokenizer.pad_token_id)]
-            with autocast(config.device, native_bf16(config.device)):
-                logits = model(input_ids=tensors[0], token_type_ids=tensors[1], attention_mask=tensors[2]).logits
-            loss = merged_class_loss(logits, allowed[batch].to(config.device))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            running += loss.item() * len(batch)
-            seen += len(batch)
-            if step % 500 == 0:
-                entry = {"epoch": epoch, "step": step, "of": steps_per_epoch, "loss": round(running / seen, 4),
-                         "seconds": round(time.time() - started, 1)}
-                log.write(json.dumps(entry) + "\n")
-                log.flush()
-                print(json.dumps(entry), flush=True)
-        record = {"epoch": epoch, "train_loss": round(running / max(seen, 1), 4),
-                  "seconds": round(time.time() - started, 1), "pairs_per_second": round(seen / (time.time() - started), 1)}
+        batches = length_sorted_batches(lengths, config.batch_size, random.Random(config.seed + epoch))
+
+        def after_step(step: int, progress, epoch: int = epoch) -> bool:
+            if step % config.checkpoint_every == 0 or time.time() >= deadline:
+                write({"epoch": epoch, "step": step, "of": steps_per_epoch, "loss": round(progress.mean_loss, 4),
+                       "seconds": round(time.time() - started, 1)})
+                save_state(epoch, step + 1)
+            return time.time() >= deadline
+
+        result = train_epoch(model, optimizer, scheduler, batches, batch_loss, first_step, after_step)
+        first_step = 0
+        if result.stopped:
+            write({"stopped": "max_minutes", "epoch": epoch, "step": result.steps, "of": steps_per_epoch,
+                   "minutes": round((time.time() - session_started) / 60, 1)})
+            break
+        record = {"epoch": epoch, "train_loss": round(result.mean_loss, 4), "seconds": round(time.time() - started, 1),
+                  "pairs_per_second": round(result.examples / (time.time() - started), 1)}
         if config.dev:
             record["dev_accuracy"] = dev_accuracy(model, tokenizer, Path(config.dev), config)
         record["probes"] = probe(model, tokenizer, config)
-        log.write(json.dumps(record) + "\n")
-        log.flush()
-        print(json.dumps(record), flush=True)
+        write(record)
         save_checkpoint(model, tokenizer, out / f"epoch-{epoch}",
                         {"config": asdict(config), "mix": mix_summary, "epoch": epoch, "result": record})
-        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict(), "epoch": epoch}, state_path)
+        save_state(epoch, steps_per_epoch)
         started = time.time()
     return out
 
@@ -223,9 +258,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", required=True, help="run directory, outside the repository")
     parser.add_argument("--dev", help="directory of dev *.jsonl[.xz] files scored after each epoch")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/state.pt")
-    for field_name in ("epochs", "batch_size", "max_length", "seed", "max_pairs"):
+    for field_name in ("epochs", "batch_size", "max_length", "seed", "max_pairs", "lora_rank", "lora_alpha",
+                       "checkpoint_every"):
         parser.add_argument(f"--{field_name.replace('_', '-')}", type=int, default=TrainConfig.__dataclass_fields__[field_name].default)
-    for field_name in ("lr", "warmup", "weight_decay"):
+    for field_name in ("lr", "warmup", "weight_decay", "max_minutes"):
         parser.add_argument(f"--{field_name.replace('_', '-')}", type=float, default=TrainConfig.__dataclass_fields__[field_name].default)
     parser.add_argument("--train-word-embeddings", dest="freeze_word_embeddings", action="store_false",
                         help="also fine-tune the word embeddings (frozen by default)")
