@@ -1,7 +1,7 @@
 # Set-up installs the CPU build of torch first: a bare `torch` requirement would pull a multi-GB CUDA build.
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
-ARTICLE ?= fixtures/kazakhstan_unrest.txt
+ARTICLE ?= fixtures/dev/kazakhstan_unrest.txt
 export HF_HUB_OFFLINE := 1
 
 .PHONY: setup report test benchmark

@@ -50,7 +50,7 @@ def warm_library(article: Path, model: str | None, repeats: int) -> tuple[list[f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--article", type=Path, default=ROOT / "fixtures" / "kazakhstan_unrest.txt")
+    parser.add_argument("--article", type=Path, default=ROOT / "fixtures" / "dev" / "kazakhstan_unrest.txt")
     parser.add_argument("--model")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--out", type=Path)

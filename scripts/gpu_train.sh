@@ -2,7 +2,7 @@
 # Runs on the GPU machine (see scripts/prepare_gpu_carry.sh): NLI cross-encoders and PolNeAR attribution
 # taggers, all side by side on the one GPU (MiniLM leaves it mostly idle; each run is bound by its own
 # Python loop). Env:
-#   NLI_RUNS, TAGGER_RUNS  one run per line: "NAME ARGS..." (ARGS go to verify.training.nli / .attribution_tagger)
+#   NLI_RUNS, TAGGER_RUNS  one run per line: "NAME ARGS..." (ARGS go to verify.training.nli_trainer / .attribution_tagger)
 #   BUDGET                 seconds per run before it is stopped (every NLI epoch is checkpointed)
 #   DEVICE                 cuda (default), or cpu for a dry run
 # Returns, without their frozen word embeddings (restored with `python -m verify.training.export`) and
@@ -21,7 +21,7 @@ if [ -n "${NLI_RUNS:-}" ]; then xz -dc .carry/mix/train.jsonl.xz > /tmp/mix/trai
 if [ -n "${TAGGER_RUNS:-}" ]; then xz -dc .carry/polnear.tar.xz | tar -C /tmp/data -xf -; fi
 while read -r name args; do
   [ -n "$name" ] || continue
-  timeout $BUDGET python3 -m verify.training.nli --mix /tmp/mix --base .carry/base --dev .carry/dev \
+  timeout $BUDGET python3 -m verify.training.nli_trainer --mix /tmp/mix --base .carry/base --dev .carry/dev \
     --out /tmp/nli-$name --device $DEVICE $args > /tmp/nli-$name.log 2>&1 &
 done <<< "${NLI_RUNS:-}"
 while read -r name args; do

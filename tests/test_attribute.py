@@ -1,12 +1,12 @@
 from pathlib import Path
 
 import pytest
+from conftest import BUNDLED_ARTICLE
 
-from verify.attribute import extract_claims
+from verify.attribution.frames import extract_claims
 from verify.datamodel import Claim
 
-# The bundled copy of ../shared/data/news/kazakhstan_unrest.txt (byte-identical, checked in test_fixture_evaluation).
-ARTICLE = Path(__file__).resolve().parents[1] / "fixtures" / "kazakhstan_unrest.txt"
+ARTICLE = BUNDLED_ARTICLE
 
 
 def claim_saying(claims: list[Claim], content: str) -> Claim:

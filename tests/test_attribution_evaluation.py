@@ -1,13 +1,13 @@
 from pathlib import Path
 
 import pytest
+from conftest import POLNEAR, needs_polnear
 
 from verify.datamodel import Claim, Cue, Source, Span
 from verify.errors import VerifyError
 from verify.evaluation.attribution import AttributionEvaluator, evaluate_attribution, gold_categories
-from verify.polnear import AnnotatedArticle, load_polnear
+from verify.evaluation.polnear import AnnotatedArticle, load_polnear
 
-POLNEAR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "attribution" / "polnear"
 
 TEXT = (
     "Officials said the bridge will reopen in May. "
@@ -178,11 +178,6 @@ def test_errors_reject_an_unknown_criterion():
 def test_predictions_must_cover_every_article():
     with pytest.raises(VerifyError, match="expected 1"):
         AttributionEvaluator([GOLD])([])
-
-
-needs_polnear = pytest.mark.skipif(
-    not POLNEAR.is_dir(), reason="PolNeAR data not found at ../shared/data/attribution/polnear"
-)
 
 
 @needs_polnear

@@ -1,29 +1,26 @@
-"""The check stage: relatedness gate, change-over-time rule, pair classification."""
+"""The check stage: relatedness gate, time and rule notes, the decision rule, pairs of an article."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from verify.check import (
-    NO_KNOWLEDGE_NOTE,
-    PERIOD_NOTE,
-    TEMPORAL_NOTE,
-    CheckSettings,
-    RuleNotes,
-    check_claims,
-    classify,
-    content_words,
-    is_temporal_update,
-    knowledge_note,
-    place_note,
-    related_pairs,
-    time_note,
-)
-from verify.datamodel import Claim, NLIScores, Source, Span
+from verify.check.decision import decide
+from verify.check.gate import content_words, related_pairs
+from verify.check.notes import RuleNotes, is_temporal_update, knowledge_note, place_note, time_note
+from verify.check.pairs import check_claims, checked_text
+from verify.check.settings import CheckSettings
+from verify.datamodel import Claim, Cue, NLIScores, Note, NoteKind, Source, Span
 from verify.nlp import parse
 
 SETTINGS = CheckSettings()
+TEMPORAL, PERIOD = Note(NoteKind.change_over_time), Note(NoteKind.different_periods)
+NOT_INFORMED, AIRPORT = Note(NoteKind.not_informed), Note(NoteKind.place_conflict, "airport")
+TEMPORAL_NOTE, PERIOD_NOTE, NO_KNOWLEDGE_NOTE, AIRPORT_NOTE = map(str, (TEMPORAL, PERIOD, NOT_INFORMED, AIRPORT))
+
+
+def text_of(note: Note | None) -> str:
+    return "" if note is None else str(note)
 
 
 def claim(text: str, source: str = "the author", claim_id: str = "c1") -> Claim:
@@ -90,51 +87,48 @@ def test_temporal_update(first, second, first_context, second_context, update):
     ("Power was out across the district on Monday", "Power was restored to most homes by Tuesday evening", TEMPORAL_NOTE),
 ])
 def test_time_note(first, second, note):
-    assert time_note(claim(first), claim(second, claim_id="c2"), first, second) == note
+    assert text_of(time_note(claim(first), claim(second, claim_id="c2"), first, second)) == note
 
 
 CONTRADICTING = NLIScores(entailment=0.02, neutral=0.08, contradiction=0.90)
 ENTAILING = NLIScores(entailment=0.85, neutral=0.10, contradiction=0.05)
 NEUTRAL = NLIScores(entailment=0.05, neutral=0.90, contradiction=0.05)
 LEANING = NLIScores(entailment=0.01, neutral=0.68, contradiction=0.31)  # the airport pair's scores
-AIRPORT_NOTE = "the airport disrupted in one claim, working normally in the other"
 
 
 @pytest.mark.parametrize("sources, forward, backward, notes, label, note", [
     (("police", "hospital officials"), CONTRADICTING, NEUTRAL, RuleNotes(), "contradiction", ""),
     (("the finance minister", "the finance minister"), NEUTRAL, CONTRADICTING, RuleNotes(), "contradiction",
      "same source contradicts itself"),
-    (("Netblocks", "Tass"), CONTRADICTING, NEUTRAL, RuleNotes(TEMPORAL_NOTE), "compatible", TEMPORAL_NOTE),
-    (("the election board", "the author"), CONTRADICTING, NEUTRAL, RuleNotes(PERIOD_NOTE), "compatible", PERIOD_NOTE),
+    (("Netblocks", "Tass"), CONTRADICTING, NEUTRAL, RuleNotes(TEMPORAL), "compatible", TEMPORAL_NOTE),
+    (("the election board", "the author"), CONTRADICTING, NEUTRAL, RuleNotes(PERIOD), "compatible", PERIOD_NOTE),
     (("the union", "the port authority"), ENTAILING, NEUTRAL, RuleNotes(), "corroboration", ""),
     # entailment within one source repeats, it does not corroborate
     (("the union", "the union"), ENTAILING, ENTAILING, RuleNotes(), "compatible", ""),
     # a change over time vetoes a contradiction only
-    (("the union", "the port authority"), ENTAILING, NEUTRAL, RuleNotes(TEMPORAL_NOTE), "corroboration", ""),
+    (("the union", "the port authority"), ENTAILING, NEUTRAL, RuleNotes(TEMPORAL), "corroboration", ""),
     (("police", "hospital officials"), NEUTRAL, NEUTRAL, RuleNotes(), "compatible", ""),
     # not being informed neither contradicts nor corroborates
-    (("a source", "the ministry"), CONTRADICTING, NEUTRAL, RuleNotes(not_knowing=NO_KNOWLEDGE_NOTE), "compatible",
+    (("a source", "the ministry"), CONTRADICTING, NEUTRAL, RuleNotes(not_knowing=NOT_INFORMED), "compatible",
      NO_KNOWLEDGE_NOTE),
-    (("the spokeswoman", "the ministry"), ENTAILING, NEUTRAL, RuleNotes(not_knowing=NO_KNOWLEDGE_NOTE), "compatible",
+    (("the spokeswoman", "the ministry"), ENTAILING, NEUTRAL, RuleNotes(not_knowing=NOT_INFORMED), "compatible",
      NO_KNOWLEDGE_NOTE),
     # a conflict the parse found makes a contradiction of a pair the model only leans to ...
-    (("the president", "the deputy mayor"), LEANING, NEUTRAL, RuleNotes(conflict=AIRPORT_NOTE), "contradiction",
+    (("the president", "the deputy mayor"), LEANING, NEUTRAL, RuleNotes(conflict=AIRPORT), "contradiction",
      AIRPORT_NOTE),
-    (("the president", "the president"), LEANING, NEUTRAL, RuleNotes(conflict=AIRPORT_NOTE), "contradiction",
+    (("the president", "the president"), LEANING, NEUTRAL, RuleNotes(conflict=AIRPORT), "contradiction",
      AIRPORT_NOTE + "; same source contradicts itself"),
     # ... but not of one it reads as neutral or entailed, nor of one about different times
-    (("the president", "the deputy mayor"), NEUTRAL, NEUTRAL, RuleNotes(conflict=AIRPORT_NOTE), "compatible", ""),
-    (("the president", "the deputy mayor"), ENTAILING, LEANING, RuleNotes(conflict=AIRPORT_NOTE), "corroboration",
+    (("the president", "the deputy mayor"), NEUTRAL, NEUTRAL, RuleNotes(conflict=AIRPORT), "compatible", ""),
+    (("the president", "the deputy mayor"), ENTAILING, LEANING, RuleNotes(conflict=AIRPORT), "corroboration",
      ""),
-    (("the president", "the deputy mayor"), LEANING, NEUTRAL, RuleNotes(TEMPORAL_NOTE, conflict=AIRPORT_NOTE),
+    (("the president", "the deputy mayor"), LEANING, NEUTRAL, RuleNotes(TEMPORAL, conflict=AIRPORT),
      "compatible", TEMPORAL_NOTE),
 ])
-def test_classify(sources, forward, backward, notes, label, note):
-    first = claim("Eight people were killed", sources[0])
-    second = claim("Twelve people died", sources[1], "c2")
-    result = classify(first, second, forward, backward, SETTINGS, notes)
-    assert result[0] == label
-    assert result[2] == note
+def test_decide_a_pair(sources, forward, backward, notes, label, note):
+    decision = decide((forward, backward), notes, sources[0] == sources[1], SETTINGS)
+    assert decision.label == label
+    assert "; ".join(map(str, decision.notes)) == note
 
 
 def test_check_claims_scores_both_directions_and_names_pairs():
@@ -179,7 +173,7 @@ def test_check_claims_applies_the_parse_rules():
     ("We have no plans to close Ravenscar", "The company will shut the Ravenscar plant", ""),
 ])
 def test_knowledge_note(first, second, note):
-    assert knowledge_note(parse(first), parse(second)) == note
+    assert text_of(knowledge_note(parse(first), parse(second))) == note
 
 
 @pytest.mark.parametrize("first, second, note", [
@@ -190,7 +184,7 @@ def test_knowledge_note(first, second, note):
     ("Protesters stormed the airport on Wednesday", "The port was operating normally", ""),
 ])
 def test_place_note(first, second, note):
-    assert place_note(parse(first), parse(second)) == note
+    assert text_of(place_note(parse(first), parse(second))) == note
 
 
 @pytest.mark.parametrize("text, cue, asserted", [
@@ -201,9 +195,6 @@ def test_place_note(first, second, note):
     ("the plant will close", None, "the plant will close"),
 ])
 def test_denied_content_is_checked_negated(text, cue, asserted):
-    from verify.check import checked_text
-    from verify.datamodel import Cue
-
     denied = Claim(id="c1", text=text, spans=(Span(0, len(text)),), source=Source.author(),
                    cue=Cue(text=cue, spans=(), hedged=False) if cue else None)
     assert checked_text(denied) == asserted

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import BUNDLED_ARTICLE
 from typer.testing import CliRunner
 
 from verify.cli import app
 from verify.nli import DEFAULT_MODEL_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTICLE = ROOT / "fixtures" / "kazakhstan_unrest.txt"
+ARTICLE = BUNDLED_ARTICLE
 needs_model = pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.safetensors").exists(),
                                  reason=f"the shipped NLI model is not in {DEFAULT_MODEL_DIR}")
 runner = CliRunner()

@@ -5,6 +5,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import DEV_FIXTURES, SHARED_DATA
 
 from verify.datamodel import Claim, ClaimRelation, NLIScores, Report, ReportStats, Source, Span
 from verify.errors import VerifyError
@@ -16,9 +17,7 @@ from verify.evaluation.fixtures import (
     normalise_name,
 )
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO / "fixtures"
-SHARED_DATA = REPO.parent / "shared" / "data"
+FIXTURES = DEV_FIXTURES
 FIXTURE_FILES = sorted(FIXTURES.glob("*.json"))
 SCORES = NLIScores(entailment=0.1, neutral=0.1, contradiction=0.8)
 

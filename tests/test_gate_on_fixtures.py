@@ -3,13 +3,15 @@
 from pathlib import Path
 
 import pytest
+from conftest import DEV_FIXTURES
 
-from verify.attribute import extract_claims
-from verify.check import CheckSettings, related_pairs
+from verify.attribution.frames import extract_claims
+from verify.check.gate import related_pairs
+from verify.check.settings import CheckSettings
 from verify.embed import load_embedder
 from verify.evaluation.fixtures import load_labeled_articles, match_claims
 
-ARTICLES = load_labeled_articles(Path(__file__).resolve().parents[1] / "fixtures")
+ARTICLES = load_labeled_articles(DEV_FIXTURES)
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=[article.name for article in ARTICLES])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from verify.knowledge import is_about_knowledge, reports_no_knowledge
+from verify.check.knowledge import is_about_knowledge, reports_no_knowledge
 from verify.nlp import parse
 
 

@@ -18,7 +18,7 @@ from verify.nli import (
     load_backend,
     resolve_model,
 )
-from verify.training.nli import PROBE_PAIRS
+from verify.training.nli_trainer import PROBE_PAIRS
 
 TIMES = (
     "Security forces opened fire on protesters in the main square of Almaty on Wednesday evening. "

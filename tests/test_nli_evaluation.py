@@ -3,11 +3,12 @@ from pathlib import Path
 
 import datasets
 import pytest
+from conftest import NLI_DEV
 from test_nli import make_tiny_nli_checkpoint
 
 from verify.datamodel import NLI_LABELS, NLIScores
 from verify.errors import VerifyError
-from verify.evaluation.nli import NLIEvaluator, NLIExample, load_nli_examples
+from verify.evaluation.nli_pairs import NLIEvaluator, NLIExample, load_nli_examples
 from verify.nli import NLIBackend
 
 
@@ -244,7 +245,7 @@ def test_evaluator_needs_examples():
         NLIEvaluator([])
 
 
-DEV_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "nli" / "dev"
+DEV_DATA = NLI_DEV
 
 
 @pytest.mark.skipif(not DEV_DATA.is_dir(), reason=f"shared NLI dev data not found at {DEV_DATA}")

@@ -4,11 +4,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import REPO
 from nbclient import NotebookClient
 
 from verify.nli import DEFAULT_MODEL_DIR
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "verify_demo.ipynb"
+NOTEBOOK = REPO / "notebooks" / "verify_demo.ipynb"
 
 
 @pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.safetensors").exists(), reason="the shipped NLI model is absent")

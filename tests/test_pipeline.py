@@ -3,14 +3,15 @@
 from pathlib import Path
 
 import pytest
+from conftest import BUNDLED_ARTICLE
 
 from verify import VerifyError, check_claim, verify_article
-from verify.check import NO_KNOWLEDGE_NOTE
-from verify.datamodel import to_jsonable
+from verify.datamodel import Note, NoteKind, to_jsonable
 from verify.nli import DEFAULT_MODEL_DIR
 from verify.pipeline import get_verifier
 
-ARTICLE = (Path(__file__).resolve().parents[1] / "fixtures" / "kazakhstan_unrest.txt").read_text(encoding="utf-8")
+ARTICLE = BUNDLED_ARTICLE.read_text(encoding="utf-8")
+NO_KNOWLEDGE_NOTE = str(Note(NoteKind.not_informed))
 pytestmark = pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.safetensors").exists(),
                                 reason="the shipped NLI model is absent")
 
@@ -50,6 +51,21 @@ def test_check_claim_applies_the_parse_rules(claim, evidence, label, refutes, su
     assert verdict.label == label, verdict.scores
     top = verdict.evidence[0]
     assert (top.refutes, top.supports, top.note) == (refutes, supports, note)
+
+
+@pytest.mark.parametrize("seized, normal", [
+    # the model alone leans to contradiction below the threshold; the place rule decides both ways alike
+    ("Rebels said they had seized the main port in Hodeidah overnight.", "The port in Hodeidah was operating normally."),
+    ("They had also taken five planes at Almaty's airport, the president said.",
+     "The airport had been cleared of demonstrators and was operating smoothly."),
+])
+def test_report_and_check_judge_a_rule_decided_pair_alike(seized, normal):
+    report = verify_article(f"{seized} {normal}")
+    relation = next(r for r in report.relations if {r.first, r.second} == {c.id for c in report.claims[:2]})
+    verdict = check_claim(normal, seized)
+    assert (relation.label, verdict.label) == ("contradiction", "contradiction")
+    assert NoteKind.place_conflict in {note.kind for note in relation.notes}
+    assert NoteKind.place_conflict in {note.kind for note in verdict.evidence[0].notes}
 
 
 def test_report_is_deterministic_and_models_load_once():

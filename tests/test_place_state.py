@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from verify.nlp import parse
-from verify.place_state import DISRUPTED, WORKING, conflicting_place, place_states
+from verify.check.place_state import DISRUPTED, WORKING, conflicting_place, place_states
 
 
 @pytest.mark.parametrize("text, place, state", [

@@ -1,12 +1,12 @@
 from pathlib import Path
 
 import pytest
+from conftest import POLNEAR
 
 from verify.datamodel import Span
 from verify.errors import VerifyError
-from verify.polnear import load_polnear, read_brat
+from verify.evaluation.polnear import load_polnear, read_brat
 
-POLNEAR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "attribution" / "polnear"
 
 TEXT = (
     "The New York Post reported that the senator resigned. "

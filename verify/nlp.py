@@ -28,7 +28,6 @@ def pipeline() -> Language:
     return nlp
 
 
-@lru_cache(maxsize=2)  # segmentation and attribution of one article share a single parse
 def parse(text: str) -> Doc:
     """One spaCy pass over `text`."""
     return pipeline()(text)

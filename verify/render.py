@@ -6,13 +6,14 @@ import json
 import textwrap
 from collections import defaultdict
 
+from verify.check.settings import CheckSettings
 from verify.datamodel import Claim, ClaimRelation, ClaimVerdict, Report, to_jsonable
+
 
 def report_json(report: Report) -> dict:
     """The report as documented in docs/schema.md (the article text itself is left out)."""
     data = to_jsonable(report)
     data.pop("text")
-    data.pop("extra")
     data["sources"] = [
         {"name": name, "role": claims[0].source.role, "kind": claims[0].source.kind, "claims": [c.id for c in claims]}
         for name, claims in _by_source(report.claims).items()
@@ -60,7 +61,7 @@ def _scores(relation: ClaimRelation) -> str:
             f"C {backward.contradiction:.2f})")
 
 
-POSSIBLE_CONFLICT = 0.30  # contradiction probability worth a reader's look, though below the verdict threshold
+POSSIBLE_CONFLICT = CheckSettings().possible_conflict
 POSSIBLE_CONFLICTS_SHOWN = 5
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from verify.datamodel import Claim, Span
 from verify.errors import VerifyError
-from verify.polnear import AnnotatedArticle, load_polnear
+from verify.evaluation.polnear import AnnotatedArticle, load_polnear
 
 CRITERIA = ("exact", "overlap", "half_overlap")
 COMPONENTS = ("source", "cue", "content")

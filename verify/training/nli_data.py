@@ -94,7 +94,7 @@ def _jaccard(first: frozenset[str], second: frozenset[str]) -> float:
 def nearest_to_probes(mix: datasets.Dataset) -> list[dict]:
     """For each probe pair, the most similar training pair (word Jaccard of premises and hypotheses,
     the lower of the two): evidence that the probes, or near copies, are not in the training data."""
-    from verify.training.nli import PROBE_PAIRS
+    from verify.training.nli_trainer import PROBE_PAIRS
 
     rows = [(_words(p), _words(h), p, h) for p, h in zip(mix["premise"], mix["hypothesis"])]
     nearest = []

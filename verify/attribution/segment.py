@@ -14,7 +14,7 @@ from spacy.tokens import Span as TokenSpan
 
 from verify.datamodel import Span
 from verify.nlp import parse, text_of
-from verify.sources import is_speech_verb
+from verify.attribution.sources import is_speech_verb
 
 # Web-page furniture that scrapers leave in article text; matched against whole lines and single sentences.
 BOILERPLATE = re.compile(

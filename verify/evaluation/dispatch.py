@@ -32,11 +32,11 @@ ATTRIBUTORS = ("rules", "tagger")
 def attribution_extractor(attributor: str):
     """The attribution engine: the pipeline's rules, or the PolNeAR-trained span tagger."""
     if attributor == "rules":
-        from verify.attribute import extract_claims
+        from verify.attribution.frames import extract_claims
 
         return extract_claims
     if attributor == "tagger":
-        from verify.tagger import DEFAULT_TAGGER_DIR, AttributionTagger
+        from verify.attribution.tagger import DEFAULT_TAGGER_DIR, AttributionTagger
 
         return AttributionTagger.load(DEFAULT_TAGGER_DIR).extract_claims
     raise VerifyError(f"unknown attributor '{attributor}' (choose from {', '.join(ATTRIBUTORS)})")
@@ -51,7 +51,7 @@ def evaluate(path: Path, task: str | None = None, model: str | Path | None = Non
     if task not in TASKS:
         raise VerifyError(f"unknown task '{task}' (choose from {', '.join(TASKS)})")
     if task == "nli":
-        from verify.evaluation.nli import NLIEvaluator, load_nli_examples
+        from verify.evaluation.nli_pairs import NLIEvaluator, load_nli_examples
         from verify.nli import load_backend
 
         examples = load_nli_examples(path)

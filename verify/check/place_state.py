@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from verify.negation import is_negated
+from verify.check.negation import is_negated
 
 DISRUPTING_VERBS = frozenset("""
 seize take storm capture occupy overrun attack raid invade blockade block besiege shell bomb burn loot torch

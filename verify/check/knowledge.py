@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from verify.negation import is_negated
+from verify.check.negation import is_negated
 
 # Verbs whose subject learns or passes on knowledge ("informed", "told", "could confirm").
 KNOWING_VERBS = frozenset("inform tell notify brief consult advise warn know confirm verify hear learn".split())

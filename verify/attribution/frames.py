@@ -1,6 +1,6 @@
 """Article text → claims: who says what, found in spaCy's dependency parse.
 
-Each statement unit (see `verify.segment`) is searched for attribution frames — a cue, its source and the
+Each statement unit (see `verify.attribution.segment`) is searched for attribution frames — a cue, its source and the
 content it introduces:
 
 * a speech verb with a subject and a clause or quotation: "Tokayev said that …", "“…,” he added";
@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Token
 
 from verify.datamodel import Claim, Cue, Source, Span
 from verify.nlp import parse, text_of
-from verify.segment import closes_quote, opens_quote, quotation_spans, statement_units
-from verify.sources import (
+from verify.attribution.segment import closes_quote, opens_quote, quotation_spans, statement_units
+from verify.attribution.sources import (
     ANONYMITY_WORDS,
     EDITORIAL_LABELS,
     GERUND_CONTENT_VERBS,
@@ -62,7 +62,7 @@ def extract_claims(text: str) -> list[Claim]:
     """Claims of `text` ordered by offset, with ids c1, c2, …; one spaCy pass over the article."""
     doc = parse(text)
     resolver = SourceResolver(doc)
-    found: list[tuple[list[Span], Source, Cue | None]] = []
+    found: list[tuple[list[Span], Source, Cue | None, Span]] = []
     for unit in statement_units(doc):
         tokens = [token for token in doc.char_span(unit.start, unit.end, alignment_mode="expand") if not token.is_space]
         quotes = quotation_spans(text, unit)
@@ -70,15 +70,15 @@ def extract_claims(text: str) -> list[Claim]:
         for frame in sorted(frames, key=lambda frame: frame.cue[0].i):
             spans = _char_spans(doc, frame.content)
             if spans:
-                found.append((spans, _source(resolver, frame), _cue(doc, frame)))
+                found.append((spans, _source(resolver, frame), _cue(doc, frame), unit))
         for piece in _narration(tokens, frames, quotes):
             spans = _char_spans(doc, piece)
             if spans:
-                found.append((spans, Source.author(), None))
+                found.append((spans, Source.author(), None, unit))
     found.sort(key=lambda item: (item[0][0].start, item[0][0].end))
     return [
-        Claim(id=f"c{number}", text=claim_text(doc, spans), spans=tuple(spans), source=source, cue=cue)
-        for number, (spans, source, cue) in enumerate(found, start=1)
+        Claim(id=f"c{number}", text=claim_text(doc, spans), spans=tuple(spans), source=source, cue=cue, unit=unit)
+        for number, (spans, source, cue, unit) in enumerate(found, start=1)
     ]
 
 

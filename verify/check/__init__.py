@@ -1,0 +1,13 @@
+"""Checking claims against each other and a claim against evidence.
+
+- `settings`: the gate and the thresholds (`CheckSettings`);
+- `gate`: which pairs are related enough to score;
+- `notes`: what the rules beside the model say of a pair (`Note`, `RuleNotes`): different times or
+  periods, a source that was not informed, a place disrupted in one claim and normal in the other;
+- `negation`, `knowledge`, `place_state`: the dependency-parse rules behind those notes;
+- `decision`: the one decision rule (contradiction / corroboration / compatible) for scored NLI directions;
+- `pairs`: the claims of one article against each other (`check_claims`);
+- `verdict`: one claim against evidence claims (`check_evidence`).
+
+Depends on `verify.datamodel` and `verify.nlp` only; `verify.attribution` never imports from here.
+"""

@@ -1,0 +1,58 @@
+"""The one decision rule: contradiction, corroboration or compatible, from NLI scores and rule notes.
+
+Both the pairs of a report (both directions scored) and the evidence of a single-claim verdict
+(evidence → claim scored) are decided here, so a pair is judged the same way by both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from verify.check.notes import RuleNotes
+from verify.check.settings import CheckSettings
+from verify.datamodel import NLIScores, Note, NoteKind, RelationLabel
+
+
+@dataclass(frozen=True)
+class Decision:
+    label: RelationLabel
+    probability: float  # of `label`: the strongest direction
+    notes: tuple[Note, ...] = ()
+
+
+def leans_to_contradiction(directions: Sequence[NLIScores], settings: CheckSettings) -> bool:
+    """Contradiction above entailment, and entailment below the corroboration threshold."""
+    entailment = max(scores.entailment for scores in directions)
+    return max(scores.contradiction for scores in directions) > entailment and entailment < settings.corroboration
+
+
+def may_be_decided(directions: Sequence[NLIScores], settings: CheckSettings) -> bool:
+    """Whether the scores could make a contradiction or a corroboration: the parse rules matter
+    only then, so only such claims are parsed."""
+    entailment = max(scores.entailment for scores in directions)
+    return leans_to_contradiction(directions, settings) or entailment >= settings.corroboration
+
+
+def decide(directions: Sequence[NLIScores], notes: RuleNotes, same_source: bool,
+           settings: CheckSettings) -> Decision:
+    """The label of a scored pair; `directions` are the NLI scores that count (one or both ways).
+
+    A contradiction needs the threshold, or a conflict the parse found (`notes.conflict`) where
+    the model leans to contradiction; `notes.different_times` and `notes.not_knowing` veto it,
+    and `notes.not_knowing` vetoes a corroboration too. One source never corroborates itself.
+    """
+    contradiction = max(scores.contradiction for scores in directions)
+    entailment = max(scores.entailment for scores in directions)
+    if leans_to_contradiction(directions, settings) and (contradiction >= settings.contradiction or notes.conflict):
+        veto = notes.different_times or notes.not_knowing
+        if veto:
+            return Decision("compatible", contradiction, (veto,))
+        found = (notes.conflict, Note(NoteKind.same_source) if same_source else None)
+        return Decision("contradiction", contradiction, tuple(note for note in found if note))
+    if entailment >= settings.corroboration and not same_source:
+        if notes.not_knowing:
+            return Decision("compatible", entailment, (notes.not_knowing,))
+        return Decision("corroboration", entailment)
+    neutral = min(scores.neutral for scores in directions)
+    return Decision("compatible", max(neutral, 1 - max(contradiction, entailment)))
