@@ -44,8 +44,11 @@ def warm_library(article: Path, model: str | None, repeats: int) -> tuple[list[f
         started = time.perf_counter()
         report = verifier.report(text, str(article))
         timings.append(time.perf_counter() - started)
-    return timings, {"claims": report.stats.claims, "pairs_total": report.stats.pairs_total,
-                     "pairs_scored": report.stats.pairs_scored}
+    return timings, {
+        "claims": report.stats.claims,
+        "pairs_total": report.stats.pairs_total,
+        "pairs_scored": report.stats.pairs_scored,
+    }
 
 
 def main() -> None:
@@ -58,11 +61,17 @@ def main() -> None:
     cold = cold_cli_seconds(args.article, args.model, args.repeats)
     warm, pairs = warm_library(args.article, args.model, args.repeats)
     result = {
-        "article": str(args.article), "machine": {"cpu_threads": torch.get_num_threads(), "python": platform.python_version(),
-                                                  "torch": torch.__version__},
-        "cold_cli_seconds_median": round(statistics.median(cold), 3), "cold_cli_seconds": [round(t, 3) for t in cold],
+        "article": str(args.article),
+        "machine": {
+            "cpu_threads": torch.get_num_threads(),
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+        },
+        "cold_cli_seconds_median": round(statistics.median(cold), 3),
+        "cold_cli_seconds": [round(t, 3) for t in cold],
         "warm_library_seconds_median": round(statistics.median(warm), 3),
-        "warm_library_seconds": [round(t, 3) for t in warm], **pairs,
+        "warm_library_seconds": [round(t, 3) for t in warm],
+        **pairs,
     }
     text = json.dumps(result, indent=2)
     print(text)

@@ -107,9 +107,9 @@ def main() -> None:
         pairs = build_pairs(backend.tokenizer, token_counts)
         inputs = [{"text": premise, "text_pair": hypothesis} for premise, hypothesis in pairs]
         runs = {
-            "nli_backend": lambda: backend.score(pairs),
-            "nli_backend_fp32": lambda: backend_fp32.score(pairs),
-            "pipeline": lambda: classifier(inputs, batch_size=args.batch_size),
+            "nli_backend": lambda pairs=pairs: backend.score(pairs),
+            "nli_backend_fp32": lambda pairs=pairs: backend_fp32.score(pairs),
+            "pipeline": lambda inputs=inputs: classifier(inputs, batch_size=args.batch_size),
         }
         for run in runs.values():  # warm-up: first calls pay for allocations and thread start-up
             run()

@@ -1,13 +1,10 @@
-from pathlib import Path
-
 import pytest
-from conftest import POLNEAR, needs_polnear
 
+from conftest import POLNEAR, needs_polnear
 from verify.datamodel import Claim, Cue, Source, Span
 from verify.errors import VerifyError
 from verify.evaluation.attribution import AttributionEvaluator, evaluate_attribution, gold_categories
 from verify.evaluation.polnear import AnnotatedArticle, load_polnear
-
 
 TEXT = (
     "Officials said the bridge will reopen in May. "

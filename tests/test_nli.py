@@ -7,6 +7,7 @@ from transformers import AutoTokenizer, BertConfig, BertForSequenceClassificatio
 
 from verify.datamodel import NLI_LABELS
 from verify.errors import VerifyError
+from verify.evaluation.probes import PROBE_PAIRS
 from verify.nli import (
     DEFAULT_MODEL_DIR,
     MIN_PREMISE_TOKENS,
@@ -18,7 +19,6 @@ from verify.nli import (
     load_backend,
     resolve_model,
 )
-from verify.training.nli_trainer import PROBE_PAIRS
 
 TIMES = (
     "Security forces opened fire on protesters in the main square of Almaty on Wednesday evening. "
@@ -285,7 +285,11 @@ class TestShippedModel:
             ("The senator visited Paris last week.", "The senator likes cheese.", "neutral"),
             ("The storm killed at least 20 people.", "Nobody was hurt in the storm.", "contradiction"),
             ("The union accepted the pay offer.", "The union rejected the pay offer.", "contradiction"),
-            ("The mayor will attend the ceremony.", "The ceremony is being held in the city's oldest church.", "neutral"),
+            (
+                "The mayor will attend the ceremony.",
+                "The ceremony is being held in the city's oldest church.",
+                "neutral",
+            ),
         ],
     )
     def test_obvious_pairs(self, premise, hypothesis, label):
@@ -293,18 +297,28 @@ class TestShippedModel:
         assert scores.label == label, scores
 
     def test_bf16_and_fp32_agree_on_news_pairs(self):
-        pairs = [(TIMES, "The airport was operating smoothly."), (TIMES, "Five planes were seized."),
-                 ("Eight people were killed in the blast.", "Twelve people died in the explosion.")]
+        pairs = [
+            (TIMES, "The airport was operating smoothly."),
+            (TIMES, "Five planes were seized."),
+            ("Eight people were killed in the blast.", "Twelve people died in the explosion."),
+        ]
         fp32 = NLIBackend(precision="fp32").score(pairs)
         for scores, expected in zip(NLIBackend(precision="bf16").score(pairs), fp32):
             assert scores.label == expected.label
             assert scores.as_dict() == pytest.approx(expected.as_dict(), abs=0.03)
 
-    @pytest.mark.parametrize(("premise", "hypothesis", "label"), [
-        pytest.param(*PROBE_PAIRS[0], marks=pytest.mark.xfail(
-            strict=True, reason="needs world knowledge (a seized airport is not operating); see the model card")),
-        *PROBE_PAIRS[1:],
-    ])
+    @pytest.mark.parametrize(
+        ("premise", "hypothesis", "label"),
+        [
+            pytest.param(
+                *PROBE_PAIRS[0],
+                marks=pytest.mark.xfail(
+                    strict=True, reason="needs world knowledge (a seized airport is not operating); see the model card"
+                ),
+            ),
+            *PROBE_PAIRS[1:],
+        ],
+    )
     def test_probe_pairs_of_the_issue(self, premise, hypothesis, label):
         [scores] = load_backend().score([(premise, hypothesis)])
         assert scores.label == label, scores

@@ -1,11 +1,10 @@
 import json
-from pathlib import Path
 
 import datasets
 import pytest
-from conftest import NLI_DEV
 from test_nli import make_tiny_nli_checkpoint
 
+from conftest import NLI_DEV
 from verify.datamodel import NLI_LABELS, NLIScores
 from verify.errors import VerifyError
 from verify.evaluation.nli_pairs import NLIEvaluator, NLIExample, load_nli_examples
@@ -20,8 +19,7 @@ class FakeBackend:
 
     def score(self, pairs):
         return [
-            NLIScores(**{name: 0.8 if name == self.predictions[pair] else 0.1 for name in NLI_LABELS})
-            for pair in pairs
+            NLIScores(**{name: 0.8 if name == self.predictions[pair] else 0.1 for name in NLI_LABELS}) for pair in pairs
         ]
 
 

@@ -14,8 +14,8 @@ from test_nli import make_tiny_nli_checkpoint
 from verify.errors import VerifyError
 from verify.nlp import parse
 from verify.training.common import length_sorted_batches
-from verify.training.nli_trainer import ALLOWED, LABELS, TrainConfig, merged_class_loss, train
 from verify.training.nli_data import MixConfig, build_mix
+from verify.training.nli_trainer import ALLOWED, LABELS, TrainConfig, merged_class_loss, train
 from verify.training.synthetic_nli import (
     SyntheticPair,
     balance,
@@ -32,12 +32,15 @@ from verify.training.synthetic_nli import (
 )
 
 
-@pytest.mark.parametrize("label, expected", [
-    ("entailment", -math.log(0.7)),
-    ("contradiction", -math.log(0.1)),
-    ("not_entailment", -math.log(0.3)),  # neutral + contradiction
-    ("not_contradiction", -math.log(0.9)),  # entailment + neutral
-])
+@pytest.mark.parametrize(
+    "label, expected",
+    [
+        ("entailment", -math.log(0.7)),
+        ("contradiction", -math.log(0.1)),
+        ("not_entailment", -math.log(0.3)),  # neutral + contradiction
+        ("not_contradiction", -math.log(0.9)),  # entailment + neutral
+    ],
+)
 def test_binary_labels_are_trained_on_merged_classes(label, expected):
     logits = torch.log(torch.tensor([[0.7, 0.2, 0.1]]))
     loss = merged_class_loss(logits, torch.tensor([ALLOWED[label]]))
@@ -53,17 +56,36 @@ def test_length_sorted_batches_cover_everything_once_with_little_padding():
     assert batches != length_sorted_batches(lengths, 32, random.Random(1))  # shuffled batch order
 
 
-@pytest.mark.parametrize("rule, sentence, hypothesis, label", [
-    (swap_number, "Eight people were killed when the bus overturned near the border.", None, "contradiction"),
-    (negate_main_verb, "The ministry confirmed the figures on Tuesday evening in a brief statement.",
-     "The ministry did not confirm the figures on Tuesday evening in a brief statement.", "contradiction"),
-    (swap_antonym, "Fuel prices rose sharply across the country after the subsidy was cut.",
-     "Fuel prices fell sharply across the country after the subsidy was cut.", "contradiction"),
-    (round_number, "Officials said 42 ships were waiting at anchor outside the port on Thursday.",
-     "Officials said about 40 ships were waiting at anchor outside the port on Thursday.", "entailment"),
-    (substitute_synonym, "The company bought the plant from its former owners in the spring.",
-     "The company purchased the plant from its former owners in the spring.", "entailment"),
-])
+@pytest.mark.parametrize(
+    "rule, sentence, hypothesis, label",
+    [
+        (swap_number, "Eight people were killed when the bus overturned near the border.", None, "contradiction"),
+        (
+            negate_main_verb,
+            "The ministry confirmed the figures on Tuesday evening in a brief statement.",
+            "The ministry did not confirm the figures on Tuesday evening in a brief statement.",
+            "contradiction",
+        ),
+        (
+            swap_antonym,
+            "Fuel prices rose sharply across the country after the subsidy was cut.",
+            "Fuel prices fell sharply across the country after the subsidy was cut.",
+            "contradiction",
+        ),
+        (
+            round_number,
+            "Officials said 42 ships were waiting at anchor outside the port on Thursday.",
+            "Officials said about 40 ships were waiting at anchor outside the port on Thursday.",
+            "entailment",
+        ),
+        (
+            substitute_synonym,
+            "The company bought the plant from its former owners in the spring.",
+            "The company purchased the plant from its former owners in the spring.",
+            "entailment",
+        ),
+    ],
+)
 def test_synthetic_rules_on_news_sentences(rule, sentence, hypothesis, label):
     [parsed] = list(parse(sentence).sents)
     pair = rule(parsed, random.Random(0)) if rule is swap_number else rule(parsed)
@@ -79,25 +101,37 @@ def _sentence(text):
     return parsed
 
 
-@pytest.mark.parametrize("sentence, core", [
-    ("Two senators blocked the spending bill on Tuesday after a long night of talks.",
-     "Two senators blocked the spending bill."),
-    ("Police arrested three men near the border on Friday.", "Police arrested three men."),
-    ("The governor signed the budget into law after weeks of talks with lawmakers.", "The governor signed the budget."),
-    ("The mayor told reporters that the city would borrow money.", None),  # a reported clause is no core
-    ("He resigned on Tuesday after the vote.", None),  # no object, and a pronoun subject
-])
+@pytest.mark.parametrize(
+    "sentence, core",
+    [
+        (
+            "Two senators blocked the spending bill on Tuesday after a long night of talks.",
+            "Two senators blocked the spending bill.",
+        ),
+        ("Police arrested three men near the border on Friday.", "Police arrested three men."),
+        (
+            "The governor signed the budget into law after weeks of talks with lawmakers.",
+            "The governor signed the budget.",
+        ),
+        ("The mayor told reporters that the city would borrow money.", None),  # a reported clause is no core
+        ("He resigned on Tuesday after the vote.", None),  # no object, and a pronoun subject
+    ],
+)
 def test_core_clause_cuts_after_the_object(sentence, core):
     assert core_clause(_sentence(sentence)) == core
 
 
-@pytest.mark.parametrize("seed, hypothesis", [
-    (0, "Two senators blocked the spending bill."),
-    (1, "Two lawmakers blocked the spending bill."),  # a broader noun is still entailed
-])
+@pytest.mark.parametrize(
+    "seed, hypothesis",
+    [
+        (0, "Two senators blocked the spending bill."),
+        (1, "Two lawmakers blocked the spending bill."),  # a broader noun is still entailed
+    ],
+)
 def test_core_entailment(seed, hypothesis):
-    pair = core_entailment(_sentence("Two senators blocked the spending bill on Tuesday after a long night of talks."),
-                           random.Random(seed))
+    pair = core_entailment(
+        _sentence("Two senators blocked the spending bill on Tuesday after a long night of talks."), random.Random(seed)
+    )
     assert (pair.hypothesis, pair.label) == (hypothesis, "entailment")
 
 
@@ -108,12 +142,21 @@ def test_no_plans_contradicts_the_future_tense():
     for pair in pairs:
         planned, future = sorted([pair.premise, pair.hypothesis], key=lambda text: " will " in text)
         assert planned.startswith("The carmaker") and " will " not in planned
-        assert any(phrase in planned for phrase in ("no plans to close", "not plan to close", "no intention to close",
-                                                    "never intended to close"))
-        assert future.startswith(("The carmaker will ", "The factory in Ohio will close ", "The factory in Ohio will shut "))
-    assert any(pair.hypothesis.startswith("The factory in Ohio will") or pair.premise.startswith("The factory in Ohio will")
-               for pair in pairs)  # the object as subject
-    assert no_plans(_sentence("The carmaker closed its factory in Ohio as demand for sedans fell."), random.Random(0)) == []
+        assert any(
+            phrase in planned
+            for phrase in ("no plans to close", "not plan to close", "no intention to close", "never intended to close")
+        )
+        assert future.startswith(
+            ("The carmaker will ", "The factory in Ohio will close ", "The factory in Ohio will shut ")
+        )
+    assert any(
+        pair.hypothesis.startswith("The factory in Ohio will") or pair.premise.startswith("The factory in Ohio will")
+        for pair in pairs
+    )  # the object as subject
+    assert (
+        no_plans(_sentence("The carmaker closed its factory in Ohio as demand for sedans fell."), random.Random(0))
+        == []
+    )
 
 
 def test_a_denied_thing_is_neutral_elsewhere_and_contradicts_where_it_is_provided():
@@ -128,9 +171,13 @@ def test_a_denied_thing_is_neutral_elsewhere_and_contradicts_where_it_is_provide
 
 def test_same_subject_other_event_is_neutral():
     bridge = _sentence("The mayor opened a new bridge over the river on Monday.")
-    others = [_sentence("The mayor signed the budget after weeks of talks with the council."),
-              _sentence("The governor signed the budget after weeks of talks with the council.")]
-    assert [(p.hypothesis, p.label) for p in same_subject_core(bridge, others)] == [("The mayor signed the budget.", "neutral")]
+    others = [
+        _sentence("The mayor signed the budget after weeks of talks with the council."),
+        _sentence("The governor signed the budget after weeks of talks with the council."),
+    ]
+    assert [(p.hypothesis, p.label) for p in same_subject_core(bridge, others)] == [
+        ("The mayor signed the budget.", "neutral")
+    ]
 
 
 def test_balance_caps_each_rule_and_honours_overrides():
@@ -152,9 +199,11 @@ def nli_dir(tmp_path):
     pair = {"premise": "Eight people died.", "hypothesis": "People died.", "label": "entailment"}
     write_jsonl(directory / "snli_like.jsonl", [dict(pair, dataset="snli_like")] * 4)
     write_jsonl(directory / "sick.jsonl", [dict(pair, dataset="sick")] * 3)
-    write_jsonl(directory / "cannot_negation.jsonl",
-                [dict(pair, label="contradiction", dataset="cannot_negation")] * 6
-                + [dict(pair, label="not_contradiction", dataset="cannot_negation")] * 2)
+    write_jsonl(
+        directory / "cannot_negation.jsonl",
+        [dict(pair, label="contradiction", dataset="cannot_negation")] * 6
+        + [dict(pair, label="not_contradiction", dataset="cannot_negation")] * 2,
+    )
     return directory
 
 
@@ -164,8 +213,10 @@ def test_mix_leaves_out_sick_and_caps_cannot_contradictions(nli_dir):
     assert "sick" not in datasets
     assert datasets.count("snli_like") == 4
     assert sum(1 for row in mix if row["dataset"] == "cannot_negation" and row["label"] == "contradiction") == 3
-    assert build_mix(MixConfig(nli_dir=str(nli_dir), polnear_dir=None))["premise"] == \
-        build_mix(MixConfig(nli_dir=str(nli_dir), polnear_dir=None))["premise"]  # seeded
+    assert (
+        build_mix(MixConfig(nli_dir=str(nli_dir), polnear_dir=None))["premise"]
+        == build_mix(MixConfig(nli_dir=str(nli_dir), polnear_dir=None))["premise"]
+    )  # seeded
 
 
 def test_mix_without_files_is_a_user_error(tmp_path):
@@ -177,29 +228,39 @@ def test_tiny_training_run_saves_an_fp16_nli_checkpoint_and_resumes(tmp_path):
     base = make_tiny_nli_checkpoint(tmp_path / "base")
     mix = tmp_path / "mix"
     mix.mkdir()
-    rows = [{"premise": "Eight people died in the fire.", "hypothesis": h, "label": label, "dataset": "toy"}
-            for h, label in [("People died.", "entailment"), ("Nobody died.", "contradiction"),
-                             ("The fire was arson.", "neutral"), ("Twelve died.", "not_entailment")]] * 3
+    rows = [
+        {"premise": "Eight people died in the fire.", "hypothesis": h, "label": label, "dataset": "toy"}
+        for h, label in [
+            ("People died.", "entailment"),
+            ("Nobody died.", "contradiction"),
+            ("The fire was arson.", "neutral"),
+            ("Twelve died.", "not_entailment"),
+        ]
+    ] * 3
     write_jsonl(mix / "train.jsonl", rows)
-    config = TrainConfig(mix=str(mix), base=str(base), out=str(tmp_path / "run"), epochs=1, batch_size=4,
-                         max_length=32, device="cpu")
+    config = TrainConfig(
+        mix=str(mix), base=str(base), out=str(tmp_path / "run"), epochs=1, batch_size=4, max_length=32, device="cpu"
+    )
     run = train(config)
     checkpoint = run / "epoch-0"
     model_config = json.loads((checkpoint / "config.json").read_text())
     assert model_config["id2label"] == {str(i): label for i, label in enumerate(LABELS)}
-    assert {t.dtype for t in load_file(checkpoint / "model.safetensors").values() if t.is_floating_point()} == \
-        {torch.float16}
+    assert {t.dtype for t in load_file(checkpoint / "model.safetensors").values() if t.is_floating_point()} == {
+        torch.float16
+    }
     assert json.loads((checkpoint / "training.json").read_text())["config"]["epochs"] == 1
     # a longer schedule resumes after the saved epoch instead of starting over
     train(TrainConfig(**{**config.__dict__, "epochs": 2}), resume=True)
     assert (run / "epoch-1").exists()
-    epochs = [json.loads(line)["epoch"] for line in (run / "log.jsonl").read_text().splitlines()
-              if "train_loss" in line]
+    epochs = [
+        json.loads(line)["epoch"] for line in (run / "log.jsonl").read_text().splitlines() if "train_loss" in line
+    ]
     assert epochs == [0, 1]
 
 
-@pytest.mark.parametrize("module", ["verify.training.nli_trainer", "verify.training.attribution_tagger",
-                                    "verify.training.export"])
+@pytest.mark.parametrize(
+    "module", ["verify.training.nli_trainer", "verify.training.attribution_tagger", "verify.training.export"]
+)
 def test_trainers_import_without_spacy_or_datasets(module):
     """The GPU machine has torch and transformers only."""
     import subprocess

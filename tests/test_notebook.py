@@ -1,12 +1,10 @@
 """The demo notebook runs top to bottom, so it cannot rot."""
 
-from pathlib import Path
-
 import nbformat
 import pytest
-from conftest import REPO
 from nbclient import NotebookClient
 
+from conftest import REPO
 from verify.nli import DEFAULT_MODEL_DIR
 
 NOTEBOOK = REPO / "notebooks" / "verify_demo.ipynb"
@@ -15,7 +13,8 @@ NOTEBOOK = REPO / "notebooks" / "verify_demo.ipynb"
 @pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.safetensors").exists(), reason="the shipped NLI model is absent")
 def test_demo_notebook_executes():
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    ).execute()
     outputs = "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
     assert "Kassym-Jomart Tokayev (president)" in outputs

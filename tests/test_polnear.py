@@ -1,12 +1,9 @@
-from pathlib import Path
-
 import pytest
-from conftest import POLNEAR
 
+from conftest import POLNEAR
 from verify.datamodel import Span
 from verify.errors import VerifyError
 from verify.evaluation.polnear import load_polnear, read_brat
-
 
 TEXT = (
     "The New York Post reported that the senator resigned. "

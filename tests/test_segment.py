@@ -1,8 +1,6 @@
-from pathlib import Path
-
 import pytest
-from conftest import BUNDLED_ARTICLE
 
+from conftest import BUNDLED_ARTICLE
 from verify.attribution.segment import quotation_spans, split_sentences
 from verify.datamodel import Span
 

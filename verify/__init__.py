@@ -9,10 +9,12 @@ transformers are installed (the GPU machine has neither spaCy nor `datasets`).
 from importlib import import_module
 
 _EXPORTS = {
-    **{name: "verify.datamodel" for name in
-       ("Claim", "ClaimRelation", "ClaimVerdict", "Cue", "Evidence", "NLIScores", "Report", "Source", "Span")},
+    **dict.fromkeys(
+        ("Claim", "ClaimRelation", "ClaimVerdict", "Cue", "Evidence", "NLIScores", "Report", "Source", "Span"),
+        "verify.datamodel",
+    ),
     "VerifyError": "verify.errors",
-    **{name: "verify.pipeline" for name in ("Verifier", "check_claim", "verify_article")},
+    **dict.fromkeys(("Verifier", "check_claim", "verify_article"), "verify.pipeline"),
 }
 __all__ = sorted(_EXPORTS)
 

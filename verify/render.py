@@ -54,11 +54,16 @@ def _wrap(text: str, indent: str, first: str | None = None) -> str:
 
 def _scores(relation: ClaimRelation) -> str:
     forward, backward = relation.forward, relation.backward
-    headline = (f"compatible (contradiction up to {_shown_probability(relation):.2f})" if relation.label == "compatible"
-                else f"{relation.label} {relation.probability:.2f}")
-    return (f"{headline}  (→ E {forward.entailment:.2f} N {forward.neutral:.2f} "
-            f"C {forward.contradiction:.2f} | ← E {backward.entailment:.2f} N {backward.neutral:.2f} "
-            f"C {backward.contradiction:.2f})")
+    headline = (
+        f"compatible (contradiction up to {_shown_probability(relation):.2f})"
+        if relation.label == "compatible"
+        else f"{relation.label} {relation.probability:.2f}"
+    )
+    return (
+        f"{headline}  (→ E {forward.entailment:.2f} N {forward.neutral:.2f} "
+        f"C {forward.contradiction:.2f} | ← E {backward.entailment:.2f} N {backward.neutral:.2f} "
+        f"C {backward.contradiction:.2f})"
+    )
 
 
 POSSIBLE_CONFLICT = CheckSettings().possible_conflict
@@ -75,18 +80,32 @@ def _shown_probability(relation: ClaimRelation) -> float:
 
 def _relation_sections(report: Report) -> list[tuple[str, list[ClaimRelation]]]:
     updates = [r for r in report.relations if r.temporal_update]
-    possible = sorted((r for r in report.relations if r.label == "compatible" and not r.temporal_update
-                       and _contradiction(r) >= POSSIBLE_CONFLICT), key=_contradiction, reverse=True)
-    return [("Contradictions", list(report.contradictions)), ("Corroborations", list(report.corroborations)),
-            ("Changes over time (not contradictions)", updates),
-            ("Possible conflicts below the contradiction threshold", possible[:POSSIBLE_CONFLICTS_SHOWN])]
+    possible = sorted(
+        (
+            r
+            for r in report.relations
+            if r.label == "compatible" and not r.temporal_update and _contradiction(r) >= POSSIBLE_CONFLICT
+        ),
+        key=_contradiction,
+        reverse=True,
+    )
+    return [
+        ("Contradictions", list(report.contradictions)),
+        ("Corroborations", list(report.corroborations)),
+        ("Changes over time (not contradictions)", updates),
+        ("Possible conflicts below the contradiction threshold", possible[:POSSIBLE_CONFLICTS_SHOWN]),
+    ]
 
 
 def report_text(report: Report) -> str:
     sources = _by_source(report.claims)
-    lines = [f"verify report: {report.article}", f"model: {report.model}",
-             f"{report.stats.claims} claims from {len(sources)} sources; {report.stats.pairs_scored} of "
-             f"{report.stats.pairs_total} claim pairs related and checked; {report.stats.seconds:.1f} s", ""]
+    lines = [
+        f"verify report: {report.article}",
+        f"model: {report.model}",
+        f"{report.stats.claims} claims from {len(sources)} sources; {report.stats.pairs_scored} of "
+        f"{report.stats.pairs_total} claim pairs related and checked; {report.stats.seconds:.1f} s",
+        "",
+    ]
     lines.append("CLAIMS BY SOURCE")
     for claims in sources.values():
         first = claims[0]
@@ -111,9 +130,15 @@ def _md_cell(text: str) -> str:
 
 def report_markdown(report: Report) -> str:
     sources = _by_source(report.claims)
-    lines = [f"# verify report: {report.article}", "",
-             f"Model `{report.model}` · {report.stats.claims} claims from {len(sources)} sources · "
-             f"{report.stats.pairs_scored} of {report.stats.pairs_total} pairs checked", "", "## Claims by source", ""]
+    lines = [
+        f"# verify report: {report.article}",
+        "",
+        f"Model `{report.model}` · {report.stats.claims} claims from {len(sources)} sources · "
+        f"{report.stats.pairs_scored} of {report.stats.pairs_total} pairs checked",
+        "",
+        "## Claims by source",
+        "",
+    ]
     for claims in sources.values():
         lines += [f"### {_source_label(claims[0])} — {claims[0].source.kind}", ""]
         lines += [f"- **{c.id}** _{_cue_label(c)}_: {c.text}" for c in claims]
@@ -123,30 +148,42 @@ def report_markdown(report: Report) -> str:
         if not relations:
             lines += ["None found.", ""]
             continue
-        lines += ["| # | Source A | Claim A | Source B | Claim B | Label | p (of the label; of contradiction when compatible) |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [
+            "| # | Source A | Claim A | Source B | Claim B | Label "
+            "| p (of the label; of contradiction when compatible) |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for number, relation in enumerate(relations, 1):
             first, second = report.claim(relation.first), report.claim(relation.second)
-            lines.append(f"| {number} | {_md_cell(_source_label(first))} | {_md_cell(first.text)} | "
-                         f"{_md_cell(_source_label(second))} | {_md_cell(second.text)} | "
-                         f"{relation.label}{' (same source)' if relation.same_source else ''} | "
-                         f"{_shown_probability(relation):.2f} |")
+            lines.append(
+                f"| {number} | {_md_cell(_source_label(first))} | {_md_cell(first.text)} | "
+                f"{_md_cell(_source_label(second))} | {_md_cell(second.text)} | "
+                f"{relation.label}{' (same source)' if relation.same_source else ''} | "
+                f"{_shown_probability(relation):.2f} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
 
 def verdict_text(verdict: ClaimVerdict) -> str:
     scores = verdict.scores
-    lines = [f"claim: {verdict.claim}",
-             f"verdict: {verdict.label} (E {scores.entailment:.2f} N {scores.neutral:.2f} C {scores.contradiction:.2f})",
-             "evidence:"]
+    lines = [
+        f"claim: {verdict.claim}",
+        f"verdict: {verdict.label} (E {scores.entailment:.2f} N {scores.neutral:.2f} C {scores.contradiction:.2f})",
+        "evidence:",
+    ]
     for evidence in verdict.evidence:
         s = evidence.scores
         note = f" — {evidence.note}" if evidence.note else ""
         refutes = " refutes" if evidence.refutes else ""
-        lines.append(_wrap(f"[{_source_label(evidence.claim)}] {evidence.claim.text}  "
-                           f"(E {s.entailment:.2f} N {s.neutral:.2f} C {s.contradiction:.2f}){refutes}{note}",
-                           "  ", first="  - "))
+        lines.append(
+            _wrap(
+                f"[{_source_label(evidence.claim)}] {evidence.claim.text}  "
+                f"(E {s.entailment:.2f} N {s.neutral:.2f} C {s.contradiction:.2f}){refutes}{note}",
+                "  ",
+                first="  - ",
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -181,7 +218,10 @@ def _matrix(name: str, breakdown: dict) -> list[str]:
     widths = [max(len(column), 6) for column in columns]
     lines = [f"{name:<{first}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(columns, widths))]
     for item, values in rows.items():
-        cells = [f"{values[c]:>{w}.3f}" if isinstance(values.get(c), float) else f"{'-':>{w}}" for c, w in zip(columns, widths)]
+        cells = [
+            f"{values[c]:>{w}.3f}" if isinstance(values.get(c), float) else f"{'-':>{w}}"
+            for c, w in zip(columns, widths)
+        ]
         lines.append(f"{item:<{first}}  " + "  ".join(cells))
     return lines
 

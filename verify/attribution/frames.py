@@ -18,23 +18,25 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from verify.datamodel import Claim, Cue, Source, Span
-from verify.nlp import parse, text_of
-from verify.attribution.segment import closes_quote, opens_quote, quotation_spans, statement_units
-from verify.attribution.sources import (
+from verify.attribution.lexicon import (
     ANONYMITY_WORDS,
     EDITORIAL_LABELS,
     GERUND_CONTENT_VERBS,
     HEDGE_ADVERBS,
     OBJECT_CONTENT_VERBS,
     PASSIVE_REPORT_VERBS,
-    SourceResolver,
-    can_be_speaker,
     is_hedged,
     is_speech_verb,
+)
+from verify.attribution.segment import closes_quote, opens_quote, quotation_spans, statement_units
+from verify.attribution.sources import (
+    SourceResolver,
+    can_be_speaker,
     looks_like_source,
     mention_tokens,
 )
+from verify.datamodel import Claim, Cue, Source, Span
+from verify.nlp import expanded_span, parse, text_of
 
 SUBJECTS = ("nsubj", "nsubjpass", "expl", "csubj")
 EDGE_PUNCTUATION = ",;:-–—"
@@ -58,13 +60,14 @@ class Frame:
         return self.content | self.source_scope | {token.i for token in self.cue}
 
 
-def extract_claims(text: str) -> list[Claim]:
-    """Claims of `text` ordered by offset, with ids c1, c2, …; one spaCy pass over the article."""
-    doc = parse(text)
+def extract_claims(text: str, doc: Doc | None = None, units: list[Span] | None = None) -> list[Claim]:
+    """Claims of `text` ordered by offset, with ids c1, c2, …; one spaCy pass over the article (none when
+    its `doc` is given) and one segmentation (none when its statement `units` are given)."""
+    doc = parse(text) if doc is None else doc
     resolver = SourceResolver(doc)
     found: list[tuple[list[Span], Source, Cue | None, Span]] = []
-    for unit in statement_units(doc):
-        tokens = [token for token in doc.char_span(unit.start, unit.end, alignment_mode="expand") if not token.is_space]
+    for unit in statement_units(doc) if units is None else units:
+        tokens = [token for token in expanded_span(doc, unit.start, unit.end) if not token.is_space]
         quotes = quotation_spans(text, unit)
         frames = _frames(doc, tokens, quotes)
         for frame in sorted(frames, key=lambda frame: frame.cue[0].i):
@@ -109,7 +112,7 @@ def _frames(doc: Doc, tokens: list[Token], quotes: list[Span]) -> list[Frame]:
 
 
 def _colon_speaker(tokens: list[Token]) -> Frame | None:
-    """"PENCE: Well, look, …" in a transcript, "Flynn: Trump was right" in a headline, "Said Ellis: “…”":
+    """ "PENCE: Well, look, …" in a transcript, "Flynn: Trump was right" in a headline, "Said Ellis: “…”":
     a name, a colon, and what the named one says."""
     start = 0
     while start < len(tokens) and opens_quote(tokens[start].text):
@@ -133,12 +136,12 @@ def _colon_speaker(tokens: list[Token]) -> Frame | None:
 
 
 def _according_to(token: Token, in_unit: set[int]) -> Frame | None:
-    """"according to X": the clause it modifies is X's content."""
+    """ "according to X": the clause it modifies is X's content."""
     if token.lower_ != "according":
         return None
     to = next((child for child in token.children if child.lower_ == "to"), None)
     source = next((child for child in to.children if child.dep_ == "pobj"), None) if to else None
-    if source is None:
+    if to is None or source is None:
         return None
     phrase = {node.i for node in token.subtree}
     content = _clause(token.head, in_unit) - phrase
@@ -146,14 +149,14 @@ def _according_to(token: Token, in_unit: set[int]) -> Frame | None:
 
 
 def _hedge_adverb(token: Token, in_unit: set[int]) -> Frame | None:
-    """"protesters reportedly stormed …": an unnamed source, the clause without the adverb as content."""
+    """ "protesters reportedly stormed …": an unnamed source, the clause without the adverb as content."""
     if token.lower_ not in HEDGE_ADVERBS or token.dep_ != "advmod" or token.head.pos_ not in ("VERB", "AUX"):
         return None
     return Frame(cue=[token], content=_clause(token.head, in_unit) - {token.i})
 
 
 def _passive_report(token: Token, in_unit: set[int]) -> Frame | None:
-    """"police are said to have shot …", "it is alleged that …": the passive hides who says it."""
+    """ "police are said to have shot …", "it is alleged that …": the passive hides who says it."""
     if token.lemma_.lower() not in PASSIVE_REPORT_VERBS:
         return None
     auxiliaries = [child for child in token.children if child.dep_ in ("aux", "auxpass", "neg")]
@@ -212,15 +215,24 @@ def _speech(token: Token, in_unit: set[int], earlier: list[Frame]) -> Frame | No
     return Frame(cue=cue, content=content, source=mention, source_scope=scope)
 
 
+def subject_of(verb: Token) -> Token | None:
+    """Who speaks through a verb: its subject, else the one it shares ("The ministry confirmed the deaths
+    and said …", "Clinton mocked the complaint, saying …") or the one the parser stranded before "and"."""
+    subject = next((child for child in verb.children if child.dep_ in ("nsubj", "csubj")), None)
+    if subject is None:
+        subject = _stranded_subject(verb)
+    return subject if subject is not None else _inherited_subject(verb)
+
+
 def _is_own_statement(clause: Token) -> bool:
-    """"X said A, and Y said B" parsed with B's "said" as a second complement of X's: Y's statement."""
+    """ "X said A, and Y said B" parsed with B's "said" as a second complement of X's: Y's statement."""
     return is_speech_verb(clause) and (
         any(child.dep_ == "nsubj" for child in clause.children) or _stranded_subject(clause) is not None
     )
 
 
 def _stranded_subject(verb: Token) -> Token | None:
-    """"…, while the prefecture reported that two people had been injured by falling trees and firefighters
+    """ "…, while the prefecture reported that two people had been injured by falling trees and firefighters
     said …": the parser joins the speaker to the noun before "and"; the noun right before a speech verb that
     has no subject of its own, after "and", is its subject."""
     if any(child.dep_ in SUBJECTS for child in verb.children) or verb.i < 2:
@@ -234,14 +246,14 @@ def _stranded_subject(verb: Token) -> Token | None:
 def _that_clause(verb: Token, in_unit: set[int]) -> set[int]:
     """A "that" clause the parser hung lower down: "confirmed in a statement that the agreement …"."""
     for node in verb.subtree:
-        if node.dep_ in ("acl", "advcl", "ccomp") and node.head.head in (verb, *verb.children):
-            if any(child.dep_ == "mark" and child.lower_ == "that" for child in node.children):
-                return _subtree(node, in_unit)
+        hung_below = node.dep_ in ("acl", "advcl", "ccomp") and node.head.head in (verb, *verb.children)
+        if hung_below and any(child.dep_ == "mark" and child.lower_ == "that" for child in node.children):
+            return _subtree(node, in_unit)
     return set()
 
 
 def _parenthetical_host(verb: Token, in_unit: set[int]) -> set[int]:
-    """"But to prevent problems, he said, officials should be vigilant": the clause around the aside; also
+    """ "But to prevent problems, he said, officials should be vigilant": the clause around the aside; also
     "The plant will close, a source told the paper", which the parser joins to that clause as a conjunct."""
     if verb.dep_ != "parataxis" and not _comma_conjunct(verb):
         return set()
@@ -262,7 +274,7 @@ def _comma_conjunct(verb: Token) -> bool:
 
 
 def _object_content(verb: Token, in_unit: set[int]) -> set[int]:
-    """"Clean Vote also reported late openings at four polling stations": the object is the report."""
+    """ "Clean Vote also reported late openings at four polling stations": the object is the report."""
     if verb.lemma_.lower() not in OBJECT_CONTENT_VERBS:
         return set()
     objects = [child for child in verb.children if child.dep_ == "dobj" and child.pos_ in ("NOUN", "PROPN")]
@@ -274,7 +286,7 @@ def _object_content(verb: Token, in_unit: set[int]) -> set[int]:
 
 
 def _gerund_clause(verb: Token, in_unit: set[int]) -> set[int]:
-    """"denied sending troops": what was denied, for the verbs that take a gerund as their content."""
+    """ "denied sending troops": what was denied, for the verbs that take a gerund as their content."""
     if verb.lemma_.lower() not in GERUND_CONTENT_VERBS:
         return set()
     for child in verb.children:
@@ -285,12 +297,14 @@ def _gerund_clause(verb: Token, in_unit: set[int]) -> set[int]:
 
 
 def _manner_of_speaking(verb: Token, in_unit: set[int]) -> set[int]:
-    """", speaking on condition of anonymity": a participle about the speaking, which is no statement
+    """ ", speaking on condition of anonymity": a participle about the speaking, which is no statement
     of its own but tells who the source is."""
     manner = set()
     for child in verb.children:
-        if child.dep_ == "advcl" and child.tag_ == "VBG" and not any(
-            grandchild.dep_ in ("ccomp", *SUBJECTS) for grandchild in child.children
+        if (
+            child.dep_ == "advcl"
+            and child.tag_ == "VBG"
+            and not any(grandchild.dep_ in ("ccomp", *SUBJECTS) for grandchild in child.children)
         ):
             manner |= _subtree(child, in_unit)
     return manner
@@ -344,8 +358,7 @@ def _add_whole_quotations(doc: Doc, frames: list[Frame], quotes: list[Span], in_
     before "X said" is not always parsed as the verb's complement: give such a frame every quotation of
     the unit that no other frame reports."""
     quoted_tokens = [
-        {token.i for token in doc.char_span(quote.start, quote.end, alignment_mode="expand") if token.i in in_unit}
-        for quote in quotes
+        {token.i for token in expanded_span(doc, quote.start, quote.end) if token.i in in_unit} for quote in quotes
     ]
     speech_frames = [frame for frame in frames if is_speech_verb(frame.cue[-1]) and frame.speaker_of is None]
     for frame in speech_frames:
@@ -389,7 +402,7 @@ def _closing_punctuation(doc: Doc, content: set[int], quotes: list[Span]) -> set
 
 
 def _is_reported_hedge(frame: Frame, frames: list[Frame]) -> bool:
-    """"Rebels allegedly seized …, the group claimed": the adverb is part of what the group claims."""
+    """ "Rebels allegedly seized …, the group claimed": the adverb is part of what the group claims."""
     return frame.cue[0].lower_ in HEDGE_ADVERBS and any(frame.cue[0].i in other.content for other in frames)
 
 
@@ -408,7 +421,7 @@ def _remove_nested(frames: list[Frame]) -> None:
 
 
 def _contrasted(frame: Frame) -> bool:
-    """"…, while the navy reported that …": a statement set against the one the parser hung it in."""
+    """ "…, while the navy reported that …": a statement set against the one the parser hung it in."""
     verb = frame.cue[-1]
     marks = [child.lower_ for child in verb.children if child.dep_ == "mark"]
     return verb.dep_ == "advcl" and any(mark in CONTRAST_MARKS for mark in marks)
@@ -535,12 +548,28 @@ def _runs(doc: Doc, indices: list[int]) -> list[list[Token]]:
     return runs
 
 
-def _trim_tokens(run: list[Token]) -> list[Token]:
+def _trim_tokens(run: list[Token], keep_stranded: bool = False) -> list[Token]:
     while run and (run[0].dep_ == "cc" and run[0].lower_ in ("and", "but", "or") or run[0].is_space):
         run = run[1:]
-    while run and (run[-1].dep_ in ("cc", "prep", "mark") or run[-1].is_space):  # "… responded by"
+    while run and (run[-1].dep_ in ("cc", "mark") or run[-1].is_space or _dangling_preposition(run[-1], keep_stranded)):
         run = run[:-1]
     return run
+
+
+def _dangling_preposition(token: Token, keep_stranded: bool) -> bool:
+    """ "… responded by": a preposition whose object is cut off; with `keep_stranded`, not one that never
+    had an object ("clean enough to swim in")."""
+    return token.dep_ == "prep" and not (keep_stranded and not any(token.children))
+
+
+def trim_span(doc: Doc, span: Span) -> Span | None:
+    """A content span cut as the rules cut theirs: without a leading "and"/"but", a trailing "by" or "that",
+    edge punctuation and enclosing or unmatched quotation marks; None when no word is left."""
+    tokens = expanded_span(doc, span.start, span.end)
+    run = _trim_tokens(list(tokens) if tokens is not None else [], keep_stranded=True)
+    if not any(token.is_alpha or token.is_digit for token in run):
+        return None
+    return _trim_chars(text_of(doc), run[0].idx, run[-1].idx + len(run[-1].text))
 
 
 def _trim_chars(text: str, start: int, end: int) -> Span | None:
@@ -567,7 +596,7 @@ def claim_text(doc: Doc, spans: list[Span] | tuple[Span, ...]) -> str:
     """What a claim says: its spans' text without the complementizer that PolNeAR counts as content
     ("that they had also taken five planes" spans, "they had also taken five planes" says)."""
     text = _joined(text_of(doc), list(spans))
-    first = doc.char_span(spans[0].start, spans[0].end, alignment_mode="expand")[0]
+    first = expanded_span(doc, spans[0].start, spans[0].end)[0]
     if first.dep_ == "mark" and first.lower_ == "that" and " " in text:
         return text.split(" ", 1)[1]
     return text

@@ -12,9 +12,9 @@ from bisect import bisect_right
 from spacy.tokens import Doc
 from spacy.tokens import Span as TokenSpan
 
+from verify.attribution.lexicon import is_speech_verb
 from verify.datamodel import Span
 from verify.nlp import parse, text_of
-from verify.attribution.sources import is_speech_verb
 
 # Web-page furniture that scrapers leave in article text; matched against whole lines and single sentences.
 BOILERPLATE = re.compile(
@@ -159,7 +159,7 @@ def _is_whole_quotation(text: str, sentence: Span) -> bool:
 
 
 def _is_short_attribution(sentence: TokenSpan | None) -> bool:
-    """"Tokayev said." or "Trump said, looking out on the crowd.": a sentence that opens with a speech verb
+    """ "Tokayev said." or "Trump said, looking out on the crowd.": a sentence that opens with a speech verb
     reporting nothing of its own."""
     if sentence is None:
         return False

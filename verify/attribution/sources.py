@@ -1,7 +1,5 @@
-"""Lexicons for attribution, and what a source mention says about who is speaking.
-
-The word lists are general English news usage, not any one article's vocabulary.
-"""
+"""Who a source mention names: canonical names (pronouns, surnames and "the company" resolved to
+earlier mentions), roles, kinds and anonymity, read off the dependency parse with the lexicon."""
 
 from __future__ import annotations
 
@@ -9,140 +7,25 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from verify.attribution.lexicon import (
+    ANONYMITY_WORDS,
+    BUSINESS_MEMBERS,
+    COMMUNICATION_VERBS,
+    DOCUMENT_NOUNS,
+    GROUP_PRONOUNS,
+    INDEFINITE_WORDS,
+    LONGEST_ROLE,
+    MEMBER_NAMED_BODIES,
+    NON_PERSON_ENTITIES,
+    PERSON_PRONOUNS,
+    POSSESSIVE_PERSON_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    ROLE_LEXICON,
+    WORKER_MEMBERS,
+    RoleEntry,
+)
 from verify.datamodel import Source, SourceKind, Span
 from verify.nlp import phrase_text
-
-# Verbs of communication: whoever governs one with a clause or a quotation is a source.
-COMMUNICATION_VERBS = frozenset(
-    """say tell add claim allege state declare announce report deny warn insist note explain argue confirm
-    write tweet post reply respond acknowledge admit assert contend maintain reveal ask wonder
-    stress emphasise emphasize testify recall complain disclose concede observe remark comment
-    accuse promise pledge vow threaten caution urge repeat reiterate dispute counter charge speculate
-    boast brief inform""".split()
-)
-# Verbs of inference and evidence: a source only when a speaker-like subject governs them
-# ("officials believe …", not "their rapid spread suggested …", which is the reporter's reasoning).
-INFERENCE_VERBS = frozenset("suggest show indicate find believe think estimate predict conclude signal".split())
-SPEECH_VERBS = COMMUNICATION_VERBS | INFERENCE_VERBS
-# Verbs whose content may be a gerund clause: "denied sending troops", "admitted having met him".
-GERUND_CONTENT_VERBS = frozenset("deny admit acknowledge confirm recall report regret".split())
-# Documents that state findings: sources for inference verbs ("the report found that …").
-DOCUMENT_NOUNS = frozenset(
-    "report study survey poll data datum analysis research census audit review statement figure".split()
-)
-# Labels that open a line with a colon without anyone speaking: "Correction: an earlier version …".
-EDITORIAL_LABELS = frozenset("correction clarification update note editor photo video watch read related".split())
-# Verbs whose object noun phrase is itself a checkable statement: "reported late openings at four stations".
-OBJECT_CONTENT_VERBS = frozenset("report confirm announce acknowledge predict estimate forecast record".split())
-# Cues whose speaker is distanced from: the reporter does not vouch for the content.
-HEDGED_CUE_LEMMAS = frozenset("allege claim purport rumour rumor speculate".split())
-HEDGE_ADVERBS = frozenset(
-    "reportedly allegedly purportedly supposedly reputedly ostensibly".split()
-)
-# "police are said to have shot": the passive hides the speaker and hedges the content.
-PASSIVE_REPORT_VERBS = frozenset("say report allege believe think rumour rumor claim understand know".split())
-# Determiners and quantifiers that leave a source unidentified: "a senior official", "some officials".
-INDEFINITE_WORDS = frozenset("a an some several two three many few other unnamed anonymous".split())
-ANONYMITY_WORDS = frozenset("anonymity anonymously unnamed unidentified".split())
-
-RELATIVE_PRONOUNS = frozenset("who which that".split())
-NON_PERSON_ENTITIES = frozenset("ORG GPE NORP LOC FAC PRODUCT EVENT WORK_OF_ART LAW DATE TIME".split())
-PERSON_PRONOUNS = frozenset("he she him her".split())
-POSSESSIVE_PERSON_PRONOUNS = frozenset("his her".split())
-GROUP_PRONOUNS = frozenset("they them it".split())
-
-
-@dataclass(frozen=True)
-class RoleEntry:
-    role: str | None  # None: the word says nothing about who speaks ("a source")
-    kind: SourceKind
-    title: bool = False  # a title that precedes a person's name: "President X", "Deputy Mayor Y"
-    generic: bool = False  # "organisation", "source": used only when nothing more specific is there
-    family: str | None = None  # what "the <family>" refers back to: a grid operator is "the company"
-    speaks_for: bool = False  # unnamed speakers for an institution: "the ministry's press office"
-
-    @property
-    def refers_as(self) -> str | None:
-        return self.family or self.role
-
-
-def _entries(kind: SourceKind, words: str, **flags) -> dict[str, RoleEntry]:
-    """`words` is "phrase=role, phrase, ..." (phrase defaults to its own role)."""
-    table = {}
-    for item in words.split(","):
-        phrase, _, role = item.strip().partition("=")
-        table[phrase] = RoleEntry(role or phrase, kind, **flags)
-    return table
-
-
-# Longest phrase first wins, so "deputy mayor" beats "mayor" and "news agency" beats "agency".
-ROLES: dict[str, RoleEntry] = {
-    **_entries(
-        "person",
-        "president, vice president, prime minister, minister, deputy minister, foreign minister, mayor, "
-        "deputy mayor, governor, senator, congressman, congresswoman, representative=lawmaker, lawmaker, "
-        "mp=lawmaker, ambassador, secretary, general, commander, chief, director, chairman, chairwoman, "
-        "chair, chairman=chair, chairwoman=chair, chairperson=chair, general secretary, "
-        "secretary general=general secretary, secretary-general=general secretary, ceo, king, queen, prince, "
-        "pope, judge, prosecutor, sheriff, spokesperson, spokesman=spokesperson, spokeswoman=spokesperson, "
-        "press secretary=spokesperson",
-        title=True,
-    ),
-    **_entries(
-        "person",
-        "official, analyst, expert, economist, researcher, scientist, professor, lawyer, attorney, witness, "
-        "resident, activist, protester, diplomat, leader, candidate, adviser, advisor=adviser, aide, "
-        "doctor, officer=police, firefighter=fire service, eyewitness=witness, owner, founder",
-    ),
-    **_entries(
-        "government_body",
-        "ministry, government, administration, department, police, army, military, parliament, court, "
-        "agency, white house, kremlin, council, commission, cabinet, embassy, authorities=authority, "
-        "authority, office, prosecutor's office=prosecutor, national guard=military, interior ministry=ministry, "
-        "state department=department, pentagon=military, navy, air force, coast guard, fire service, service, "
-        "regulator, central bank, "
-        "electoral commission, election commission=electoral commission, prefecture",
-    ),
-    **_entries("government_body", "press office", speaks_for=True),
-    **_entries(
-        "media",
-        "press, news outlet=press, outlet=press, news agency=press, newspaper=press, paper=press, "
-        "broadcaster=press, television=press, tv=press, radio=press, media=press, channel=press, "
-        "magazine=press, news site=press, website=press, state media=press, reporters=press, "
-        "journalists=press, journalist=press, reporter=press, correspondent=press",
-    ),
-    **_entries(
-        "organisation",
-        "watchdog, monitor=watchdog, monitoring group=watchdog, observatory=watchdog, ngo, charity, union, "
-        "trade union=union, institute, think tank, bank, alliance, bloc, party, opposition=party, campaign, "
-        "committee, federation, association, foundation, coalition, group, body, industry body, "
-        "trade body=industry body, hospital, university",
-    ),
-    **_entries(
-        "organisation",
-        "company, firm, shipping line, airline, carrier, carmaker, automaker, chipmaker, drugmaker, steelmaker, "
-        "manufacturer, retailer, insurer, producer, operator, utility",
-        family="company",
-    ),
-    **_entries("organisation", "organisation, organization=organisation", generic=True),
-}
-# words that say a source is unnamed, not what it is: "a source", "two people familiar with the talks"
-ROLES["source"] = ROLES["sources"] = ROLES["insider"] = RoleEntry(None, "anonymous", generic=True)
-ROLES["people"] = RoleEntry(None, "person", generic=True)
-ROLES["officials"] = RoleEntry("official", "anonymous")
-LONGEST_ROLE = max(len(phrase.split()) for phrase in ROLES)
-
-# Bodies whose head noun says nothing of their type: their members do ("the carmakers' association").
-MEMBER_NAMED_BODIES = frozenset("association federation group alliance body confederation council".split())
-WORKER_MEMBERS = frozenset("worker docker employee staff teacher nurse miner pilot driver labour labor".split())
-BUSINESS_MEMBERS = frozenset(
-    """employer industry business trade manufacturer carmaker automaker producer retailer company bank banker
-    insurer exporter importer chamber airline""".split()
-)
-
-
-def is_speech_verb(token: Token) -> bool:
-    return token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX")
 
 
 def can_be_speaker(subject: Token, verb: Token) -> bool:
@@ -151,18 +34,6 @@ def can_be_speaker(subject: Token, verb: Token) -> bool:
     if not subject.is_alpha:
         return False
     return verb.lemma_.lower() in COMMUNICATION_VERBS or looks_like_source(subject)
-
-
-def is_hedged(cue_tokens: list[Token]) -> bool:
-    return any(
-        token.lemma_.lower() in HEDGED_CUE_LEMMAS or token.lower_ in HEDGE_ADVERBS for token in cue_tokens
-    ) or _is_passive_report(cue_tokens)
-
-
-def _is_passive_report(cue_tokens: list[Token]) -> bool:
-    return any(token.dep_ == "auxpass" for token in cue_tokens) and any(
-        token.lemma_.lower() in PASSIVE_REPORT_VERBS for token in cue_tokens
-    )
 
 
 def find_role(tokens: list[Token]) -> tuple[RoleEntry | None, int, int]:
@@ -194,7 +65,7 @@ def describe_role(tokens: list[Token], entry: RoleEntry | None, first: int, end:
     written = [token.lower_ for token in tokens[first : end - 1]] + [tokens[end - 1].lemma_.lower()]
     if " ".join(written) != entry.role or not (entry.title or entry.kind not in ("person", "anonymous")):
         return entry.role
-    modifiers = []
+    modifiers: list[str] = []
     position = first - 1
     while position >= 0 and tokens[position].dep_ == "compound" and _is_descriptive(tokens[position], tokens[first]):
         modifiers.insert(0, tokens[position].lower_)
@@ -204,7 +75,7 @@ def describe_role(tokens: list[Token], entry: RoleEntry | None, first: int, end:
 
 def _is_common(token: Token) -> bool:
     """A common noun, also when capitalised at the start of a sentence ("Freight forwarders said")."""
-    return token.pos_ == "NOUN" or (token.is_sent_start and token.pos_ == "PROPN" and not token.ent_type_)
+    return token.pos_ == "NOUN" or bool(token.is_sent_start and token.pos_ == "PROPN" and not token.ent_type_)
 
 
 def _is_descriptive(modifier: Token, role_word: Token) -> bool:
@@ -216,7 +87,7 @@ def _is_descriptive(modifier: Token, role_word: Token) -> bool:
 
 
 def _members_type(tokens: list[Token]) -> str | None:
-    """"union" for a body of workers ("Steelworkers'"), "industry body" for one of businesses ("employers'")."""
+    """ "union" for a body of workers ("Steelworkers'"), "industry body" for one of businesses ("employers'")."""
     for token in tokens:
         words = {token.lemma_.lower(), token.lower_.rstrip("s'")}
         if any(word.endswith(member) for word in words for member in WORKER_MEMBERS):
@@ -230,7 +101,7 @@ def role_family(role: str | None) -> str | None:
     """What "the <word>" would call a source with this role: "the company" for a grid operator."""
     if role is None:
         return None
-    entry = ROLES.get(role.split()[-1]) or ROLES.get(role)
+    entry = ROLE_LEXICON.get(role.split()[-1]) or ROLE_LEXICON.get(role)
     return entry.refers_as if entry is not None else role
 
 
@@ -249,7 +120,7 @@ def _role_phrases(tokens: list[Token]) -> list[tuple[RoleEntry, int, int]]:
         for length in range(min(LONGEST_ROLE, len(tokens) - position), 0, -1):
             words = lowered[position : position + length]
             singular = words[:-1] + [tokens[position + length - 1].lemma_.lower()]
-            entry = ROLES.get(" ".join(words)) or ROLES.get(" ".join(singular))
+            entry = ROLE_LEXICON.get(" ".join(words)) or ROLE_LEXICON.get(" ".join(singular))
             if entry is not None:
                 found.append((entry, position, position + length))
                 position += length - 1
@@ -365,22 +236,23 @@ class SourceResolver:
                 institution_name, _, institution_kind = institution
                 return institution_name, role, institution_kind
         if not proper and entry is not None and _is_definite(mention):
-            antecedent = self._latest_source(
+            same_type = self._latest_source(
                 lambda source: role_family(source.role) == role_family(role) and source.name[:1].isupper()
             )
-            if antecedent is not None:  # "the company" for the grid operator named before
-                return antecedent.name, antecedent.role, antecedent.kind
+            if same_type is not None:  # "the company" for the grid operator named before
+                return same_type.name, same_type.role, same_type.kind
         owner = next((child for child in phrase_head(mention).children if child.dep_ == "poss"), None)
         if not proper and entry is not None and owner is not None and owner.lower_ in POSSESSIVE_PERSON_PRONOUNS:
-            person = self._pronoun(owner, start)[0]  # "her campaign"
-            if person != owner.lower_:
-                return f"{person}'s {role}", role, _kind(mention, scope, entry)
+            owner_name = self._pronoun(owner, start)[0]  # "her campaign"
+            if owner_name != owner.lower_:
+                return f"{owner_name}'s {role}", role, _kind(mention, scope, entry)
         name = _organisation_name(mention, *find_role(mention))
         return name, role if entry is not None else _common_noun_role(mention), _kind(mention, scope, entry)
 
     def _institution_spoken_for(self, head: Token, start: int) -> tuple[str, str | None, SourceKind] | None:
         """The institution an unnamed speaker speaks for: a possessor ("the finance ministry's press office")
         or "for"/"at"/"with" X ("a spokeswoman for the company", "officials at the business ministry")."""
+        institution: Token | None
         for child in head.children:
             if child.dep_ == "poss" and child.pos_ != "PRON":
                 institution = child
@@ -441,9 +313,7 @@ class SourceResolver:
         """A PERSON entity with its full name (short forms point back to it) and title, if any."""
         tokens = [token for token in entity if not _is_title(token)]
         written = phrase_text(tokens) if tokens else entity.text
-        earlier = next(
-            (person for person in reversed(self.people) if person.name.endswith(" " + written)), None
-        )
+        earlier = next((person for person in reversed(self.people) if person.name.endswith(" " + written)), None)
         title = _title_before(self.doc, entity.start) or _appositive_title(entity.root)
         if earlier is not None:
             return PersonMention(entity.start_char, earlier.name, title or earlier.role)
@@ -451,7 +321,7 @@ class SourceResolver:
 
 
 def _title_before(doc: Doc, position: int) -> str | None:
-    """"President Kassym-Jomart Tokayev", "district police chief Mahbub Alam": a title right before the name."""
+    """ "President Kassym-Jomart Tokayev", "district police chief Mahbub Alam": a title right before the name."""
     for length in range(LONGEST_ROLE, 0, -1):
         words = list(doc[max(position - length, 0) : position])
         entry, first, end = find_role(words)
@@ -459,18 +329,18 @@ def _title_before(doc: Doc, position: int) -> str | None:
             before = list(doc[doc[position].sent.start : position])  # with the nouns in front of the title
             offset = len(before) - len(words)
             return describe_role(before, entry, first + offset, end + offset)
-    for token in doc[position:position + 4]:
+    for token in doc[position : position + 4]:
         if _is_title(token):
-            return ROLES[token.lower_].role
+            return ROLE_LEXICON[token.lower_].role
     return None
 
 
 def _is_title(token: Token) -> bool:
-    return token.lower_ in ROLES and ROLES[token.lower_].title
+    return token.lower_ in ROLE_LEXICON and ROLE_LEXICON[token.lower_].title
 
 
 def _appositive_title(root: Token) -> str | None:
-    """"Tokayev, the president, said", "Rokeya Begum, a machine operator", "The factory's owner, Tareq
+    """ "Tokayev, the president, said", "Rokeya Begum, a machine operator", "The factory's owner, Tareq
     Hossain": the role in an appositive, or of the noun the name is an appositive to."""
     phrases = [list(child.subtree) for child in root.children if child.dep_ == "appos"]
     if root.dep_ == "appos":
@@ -499,7 +369,7 @@ def _descriptor(mention: list[Token]) -> tuple[list[Token], RoleEntry | None, in
 
 
 def _names_an_institution(tokens: list[Token], entry: RoleEntry | None, end: int) -> bool:
-    """"grid operator Enedis": an institution's type in front of its name, whatever the tagger thinks the name is."""
+    """ "grid operator Enedis": an institution's type in front of its name, whatever the tagger thinks the name is."""
     return entry is not None and entry.kind not in ("person", "anonymous") and tokens[end - 1].dep_ == "compound"
 
 
@@ -544,14 +414,15 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
 
 def _proper_modifiers(head: Token) -> list[Token]:
     return [
-        child for child in head.lefts
+        child
+        for child in head.lefts
         if _is_proper(child) and child.dep_ == "compound" and not _is_type_before_name(child)
     ]
 
 
 def _is_type_before_name(token: Token) -> bool:
-    """"Carmaker Nexora", "Rail operator SNCF": a role word capitalised only because it opens the sentence."""
-    return token.is_sent_start and token.dep_ == "compound" and find_role([token])[0] is not None
+    """ "Carmaker Nexora", "Rail operator SNCF": a role word capitalised only because it opens the sentence."""
+    return bool(token.is_sent_start) and token.dep_ == "compound" and find_role([token])[0] is not None
 
 
 def _is_proper(token: Token) -> bool:
@@ -561,6 +432,7 @@ def _is_proper(token: Token) -> bool:
 
 def _capitalised_run(mention: list[Token], position: int) -> list[Token]:
     """The capitalised words (and "of", "for", "and" between them) around `mention[position]`."""
+
     def inside(token: Token) -> bool:
         return token.text[:1].isupper() and token.lower_ != "the"
 
@@ -592,7 +464,12 @@ def _kind(mention: list[Token], scope: list[Token], entry: RoleEntry | None) -> 
         return "anonymous"
     if entry is not None:
         return "person" if entry.kind == "anonymous" else entry.kind
-    entity_kinds = {"PERSON": "person", "ORG": "organisation", "GPE": "government_body", "NORP": "organisation"}
+    entity_kinds: dict[str, SourceKind] = {
+        "PERSON": "person",
+        "ORG": "organisation",
+        "GPE": "government_body",
+        "NORP": "organisation",
+    }
     for token in mention:
         if token.ent_type_ in entity_kinds:
             return entity_kinds[token.ent_type_]

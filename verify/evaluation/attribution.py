@@ -35,6 +35,7 @@ from pathlib import Path
 
 from verify.datamodel import Claim, Span
 from verify.errors import VerifyError
+from verify.evaluation.metrics import greedy_one_to_one, precision_recall_f1
 from verify.evaluation.polnear import AnnotatedArticle, load_polnear
 
 CRITERIA = ("exact", "overlap", "half_overlap")
@@ -91,7 +92,7 @@ class _Tokens:
     def component(self, spans: tuple[Span, ...]) -> _Component | None:
         if not spans:
             return None
-        covered = set()
+        covered: set[int] = set()
         for span in spans:  # tokens overlapping the span, partly covered ones included
             covered.update(range(bisect_right(self.ends, span.start), bisect_left(self.starts, span.end)))
         words = frozenset(index for index in covered if self.is_word[index])
@@ -140,28 +141,17 @@ def _dice(predicted: _Component | None, gold: _Component | None) -> float:
 
 
 def _match_attributions(criterion: str, predicted: _Attribution, gold: _Attribution) -> bool:
-    source_ok = (predicted.source is None and gold.source is None) or _matches(
-        criterion, predicted.source, gold.source
-    )
+    source_ok = (predicted.source is None and gold.source is None) or _matches(criterion, predicted.source, gold.source)
     return source_ok and all(
         _matches(criterion, getattr(predicted, name), getattr(gold, name)) for name in ("cue", "content")
     )
 
 
-def _greedy_pairs(predicted: list, gold: list, is_match: Callable, score: Callable) -> list[tuple[int, int]]:
-    """(predicted, gold) index pairs matched one-to-one, best-scoring pairs first."""
-    candidates = sorted(
-        (-score(p, g), i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold) if is_match(p, g)
+def _matched_pairs(predicted: list, gold: list, is_match: Callable, score: Callable) -> list[tuple[int, int]]:
+    """(predicted, gold) index pairs that match, one-to-one, best-scoring first."""
+    return greedy_one_to_one(
+        (score(p, g), i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold) if is_match(p, g)
     )
-    pairs: list[tuple[int, int]] = []
-    used_predicted: set[int] = set()
-    used_gold: set[int] = set()
-    for _, i, j in candidates:
-        if i not in used_predicted and j not in used_gold:
-            used_predicted.add(i)
-            used_gold.add(j)
-            pairs.append((i, j))
-    return pairs
 
 
 def _attribution_score(predicted: _Attribution, gold: _Attribution) -> float:
@@ -191,7 +181,7 @@ def gold_categories(claim: Claim, text: str) -> frozenset[str]:
         and bool(_ANONYMOUS_HEADS & set(source_words))
         and not any(word[:1].isupper() for word in claim.source.mention.split()[1:]),
         "no_source": not claim.source.spans,
-        "according_to_cue": "according to" in claim.cue.text.lower(),
+        "according_to_cue": claim.cue is not None and "according to" in claim.cue.text.lower(),
         "source_after_content": bool(claim.source.spans) and claim.source.spans[0].start > claim.spans[0].start,
         "direct_quote": content[:1] in _OPENING_QUOTES,
         "content_spans_sentences": any(_SENTENCE_BREAK.search(span.of(text).strip()) for span in claim.spans),
@@ -209,10 +199,6 @@ class AttributionErrors:
     spurious: tuple[Claim, ...]  # predicted attributions that matched no gold one
 
 
-def _f1(precision: float, recall: float) -> float:
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
 class AttributionEvaluator:
     """Precision, recall and F1 of predicted attributions against gold annotation files.
 
@@ -226,9 +212,7 @@ class AttributionEvaluator:
             [_to_attribution(claim, tokens) for claim in article.claims]
             for article, tokens in zip(articles, self._tokens)
         ]
-        self._categories = [
-            [gold_categories(claim, article.text) for claim in article.claims] for article in articles
-        ]
+        self._categories = [[gold_categories(claim, article.text) for claim in article.claims] for article in articles]
 
     def __call__(self, predictions: list[list[Claim]]) -> dict[str, float]:
         self._check(predictions)
@@ -252,7 +236,7 @@ class AttributionEvaluator:
         for article, tokens, gold, claims in zip(self.articles, self._tokens, self._gold, predictions):
             attributed = [claim for claim in claims if is_attribution(claim)]
             predicted = [_to_attribution(claim, tokens) for claim in attributed]
-            pairs = _greedy_pairs(predicted, gold, partial(_match_attributions, criterion), _attribution_score)
+            pairs = _matched_pairs(predicted, gold, partial(_match_attributions, criterion), _attribution_score)
             matched_predicted, matched_gold = {i for i, _ in pairs}, {j for _, j in pairs}
             found.append(
                 AttributionErrors(
@@ -276,6 +260,8 @@ class AttributionEvaluator:
         counts: Counter[str],
     ) -> None:
         for component in (*COMPONENTS, "attribution"):
+            is_match: Callable[..., bool]
+            score: Callable[..., float]
             if component == "attribution":
                 predicted_items, gold_positions = predicted, list(range(len(gold)))
                 gold_items = gold
@@ -285,7 +271,7 @@ class AttributionEvaluator:
                 gold_positions = [j for j, attribution in enumerate(gold) if getattr(attribution, component)]
                 gold_items = [getattr(gold[j], component) for j in gold_positions]
                 is_match, score = partial(_matches, criterion), _dice
-            matched = {j for _, j in _greedy_pairs(predicted_items, gold_items, is_match, score)}
+            matched = {j for _, j in _matched_pairs(predicted_items, gold_items, is_match, score)}
             key = f"{criterion}/{component}"
             counts[f"{key}/predicted"] += len(predicted_items)
             counts[f"{key}/gold"] += len(gold_items)
@@ -304,11 +290,10 @@ class AttributionEvaluator:
         for criterion in CRITERIA:
             for component in (*COMPONENTS, "attribution"):
                 key = f"{criterion}/{component}"
-                matched = counts[f"{key}/matched"]
-                precision = matched / counts[f"{key}/predicted"] if counts[f"{key}/predicted"] else 0.0
-                recall = matched / counts[f"{key}/gold"] if counts[f"{key}/gold"] else 0.0
-                metrics.update({f"{key}/precision": precision, f"{key}/recall": recall})
-                metrics[f"{key}/f1"] = _f1(precision, recall)
+                scores = precision_recall_f1(
+                    counts[f"{key}/matched"], counts[f"{key}/predicted"], counts[f"{key}/gold"]
+                )
+                metrics.update({f"{key}/{name}": value for name, value in scores._asdict().items()})
         for name in CATEGORIES:
             metrics[f"category/{name}/count"] = counts[f"category/{name}/count"]
             for criterion in CRITERIA:

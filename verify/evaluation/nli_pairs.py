@@ -19,7 +19,7 @@ macro-F1 is their unweighted mean. The confusion matrix is nested `gold -> predi
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +27,11 @@ from typing import Protocol
 
 from verify.datamodel import NLI_LABELS, NLIScores
 from verify.errors import VerifyError
+from verify.evaluation.metrics import classification_metrics
 
 BINARY_NEGATIONS = {"not_entailment": "entailment", "not_contradiction": "contradiction"}
 GOLD_LABELS = frozenset(NLI_LABELS) | frozenset(BINARY_NEGATIONS)
+LABEL_ORDER = (*NLI_LABELS, *BINARY_NEGATIONS)  # rows and columns of the confusion matrix
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,16 @@ def _load_jsonl(path: Path) -> list[NLIExample]:
 
 
 def _load_saved_dataset(path: Path) -> list[NLIExample]:
-    import datasets
+    try:
+        import datasets
+    except ImportError:
+        raise VerifyError(
+            f"{path} is a saved dataset: reading it needs the train extra (pip install 'verify-news[train]')"
+        ) from None
 
     try:
         dataset = datasets.load_from_disk(str(path))
-    except Exception as error:  # noqa: BLE001 - a corrupt save is the user's input
+    except Exception as error:
         raise VerifyError(f"cannot read saved dataset {path}: {str(error).splitlines()[0]}") from None
     if isinstance(dataset, datasets.DatasetDict):
         raise VerifyError(f"{path} holds several splits ({', '.join(dataset)}): pass one split's directory")
@@ -119,39 +126,6 @@ def _collapse(predicted: str, gold_labels: set[str]) -> str:
     return predicted
 
 
-def _metrics(pairs: Sequence[tuple[str, str]]) -> dict:
-    """Metrics of (gold, predicted) label pairs."""
-    confusion: dict[str, Counter[str]] = defaultdict(Counter)
-    for gold, predicted in pairs:
-        confusion[gold][predicted] += 1
-    labels = sorted({label for pair in pairs for label in pair}, key=_label_order)
-    per_class = {}
-    for label in labels:
-        true_positives = confusion[label][label]
-        predicted_count = sum(row[label] for row in confusion.values())
-        gold_count = sum(confusion[label].values())
-        precision = true_positives / predicted_count if predicted_count else 0.0
-        recall = true_positives / gold_count if gold_count else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_class[label] = {"precision": precision, "recall": recall, "f1": f1, "support": gold_count}
-    return {
-        "n": len(pairs),
-        "accuracy": sum(gold == predicted for gold, predicted in pairs) / len(pairs),
-        "macro_f1": sum(scores["f1"] for scores in per_class.values()) / len(per_class),
-        "per_class": per_class,
-        "confusion": {
-            gold: {predicted: confusion[gold][predicted] for predicted in labels}
-            for gold in labels
-            if gold in confusion
-        },
-    }
-
-
-def _label_order(label: str) -> tuple[int, str]:
-    known = (*NLI_LABELS, *BINARY_NEGATIONS)
-    return (known.index(label), label) if label in known else (len(known), label)
-
-
 class NLIEvaluator:
     """Scores an NLI backend (anything with `.score(pairs)`) on labelled examples."""
 
@@ -173,7 +147,12 @@ class NLIEvaluator:
             predicted = _collapse(prediction.label, gold_labels[example.dataset])
             by_dataset[example.dataset].append((example.label, predicted))
 
-        results = {"name": self.name, **_metrics([pair for pairs in by_dataset.values() for pair in pairs])}
+        results = {
+            "name": self.name,
+            **classification_metrics([pair for pairs in by_dataset.values() for pair in pairs], LABEL_ORDER),
+        }
         if len(by_dataset) > 1:
-            results["per_dataset"] = {dataset: _metrics(pairs) for dataset, pairs in sorted(by_dataset.items())}
+            results["per_dataset"] = {
+                dataset: classification_metrics(pairs, LABEL_ORDER) for dataset, pairs in sorted(by_dataset.items())
+            }
         return results

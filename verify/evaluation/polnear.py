@@ -17,7 +17,7 @@ from pathlib import Path
 from verify.datamodel import Claim, Cue, Source, Span, spans_text
 from verify.errors import VerifyError
 
-ROLES = ("Source", "Cue", "Content")
+BRAT_LABELS = ("Source", "Cue", "Content")  # the annotation labels of the span roles
 _ID_LINE = re.compile(r"^[TERAMN#]\d+\t")
 _ENTITY = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$", re.DOTALL)
 _ANNOTATOR_SUFFIX = re.compile(r"^(?P<article>.+)_(?P<annotator>[0-9a-f]{4})$")
@@ -51,8 +51,8 @@ def read_brat(text: str, ann: str, doc_id: str) -> AnnotatedArticle:
             event_id, _, arguments = line.partition("\t")
             events.append((event_id, arguments.split()[1:]))  # the first argument is the trigger
     claims = []
-    for event_id, arguments in events:
-        spans_by_role = _spans_by_role(arguments, entities, doc_id, event_id)
+    for event_id, roles in events:
+        spans_by_role = _spans_by_role(roles, entities, doc_id, event_id)
         if spans_by_role["Cue"] and spans_by_role["Content"]:
             claims.append(_claim(event_id, spans_by_role, text))
     return AnnotatedArticle(doc_id=doc_id, text=text, claims=tuple(claims))
@@ -112,7 +112,7 @@ def _parse_entity(line: str, text: str, doc_id: str) -> tuple[str, _Entity]:
 def _spans_by_role(
     arguments: list[str], entities: dict[str, _Entity], doc_id: str, event_id: str
 ) -> dict[str, tuple[Span, ...]]:
-    spans: dict[str, list[Span]] = {role: [] for role in ROLES}
+    spans: dict[str, list[Span]] = {role: [] for role in BRAT_LABELS}
     for argument in arguments:
         role, _, entity_id = argument.partition(":")
         base_role = role.rstrip("0123456789")  # Content2 is a second Content
@@ -125,7 +125,7 @@ def _spans_by_role(
 
 
 def _claim(event_id: str, spans_by_role: dict[str, tuple[Span, ...]], text: str) -> Claim:
-    source_spans, cue_spans, content_spans = (spans_by_role[role] for role in ROLES)
+    source_spans, cue_spans, content_spans = (spans_by_role[role] for role in BRAT_LABELS)
     mention = spans_text(source_spans, text, " ")
     return Claim(
         id=event_id,

@@ -29,22 +29,24 @@ import time
 from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from verify.datamodel import Claim
-from verify.evaluation.attribution import AttributionEvaluator
-from verify.evaluation.polnear import AnnotatedArticle, load_polnear
-from verify.precision import autocast, native_bf16
 from verify.attribution.tagger import (
     LABELS,
-    ROLES,
+    SPAN_ROLES,
     AttributionTagger,
+    SpanRole,
     tokenize_article,
     window_starts,
     with_special_tokens,
 )
+from verify.datamodel import Claim
+from verify.evaluation.attribution import AttributionEvaluator
+from verify.evaluation.polnear import AnnotatedArticle, load_polnear
+from verify.precision import autocast, native_bf16
 from verify.training.common import (
     length_sorted_batches,
     mean_state,
@@ -55,10 +57,21 @@ from verify.training.common import (
 )
 
 # The issue's PolNeAR dev targets (overlap F1), for `--select targets`.
-TARGETS = {"overlap/source/f1": 0.85, "overlap/cue/f1": 0.85, "overlap/content/f1": 0.80,
-           "overlap/attribution/f1": 0.70}
-REPORTED_METRICS = ("overlap/source/f1", "overlap/cue/f1", "overlap/content/f1", "overlap/attribution/f1",
-                    "exact/cue/f1", "half_overlap/content/f1", "half_overlap/attribution/f1")
+TARGETS = {
+    "overlap/source/f1": 0.85,
+    "overlap/cue/f1": 0.85,
+    "overlap/content/f1": 0.80,
+    "overlap/attribution/f1": 0.70,
+}
+REPORTED_METRICS = (
+    "overlap/source/f1",
+    "overlap/cue/f1",
+    "overlap/content/f1",
+    "overlap/attribution/f1",
+    "exact/cue/f1",
+    "half_overlap/content/f1",
+    "half_overlap/attribution/f1",
+)
 
 
 def default_base() -> str:
@@ -90,21 +103,22 @@ class TaggerConfig:
 def token_labels(claims: tuple[Claim, ...], offsets: list[tuple[int, int]]) -> list[int]:
     """BIO label ids per token; where spans nest, cue beats source beats content."""
     starts, ends = [start for start, _ in offsets], [end for _, end in offsets]
-    roles: list[str | None] = [None] * len(offsets)
+    roles: list[SpanRole | None] = [None] * len(offsets)
     begins = [False] * len(offsets)
-    for role in ROLES:
+    for role in SPAN_ROLES:
         for claim in claims:
-            for span in {"content": claim.spans, "source": claim.source.spans, "cue": claim.cue.spans}[role]:
+            cue_spans = claim.cue.spans if claim.cue else ()
+            for span in {"content": claim.spans, "source": claim.source.spans, "cue": cue_spans}[role]:
                 first, last = bisect_right(ends, span.start), bisect_left(starts, span.end)  # overlapping tokens
                 for i in range(first, last):
                     roles[i], begins[i] = role, i == first
     ids = []
-    for i, role in enumerate(roles):
-        if role is None:
+    for i, token_role in enumerate(roles):
+        if token_role is None:
             ids.append(0)
             continue
-        begins_here = begins[i] or i == 0 or roles[i - 1] != role
-        ids.append(LABELS.index(f"{'B' if begins_here else 'I'}-{role.upper()}"))
+        begins_here = begins[i] or i == 0 or roles[i - 1] != token_role
+        ids.append(LABELS.index(f"{'B' if begins_here else 'I'}-{token_role.upper()}"))
     return ids
 
 
@@ -146,8 +160,9 @@ def evaluate_dev(model, tokenizer, dev: list[AnnotatedArticle], config: TaggerCo
     return {name: round(metrics[name], 4) for name in REPORTED_METRICS}
 
 
-def keep_if_best(model, tokenizer, record: dict, best: float, out: Path, config: TaggerConfig, base: str,
-                 summary: dict, log) -> float:
+def keep_if_best(
+    model, tokenizer, record: dict, best: float, out: Path, config: TaggerConfig, base: str, summary: dict, log
+) -> float:
     """Log `record`; save the model to OUT when it beats `best` by `config.select`. Returns the new best."""
     log.write(json.dumps(record) + "\n")
     log.flush()
@@ -179,8 +194,12 @@ def train(config: TaggerConfig) -> Path:
 
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForTokenClassification.from_pretrained(
-        base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
-        label2id={name: i for i, name in enumerate(LABELS)}, dtype=torch.float32)
+        base,
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id={name: i for i, name in enumerate(LABELS)},
+        dtype=torch.float32,
+    )
     # Word embeddings stay the base's: the shipped weights then differ only in the layers and the head.
     model.get_input_embeddings().weight.requires_grad_(False)
     model.to(config.device).train()
@@ -188,8 +207,9 @@ def train(config: TaggerConfig) -> Path:
     lengths = [len(row) for row in inputs]
 
     steps_per_epoch = math.ceil(len(inputs) / config.batch_size)
-    optimizer, scheduler = optimizer_with_schedule(model, config.lr, config.weight_decay, config.warmup,
-                                                   steps_per_epoch * config.epochs, config.device)
+    optimizer, scheduler = optimizer_with_schedule(
+        model, config.lr, config.weight_decay, config.warmup, steps_per_epoch * config.epochs, config.device
+    )
     summary = {"train_articles": len(train_articles), "train_windows": len(inputs), "dev_files": len(dev_articles)}
     print(json.dumps(summary), flush=True)
 
@@ -206,8 +226,11 @@ def train(config: TaggerConfig) -> Path:
         started = time.time()
         batches = length_sorted_batches(lengths, config.batch_size, random.Random(config.seed + epoch))
         result = train_epoch(model, optimizer, scheduler, batches, batch_loss)
-        record = {"epoch": epoch, "train_loss": round(result.mean_loss, 4),
-                  "train_seconds": round(time.time() - started, 1)}
+        record: dict[str, Any] = {
+            "epoch": epoch,
+            "train_loss": round(result.mean_loss, 4),
+            "train_seconds": round(time.time() - started, 1),
+        }
         record["dev"] = evaluate_dev(model, tokenizer, dev_articles, config)
         record["dev_seconds"] = round(time.time() - started - record["train_seconds"], 1)
         if config.average_from is not None and epoch >= config.average_from:

@@ -22,8 +22,11 @@ def average_checkpoints(directories: list[Path], out_dir: Path) -> Path:
     """Write the mean of the checkpoints' weights (fp16) to out_dir, with the last one's other files."""
     mean = mean_state([load_file(directory / WEIGHTS) for directory in directories])
     out_dir.mkdir(parents=True, exist_ok=True)
-    save_file({name: tensor.to(torch.float16).contiguous() for name, tensor in mean.items()}, out_dir / WEIGHTS,
-              metadata={"format": "pt"})
+    save_file(
+        {name: tensor.to(torch.float16).contiguous() for name, tensor in mean.items()},
+        out_dir / WEIGHTS,
+        metadata={"format": "pt"},
+    )
     copy_model_files(directories[-1], out_dir, WEIGHTS)
     return out_dir
 
@@ -33,7 +36,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("checkpoints", type=Path, nargs="+")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    print(json.dumps({"averaged": [str(p) for p in args.checkpoints], "out": str(average_checkpoints(args.checkpoints, args.out))}))
+    print(
+        json.dumps(
+            {
+                "averaged": [str(p) for p in args.checkpoints],
+                "out": str(average_checkpoints(args.checkpoints, args.out)),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -20,8 +20,8 @@ def length_sorted_batches(lengths: list[int], batch_size: int, rng: random.Rando
     chunk = batch_size * 50
     batches = []
     for start in range(0, len(order), chunk):
-        piece = sorted(order[start:start + chunk], key=lengths.__getitem__)
-        batches += [piece[i:i + batch_size] for i in range(0, len(piece), batch_size)]
+        piece = sorted(order[start : start + chunk], key=lengths.__getitem__)
+        batches += [piece[i : i + batch_size] for i in range(0, len(piece), batch_size)]
     rng.shuffle(batches)
     return batches
 
@@ -56,9 +56,15 @@ class EpochResult:
         return self.loss_sum / max(self.examples, 1)
 
 
-def train_epoch(model, optimizer, scheduler, batches: Sequence[list[int]],
-                batch_loss: Callable[[list[int]], torch.Tensor], first_step: int = 0,
-                after_step: Callable[[int, EpochResult], bool] | None = None) -> EpochResult:
+def train_epoch(
+    model,
+    optimizer,
+    scheduler,
+    batches: Sequence[list[int]],
+    batch_loss: Callable[[list[int]], torch.Tensor],
+    first_step: int = 0,
+    after_step: Callable[[int, EpochResult], bool] | None = None,
+) -> EpochResult:
     """The one optimisation loop of both trainers: loss, backward, clip to norm 1, step.
 
     Starts at batch `first_step` (a resumed epoch); `after_step(step, result)` runs after each
@@ -111,7 +117,7 @@ def mean_state(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]
     """Tensor-by-tensor mean (float32) of state dicts with the same tensors."""
     if any(set(state) != set(states[0]) for state in states):
         raise ValueError("the checkpoints do not have the same tensors")
-    return {name: sum(state[name].float() for state in states) / len(states) for name in sorted(states[0])}
+    return {name: torch.stack([state[name].float() for state in states]).mean(dim=0) for name in sorted(states[0])}
 
 
 def copy_model_files(source: Path, out_dir: Path, weights: str) -> None:

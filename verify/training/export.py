@@ -25,8 +25,11 @@ def strip(checkpoint_dir: Path, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     weights = load_file(checkpoint_dir / WEIGHTS)
     key = next(name for name in weights if name.endswith("word_embeddings.weight"))
-    save_file({name: tensor for name, tensor in weights.items() if name != key}, out_dir / PARTIAL,
-              metadata={"format": "pt", "dropped": key})
+    save_file(
+        {name: tensor for name, tensor in weights.items() if name != key},
+        out_dir / PARTIAL,
+        metadata={"format": "pt", "dropped": key},
+    )
     copy_model_files(checkpoint_dir, out_dir, WEIGHTS)
     return out_dir
 
@@ -37,8 +40,7 @@ def restore(partial_dir: Path, base_dir: Path, out_dir: Path) -> Path:
     base = load_file(base_dir / WEIGHTS)
     prefix = next(key.split("embeddings.")[0] for key in weights if "embeddings.position_embeddings" in key)
     weights[f"{prefix}embeddings.word_embeddings.weight"] = base["embeddings.word_embeddings.weight"].to(torch.float16)
-    save_file({k: v.contiguous() for k, v in sorted(weights.items())}, out_dir / WEIGHTS,
-              metadata={"format": "pt"})
+    save_file({k: v.contiguous() for k, v in sorted(weights.items())}, out_dir / WEIGHTS, metadata={"format": "pt"})
     copy_model_files(partial_dir, out_dir, PARTIAL)
     return out_dir
 

@@ -50,18 +50,23 @@ def _cap_label(dataset: datasets.Dataset, label: str, cap: int, seed: int) -> da
     return dataset.select([i for i in range(len(dataset)) if i not in dropped])
 
 
-def synthetic_news_pairs(polnear_dir: Path, per_rule: int, seed: int, articles: int | None,
-                         rule_caps: dict[str, int] | None = None) -> datasets.Dataset:
+def synthetic_news_pairs(
+    polnear_dir: Path, per_rule: int, seed: int, articles: int | None, rule_caps: dict[str, int] | None = None
+) -> datasets.Dataset:
     from verify.nlp import pipeline  # spaCy only where synthetic pairs are made
     from verify.training.synthetic_nli import balance, synthesize
 
     texts = [path.read_text(encoding="utf-8") for path in sorted((polnear_dir / "text").glob("*.txt"))[:articles]]
     nlp = pipeline()
     pairs = balance(synthesize(nlp.pipe(texts, batch_size=16), seed), per_rule, seed, rule_caps)
-    return datasets.Dataset.from_dict({
-        "premise": [p.premise for p in pairs], "hypothesis": [p.hypothesis for p in pairs],
-        "label": [p.label for p in pairs], "dataset": [f"news_synthetic/{p.rule}" for p in pairs],
-    })
+    return datasets.Dataset.from_dict(
+        {
+            "premise": [p.premise for p in pairs],
+            "hypothesis": [p.hypothesis for p in pairs],
+            "label": [p.label for p in pairs],
+            "dataset": [f"news_synthetic/{p.rule}" for p in pairs],
+        }
+    )
 
 
 def build_mix(config: MixConfig) -> datasets.Dataset:
@@ -78,8 +83,15 @@ def build_mix(config: MixConfig) -> datasets.Dataset:
     if config.general_sample:
         parts = [datasets.concatenate_datasets(parts).shuffle(seed=config.seed).select(range(config.general_sample))]
     if config.polnear_dir:
-        parts.append(synthetic_news_pairs(Path(config.polnear_dir), config.synthetic_per_rule, config.seed,
-                                          config.synthetic_articles, config.synthetic_rule_caps))
+        parts.append(
+            synthetic_news_pairs(
+                Path(config.polnear_dir),
+                config.synthetic_per_rule,
+                config.seed,
+                config.synthetic_articles,
+                config.synthetic_rule_caps,
+            )
+        )
     return datasets.concatenate_datasets(parts).shuffle(seed=config.seed)
 
 
@@ -94,14 +106,16 @@ def _jaccard(first: frozenset[str], second: frozenset[str]) -> float:
 def nearest_to_probes(mix: datasets.Dataset) -> list[dict]:
     """For each probe pair, the most similar training pair (word Jaccard of premises and hypotheses,
     the lower of the two): evidence that the probes, or near copies, are not in the training data."""
-    from verify.training.nli_trainer import PROBE_PAIRS
+    from verify.evaluation.probes import PROBE_PAIRS
 
     rows = [(_words(p), _words(h), p, h) for p, h in zip(mix["premise"], mix["hypothesis"])]
     nearest = []
     for premise, hypothesis, _ in PROBE_PAIRS:
         probe_premise, probe_hypothesis = _words(premise), _words(hypothesis)
-        score, row = max(((min(_jaccard(probe_premise, p), _jaccard(probe_hypothesis, h)), (pt, ht))
-                          for p, h, pt, ht in rows), key=lambda item: item[0])
+        score, row = max(
+            ((min(_jaccard(probe_premise, p), _jaccard(probe_hypothesis, h)), (pt, ht)) for p, h, pt, ht in rows),
+            key=lambda item: item[0],
+        )
         nearest.append({"probe": [premise, hypothesis], "nearest": list(row), "similarity": round(score, 3)})
     return nearest
 
@@ -113,9 +127,15 @@ def write_mix(config: MixConfig, out_dir: Path) -> dict:
     with (out_dir / "train.jsonl").open("w", encoding="utf-8") as handle:
         for row in mix:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    counts = Counter(f"{row['dataset'].split('/')[0]}:{row['label']}" for row in mix.select_columns(["dataset", "label"]))
-    summary = {"config": asdict(config), "pairs": len(mix), "counts": dict(sorted(counts.items())),
-               "nearest_to_probes": nearest_to_probes(mix)}
+    counts = Counter(
+        f"{row['dataset'].split('/')[0]}:{row['label']}" for row in mix.select_columns(["dataset", "label"])
+    )
+    summary = {
+        "config": asdict(config),
+        "pairs": len(mix),
+        "counts": dict(sorted(counts.items())),
+        "nearest_to_probes": nearest_to_probes(mix),
+    }
     (out_dir / "mix.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
 
@@ -130,17 +150,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=MixConfig.seed)
     parser.add_argument("--synthetic-per-rule", type=int, default=MixConfig.synthetic_per_rule)
     parser.add_argument("--synthetic-articles", type=int, default=None)
-    parser.add_argument("--rule-cap", action="append", default=[], metavar="RULE=N",
-                        help="cap one synthetic rule at N pairs instead of --synthetic-per-rule (repeatable)")
+    parser.add_argument(
+        "--rule-cap",
+        action="append",
+        default=[],
+        metavar="RULE=N",
+        help="cap one synthetic rule at N pairs instead of --synthetic-per-rule (repeatable)",
+    )
     parser.add_argument("--general-sample", type=int, default=None)
     parser.add_argument("--exclude", nargs="*", default=list(NON_COMMERCIAL), help="train sets left out")
     args = parser.parse_args(argv)
     if not set(NON_COMMERCIAL) <= set(args.exclude):
         parser.error("non-commercial sets (sick) must stay excluded")
-    config = MixConfig(nli_dir=args.nli_dir, polnear_dir=args.polnear_dir, seed=args.seed,
-                       synthetic_per_rule=args.synthetic_per_rule, synthetic_articles=args.synthetic_articles,
-                       synthetic_rule_caps={rule: int(cap) for rule, cap in (item.split("=") for item in args.rule_cap)},
-                       general_sample=args.general_sample, exclude=tuple(args.exclude))
+    config = MixConfig(
+        nli_dir=args.nli_dir,
+        polnear_dir=args.polnear_dir,
+        seed=args.seed,
+        synthetic_per_rule=args.synthetic_per_rule,
+        synthetic_articles=args.synthetic_articles,
+        synthetic_rule_caps={rule: int(cap) for rule, cap in (item.split("=") for item in args.rule_cap)},
+        general_sample=args.general_sample,
+        exclude=tuple(args.exclude),
+    )
     print(json.dumps(write_mix(config, args.out), indent=2))
 
 

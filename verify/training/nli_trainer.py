@@ -23,12 +23,15 @@ import lzma
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from verify.evaluation.probes import PROBE_PAIRS
 from verify.precision import autocast, native_bf16
 from verify.training.common import (
     length_sorted_batches,
@@ -48,17 +51,6 @@ ALLOWED = {
     "not_entailment": (0, 1, 1),
     "not_contradiction": (1, 1, 0),
 }
-PROBE_PAIRS = [  # from the issue; none of them (nor near copies) is in the training data
-    ("They had also taken five planes at Almaty's airport.",
-     "The airport had been cleared of demonstrators and was operating smoothly.", "contradiction"),
-    ("The turmoil claimed the lives of eight police officers and national guard soldiers.",
-     "Eight security officers died.", "entailment"),
-    ("The company had no plans to close the plant.", "The plant will shut by March.", "contradiction"),
-    ("Eight people were killed in the blast.", "Twelve people died in the explosion.", "contradiction"),
-    ("The minister spoke to reporters on Tuesday.", "The minister resigned.", "neutral"),
-    ("The airport had been cleared of demonstrators and was operating smoothly.",
-     "There were no civilian casualty statistics provided.", "neutral"),
-]
 
 
 @dataclass(frozen=True)
@@ -86,7 +78,8 @@ class TrainConfig:
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    opener = {".xz": lzma.open, ".gz": gzip.open}.get(path.suffix, open)
+    openers: dict[str, Callable[..., Any]] = {".xz": lzma.open, ".gz": gzip.open}
+    opener = openers.get(path.suffix, open)
     with opener(path, "rt", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
@@ -98,11 +91,14 @@ def find_mix_file(mix_dir: Path) -> Path:
     raise FileNotFoundError(f"no train.jsonl[.xz|.gz] in {mix_dir}")
 
 
-def collate(encoded: list[list[int]], type_ids: list[list[int]] | None, indices: list[int], pad_id: int,
-            device: str) -> dict[str, torch.Tensor]:
+def collate(
+    encoded: list[list[int]], type_ids: list[list[int]] | None, indices: list[int], pad_id: int, device: str
+) -> dict[str, torch.Tensor]:
     """Model inputs of one batch, padded to its longest pair (no token types for models without them, as mpnet)."""
-    inputs = {"input_ids": pad([encoded[i] for i in indices], pad_id),
-              "attention_mask": pad([[1] * len(encoded[i]) for i in indices], 0)}
+    inputs = {
+        "input_ids": pad([encoded[i] for i in indices], pad_id),
+        "attention_mask": pad([[1] * len(encoded[i]) for i in indices], 0),
+    }
     if type_ids is not None:
         inputs["token_type_ids"] = pad([type_ids[i] for i in indices], 0)
     return {name: tensor.to(device) for name, tensor in inputs.items()}
@@ -115,8 +111,12 @@ def merged_class_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tens
 
 
 def encode_pairs(tokenizer, pairs: list[dict], max_length: int):
-    encoded = tokenizer([p["premise"] for p in pairs], [p["hypothesis"] for p in pairs],
-                        truncation="longest_first", max_length=max_length)
+    encoded = tokenizer(
+        [p["premise"] for p in pairs],
+        [p["hypothesis"] for p in pairs],
+        truncation="longest_first",
+        max_length=max_length,
+    )
     return encoded["input_ids"], encoded.get("token_type_ids")
 
 
@@ -128,7 +128,7 @@ def predict(model, tokenizer, pairs: list[tuple[str, str]], config: TrainConfig,
     probabilities = [None] * len(ids)
     model.eval()
     for start in range(0, len(order), batch_size):
-        batch = order[start:start + batch_size]
+        batch = order[start : start + batch_size]
         with autocast(config.device, native_bf16(config.device)):
             logits = model(**collate(ids, types, batch, tokenizer.pad_token_id, config.device)).logits
         for i, row in zip(batch, torch.softmax(logits.float(), dim=-1).tolist()):
@@ -152,21 +152,36 @@ def dev_accuracy(model, tokenizer, dev_dir: Path, config: TrainConfig) -> dict[s
 
 def probe(model, tokenizer, config: TrainConfig) -> list[dict]:
     probabilities = predict(model, tokenizer, [(p, h) for p, h, _ in PROBE_PAIRS], config)
-    return [{"premise": p, "hypothesis": h, "expected": gold,
-             "probabilities": dict(zip(LABELS, [round(x, 4) for x in probs]))}
-            for (p, h, gold), probs in zip(PROBE_PAIRS, probabilities)]
+    return [
+        {
+            "premise": p,
+            "hypothesis": h,
+            "expected": gold,
+            "probabilities": dict(zip(LABELS, [round(x, 4) for x in probs])),
+        }
+        for (p, h, gold), probs in zip(PROBE_PAIRS, probabilities)
+    ]
 
 
 def load_model(config: TrainConfig):
     """The base with a fresh 3-way head; with `lora_rank` wrapped as a peft LoRA model."""
     model = AutoModelForSequenceClassification.from_pretrained(
-        config.base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={n: i for i, n in enumerate(LABELS)},
-        dtype=torch.float32)
+        config.base,
+        num_labels=3,
+        id2label=dict(enumerate(LABELS)),
+        label2id={n: i for i, n in enumerate(LABELS)},
+        dtype=torch.float32,
+    )
     if config.lora_rank:
         from peft import LoraConfig, get_peft_model
 
-        lora = LoraConfig(task_type="SEQ_CLS", r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=0.1,
-                          target_modules="all-linear")
+        lora = LoraConfig(
+            task_type="SEQ_CLS",
+            r=config.lora_rank,
+            lora_alpha=config.lora_alpha,
+            lora_dropout=0.1,
+            target_modules="all-linear",
+        )
         return get_peft_model(model, lora)
     model.get_input_embeddings().weight.requires_grad_(not config.freeze_word_embeddings)
     return model
@@ -189,8 +204,9 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     lengths = [len(x) for x in ids]
 
     steps_per_epoch = math.ceil(len(pairs) / config.batch_size)
-    optimizer, scheduler = optimizer_with_schedule(model, config.lr, config.weight_decay, config.warmup,
-                                                   steps_per_epoch * config.epochs, config.device)
+    optimizer, scheduler = optimizer_with_schedule(
+        model, config.lr, config.weight_decay, config.warmup, steps_per_epoch * config.epochs, config.device
+    )
     first_epoch, first_step = 0, 0
     state_path = out / "state.pt"
     if resume and state_path.exists():
@@ -203,8 +219,13 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
             first_epoch, first_step = first_epoch + 1, 0
 
     def save_state(epoch: int, step: int) -> None:
-        snapshot = {"model": trainable_state(model), "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict(), "epoch": epoch, "step": step}
+        snapshot = {
+            "model": trainable_state(model),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "epoch": epoch,
+            "step": step,
+        }
         torch.save(snapshot, out / "state.tmp")
         (out / "state.tmp").replace(state_path)  # a kill mid-write leaves the last state whole
 
@@ -225,28 +246,47 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     for epoch in range(first_epoch, config.epochs):
         batches = length_sorted_batches(lengths, config.batch_size, random.Random(config.seed + epoch))
 
-        def after_step(step: int, progress, epoch: int = epoch) -> bool:
+        def after_step(step: int, progress, epoch: int = epoch, started: float = started) -> bool:
             if step % config.checkpoint_every == 0 or time.time() >= deadline:
-                write({"epoch": epoch, "step": step, "of": steps_per_epoch, "loss": round(progress.mean_loss, 4),
-                       "seconds": round(time.time() - started, 1)})
+                write(
+                    {
+                        "epoch": epoch,
+                        "step": step,
+                        "of": steps_per_epoch,
+                        "loss": round(progress.mean_loss, 4),
+                        "seconds": round(time.time() - started, 1),
+                    }
+                )
                 save_state(epoch, step + 1)
             return time.time() >= deadline
 
         result = train_epoch(model, optimizer, scheduler, batches, batch_loss, first_step, after_step)
         first_step = 0
+        # An epoch's end, or the time budget's: either way the weights so far are scored and kept.
+        record: dict[str, Any] = {
+            "epoch": epoch,
+            "step": result.steps,
+            "of": steps_per_epoch,
+            "train_loss": round(result.mean_loss, 4),
+            "seconds": round(time.time() - started, 1),
+            "pairs_per_second": round(result.examples / (time.time() - started), 1),
+        }
         if result.stopped:
-            write({"stopped": "max_minutes", "epoch": epoch, "step": result.steps, "of": steps_per_epoch,
-                   "minutes": round((time.time() - session_started) / 60, 1)})
-            break
-        record = {"epoch": epoch, "train_loss": round(result.mean_loss, 4), "seconds": round(time.time() - started, 1),
-                  "pairs_per_second": round(result.examples / (time.time() - started), 1)}
+            record["stopped"] = f"max_minutes ({round((time.time() - session_started) / 60, 1)} minutes)"
         if config.dev:
             record["dev_accuracy"] = dev_accuracy(model, tokenizer, Path(config.dev), config)
         record["probes"] = probe(model, tokenizer, config)
         write(record)
-        save_checkpoint(model, tokenizer, out / f"epoch-{epoch}",
-                        {"config": asdict(config), "mix": mix_summary, "epoch": epoch, "result": record})
-        save_state(epoch, steps_per_epoch)
+        name = f"epoch-{epoch}" + (f"-step-{result.steps}" if result.stopped else "")
+        save_checkpoint(
+            model,
+            tokenizer,
+            out / name,
+            {"config": asdict(config), "mix": mix_summary, "epoch": epoch, "result": record},
+        )
+        save_state(epoch, result.steps)
+        if result.stopped:
+            break
         started = time.time()
     return out
 
@@ -258,13 +298,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", required=True, help="run directory, outside the repository")
     parser.add_argument("--dev", help="directory of dev *.jsonl[.xz] files scored after each epoch")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/state.pt")
-    for field_name in ("epochs", "batch_size", "max_length", "seed", "max_pairs", "lora_rank", "lora_alpha",
-                       "checkpoint_every"):
-        parser.add_argument(f"--{field_name.replace('_', '-')}", type=int, default=TrainConfig.__dataclass_fields__[field_name].default)
+    for field_name in (
+        "epochs",
+        "batch_size",
+        "max_length",
+        "seed",
+        "max_pairs",
+        "lora_rank",
+        "lora_alpha",
+        "checkpoint_every",
+    ):
+        parser.add_argument(
+            f"--{field_name.replace('_', '-')}", type=int, default=TrainConfig.__dataclass_fields__[field_name].default
+        )
     for field_name in ("lr", "warmup", "weight_decay", "max_minutes"):
-        parser.add_argument(f"--{field_name.replace('_', '-')}", type=float, default=TrainConfig.__dataclass_fields__[field_name].default)
-    parser.add_argument("--train-word-embeddings", dest="freeze_word_embeddings", action="store_false",
-                        help="also fine-tune the word embeddings (frozen by default)")
+        parser.add_argument(
+            f"--{field_name.replace('_', '-')}",
+            type=float,
+            default=TrainConfig.__dataclass_fields__[field_name].default,
+        )
+    parser.add_argument(
+        "--train-word-embeddings",
+        dest="freeze_word_embeddings",
+        action="store_false",
+        help="also fine-tune the word embeddings (frozen by default)",
+    )
     parser.add_argument("--device", default=TrainConfig.device)
     args = vars(parser.parse_args(argv))
     resume = args.pop("resume")

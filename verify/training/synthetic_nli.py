@@ -32,61 +32,216 @@ from dataclasses import dataclass
 
 from verify.check.negation import NEGATIONS, negate_sentence
 
-NUMBER_WORDS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-                "fifteen", "twenty", "thirty", "forty", "fifty"]
+NUMBER_WORDS = [
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "fifteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+]
 ANTONYMS = {
-    "increased": "decreased", "rose": "fell", "raised": "lowered", "won": "lost", "approved": "rejected",
-    "accepted": "rejected", "supports": "opposes", "supported": "opposed", "support": "oppose",
-    "opened": "closed", "higher": "lower", "more": "fewer", "before": "after", "gained": "lost",
-    "allowed": "banned", "agreed": "refused", "confirmed": "denied", "expanded": "cut", "ended": "began",
-    "passed": "failed", "strong": "weak", "larger": "smaller", "increase": "decrease", "likely": "unlikely",
-    "legal": "illegal", "always": "never", "first": "last", "leading": "trailing", "ahead": "behind",
+    "increased": "decreased",
+    "rose": "fell",
+    "raised": "lowered",
+    "won": "lost",
+    "approved": "rejected",
+    "accepted": "rejected",
+    "supports": "opposes",
+    "supported": "opposed",
+    "support": "oppose",
+    "opened": "closed",
+    "higher": "lower",
+    "more": "fewer",
+    "before": "after",
+    "gained": "lost",
+    "allowed": "banned",
+    "agreed": "refused",
+    "confirmed": "denied",
+    "expanded": "cut",
+    "ended": "began",
+    "passed": "failed",
+    "strong": "weak",
+    "larger": "smaller",
+    "increase": "decrease",
+    "likely": "unlikely",
+    "legal": "illegal",
+    "always": "never",
+    "first": "last",
+    "leading": "trailing",
+    "ahead": "behind",
 }
 ANTONYMS.update({value: key for key, value in list(ANTONYMS.items())})
 # Same-meaning substitutions for paraphrase (entailment) pairs; news wording, both directions.
 SYNONYMS = {
-    "said": "stated", "killed": "left dead", "died": "were killed", "began": "started", "start": "begin",
-    "ended": "finished", "bought": "purchased", "help": "assist", "helped": "assisted", "rose": "increased",
-    "fell": "declined", "big": "large", "large": "big", "quickly": "rapidly", "almost": "nearly",
-    "nearly": "almost", "showed": "indicated", "shows": "indicates", "tried": "attempted",
-    "try": "attempt", "told": "informed", "asked": "requested", "ask": "request", "needs": "requires",
-    "wanted": "wished", "got": "received", "received": "got", "earlier": "previously", "answer": "response",
-    "vehicles": "cars", "officials": "authorities", "authorities": "officials", "ships": "vessels",
-    "vessels": "ships", "town": "city", "enormous": "huge", "huge": "enormous", "chose": "picked",
+    "said": "stated",
+    "killed": "left dead",
+    "died": "were killed",
+    "began": "started",
+    "start": "begin",
+    "ended": "finished",
+    "bought": "purchased",
+    "help": "assist",
+    "helped": "assisted",
+    "rose": "increased",
+    "fell": "declined",
+    "big": "large",
+    "large": "big",
+    "quickly": "rapidly",
+    "almost": "nearly",
+    "nearly": "almost",
+    "showed": "indicated",
+    "shows": "indicates",
+    "tried": "attempted",
+    "try": "attempt",
+    "told": "informed",
+    "asked": "requested",
+    "ask": "request",
+    "needs": "requires",
+    "wanted": "wished",
+    "got": "received",
+    "received": "got",
+    "earlier": "previously",
+    "answer": "response",
+    "vehicles": "cars",
+    "officials": "authorities",
+    "authorities": "officials",
+    "ships": "vessels",
+    "vessels": "ships",
+    "town": "city",
+    "enormous": "huge",
+    "huge": "enormous",
+    "chose": "picked",
 }
 # A broader word stays true of the narrower one: "two senators objected" → "two lawmakers objected".
 HYPERNYMS = {
-    "senator": "lawmaker", "senators": "lawmakers", "congressman": "lawmaker", "congressmen": "lawmakers",
-    "congresswoman": "lawmaker", "representatives": "lawmakers", "governor": "official", "governors": "officials",
-    "ambassador": "diplomat", "ambassadors": "diplomats", "soldiers": "troops", "policemen": "police officers",
-    "troopers": "police officers", "deputies": "officers", "voters": "people", "residents": "people",
-    "protesters": "people", "demonstrators": "protesters", "workers": "employees", "employees": "staff",
-    "rifles": "weapons", "guns": "weapons", "pistols": "weapons", "cars": "vehicles", "trucks": "vehicles",
-    "jets": "aircraft", "planes": "aircraft", "helicopters": "aircraft", "firm": "company", "bank": "lender",
-    "president": "leader", "chancellor": "leader", "candidates": "politicians", "candidate": "politician",
-    "killed": "dead", "murdered": "killed", "slashed": "cut", "soared": "rose", "plunged": "fell",
+    "senator": "lawmaker",
+    "senators": "lawmakers",
+    "congressman": "lawmaker",
+    "congressmen": "lawmakers",
+    "congresswoman": "lawmaker",
+    "representatives": "lawmakers",
+    "governor": "official",
+    "governors": "officials",
+    "ambassador": "diplomat",
+    "ambassadors": "diplomats",
+    "soldiers": "troops",
+    "policemen": "police officers",
+    "troopers": "police officers",
+    "deputies": "officers",
+    "voters": "people",
+    "residents": "people",
+    "protesters": "people",
+    "demonstrators": "protesters",
+    "workers": "employees",
+    "employees": "staff",
+    "rifles": "weapons",
+    "guns": "weapons",
+    "pistols": "weapons",
+    "cars": "vehicles",
+    "trucks": "vehicles",
+    "jets": "aircraft",
+    "planes": "aircraft",
+    "helicopters": "aircraft",
+    "firm": "company",
+    "bank": "lender",
+    "president": "leader",
+    "chancellor": "leader",
+    "candidates": "politicians",
+    "candidate": "politician",
+    "killed": "dead",
+    "murdered": "killed",
+    "slashed": "cut",
+    "soared": "rose",
+    "plunged": "fell",
 }
 # Verbs with the same meaning, for the future-tense side of "no plans to" pairs.
-VERB_SYNONYMS = {"close": "shut", "shut": "close", "end": "stop", "stop": "end", "cut": "reduce",
-                 "reduce": "cut", "raise": "increase", "increase": "raise", "leave": "quit", "quit": "leave",
-                 "build": "construct", "buy": "purchase", "start": "begin", "begin": "start", "sell": "sell off",
-                 "fire": "dismiss", "hire": "employ", "veto": "block", "block": "stop"}
+VERB_SYNONYMS = {
+    "close": "shut",
+    "shut": "close",
+    "end": "stop",
+    "stop": "end",
+    "cut": "reduce",
+    "reduce": "cut",
+    "raise": "increase",
+    "increase": "raise",
+    "leave": "quit",
+    "quit": "leave",
+    "build": "construct",
+    "buy": "purchase",
+    "start": "begin",
+    "begin": "start",
+    "sell": "sell off",
+    "fire": "dismiss",
+    "hire": "employ",
+    "veto": "block",
+    "block": "stop",
+}
 INTENT_VERBS = {"plan", "intend", "aim", "vow", "pledge", "promise", "expect", "want", "hope", "seek", "go"}
 # Verbs whose object can become the subject ("close the plant" / "the plant will shut").
-INCHOATIVE = {"close": ("close", "shut"), "shut": ("shut", "close"), "open": ("open",), "reopen": ("reopen",),
-              "end": ("end",), "stop": ("stop",), "start": ("start", "begin"), "begin": ("begin", "start"),
-              "raise": ("rise", "go up"), "increase": ("increase", "rise"), "cut": ("fall",),
-              "reduce": ("fall", "drop"), "lower": ("fall",), "expand": ("expand", "grow"), "change": ("change",),
-              "continue": ("continue",), "grow": ("grow",), "move": ("move",), "double": ("double",),
-              "break": ("break",), "sink": ("sink",), "shrink": ("shrink",), "resume": ("resume",)}
+INCHOATIVE = {
+    "close": ("close", "shut"),
+    "shut": ("shut", "close"),
+    "open": ("open",),
+    "reopen": ("reopen",),
+    "end": ("end",),
+    "stop": ("stop",),
+    "start": ("start", "begin"),
+    "begin": ("begin", "start"),
+    "raise": ("rise", "go up"),
+    "increase": ("increase", "rise"),
+    "cut": ("fall",),
+    "reduce": ("fall", "drop"),
+    "lower": ("fall",),
+    "expand": ("expand", "grow"),
+    "change": ("change",),
+    "continue": ("continue",),
+    "grow": ("grow",),
+    "move": ("move",),
+    "double": ("double",),
+    "break": ("break",),
+    "sink": ("sink",),
+    "shrink": ("shrink",),
+    "resume": ("resume",),
+}
 NO_PLANS = ("had no plans to", "did not plan to", "had no intention to", "never intended to")
 LATER = ("next year", "by the end of the year", "this week", "in June", "soon", "within weeks")
 # "There were no <things>." by grammatical number of the noun phrase.
-NONE_TEMPLATES = {"NNS": ("There were no {}.", "There were no {} provided.", "No {} were reported."),
-                  "NN": ("There was no {}.", "There was no {} provided.", "No {} was given.")}
+NONE_TEMPLATES = {
+    "NNS": ("There were no {}.", "There were no {} provided.", "No {} were reported."),
+    "NN": ("There was no {}.", "There was no {} provided.", "No {} was given."),
+}
 # Verbs whose object is something made available: denying it contradicts the sentence.
-PROVIDING_VERBS = {"provide", "release", "publish", "give", "offer", "issue", "present", "report", "find",
-                   "show", "announce", "produce", "reveal", "unveil", "disclose", "submit", "file", "send"}
+PROVIDING_VERBS = {
+    "provide",
+    "release",
+    "publish",
+    "give",
+    "offer",
+    "issue",
+    "present",
+    "report",
+    "find",
+    "show",
+    "announce",
+    "produce",
+    "reveal",
+    "unveil",
+    "disclose",
+    "submit",
+    "file",
+    "send",
+}
 CORE_DEPS = {"nsubj", "nsubjpass", "aux", "auxpass", "neg", "prt", "dobj", "attr", "acomp", "oprd", "xcomp"}
 
 
@@ -130,20 +285,27 @@ def swap_number(sentence, rng: random.Random) -> SyntheticPair | None:
                 replacement = rng.choice([word for word in NUMBER_WORDS if word != token.lower_])
             else:
                 continue
-            return SyntheticPair(sentence.text.strip(), _replace(sentence, token, replacement), "contradiction",
-                                 "number_swap")
+            return SyntheticPair(
+                sentence.text.strip(), _replace(sentence, token, replacement), "contradiction", "number_swap"
+            )
     return None
 
 
 def round_number(sentence) -> SyntheticPair | None:
-    """"42 ships" entails "about 40 ships": an approximate figure is not a contradiction."""
+    """ "42 ships" entails "about 40 ships": an approximate figure is not a contradiction."""
     for token in sentence:
         if token.text.isdigit() and token.ent_type_ in {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}:
             value = int(token.text)
             rounded = int(round(value, -1)) if value < 100 else int(round(value, -2))
-            if value >= 12 and rounded != value and token.i > 0 and token.nbor(-1).lower_ not in {"$", "about", "nearly"}:
-                return SyntheticPair(sentence.text.strip(), _replace(sentence, token, f"about {rounded}"),
-                                     "entailment", "number_rounded")
+            if (
+                value >= 12
+                and rounded != value
+                and token.i > 0
+                and token.nbor(-1).lower_ not in {"$", "about", "nearly"}
+            ):
+                return SyntheticPair(
+                    sentence.text.strip(), _replace(sentence, token, f"about {rounded}"), "entailment", "number_rounded"
+                )
     return None
 
 
@@ -153,8 +315,7 @@ def substitute_synonym(sentence) -> SyntheticPair | None:
     for token in sentence:
         replacement = SYNONYMS.get(token.lower_)
         if replacement:
-            return SyntheticPair(sentence.text.strip(), _replace(sentence, token, replacement), "entailment",
-                                 "synonym")
+            return SyntheticPair(sentence.text.strip(), _replace(sentence, token, replacement), "entailment", "synonym")
     return None
 
 
@@ -167,8 +328,9 @@ def swap_antonym(sentence) -> SyntheticPair | None:
     for token in sentence:
         replacement = ANTONYMS.get(token.lower_)
         if replacement and not any(t.lower_ in NEGATIONS for t in sentence):
-            return SyntheticPair(sentence.text.strip(), _replace(sentence, token, replacement), "contradiction",
-                                 "antonym")
+            return SyntheticPair(
+                sentence.text.strip(), _replace(sentence, token, replacement), "contradiction", "antonym"
+            )
     return None
 
 
@@ -179,10 +341,16 @@ def drop_modifier(sentence, rng: random.Random) -> tuple[SyntheticPair, Syntheti
     root = sentence.root
     if root.lemma_ == "be":  # the modifier is often the predicate itself ("that was on purpose")
         return None
-    candidates = [child for child in root.children
-                  if child.dep_ in {"prep", "advcl", "npadvmod", "advmod"} and len(list(child.subtree)) >= 2]
-    candidates += [token for token in sentence if token.dep_ in {"relcl", "appos", "amod"} and token.head.dep_ != "ROOT"
-                   and len(list(token.subtree)) >= 2]
+    candidates = [
+        child
+        for child in root.children
+        if child.dep_ in {"prep", "advcl", "npadvmod", "advmod"} and len(list(child.subtree)) >= 2
+    ]
+    candidates += [
+        token
+        for token in sentence
+        if token.dep_ in {"relcl", "appos", "amod"} and token.head.dep_ != "ROOT" and len(list(token.subtree)) >= 2
+    ]
     if not candidates:
         return None
     dropped = rng.choice(candidates)
@@ -194,8 +362,10 @@ def drop_modifier(sentence, rng: random.Random) -> tuple[SyntheticPair, Syntheti
     if len(short.split()) < 5 or short == sentence.text.strip():
         return None
     full = sentence.text.strip()
-    return (SyntheticPair(full, short, "entailment", "modifier_drop"),
-            SyntheticPair(short, full, "neutral", "modifier_add"))
+    return (
+        SyntheticPair(full, short, "entailment", "modifier_drop"),
+        SyntheticPair(short, full, "neutral", "modifier_add"),
+    )
 
 
 def unrelated_negated(sentence, other, rng: random.Random) -> SyntheticPair | None:
@@ -208,7 +378,11 @@ def unrelated_negated(sentence, other, rng: random.Random) -> SyntheticPair | No
 
 def _subject_entity(sentence) -> str | None:
     for token in sentence:
-        if token.dep_ in {"nsubj", "nsubjpass"} and token.head == sentence.root and token.ent_type_ in {"PERSON", "ORG"}:
+        if (
+            token.dep_ in {"nsubj", "nsubjpass"}
+            and token.head == sentence.root
+            and token.ent_type_ in {"PERSON", "ORG"}
+        ):
             return token.text.lower()
     return None
 
@@ -253,12 +427,17 @@ def core_clause(sentence) -> str | None:
 def core_entailment(sentence, rng: random.Random) -> SyntheticPair | None:
     """A sentence entails its core clause, also with a broader word for one of its nouns."""
     core = core_clause(sentence)
-    if core is None or any(t.lower_ in NEGATIONS | {"if", "whether", "unless", "could", "might", "may"} for t in sentence):
+    if core is None or any(
+        t.lower_ in NEGATIONS | {"if", "whether", "unless", "could", "might", "may"} for t in sentence
+    ):
         return None
     words = core[:-1].split(" ")
     # Not in a title ("President Barack Obama"): the broader word would not be a title.
-    broader = [i for i, word in enumerate(words) if word.lower() in HYPERNYMS
-               and not (i + 1 < len(words) and words[i + 1][:1].isupper())]
+    broader = [
+        i
+        for i, word in enumerate(words)
+        if word.lower() in HYPERNYMS and not (i + 1 < len(words) and words[i + 1][:1].isupper())
+    ]
     if broader and rng.random() < 0.7:
         i = rng.choice(broader)
         words[i] = HYPERNYMS[words[i].lower()]
@@ -300,7 +479,7 @@ def no_plans(sentence, rng: random.Random, variants: int = 6) -> list[SyntheticP
             future = sentence.text.strip()  # "X plans to close the plant"
         elif objects and verb in INCHOATIVE and choice < 0.8:
             # The object as subject: "X had no plans to close its plant" / "The plant will shut soon."
-            words = [t for t in objects[0].subtree]
+            words = list(objects[0].subtree)
             thing = _detokenize(words)
             if words[0].lower_ in {"its", "their", "his", "her", "our", "a", "an"}:
                 thing = "the " + _detokenize(words[1:])
@@ -326,9 +505,15 @@ def _reported_things(sentence, verbs: set[str] | None = None) -> list[tuple[str,
     things = []
     for chunk in sentence.noun_chunks:
         words = [t for t in chunk if t.dep_ not in {"det", "poss"} and not t.is_punct]
-        if (chunk.root.dep_ == "dobj" and chunk.root.head == root and chunk.root.tag_ in NONE_TEMPLATES
-                and 1 <= len(words) <= 4 and chunk.root.ent_type_ == "" and words[0].pos_ in {"NOUN", "ADJ"}
-                and not any(child.dep_ == "prep" for child in chunk.root.children)):
+        if (
+            chunk.root.dep_ == "dobj"
+            and chunk.root.head == root
+            and chunk.root.tag_ in NONE_TEMPLATES
+            and 1 <= len(words) <= 4
+            and chunk.root.ent_type_ == ""
+            and words[0].pos_ in {"NOUN", "ADJ"}
+            and not any(child.dep_ == "prep" for child in chunk.root.children)
+        ):
             things.append((_detokenize(words).lower(), chunk.root.tag_))
     return things
 
@@ -337,11 +522,17 @@ def nothing_there(sentence, others: list, rng: random.Random) -> list[SyntheticP
     """'There were no X.' is neutral to sentences about something else, and contradicts one providing X."""
     pairs = []
     for things, tag in [thing for other in others for thing in _reported_things(other)[:1]]:
-        pairs.append(SyntheticPair(sentence.text.strip(), rng.choice(NONE_TEMPLATES[tag]).format(things), "neutral",
-                                   "none_unrelated"))
+        pairs.append(
+            SyntheticPair(
+                sentence.text.strip(), rng.choice(NONE_TEMPLATES[tag]).format(things), "neutral", "none_unrelated"
+            )
+        )
     for things, tag in _reported_things(sentence, PROVIDING_VERBS)[:1]:
-        pairs.append(SyntheticPair(sentence.text.strip(), rng.choice(NONE_TEMPLATES[tag]).format(things),
-                                   "contradiction", "none_reported"))
+        pairs.append(
+            SyntheticPair(
+                sentence.text.strip(), rng.choice(NONE_TEMPLATES[tag]).format(things), "contradiction", "none_reported"
+            )
+        )
     return pairs
 
 
@@ -357,10 +548,13 @@ def same_subject_core(sentence, others: list) -> list[SyntheticPair]:
     subject = _subject_text(sentence)
     if subject is None:
         return []
-    return [SyntheticPair(sentence.text.strip(), core, "neutral", "same_subject_core")
-            for other in others
-            if _subject_text(other) == subject and other.root.lemma_ != sentence.root.lemma_
-            and (core := core_clause(other))][:2]
+    return [
+        SyntheticPair(sentence.text.strip(), core, "neutral", "same_subject_core")
+        for other in others
+        if _subject_text(other) == subject
+        and other.root.lemma_ != sentence.root.lemma_
+        and (core := core_clause(other))
+    ][:2]
 
 
 def synthesize(docs: Iterable, seed: int) -> Iterator[SyntheticPair]:
@@ -370,18 +564,26 @@ def synthesize(docs: Iterable, seed: int) -> Iterator[SyntheticPair]:
         sentences = [s for s in doc.sents if _is_usable(s)]
         for index, sentence in enumerate(sentences):
             far = [s for j, s in enumerate(sentences) if abs(j - index) > 2]
-            candidates = [swap_number(sentence, rng), negate_main_verb(sentence), swap_antonym(sentence),
-                          round_number(sentence), substitute_synonym(sentence),
-                          *(drop_modifier(sentence, rng) or ()),
-                          unrelated_negated(sentence, rng.choice(far), rng) if far else None,
-                          same_subject_other_event(sentence, far), core_entailment(sentence, rng),
-                          *no_plans(sentence, rng), *same_subject_core(sentence, far),
-                          *(nothing_there(sentence, rng.sample(far, min(3, len(far))), rng) if far else ())]
+            candidates = [
+                swap_number(sentence, rng),
+                negate_main_verb(sentence),
+                swap_antonym(sentence),
+                round_number(sentence),
+                substitute_synonym(sentence),
+                *(drop_modifier(sentence, rng) or ()),
+                unrelated_negated(sentence, rng.choice(far), rng) if far else None,
+                same_subject_other_event(sentence, far),
+                core_entailment(sentence, rng),
+                *no_plans(sentence, rng),
+                *same_subject_core(sentence, far),
+                *(nothing_there(sentence, rng.sample(far, min(3, len(far))), rng) if far else ()),
+            ]
             yield from (pair for pair in candidates if pair is not None)
 
 
-def balance(pairs: Iterable[SyntheticPair], per_rule: int, seed: int,
-            rule_caps: dict[str, int] | None = None) -> list[SyntheticPair]:
+def balance(
+    pairs: Iterable[SyntheticPair], per_rule: int, seed: int, rule_caps: dict[str, int] | None = None
+) -> list[SyntheticPair]:
     """At most `per_rule` pairs of each rule (`rule_caps` overrides it per rule), sampled reproducibly."""
     by_rule: dict[str, list[SyntheticPair]] = {}
     for pair in pairs:
