@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -24,68 +26,124 @@ def text_of(note: Note | None) -> str:
 
 
 def claim(text: str, source: str = "the author", claim_id: str = "c1") -> Claim:
-    return Claim(id=claim_id, text=text, spans=(Span(0, len(text)),),
-                 source=Source(mention=source, name=source, role=None, kind="person"))
+    return Claim(
+        id=claim_id,
+        text=text,
+        spans=(Span(0, len(text)),),
+        source=Source(mention=source, name=source, role=None, kind="person"),
+    )
 
 
 def unit(angle: float) -> np.ndarray:
     return np.array([np.cos(angle), np.sin(angle)], dtype=np.float32)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Eight people were killed in the blast.", {"eight", "people", "killed", "blast"}),
-    ("The airports were cleared by Thursday.", {"airport", "cleared", "thursday"}),
-    ("Turnout reached 41% on Sunday", {"turnout", "reached", "41", "sunday"}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Eight people were killed in the blast.", {"eight", "people", "killed", "blast"}),
+        ("The airports were cleared by Thursday.", {"airport", "cleared", "thursday"}),
+        ("Turnout reached 41% on Sunday", {"turnout", "reached", "41", "sunday"}),
+    ],
+)
 def test_content_words_drop_stopwords_and_fold_plurals(text, expected):
     assert content_words(text) == expected
 
 
-@pytest.mark.parametrize("first, second, cosine, related", [
-    # shared content word ("airport") and moderate similarity: scored
-    ("they had also taken five planes at Almaty's airport",
-     "The airport had been cleared of demonstrators and was operating smoothly", 0.40, True),
-    # no shared content word, moderate similarity: not scored (the negated-sentence trap)
-    ("The airport had been cleared of demonstrators and was operating smoothly",
-     "There were no civilian casualty statistics provided", 0.40, False),
-    # very similar paraphrases need no shared word
-    ("Eight people died in the blast", "The explosion killed eight", 0.80, True),
-    # shared word but unrelated topics: below the lower threshold
-    ("The minister visited the port on Monday", "Port workers ended their strike", 0.10, False),
-])
+@pytest.mark.parametrize(
+    "first, second, cosine, related",
+    [
+        # shared content word ("airport") and moderate similarity: scored
+        (
+            "they had also taken five planes at Almaty's airport",
+            "The airport had been cleared of demonstrators and was operating smoothly",
+            0.40,
+            True,
+        ),
+        # no shared content word, moderate similarity: not scored (the negated-sentence trap)
+        (
+            "The airport had been cleared of demonstrators and was operating smoothly",
+            "There were no civilian casualty statistics provided",
+            0.40,
+            False,
+        ),
+        # very similar paraphrases need no shared word
+        ("Eight people died in the blast", "The explosion killed eight", 0.80, True),
+        # shared word but unrelated topics: below the lower threshold
+        ("The minister visited the port on Monday", "Port workers ended their strike", 0.10, False),
+    ],
+)
 def test_related_pairs_gate(first, second, cosine, related):
     embeddings = np.stack([unit(0.0), unit(float(np.arccos(cosine)))])
-    pairs = related_pairs([claim(first), claim(second, claim_id="c2")], embeddings, SETTINGS)
+    pairs = related_pairs([claim(first), claim(second, claim_id="c2")], embeddings, replace(SETTINGS, neighbours=0))
     assert bool(pairs) is related
     if related:
         assert pairs[0][2] == pytest.approx(cosine, abs=1e-5)
 
 
-@pytest.mark.parametrize("first, second, first_context, second_context, update", [
-    ("the nation was undergoing a widespread internet blackout",
-     "internet connectivity was restored in Almaty by early Thursday",
-     "Late Wednesday, news sites became inaccessible, and Netblocks claimed that the nation was undergoing a "
-     "widespread internet blackout", "internet connectivity was restored in Almaty by early Thursday", True),
-    ("Power was out across the district on Monday", "Power was restored to most homes by Tuesday evening",
-     "Power was out across the district on Monday", "Power was restored to most homes by Tuesday evening", True),
-    # a plain disagreement about the same moment is no update
-    ("Eight people were killed in the blast", "Twelve people died in the explosion",
-     "Police said eight people were killed in the blast on Monday",
-     "Hospital officials said twelve people died in the explosion on Monday", False),
-])
+@pytest.mark.parametrize(
+    "neighbours, expected",
+    [
+        (0, set()),  # all four are far apart: the cosine gate alone scores nothing
+        (1, {(0, 1), (1, 2), (2, 3)}),  # each claim with its nearest: a chain along the angles
+        (2, {(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)}),
+    ],
+)
+def test_every_claim_is_checked_against_its_nearest(neighbours, expected):
+    claims = [claim(f"Claim number {k} about the harbour", claim_id=f"c{k}") for k in range(4)]
+    embeddings = np.stack([unit(0.0), unit(1.2), unit(2.3), unit(3.1)])  # cosines below the gate
+    settings = replace(SETTINGS, neighbours=neighbours, min_similarity=0.99, min_similarity_alone=0.99)
+    assert {(i, j) for i, j, _ in related_pairs(claims, embeddings, settings)} == expected
+
+
+@pytest.mark.parametrize(
+    "first, second, first_context, second_context, update",
+    [
+        (
+            "the nation was undergoing a widespread internet blackout",
+            "internet connectivity was restored in Almaty by early Thursday",
+            "Late Wednesday, news sites became inaccessible, and Netblocks claimed that the nation was undergoing a "
+            "widespread internet blackout",
+            "internet connectivity was restored in Almaty by early Thursday",
+            True,
+        ),
+        (
+            "Power was out across the district on Monday",
+            "Power was restored to most homes by Tuesday evening",
+            "Power was out across the district on Monday",
+            "Power was restored to most homes by Tuesday evening",
+            True,
+        ),
+        # a plain disagreement about the same moment is no update
+        (
+            "Eight people were killed in the blast",
+            "Twelve people died in the explosion",
+            "Police said eight people were killed in the blast on Monday",
+            "Hospital officials said twelve people died in the explosion on Monday",
+            False,
+        ),
+    ],
+)
 def test_temporal_update(first, second, first_context, second_context, update):
     assert is_temporal_update(claim(first), claim(second), first_context, second_context) is update
 
 
-@pytest.mark.parametrize("first, second, note", [
-    ("turnout was 41 percent", "Turnout in the last general election in the district was 48 percent", PERIOD_NOTE),
-    ("Exports fell 3 percent", "Exports had risen 5 percent a year earlier", PERIOD_NOTE),
-    ("The deficit was 2.1 percent of output", "The deficit was 3.4 percent of output in 2019", PERIOD_NOTE),
-    # the same period on both sides: a real disagreement
-    ("Turnout in the last election was 41 percent", "Turnout in the last election was 48 percent", ""),
-    ("Eight people were killed in the blast", "Twelve people died in the explosion", ""),
-    ("Power was out across the district on Monday", "Power was restored to most homes by Tuesday evening", TEMPORAL_NOTE),
-])
+@pytest.mark.parametrize(
+    "first, second, note",
+    [
+        ("turnout was 41 percent", "Turnout in the last general election in the district was 48 percent", PERIOD_NOTE),
+        ("Exports fell 3 percent", "Exports had risen 5 percent a year earlier", PERIOD_NOTE),
+        ("The deficit was 2.1 percent of output", "The deficit was 3.4 percent of output in 2019", PERIOD_NOTE),
+        # the same period on both sides: a real disagreement
+        ("Turnout in the last election was 41 percent", "Turnout in the last election was 48 percent", ""),
+        ("Eight people were killed in the blast", "Twelve people died in the explosion", ""),
+        (
+            "Power was out across the district on Monday",
+            "Power was restored to most homes by Tuesday evening",
+            TEMPORAL_NOTE,
+        ),
+    ],
+)
 def test_time_note(first, second, note):
     assert text_of(time_note(claim(first), claim(second, claim_id="c2"), first, second)) == note
 
@@ -96,35 +154,73 @@ NEUTRAL = NLIScores(entailment=0.05, neutral=0.90, contradiction=0.05)
 LEANING = NLIScores(entailment=0.01, neutral=0.68, contradiction=0.31)  # the airport pair's scores
 
 
-@pytest.mark.parametrize("sources, forward, backward, notes, label, note", [
-    (("police", "hospital officials"), CONTRADICTING, NEUTRAL, RuleNotes(), "contradiction", ""),
-    (("the finance minister", "the finance minister"), NEUTRAL, CONTRADICTING, RuleNotes(), "contradiction",
-     "same source contradicts itself"),
-    (("Netblocks", "Tass"), CONTRADICTING, NEUTRAL, RuleNotes(TEMPORAL), "compatible", TEMPORAL_NOTE),
-    (("the election board", "the author"), CONTRADICTING, NEUTRAL, RuleNotes(PERIOD), "compatible", PERIOD_NOTE),
-    (("the union", "the port authority"), ENTAILING, NEUTRAL, RuleNotes(), "corroboration", ""),
-    # entailment within one source repeats, it does not corroborate
-    (("the union", "the union"), ENTAILING, ENTAILING, RuleNotes(), "compatible", ""),
-    # a change over time vetoes a contradiction only
-    (("the union", "the port authority"), ENTAILING, NEUTRAL, RuleNotes(TEMPORAL), "corroboration", ""),
-    (("police", "hospital officials"), NEUTRAL, NEUTRAL, RuleNotes(), "compatible", ""),
-    # not being informed neither contradicts nor corroborates
-    (("a source", "the ministry"), CONTRADICTING, NEUTRAL, RuleNotes(not_knowing=NOT_INFORMED), "compatible",
-     NO_KNOWLEDGE_NOTE),
-    (("the spokeswoman", "the ministry"), ENTAILING, NEUTRAL, RuleNotes(not_knowing=NOT_INFORMED), "compatible",
-     NO_KNOWLEDGE_NOTE),
-    # a conflict the parse found makes a contradiction of a pair the model only leans to ...
-    (("the president", "the deputy mayor"), LEANING, NEUTRAL, RuleNotes(conflict=AIRPORT), "contradiction",
-     AIRPORT_NOTE),
-    (("the president", "the president"), LEANING, NEUTRAL, RuleNotes(conflict=AIRPORT), "contradiction",
-     AIRPORT_NOTE + "; same source contradicts itself"),
-    # ... but not of one it reads as neutral or entailed, nor of one about different times
-    (("the president", "the deputy mayor"), NEUTRAL, NEUTRAL, RuleNotes(conflict=AIRPORT), "compatible", ""),
-    (("the president", "the deputy mayor"), ENTAILING, LEANING, RuleNotes(conflict=AIRPORT), "corroboration",
-     ""),
-    (("the president", "the deputy mayor"), LEANING, NEUTRAL, RuleNotes(TEMPORAL, conflict=AIRPORT),
-     "compatible", TEMPORAL_NOTE),
-])
+@pytest.mark.parametrize(
+    "sources, forward, backward, notes, label, note",
+    [
+        (("police", "hospital officials"), CONTRADICTING, NEUTRAL, RuleNotes(), "contradiction", ""),
+        (
+            ("the finance minister", "the finance minister"),
+            NEUTRAL,
+            CONTRADICTING,
+            RuleNotes(),
+            "contradiction",
+            "same source contradicts itself",
+        ),
+        (("Netblocks", "Tass"), CONTRADICTING, NEUTRAL, RuleNotes(TEMPORAL), "compatible", TEMPORAL_NOTE),
+        (("the election board", "the author"), CONTRADICTING, NEUTRAL, RuleNotes(PERIOD), "compatible", PERIOD_NOTE),
+        (("the union", "the port authority"), ENTAILING, NEUTRAL, RuleNotes(), "corroboration", ""),
+        # entailment within one source repeats, it does not corroborate
+        (("the union", "the union"), ENTAILING, ENTAILING, RuleNotes(), "compatible", ""),
+        # a change over time vetoes a contradiction only
+        (("the union", "the port authority"), ENTAILING, NEUTRAL, RuleNotes(TEMPORAL), "corroboration", ""),
+        (("police", "hospital officials"), NEUTRAL, NEUTRAL, RuleNotes(), "compatible", ""),
+        # not being informed neither contradicts nor corroborates
+        (
+            ("a source", "the ministry"),
+            CONTRADICTING,
+            NEUTRAL,
+            RuleNotes(not_knowing=NOT_INFORMED),
+            "compatible",
+            NO_KNOWLEDGE_NOTE,
+        ),
+        (
+            ("the spokeswoman", "the ministry"),
+            ENTAILING,
+            NEUTRAL,
+            RuleNotes(not_knowing=NOT_INFORMED),
+            "compatible",
+            NO_KNOWLEDGE_NOTE,
+        ),
+        # a conflict the parse found makes a contradiction of a pair the model only leans to ...
+        (
+            ("the president", "the deputy mayor"),
+            LEANING,
+            NEUTRAL,
+            RuleNotes(conflict=AIRPORT),
+            "contradiction",
+            AIRPORT_NOTE,
+        ),
+        (
+            ("the president", "the president"),
+            LEANING,
+            NEUTRAL,
+            RuleNotes(conflict=AIRPORT),
+            "contradiction",
+            AIRPORT_NOTE + "; same source contradicts itself",
+        ),
+        # ... but not of one it reads as neutral or entailed, nor of one about different times
+        (("the president", "the deputy mayor"), NEUTRAL, NEUTRAL, RuleNotes(conflict=AIRPORT), "compatible", ""),
+        (("the president", "the deputy mayor"), ENTAILING, LEANING, RuleNotes(conflict=AIRPORT), "corroboration", ""),
+        (
+            ("the president", "the deputy mayor"),
+            LEANING,
+            NEUTRAL,
+            RuleNotes(TEMPORAL, conflict=AIRPORT),
+            "compatible",
+            TEMPORAL_NOTE,
+        ),
+    ],
+)
 def test_decide_a_pair(sources, forward, backward, notes, label, note):
     decision = decide((forward, backward), notes, sources[0] == sources[1], SETTINGS)
     assert decision.label == label
@@ -132,9 +228,11 @@ def test_decide_a_pair(sources, forward, backward, notes, label, note):
 
 
 def test_check_claims_scores_both_directions_and_names_pairs():
-    claims = [claim("Eight people were killed in the blast", "police"),
-              claim("Twelve people were killed in the blast", "hospital officials", "c2"),
-              claim("The weather was mild for the season", "the author", "c3")]
+    claims = [
+        claim("Eight people were killed in the blast", "police"),
+        claim("Twelve people were killed in the blast", "hospital officials", "c2"),
+        claim("The weather was mild for the season", "the author", "c3"),
+    ]
     embeddings = np.stack([unit(0.0), unit(0.1), unit(1.5)])
     seen = []
 
@@ -142,59 +240,91 @@ def test_check_claims_scores_both_directions_and_names_pairs():
         seen.extend(pairs)
         return [CONTRADICTING if "Twelve" in premise else NEUTRAL for premise, _ in pairs]
 
-    relations = check_claims(claims, [c.text for c in claims], embeddings, score)
+    relations = check_claims(claims, [c.text for c in claims], embeddings, score, replace(SETTINGS, neighbours=0))
     assert [(r.first, r.second, r.label) for r in relations] == [("c1", "c2", "contradiction")]
     assert seen == [(claims[0].text, claims[1].text), (claims[1].text, claims[0].text)]
     assert relations[0].backward == CONTRADICTING and relations[0].forward == NEUTRAL
 
 
 def test_check_claims_applies_the_parse_rules():
-    claims = [claim("they had also taken five planes at Almaty’s airport", "Kassym-Jomart Tokayev"),
-              claim("The airport had been cleared of demonstrators and was operating smoothly", "deputy mayor", "c2"),
-              claim("The company will shut the plant by the end of March", "a source", "c3"),
-              claim("they had not been informed of any plan to close the plant", "the ministry", "c4")]
+    claims = [
+        claim("they had also taken five planes at Almaty’s airport", "Kassym-Jomart Tokayev"),
+        claim("The airport had been cleared of demonstrators and was operating smoothly", "deputy mayor", "c2"),
+        claim("The company will shut the plant by the end of March", "a source", "c3"),
+        claim("they had not been informed of any plan to close the plant", "the ministry", "c4"),
+    ]
     embeddings = np.stack([unit(0.0), unit(0.1), unit(1.5), unit(1.6)])
 
     def score(pairs):
         return [LEANING if "airport" in premise else CONTRADICTING for premise, _ in pairs]
 
-    relations = check_claims(claims, [c.text for c in claims], embeddings, score)
+    relations = check_claims(claims, [c.text for c in claims], embeddings, score, replace(SETTINGS, neighbours=0))
     assert [(r.first, r.second, r.label, r.note) for r in relations] == [
-        ("c1", "c2", "contradiction", AIRPORT_NOTE), ("c3", "c4", "compatible", NO_KNOWLEDGE_NOTE)]
+        ("c1", "c2", "contradiction", AIRPORT_NOTE),
+        ("c3", "c4", "compatible", NO_KNOWLEDGE_NOTE),
+    ]
 
 
-@pytest.mark.parametrize("first, second, note", [
-    ("they had not been informed of any plan to close the plant",
-     "The company will shut the Ravenscar plant by the end of March", NO_KNOWLEDGE_NOTE),
-    ("The mine will close next year", "the union had been told nothing about the mine's future", NO_KNOWLEDGE_NOTE),
-    # both about what the ministry knew: they can contradict
-    ("they had not been informed of any plan to close the plant", "the ministry was informed of the plan in March", ""),
-    # a denial is not a lack of knowledge
-    ("We have no plans to close Ravenscar", "The company will shut the Ravenscar plant", ""),
-])
+@pytest.mark.parametrize(
+    "first, second, note",
+    [
+        (
+            "they had not been informed of any plan to close the plant",
+            "The company will shut the Ravenscar plant by the end of March",
+            NO_KNOWLEDGE_NOTE,
+        ),
+        ("The mine will close next year", "the union had been told nothing about the mine's future", NO_KNOWLEDGE_NOTE),
+        # both about what the ministry knew: they can contradict
+        (
+            "they had not been informed of any plan to close the plant",
+            "the ministry was informed of the plan in March",
+            "",
+        ),
+        # a denial is not a lack of knowledge
+        ("We have no plans to close Ravenscar", "The company will shut the Ravenscar plant", ""),
+    ],
+)
 def test_knowledge_note(first, second, note):
     assert text_of(knowledge_note(parse(first), parse(second))) == note
 
 
-@pytest.mark.parametrize("first, second, note", [
-    ("they had also taken five planes at Almaty’s airport",
-     "The airport had been cleared of demonstrators and was operating smoothly", AIRPORT_NOTE),
-    # different days named: a change over time
-    ("Protesters stormed the airport on Wednesday", "The airport was operating normally on Friday", ""),
-    ("Protesters stormed the airport on Wednesday", "The port was operating normally", ""),
-])
+@pytest.mark.parametrize(
+    "first, second, note",
+    [
+        (
+            "they had also taken five planes at Almaty’s airport",
+            "The airport had been cleared of demonstrators and was operating smoothly",
+            AIRPORT_NOTE,
+        ),
+        # different days named: a change over time
+        ("Protesters stormed the airport on Wednesday", "The airport was operating normally on Friday", ""),
+        ("Protesters stormed the airport on Wednesday", "The port was operating normally", ""),
+    ],
+)
 def test_place_note(first, second, note):
     assert text_of(place_note(parse(first), parse(second))) == note
 
 
-@pytest.mark.parametrize("text, cue, asserted", [
-    ("it would close its blast furnace plant in Ravenscar", "denied", "it would not close its blast furnace plant in Ravenscar"),
-    ("the minister had met the lobbyist", "denies", "the minister had not met the lobbyist"),
-    ("troops crossed the border", "rejected reports", "troops did not cross the border"),
-    ("troops crossed the border", "said", "troops crossed the border"),
-    ("the plant will close", None, "the plant will close"),
-])
+@pytest.mark.parametrize(
+    "text, cue, asserted",
+    [
+        (
+            "it would close its blast furnace plant in Ravenscar",
+            "denied",
+            "it would not close its blast furnace plant in Ravenscar",
+        ),
+        ("the minister had met the lobbyist", "denies", "the minister had not met the lobbyist"),
+        ("troops crossed the border", "rejected reports", "troops did not cross the border"),
+        ("troops crossed the border", "said", "troops crossed the border"),
+        ("the plant will close", None, "the plant will close"),
+    ],
+)
 def test_denied_content_is_checked_negated(text, cue, asserted):
-    denied = Claim(id="c1", text=text, spans=(Span(0, len(text)),), source=Source.author(),
-                   cue=Cue(text=cue, spans=(), hedged=False) if cue else None)
+    denied = Claim(
+        id="c1",
+        text=text,
+        spans=(Span(0, len(text)),),
+        source=Source.author(),
+        cue=Cue(text=cue, spans=(), hedged=False) if cue else None,
+    )
     assert checked_text(denied) == asserted

@@ -6,15 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED_ARTICLE
 from typer.testing import CliRunner
 
+from conftest import BUNDLED_ARTICLE
 from verify.cli import app
 from verify.nli import DEFAULT_MODEL_DIR
 
 ARTICLE = BUNDLED_ARTICLE
-needs_model = pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.safetensors").exists(),
-                                 reason=f"the shipped NLI model is not in {DEFAULT_MODEL_DIR}")
+needs_model = pytest.mark.skipif(
+    not (DEFAULT_MODEL_DIR / "model.safetensors").exists(),
+    reason=f"the shipped NLI model is not in {DEFAULT_MODEL_DIR}",
+)
 runner = CliRunner()
 
 
@@ -44,13 +46,16 @@ def files(tmp_path: Path) -> dict[str, Path]:
     return {name: tmp_path / name for name in contents} | {"dir": tmp_path}
 
 
-@pytest.mark.parametrize("name, fragment", [
-    ("empty.txt", "the article is empty"),
-    ("blank.txt", "the article is empty"),
-    ("binary.txt", "binary file"),
-    ("latin1.txt", "not UTF-8"),
-    ("missing.txt", "no such file"),
-])
+@pytest.mark.parametrize(
+    "name, fragment",
+    [
+        ("empty.txt", "the article is empty"),
+        ("blank.txt", "the article is empty"),
+        ("binary.txt", "binary file"),
+        ("latin1.txt", "not UTF-8"),
+        ("missing.txt", "no such file"),
+    ],
+)
 @pytest.mark.parametrize("command", ["report", "check"])
 def test_unreadable_input_is_one_line_error(files, name, fragment, command):
     path = str(files["dir"] / name)
@@ -67,8 +72,9 @@ def test_empty_stdin():
 
 
 def test_bad_model_path(files, tmp_path):
-    assert_one_line_error(invoke("report", str(ARTICLE), "--model", str(tmp_path / "no-model")),
-                          "cannot load NLI model")
+    assert_one_line_error(
+        invoke("report", str(ARTICLE), "--model", str(tmp_path / "no-model")), "cannot load NLI model"
+    )
 
 
 def test_evaluate_missing_path(tmp_path):
@@ -128,10 +134,14 @@ def test_report_names_both_sources_of_the_airport_contradiction(report_json):
     # The model alone scores this pair 0.31 contradiction; the place-state conflict (airport
     # taken / operating smoothly) makes it one, and the relation's note says so.
     claims = {claim["id"]: claim for claim in report_json["claims"]}
-    pairs = {frozenset((claims[r["first"]]["source"]["name"], claims[r["second"]]["source"]["name"]))
-             for r in report_json["relations"] if r["label"] == "contradiction"
-             and "airport" in claims[r["first"]]["text"] and "airport" in claims[r["second"]]["text"]
-             and "airport" in r["note"]}
+    pairs = {
+        frozenset((claims[r["first"]]["source"]["name"], claims[r["second"]]["source"]["name"]))
+        for r in report_json["relations"]
+        if r["label"] == "contradiction"
+        and "airport" in claims[r["first"]]["text"]
+        and "airport" in claims[r["second"]]["text"]
+        and "airport" in r["note"]
+    }
     assert frozenset(("Kassym-Jomart Tokayev", "deputy mayor")) in pairs
 
 
@@ -145,8 +155,9 @@ def test_report_readable_formats_from_stdin(fmt, marker):
 
 @needs_model
 def test_check_json_gives_verdict_with_sourced_evidence():
-    result = invoke("check", "Twelve police officers died in the unrest.", "--against", str(ARTICLE),
-                    "--format", "json")
+    result = invoke(
+        "check", "Twelve police officers died in the unrest.", "--against", str(ARTICLE), "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     verdict = json.loads(result.stdout)
     assert verdict["label"] in {"entailment", "neutral", "contradiction"}

@@ -5,8 +5,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import DEV_FIXTURES, SHARED_DATA
 
+from conftest import DEV_FIXTURES, SHARED_DATA, TEST_FIXTURES
 from verify.datamodel import Claim, ClaimRelation, NLIScores, Report, ReportStats, Source, Span
 from verify.errors import VerifyError
 from verify.evaluation.fixtures import (
@@ -18,7 +18,7 @@ from verify.evaluation.fixtures import (
 )
 
 FIXTURES = DEV_FIXTURES
-FIXTURE_FILES = sorted(FIXTURES.glob("*.json"))
+FIXTURE_FILES = sorted(DEV_FIXTURES.glob("*.json")) + sorted(TEST_FIXTURES.glob("*.json"))
 SCORES = NLIScores(entailment=0.1, neutral=0.1, contradiction=0.8)
 
 
@@ -29,8 +29,14 @@ def predicted_claim(gold: Claim, **changes) -> Claim:
 
 def relation(first: str, second: str, label: str) -> ClaimRelation:
     return ClaimRelation(
-        first=first, second=second, label=label, probability=0.8, forward=SCORES, backward=SCORES,
-        similarity=0.7, same_source=False,
+        first=first,
+        second=second,
+        label=label,
+        probability=0.8,
+        forward=SCORES,
+        backward=SCORES,
+        similarity=0.7,
+        same_source=False,
     )
 
 
@@ -40,9 +46,7 @@ def perfect_report(article: LabeledArticle) -> Report:
         article=f"{article.name}.txt",
         text=article.text,
         claims=tuple(predicted_claim(claim) for claim in article.claims),
-        relations=tuple(
-            relation(f"p-{gold.second}", f"p-{gold.first}", gold.label) for gold in article.relations
-        ),
+        relations=tuple(relation(f"p-{gold.second}", f"p-{gold.first}", gold.label) for gold in article.relations),
         model="hand-built",
         stats=ReportStats(claims=len(article.claims), pairs_total=0, pairs_scored=0, seconds=0.0),
     )
@@ -135,7 +139,10 @@ def test_kazakhstan_relations_are_labeled(kazakhstan, first, second, label):
         ("Late Wednesday, Kazakh news sites became inaccessible", "the author", "reporter", "author", False),
         (
             "Before departing, police are said to have shot on several demonstrators at a home in Almaty",
-            "anonymous", None, "anonymous", True,
+            "anonymous",
+            None,
+            "anonymous",
+            True,
         ),
     ],
 )
@@ -164,8 +171,12 @@ def write_fixture(directory: Path, claims: list[dict], relations: list[dict] | N
 
 def gold_claim(claim_id: str, start: int, end: int, text: str | None = None, kind: str = "government_body") -> dict:
     return {
-        "id": claim_id, "span": [start, end], "text": ARTICLE[start:end] if text is None else text,
-        "source": {"name": "police", "role": "police", "kind": kind}, "cue": "said", "hedged": False,
+        "id": claim_id,
+        "span": [start, end],
+        "text": ARTICLE[start:end] if text is None else text,
+        "source": {"name": "police", "role": "police", "kind": kind},
+        "cue": "said",
+        "hedged": False,
     }
 
 
@@ -229,7 +240,12 @@ def airport_sentence_span(text: str, start_phrase: str, end_phrase: str) -> Span
         ("he added, adding that", "Almaty’s airport.", AIRPORT),  # with its cue: still mostly the content
         ("five planes", "five planes", AIRPORT),  # a fragment inside the gold span
         # the whole sentence overlaps the longer quotation more than the airport clause
-        ("“They are grabbing", "Almaty’s airport.", "They are grabbing buildings and infrastructure, but most critically, they are seizing locations where small guns are kept"),
+        (
+            "“They are grabbing",
+            "Almaty’s airport.",
+            "They are grabbing buildings and infrastructure, but most critically, "
+            "they are seizing locations where small guns are kept",
+        ),
         ("Almaty’s airport.", "A stubborn struggle", None),  # less than half of either claim
     ],
 )
@@ -285,9 +301,7 @@ def add_relation(report: Report, first: str, second: str, label: str) -> Report:
 
 
 def change_source(report: Report, claim: str, **changes) -> Report:
-    claims = tuple(
-        replace(c, source=replace(c.source, **changes)) if c.id == claim else c for c in report.claims
-    )
+    claims = tuple(replace(c, source=replace(c.source, **changes)) if c.id == claim else c for c in report.claims)
     return replace(report, claims=claims)
 
 
@@ -299,8 +313,19 @@ def drop_claim(report: Report, claim: str) -> Report:
     "mistake, expected",
     [
         (
+            # no relation at all: the gate never sent the pair to NLI
             lambda report, ids: drop_relation(report, ids[AIRPORT], ids[AIRPORT_CLEARED]),
-            {"contradiction_recall": 0.0, "contradiction_precision": 1.0, "corroboration_f1": 1.0},
+            {"contradiction_recall": 0.0, "contradiction_precision": 1.0, "corroboration_f1": 1.0, "gate_recall": 0.0},
+        ),
+        (
+            # scored but judged compatible: the gate did its part
+            lambda report, ids: add_relation(
+                drop_relation(report, ids[AIRPORT], ids[AIRPORT_CLEARED]),
+                ids[AIRPORT],
+                ids[AIRPORT_CLEARED],
+                "compatible",
+            ),
+            {"contradiction_recall": 0.0, "gate_recall": 1.0},
         ),
         (
             lambda report, ids: add_relation(report, ids[CSTO_APPEAL], ids[PRESS_PALACE], "contradiction"),
@@ -324,8 +349,15 @@ def drop_claim(report: Report, claim: str) -> Report:
             {"claim_recall": 26 / 27, "claim_precision": 1.0, "contradiction_recall": 0.0},
         ),
     ],
-    ids=["missed contradiction", "extra contradiction", "compatible as contradiction", "wrong source", "wrong role",
-         "missed claim"],
+    ids=[
+        "missed contradiction",
+        "contradiction judged compatible",
+        "extra contradiction",
+        "compatible as contradiction",
+        "wrong source",
+        "wrong role",
+        "missed claim",
+    ],
 )
 def test_mistakes_lower_the_metric_they_concern(kazakhstan, mistake, expected):
     ids = {claim.text: f"p-{claim.id}" for claim in kazakhstan.claims}
@@ -350,7 +382,9 @@ def test_per_article_breakdown_isolates_the_article_with_the_mistake(articles, k
     breakdown = evaluator.per_article(reports)
     assert set(breakdown) == {article.name for article in articles}
     assert breakdown["kazakhstan_unrest"]["contradiction_recall"] == 0.0
-    assert all(scores["contradiction_recall"] == 1.0 for name, scores in breakdown.items() if name != "kazakhstan_unrest")
+    assert all(
+        scores["contradiction_recall"] == 1.0 for name, scores in breakdown.items() if name != "kazakhstan_unrest"
+    )
     gold = sum(len(article.pairs("contradiction")) for article in articles)
     assert evaluator(reports)["contradiction_recall"] == pytest.approx((gold - 1) / gold)
 

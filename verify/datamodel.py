@@ -109,6 +109,7 @@ class NoteKind(str, Enum):
     different_periods = "different_periods"  # figures for different periods ("in the last election")
     not_informed = "not_informed"  # one source only says it was not informed / could not confirm
     place_conflict = "place_conflict"  # a place disrupted in one claim, working normally in the other
+    number_conflict = "number_conflict"  # incompatible figures for the same measured thing
     same_source = "same_source"  # a source contradicts itself
 
 
@@ -116,7 +117,8 @@ NOTE_SENTENCES = {
     NoteKind.change_over_time: "change over time, not a contradiction",
     NoteKind.different_periods: "different periods compared, not a contradiction",
     NoteKind.not_informed: "one source only says it was not informed: neither denial nor confirmation",
-    NoteKind.place_conflict: "the {place} disrupted in one claim, working normally in the other",
+    NoteKind.place_conflict: "the {detail} disrupted in one claim, working normally in the other",
+    NoteKind.number_conflict: "incompatible figures for {detail}",
     NoteKind.same_source: "same source contradicts itself",
 }
 TIME_NOTES = (NoteKind.change_over_time, NoteKind.different_periods)
@@ -125,10 +127,10 @@ TIME_NOTES = (NoteKind.change_over_time, NoteKind.different_periods)
 @dataclass(frozen=True)
 class Note:
     kind: NoteKind
-    place: str = ""  # the place, for NoteKind.place_conflict
+    detail: str = ""  # the place of a place conflict; the measured thing and the figures of a number conflict
 
     def __str__(self) -> str:
-        return NOTE_SENTENCES[self.kind].format(place=self.place)
+        return NOTE_SENTENCES[self.kind].format(detail=self.detail)
 
 
 def notes_text(notes: tuple[Note, ...]) -> str:

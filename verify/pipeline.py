@@ -1,4 +1,7 @@
-"""segment → attribute → check → report, with the models loaded once and reused across calls."""
+"""segment → attribute → check → report, with the models loaded once and reused across calls.
+
+Attribution is `verify.attribution.hybrid`: the trained tagger's spans with the rules' sources, hedges
+and narration."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from verify.attribution.frames import extract_claims
+from verify.attribution.hybrid import HybridAttributor
 from verify.check.pairs import check_claims
 from verify.check.settings import CheckSettings
 from verify.check.verdict import check_evidence
@@ -24,12 +27,18 @@ def _quiet(_: str) -> None:
 
 
 class Verifier:
-    """Holds the NLI model and the sentence embedder; build one and call it many times."""
+    """Holds the NLI model, the sentence embedder and the attribution tagger; build one and call it many times."""
 
-    def __init__(self, model: str | Path | None = None, settings: CheckSettings = CheckSettings()) -> None:
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        settings: CheckSettings = CheckSettings(),
+        attributor: HybridAttributor | None = None,
+    ) -> None:
         self.backend = load_backend(model)
         self.embedder = load_embedder()
         self.nlp = spacy_pipeline()  # loaded here so the first report does not pay for it
+        self.attributor = attributor if attributor is not None else HybridAttributor.load()
         self.settings = settings
 
     @property
@@ -37,7 +46,7 @@ class Verifier:
         return self.backend.name
 
     def claims(self, text: str) -> list[Claim]:
-        claims = extract_claims(text)
+        claims = self.attributor.extract_claims(text)
         if not claims:
             raise VerifyError("the text has no sentences to check")
         return claims
@@ -47,15 +56,26 @@ class Verifier:
         started = time.perf_counter()
         progress("segmenting and attributing claims")
         claims = self.claims(text)
-        contexts = [claim.unit.of(text) if claim.unit else claim.text for claim in claims]
-        progress(f"embedding {len(claims)} claims")
-        embeddings = self.embedder.encode([claim.text for claim in claims])
+        checked = checked_claims(claims)
+        contexts = [claim.unit.of(text) if claim.unit else claim.text for claim in checked]
+        progress(f"embedding {len(checked)} claims")
+        embeddings = self.embedder.encode([claim.text for claim in checked])
         progress("checking related claims with NLI")
-        relations = check_claims(claims, contexts, embeddings, self.backend.score, self.settings)
-        stats = ReportStats(claims=len(claims), pairs_total=len(claims) * (len(claims) - 1) // 2,
-                            pairs_scored=len(relations), seconds=round(time.perf_counter() - started, 3))
-        return Report(article=article, text=text, claims=tuple(claims), relations=tuple(relations),
-                      model=self.model_name, stats=stats)
+        relations = check_claims(checked, contexts, embeddings, self.backend.score, self.settings)
+        stats = ReportStats(
+            claims=len(claims),
+            pairs_total=len(claims) * (len(claims) - 1) // 2,
+            pairs_scored=len(relations),
+            seconds=round(time.perf_counter() - started, 3),
+        )
+        return Report(
+            article=article,
+            text=text,
+            claims=tuple(claims),
+            relations=tuple(relations),
+            model=self.model_name,
+            stats=stats,
+        )
 
     def check(self, claim: str, evidence: str, progress: Progress = _quiet) -> ClaimVerdict:
         """Verdict for one claim against an evidence text (an article or a few sentences):
@@ -63,11 +83,32 @@ class Verifier:
         if not claim.strip():
             raise VerifyError("the claim to check is empty")
         progress("segmenting and attributing the evidence")
-        evidence_claims = self.claims(evidence)
+        evidence_claims = checked_claims(self.claims(evidence))
         progress("checking the claim against related evidence")
         embeddings = self.embedder.encode([claim.strip()] + [c.text for c in evidence_claims])
-        return check_evidence(claim.strip(), evidence_claims, embeddings[1:] @ embeddings[0], self.backend.score,
-                              self.settings)
+        return check_evidence(
+            claim.strip(), evidence_claims, embeddings[1:] @ embeddings[0], self.backend.score, self.settings
+        )
+
+
+def checked_claims(claims: list[Claim]) -> list[Claim]:
+    """The claims that are checked against each other (and serve as evidence): all but those whose text lies
+    inside another claim's, like an attribution inside the reporter's sentence ("Tokayev has promised to take
+    tough steps …" holds Tokayev's "to take tough steps …"). The containing claim is checked; a claim and a piece
+    of it would only corroborate each other. Of claims with the same spans, the first is checked."""
+    return [
+        claim
+        for index, claim in enumerate(claims)
+        if not any(
+            _inside(claim, other) and (claim.spans != other.spans or other_index < index)
+            for other_index, other in enumerate(claims)
+            if other_index != index
+        )
+    ]
+
+
+def _inside(claim: Claim, other: Claim) -> bool:
+    return all(any(o.start <= s.start and s.end <= o.end for o in other.spans) for s in claim.spans)
 
 
 _verifiers: dict[str, Verifier] = {}

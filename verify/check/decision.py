@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from verify.check.notes import RuleNotes
+from verify.check.quantities import may_state_quantities
 from verify.check.settings import CheckSettings
 from verify.datamodel import NLIScores, Note, NoteKind, RelationLabel
 
@@ -27,28 +28,35 @@ def leans_to_contradiction(directions: Sequence[NLIScores], settings: CheckSetti
     return max(scores.contradiction for scores in directions) > entailment and entailment < settings.corroboration
 
 
-def may_be_decided(directions: Sequence[NLIScores], settings: CheckSettings) -> bool:
-    """Whether the scores could make a contradiction or a corroboration: the parse rules matter
-    only then, so only such claims are parsed."""
+def needs_parse(directions: Sequence[NLIScores], texts: Sequence[str], settings: CheckSettings) -> bool:
+    """Whether the parse rules could change the pair's label: where the scores could make a
+    contradiction or a corroboration, or where both claims state figures (the number rule
+    decides whatever the model says). Only such claims are parsed."""
     entailment = max(scores.entailment for scores in directions)
-    return leans_to_contradiction(directions, settings) or entailment >= settings.corroboration
+    return (
+        leans_to_contradiction(directions, settings)
+        or entailment >= settings.corroboration
+        or all(may_state_quantities(text) for text in texts)
+    )
 
 
-def decide(directions: Sequence[NLIScores], notes: RuleNotes, same_source: bool,
-           settings: CheckSettings) -> Decision:
+def decide(directions: Sequence[NLIScores], notes: RuleNotes, same_source: bool, settings: CheckSettings) -> Decision:
     """The label of a scored pair; `directions` are the NLI scores that count (one or both ways).
 
-    A contradiction needs the threshold, or a conflict the parse found (`notes.conflict`) where
-    the model leans to contradiction; `notes.different_times` and `notes.not_knowing` veto it,
-    and `notes.not_knowing` vetoes a corroboration too. One source never corroborates itself.
+    A contradiction needs the threshold, or a place conflict the parse found (`notes.conflict`)
+    where the model leans to contradiction, or incompatible figures (`notes.numbers`) whatever
+    the model says; `notes.different_times` and `notes.not_knowing` veto it, and
+    `notes.not_knowing` vetoes a corroboration too. One source never corroborates itself.
     """
     contradiction = max(scores.contradiction for scores in directions)
     entailment = max(scores.entailment for scores in directions)
-    if leans_to_contradiction(directions, settings) and (contradiction >= settings.contradiction or notes.conflict):
+    leans = leans_to_contradiction(directions, settings)
+    place = notes.conflict if leans else None
+    if notes.numbers or (leans and (contradiction >= settings.contradiction or place)):
         veto = notes.different_times or notes.not_knowing
         if veto:
             return Decision("compatible", contradiction, (veto,))
-        found = (notes.conflict, Note(NoteKind.same_source) if same_source else None)
+        found = (notes.numbers, place, Note(NoteKind.same_source) if same_source else None)
         return Decision("contradiction", contradiction, tuple(note for note in found if note))
     if entailment >= settings.corroboration and not same_source:
         if notes.not_knowing:

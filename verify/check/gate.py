@@ -16,13 +16,15 @@ import numpy as np
 from verify.check.settings import CheckSettings
 from verify.datamodel import Claim
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all also am an and any are as at be because been before being below between both
 but by can could did do does doing down during each few for from further had has have having he her here hers him
 his how i if in into is it its itself just me more most my no nor not now of off on once only or other our out over
 own said same says she should so some such than that the their them then there these they this those through to too
 under until up very was we were what when where which while who whom why will with would you your
-""".split())
+""".split()
+)
 
 
 def content_words(text: str) -> set[str]:
@@ -33,20 +35,47 @@ def content_words(text: str) -> set[str]:
 
 def is_related(similarity: float, shares_content_word: bool, settings: CheckSettings) -> bool:
     """Similar enough alone, or similar enough and about a common word."""
-    return similarity >= settings.min_similarity_alone or (shares_content_word and similarity >= settings.min_similarity)
+    return similarity >= settings.min_similarity_alone or (
+        shares_content_word and similarity >= settings.min_similarity
+    )
 
 
-def related_pairs(claims: Sequence[Claim], embeddings: np.ndarray, settings: CheckSettings) -> list[tuple[int, int, float]]:
-    """Index pairs of claims about the same thing, with their cosine similarity."""
+def nearest_neighbours(similarities: np.ndarray, count: int) -> np.ndarray:
+    """For each claim, whether each other claim is among its `count` most similar (ties by index)."""
+    size = len(similarities)
+    near = np.zeros((size, size), dtype=bool)
+    if count <= 0 or size < 2:
+        return near
+    masked = similarities.astype(float, copy=True)
+    np.fill_diagonal(masked, -np.inf)
+    order = np.argsort(-masked, axis=1, kind="stable")[:, :count]
+    near[np.arange(size)[:, None], order] = True
+    return near | near.T
+
+
+def related_pairs(
+    claims: Sequence[Claim], embeddings: np.ndarray, settings: CheckSettings
+) -> list[tuple[int, int, float]]:
+    """Index pairs of claims about the same thing, with their cosine similarity: related by
+    `is_related`, or each among the other's `settings.neighbours` most similar claims (so every
+    claim is checked against its closest few, and the work grows linearly with the claims)."""
     similarities = embeddings @ embeddings.T
     words = [content_words(claim.text) for claim in claims]
-    return [(i, j, float(similarities[i, j])) for i, j in combinations(range(len(claims)), 2)
-            if is_related(float(similarities[i, j]), bool(words[i] & words[j]), settings)]
+    near = nearest_neighbours(similarities, settings.neighbours)
+    return [
+        (i, j, float(similarities[i, j]))
+        for i, j in combinations(range(len(claims)), 2)
+        if near[i, j] or is_related(float(similarities[i, j]), bool(words[i] & words[j]), settings)
+    ]
 
 
-def related_to(hypothesis: str, claims: Sequence[Claim], similarities: np.ndarray,
-               settings: CheckSettings) -> list[int]:
+def related_to(
+    hypothesis: str, claims: Sequence[Claim], similarities: np.ndarray, settings: CheckSettings
+) -> list[int]:
     """Indices of `claims` related to one checked claim (`similarities[k]`: cosine to claim k)."""
     words = content_words(hypothesis)
-    return [k for k, claim in enumerate(claims)
-            if is_related(float(similarities[k]), bool(words & content_words(claim.text)), settings)]
+    return [
+        k
+        for k, claim in enumerate(claims)
+        if is_related(float(similarities[k]), bool(words & content_words(claim.text)), settings)
+    ]

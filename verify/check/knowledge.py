@@ -26,12 +26,13 @@ def _children(token: Token, dependencies: set[str]) -> list[Token]:
 
 
 def _knowing_adjective(root: Token) -> str | None:
-    """"aware" / "unaware" as the predicate, or "unable" to a knowing verb ("unable to confirm")."""
+    """ "aware" / "unaware" as the predicate, or "unable" to a knowing verb ("unable to confirm")."""
     for adjective in _children(root, {"acomp"}):
         if adjective.lemma_ in {"aware", "unaware"}:
             return adjective.lemma_
         if adjective.lemma_ == "unable" and any(
-                verb.lemma_ in KNOWING_VERBS for verb in _children(adjective, {"xcomp"})):
+            verb.lemma_ in KNOWING_VERBS for verb in _children(adjective, {"xcomp"})
+        ):
             return adjective.lemma_
     return None
 

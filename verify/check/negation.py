@@ -36,7 +36,7 @@ def negate_sentence(sentence) -> str | None:
 
 
 def is_denial(cue_text: str | None) -> bool:
-    return bool(cue_text) and any(word in DENIAL_CUES for word in cue_text.lower().split())
+    return cue_text is not None and any(word in DENIAL_CUES for word in cue_text.lower().split())
 
 
 def asserted_text(text: str, cue_text: str | None) -> str:

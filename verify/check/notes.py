@@ -14,12 +14,15 @@ from spacy.tokens import Doc
 from verify.check.gate import content_words
 from verify.check.knowledge import is_about_knowledge, reports_no_knowledge
 from verify.check.place_state import conflicting_place
+from verify.check.quantities import conflicting_quantity, describe
 from verify.datamodel import Claim, Note, NoteKind
 
 # Words that report a change of state: a later claim with one of these updates an earlier one.
-CHANGE_WORDS = frozenset("""
+CHANGE_WORDS = frozenset(
+    """
 restored resumed reopened recovered returned lifted ended eased reversed back again later since subsequently
-""".split())
+""".split()
+)
 TIME_PATTERN = re.compile(
     r"\b(?:(?:early|late|by|on|since|until)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"yesterday|today|tonight|morning|afternoon|evening|overnight|\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.))\b",
@@ -43,6 +46,7 @@ class RuleNotes:
     different_times: Note | None = None  # `time_note`: the pair cannot contradict
     not_knowing: Note | None = None  # `knowledge_note`: the pair neither contradicts nor corroborates
     conflict: Note | None = None  # `place_note`: a contradiction where the model leans to one
+    numbers: Note | None = None  # `number_note`: a contradiction whatever the model says
 
 
 def times_mentioned(text: str) -> set[str]:
@@ -94,6 +98,14 @@ def place_note(first: Doc, second: Doc) -> Note | None:
     return Note(NoteKind.place_conflict, place) if place else None
 
 
+def number_note(first: Doc, second: Doc) -> Note | None:
+    """Incompatible figures for the same measured thing ("three of our crew died" / "nobody was killed")."""
+    pair = conflicting_quantity(first, second)
+    return Note(NoteKind.number_conflict, describe(pair)) if pair else None
+
+
 def parse_notes(first: Doc, second: Doc, different_times: Note | None = None) -> RuleNotes:
     """The rule notes of a pair from its claims' parses (and `time_note`'s verdict)."""
-    return RuleNotes(different_times, knowledge_note(first, second), place_note(first, second))
+    return RuleNotes(
+        different_times, knowledge_note(first, second), place_note(first, second), number_note(first, second)
+    )

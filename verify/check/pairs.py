@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from verify.check.decision import decide, may_be_decided
+from verify.check.decision import decide, needs_parse
 from verify.check.gate import related_pairs
 from verify.check.negation import asserted_text
 from verify.check.notes import RuleNotes, parse_notes, time_note
@@ -23,16 +23,26 @@ def checked_text(claim: Claim) -> str:
     return asserted_text(claim.text, claim.cue.text if claim.cue else None)
 
 
-def check_claims(claims: Sequence[Claim], contexts: Sequence[str], embeddings: np.ndarray, score: Scorer,
-                 settings: CheckSettings = CheckSettings()) -> list[ClaimRelation]:
+def check_claims(
+    claims: Sequence[Claim],
+    contexts: Sequence[str],
+    embeddings: np.ndarray,
+    score: Scorer,
+    settings: CheckSettings = CheckSettings(),
+) -> list[ClaimRelation]:
     """Relations between related claims. `contexts` are the statement units the claims come from."""
     pairs = related_pairs(claims, embeddings, settings)
     asserted = [checked_text(claim) for claim in claims]
     texts = [(asserted[i], asserted[j]) for i, j, _ in pairs]
     scores = score(texts + [(h, p) for p, h in texts])
-    forward, backward = scores[: len(pairs)], scores[len(pairs):]
+    forward, backward = scores[: len(pairs)], scores[len(pairs) :]
     # The parse rules only matter where the model could decide the pair: parse just those claims.
-    decidable = [may_be_decided((ahead, back), settings) for ahead, back in zip(forward, backward)]
+    decidable = [
+        needs_parse((ahead, back), (asserted[i], asserted[j]), settings)
+        for (i, j, _), ahead, back in zip(pairs, forward, backward)
+    ]
+    if not settings.parse_rules:
+        decidable = [False] * len(pairs)
     parsed = sorted({index for (i, j, _), decide_it in zip(pairs, decidable) if decide_it for index in (i, j)})
     docs = dict(zip(parsed, pipeline().pipe(asserted[index] for index in parsed)))
     relations = []
@@ -42,9 +52,17 @@ def check_claims(claims: Sequence[Claim], contexts: Sequence[str], embeddings: n
         notes = parse_notes(docs[i], docs[j], different_times) if decide_it else RuleNotes(different_times)
         same_source = first.source.name == second.source.name
         decision = decide((ahead, back), notes, same_source, settings)
-        relations.append(ClaimRelation(
-            first=first.id, second=second.id, label=decision.label, probability=round(decision.probability, 4),
-            forward=ahead, backward=back, similarity=round(similarity, 4), same_source=same_source,
-            notes=decision.notes,
-        ))
+        relations.append(
+            ClaimRelation(
+                first=first.id,
+                second=second.id,
+                label=decision.label,
+                probability=round(decision.probability, 4),
+                forward=ahead,
+                backward=back,
+                similarity=round(similarity, 4),
+                same_source=same_source,
+                notes=decision.notes,
+            )
+        )
     return relations

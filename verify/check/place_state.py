@@ -14,16 +14,20 @@ from spacy.tokens import Doc, Token
 
 from verify.check.negation import is_negated
 
-DISRUPTING_VERBS = frozenset("""
+DISRUPTING_VERBS = frozenset(
+    """
 seize take storm capture occupy overrun attack raid invade blockade block besiege shell bomb burn loot torch
 close shut evacuate destroy
-""".split())
+""".split()
+)
 # "take" seizes a concrete thing ("taken five planes at the airport", "took over the airport"),
 # but not in these phrases ("took questions", "took up positions", "took off at the airport").
-LIGHT_OBJECTS_OF_TAKE = frozenset("""
+LIGHT_OBJECTS_OF_TAKE = frozenset(
+    """
 question part place step measure action time care note look advantage effect office charge photo picture
 position stand shelter refuge flight seat turn
-""".split())
+""".split()
+)
 WORKING_VERBS = frozenset("operate function run work".split())
 NORMALLY = frozenset("normally smoothly normal usual".split())
 WORKING_ADJECTIVES = frozenset("open operational".split())
@@ -33,21 +37,30 @@ DISRUPTED, WORKING = "disrupted", "working normally"
 
 def _not_actual(verb: Token) -> bool:
     """Negated, modal or an infinitive ("did not seize", "will close", "plans to shut"): not a state now."""
-    return is_negated(verb) or any(child.dep_ in {"aux", "auxpass"} and child.tag_ in {"MD", "TO"}
-                                 for child in verb.children)
+    return is_negated(verb) or any(
+        child.dep_ in {"aux", "auxpass"} and child.tag_ in {"MD", "TO"} for child in verb.children
+    )
 
 
 def _nouns(tokens: list[Token]) -> set[str]:
     """The nouns among `tokens` (common nouns as lower-case lemmas, names as written), leaving out
     times ("on Wednesday") and people."""
-    return {token.lemma_.lower() if token.pos_ == "NOUN" else token.text for token in tokens
-            if token.pos_ in {"NOUN", "PROPN"} and token.ent_type_ not in {"DATE", "TIME", "PERSON"}}
+    return {
+        token.lemma_.lower() if token.pos_ == "NOUN" else token.text
+        for token in tokens
+        if token.pos_ in {"NOUN", "PROPN"} and token.ent_type_ not in {"DATE", "TIME", "PERSON"}
+    }
 
 
 def _located(token: Token) -> list[Token]:
     """What a word is located at: the objects of its "at / in / on" phrases."""
-    return [place for prep in token.children if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPOSITIONS
-            for place in prep.children if place.dep_ == "pobj"]
+    return [
+        place
+        for prep in token.children
+        if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPOSITIONS
+        for place in prep.children
+        if place.dep_ == "pobj"
+    ]
 
 
 def _subjects(verb: Token) -> list[Token]:
@@ -62,8 +75,10 @@ def _subjects(verb: Token) -> list[Token]:
 def _disrupted_places(verb: Token) -> set[str]:
     objects = [child for child in verb.children if child.dep_ in {"dobj", "nsubjpass"}]
     objects += [conjoined for obj in objects for conjoined in obj.conjuncts]
-    if verb.lemma_ == "take" and (any(obj.lemma_ in LIGHT_OBJECTS_OF_TAKE for obj in objects) or any(
-            child.dep_ == "prt" and child.lower_ != "over" for child in verb.children)):
+    if verb.lemma_ == "take" and (
+        any(obj.lemma_ in LIGHT_OBJECTS_OF_TAKE for obj in objects)
+        or any(child.dep_ == "prt" and child.lower_ != "over" for child in verb.children)
+    ):
         return set()
     return _nouns(objects + _located(verb) + [place for obj in objects for place in _located(obj)])
 
@@ -71,13 +86,20 @@ def _disrupted_places(verb: Token) -> set[str]:
 def _works_normally(word: Token) -> bool:
     if word.lemma_ in WORKING_VERBS:
         manner = [child for child in word.children if child.dep_ == "advmod"]
-        as_usual = [grandchild for child in word.children if child.dep_ == "prep" and child.lower_ == "as"
-                    for grandchild in child.children]
+        as_usual = [
+            grandchild
+            for child in word.children
+            if child.dep_ == "prep" and child.lower_ == "as"
+            for grandchild in child.children
+        ]
         return any(token.lemma_.lower() in NORMALLY for token in manner + as_usual)
     # "open to more debates" is willingness, not a working place
     return word.lemma_ == "be" and any(
-        child.dep_ == "acomp" and child.lemma_ in WORKING_ADJECTIVES
-        and not any(prep.lower_ == "to" for prep in child.children) for child in word.children)
+        child.dep_ == "acomp"
+        and child.lemma_ in WORKING_ADJECTIVES
+        and not any(prep.lower_ == "to" for prep in child.children)
+        for child in word.children
+    )
 
 
 def _working_places(word: Token) -> set[str]:

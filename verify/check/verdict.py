@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from verify.check.decision import decide, may_be_decided
+from verify.check.decision import decide, needs_parse
 from verify.check.gate import related_to
 from verify.check.notes import RuleNotes, parse_notes
 from verify.check.pairs import Scorer, checked_text
@@ -18,8 +18,13 @@ from verify.nlp import pipeline
 EVIDENCE_COUNT = 3  # evidence claims reported for a single claim
 
 
-def check_evidence(claim: str, evidence_claims: Sequence[Claim], similarities: np.ndarray, score: Scorer,
-                   settings: CheckSettings = CheckSettings()) -> ClaimVerdict:
+def check_evidence(
+    claim: str,
+    evidence_claims: Sequence[Claim],
+    similarities: np.ndarray,
+    score: Scorer,
+    settings: CheckSettings = CheckSettings(),
+) -> ClaimVerdict:
     """Verdict for `claim` against evidence claims (`similarities[k]`: embedding cosine to claim k).
 
     The claim is the hypothesis, each related evidence claim a premise. Refuted when some evidence
@@ -32,16 +37,26 @@ def check_evidence(claim: str, evidence_claims: Sequence[Claim], similarities: n
     claims = [evidence_claims[k] for k in candidates]
     premises = [checked_text(evidence) for evidence in claims]
     scores = score([(premise, claim) for premise in premises])
-    decidable = [k for k, scored in enumerate(scores) if may_be_decided((scored,), settings)]
+    decidable = [
+        k
+        for k, scored in enumerate(scores)
+        if settings.parse_rules and needs_parse((scored,), (premises[k], claim), settings)
+    ]
     docs = dict(zip(decidable, pipeline().pipe(premises[k] for k in decidable)))
     claim_doc = pipeline()(claim) if docs else None
     evidence = []
     for k, (premise_claim, scored) in enumerate(zip(claims, scores)):
-        notes = parse_notes(docs[k], claim_doc) if k in docs else RuleNotes()
+        notes = parse_notes(docs[k], claim_doc) if k in docs and claim_doc is not None else RuleNotes()
         decision = decide((scored,), notes, same_source=False, settings=settings)
-        evidence.append(Evidence(premise_claim, scored, refutes=decision.label == "contradiction",
-                                 supports=decision.label == "corroboration",
-                                 notes=tuple(note for note in (notes.not_knowing, notes.conflict) if note)))
+        evidence.append(
+            Evidence(
+                premise_claim,
+                scored,
+                refutes=decision.label == "contradiction",
+                supports=decision.label == "corroboration",
+                notes=tuple(note for note in (notes.not_knowing, notes.conflict, notes.numbers) if note),
+            )
+        )
     ranked = sorted(evidence, key=lambda e: -max(e.scores.entailment, e.scores.contradiction))
     return ClaimVerdict(claim=claim, **_verdict(ranked), evidence=tuple(ranked[:EVIDENCE_COUNT]))
 
@@ -55,6 +70,11 @@ def _verdict(evidence: list[Evidence]) -> dict:
         return {"label": "contradiction", "scores": contradiction}
     if supporting:
         return {"label": "entailment", "scores": entailment}
-    return {"label": "neutral", "scores": NLIScores(
-        entailment=entailment.entailment, contradiction=contradiction.contradiction,
-        neutral=1 - max(entailment.entailment, contradiction.contradiction))}
+    return {
+        "label": "neutral",
+        "scores": NLIScores(
+            entailment=entailment.entailment,
+            contradiction=contradiction.contradiction,
+            neutral=1 - max(entailment.entailment, contradiction.contradiction),
+        ),
+    }

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from verify.check.settings import CheckSettings
 from verify.errors import VerifyError
 
-TASKS = ("fixtures", "nli", "attribution")
+TASKS = ("fixtures", "nli", "attribution", "check")
 Progress = Callable[[str], None]
 
 
@@ -16,7 +17,10 @@ def _quiet(_: str) -> None:
 
 
 def detect_task(path: Path) -> str:
-    """fixtures (labeled articles), nli (pairs: .jsonl or a saved dataset) or attribution (PolNeAR split)."""
+    """fixtures (labeled articles), nli (pairs: .jsonl or a saved dataset), attribution (PolNeAR split)
+    or check (FNC-1 `*_stances.jsonl`: a claim against an article)."""
+    if path.is_file() and path.name.endswith("_stances.jsonl"):
+        return "check"
     if path.is_file():
         return "nli" if path.suffix == ".jsonl" else "fixtures"
     if (path / "attributions").is_dir():
@@ -26,11 +30,17 @@ def detect_task(path: Path) -> str:
     return "fixtures"
 
 
-ATTRIBUTORS = ("rules", "tagger")
+ATTRIBUTORS = ("hybrid", "rules", "tagger")
+DEFAULT_ATTRIBUTOR = "hybrid"
 
 
-def attribution_extractor(attributor: str):
-    """The attribution engine: the pipeline's rules, or the PolNeAR-trained span tagger."""
+def attribution_extractor(attributor: str = DEFAULT_ATTRIBUTOR):
+    """The attribution engine: the product's hybrid (what `verify report` uses), or one of its two parts
+    alone for comparison: the dependency-parse rules, or the PolNeAR-trained span tagger."""
+    if attributor == "hybrid":
+        from verify.attribution.hybrid import HybridAttributor
+
+        return HybridAttributor.load().extract_claims
     if attributor == "rules":
         from verify.attribution.frames import extract_claims
 
@@ -42,9 +52,20 @@ def attribution_extractor(attributor: str):
     raise VerifyError(f"unknown attributor '{attributor}' (choose from {', '.join(ATTRIBUTORS)})")
 
 
-def evaluate(path: Path, task: str | None = None, model: str | Path | None = None,
-             progress: Progress = _quiet, attributor: str = "rules") -> dict:
-    """Metrics of the project's models on the labeled data at `path`."""
+def evaluate(
+    path: Path,
+    task: str | None = None,
+    model: str | Path | None = None,
+    progress: Progress = _quiet,
+    attributor: str = DEFAULT_ATTRIBUTOR,
+    settings: CheckSettings = CheckSettings(),
+    per_class: int | None = None,
+) -> dict:
+    """Metrics of the project's models on the labeled data at `path`.
+
+    `settings` are the check stage's (for fixtures and check); `per_class` samples that many
+    pairs of each stance for check (seeded), all of them when None.
+    """
     if not path.exists():
         raise VerifyError(f"{path}: no such file or directory")
     task = task or detect_task(path)
@@ -62,17 +83,42 @@ def evaluate(path: Path, task: str | None = None, model: str | Path | None = Non
         from verify.evaluation.attribution import evaluate_attribution
 
         extract = attribution_extractor(attributor)
-        metrics = evaluate_attribution(path, extract, lambda done, total: progress(f"attributing article {done}/{total}"))
+        metrics = evaluate_attribution(
+            path, extract, lambda done, total: progress(f"attributing article {done}/{total}")
+        )
         return {"task": "attribution", "attributor": attributor, "data": str(path), **metrics}
+    if task == "check":
+        from verify.evaluation.claim_check import ClaimCheckEvaluator, load_fnc1
+        from verify.pipeline import Verifier
+
+        checks = load_fnc1(path, per_class)
+        verifier = Verifier(model, settings)
+        metrics = ClaimCheckEvaluator(checks)(
+            verifier.check, lambda done, total: progress(f"checking claim {done}/{total}")
+        )
+        return {
+            "task": "check",
+            "model": verifier.model_name,
+            "data": str(path),
+            "per_class_sample": per_class,
+            "parse_rules": settings.parse_rules,
+            **metrics,
+        }
     from verify.evaluation.fixtures import ArticleEvaluator, load_labeled_articles
-    from verify.pipeline import get_verifier
+    from verify.pipeline import Verifier
 
     articles = load_labeled_articles(path)
-    verifier = get_verifier(model)
+    verifier = Verifier(model, settings)
     reports = []
     for number, article in enumerate(articles, 1):
         progress(f"verifying article {number}/{len(articles)}: {article.name}")
         reports.append(verifier.report(article.text, article.name))
     evaluator = ArticleEvaluator(articles)
-    return {"task": "fixtures", "model": verifier.model_name, "data": str(path), **evaluator(reports),
-            "per_article": evaluator.per_article(reports)}
+    return {
+        "task": "fixtures",
+        "model": verifier.model_name,
+        "data": str(path),
+        "parse_rules": settings.parse_rules,
+        **evaluator(reports),
+        "per_article": evaluator.per_article(reports),
+    }

@@ -14,6 +14,7 @@ from typing import get_args
 
 from verify.datamodel import Claim, Cue, RelationLabel, Report, Source, SourceKind, Span
 from verify.errors import VerifyError
+from verify.evaluation.metrics import greedy_one_to_one, precision_recall_f1
 
 GOLD_SOURCE_KINDS = tuple(kind for kind in get_args(SourceKind) if kind != "unknown")
 RELATION_LABELS: tuple[RelationLabel, ...] = get_args(RelationLabel)
@@ -26,6 +27,8 @@ COUNTS = (
     "role_correct",
     *(f"{kind}_{label}s" for label in SCORED_RELATION_LABELS for kind in ("gold", "predicted", "matched")),
     "compatible_reported_as_contradiction",
+    "gated_contradictions",
+    "compatible_pairs",
 )
 
 
@@ -199,7 +202,8 @@ class ArticleEvaluator:
             matched_claims=len(gold_by_predicted),
         )
         for predicted in report.claims:
-            gold = gold_claims.get(gold_by_predicted.get(predicted.id))
+            gold_id = gold_by_predicted.get(predicted.id)
+            gold = gold_claims.get(gold_id) if gold_id is not None else None
             if gold is not None:
                 counts["source_correct"] += _same_name(gold.source.name, predicted.source.name)
                 counts["role_correct"] += _same_name(gold.source.role, predicted.source.role)
@@ -213,6 +217,10 @@ class ArticleEvaluator:
             counts[f"matched_{label}s"] = len(gold_pairs & predicted_pairs[label])
         compatible_pairs = {_gold_pair(pair) for pair in article.pairs("compatible")}
         counts["compatible_reported_as_contradiction"] = len(compatible_pairs & predicted_pairs["contradiction"])
+        counts["compatible_pairs"] = len(compatible_pairs)
+        # The gate lets a pair through when the report has any relation for it (only gated pairs are scored).
+        scored = set().union(*(_predicted_pairs(report, label, gold_by_predicted) for label in RELATION_LABELS))
+        counts["gated_contradictions"] = len({_gold_pair(pair) for pair in article.pairs("contradiction")} & scored)
         return counts
 
 
@@ -224,17 +232,8 @@ def match_claims(gold: Sequence[Claim], predicted: Sequence[Claim], min_overlap:
             overlap = _overlap(gold_claim.spans, predicted_claim.spans)
             shorter = min(_length(gold_claim.spans), _length(predicted_claim.spans))
             if overlap > 0 and overlap >= min_overlap * shorter:
-                candidates.append((-overlap, gold_index, predicted_index))
-    matches: dict[str, str] = {}
-    taken_gold: set[int] = set()
-    taken_predicted: set[int] = set()
-    for _, gold_index, predicted_index in sorted(candidates):
-        if gold_index in taken_gold or predicted_index in taken_predicted:
-            continue
-        taken_gold.add(gold_index)
-        taken_predicted.add(predicted_index)
-        matches[predicted[predicted_index].id] = gold[gold_index].id
-    return matches
+                candidates.append((overlap, gold_index, predicted_index))
+    return {predicted[p].id: gold[g].id for g, p in greedy_one_to_one(candidates)}
 
 
 def _overlap(first: tuple[Span, ...], second: tuple[Span, ...]) -> int:
@@ -260,7 +259,10 @@ def _predicted_pairs(report: Report, label: RelationLabel, gold_by_predicted: di
 
 
 def normalise_name(name: str | None) -> str:
-    """Case-insensitive, whitespace-normalised, without a leading "the"; "Tokayev" stays unlike "Kassym-Jomart Tokayev"."""
+    """Case-insensitive, whitespace-normalised, without a leading "the".
+
+    "Tokayev" stays unlike "Kassym-Jomart Tokayev".
+    """
     words = (name or "").casefold().split()
     if words[:1] == ["the"]:
         words = words[1:]
@@ -273,8 +275,17 @@ def _same_name(gold: str | None, predicted: str | None) -> bool:
 
 def _metrics(counts: Counter) -> dict[str, float]:
     metrics: dict[str, float] = {}
-    metrics.update(_precision_recall_f1("claim", counts["matched_claims"], counts["predicted_claims"], counts["gold_claims"]))
+    metrics.update(
+        _precision_recall_f1("claim", counts["matched_claims"], counts["predicted_claims"], counts["gold_claims"])
+    )
     metrics["source_accuracy"] = _ratio(counts["source_correct"], counts["matched_claims"])
+    # Share of labeled contradictions whose claims the gate sends to NLI (recall has the same empty case).
+    metrics["gate_recall"] = precision_recall_f1(
+        counts["gated_contradictions"], 0, counts["gold_contradictions"]
+    ).recall
+    metrics["compatible_reported_as_contradiction_rate"] = _ratio(
+        counts["compatible_reported_as_contradiction"], counts["compatible_pairs"]
+    )
     metrics["role_accuracy"] = _ratio(counts["role_correct"], counts["matched_claims"])
     for label in SCORED_RELATION_LABELS:
         metrics.update(
@@ -287,12 +298,8 @@ def _metrics(counts: Counter) -> dict[str, float]:
 
 
 def _precision_recall_f1(prefix: str, matched: int, predicted: int, gold: int) -> dict[str, float]:
-    # Nothing predicted is perfectly precise and nothing to find is perfectly recalled,
-    # so an article without contradictions scores 1.0 when none are reported.
-    precision = matched / predicted if predicted else 1.0
-    recall = matched / gold if gold else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {f"{prefix}_precision": precision, f"{prefix}_recall": recall, f"{prefix}_f1": f1}
+    scores = precision_recall_f1(matched, predicted, gold)
+    return {f"{prefix}_{name}": value for name, value in scores._asdict().items()}
 
 
 def _ratio(part: int, whole: int) -> float:

@@ -1,0 +1,87 @@
+"""Numbers compared as numbers: incompatible figures for the same measured thing conflict; approximations,
+bounds, parts, other events, places and negated counts do not."""
+
+import pytest
+
+from verify.check.quantities import conflicting_quantity, may_state_quantities, quantities
+from verify.nlp import parse
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("Three of our crew died tonight", "Nobody was killed"),
+        ("Attendance reached 70 percent", "The real attendance was around 45 percent"),
+        ("70 percent of members joined the strike", "Fewer than half of members joined the strike"),
+        ("The fire killed eight workers", "Twelve people died in the fire"),
+        ("Dozens of houses were destroyed", "Three houses were destroyed"),
+        ("Two passengers were injured", "Nine passengers were injured"),
+        ("The company lost $5 million", "The company lost $9 million"),
+        ("Turnout was 62 percent", "Turnout was about 48 percent"),
+        ("At least 30 miners were trapped underground", "Twelve miners were trapped underground"),
+        # different periods conflict here; the time notes decide that they are compatible
+        ("Unemployment was 5.1 percent in March", "Unemployment was 4.6 percent a year earlier"),
+    ],
+)
+def test_incompatible_figures_conflict(first, second):
+    assert conflicting_quantity(parse(first), parse(second)) is not None
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("More than 300 people were arrested", "Police arrested 312 people"),  # a bound and a figure inside it
+        ("About 40 vessels were at anchor", "42 ships were waiting at anchor"),  # an approximation
+        ("Nearly 50 people were evacuated", "48 people were evacuated"),
+        ("No injuries were reported in the north wing", "Two people were injured in the south wing"),  # places
+        ("12 of the dead were children", "30 people died in the attack"),  # a part, another predicate
+        ("About 800 drivers joined the strike", "250 drivers were arrested"),  # other events
+        ("Turnout was 62 percent", "Fewer than half of voters took part"),  # another measure
+        ("The quake had a magnitude of 6.1", "It was felt 200 km away"),
+        ("Police did not arrest 20 people", "Police arrested five people"),  # a negated count states no figure
+        ("The minister said 300 jobs could go", "The plant employs 1,200 workers"),
+        ("The minister said 300 jobs would go", "The union said 300 jobs would go"),
+        ("Exports rose 4 percent in 2021", "The company employs 4,000 people"),
+        # numbers that are not figures: pronoun "one", numbers inside modifiers
+        ("He is the only one who can beat the governor", "Nobody will be more loyal than the governor"),
+        ("It is now a two-man race", "The primary has become a three-person race"),
+        # a count of people with no event describes, it does not report
+        ("There were 56 passengers and 10 crew on board", "Two children were among the passengers"),
+        # parts of different wholes, and different purposes
+        ("32 percent of Republican claims were rated false", "11 percent of Democratic claims were rated false"),
+        ("The group spent $6 million attacking the senator", "The group spent $1 million supporting the governor"),
+        # what people say is about what they say; a goal is not a count; vague amounts are lower bounds
+        ("72 percent of voters said the donations bothered them", "38 percent of voters said he should step down"),
+        ("The agency reached its goal of accepting 10,000 refugees", "The agency accepted 11,491 refugees"),
+        ("Thousands of ballots were still being counted", "About 350,000 ballots were still being counted"),
+        ("Forty-three percent of contributions came from women", "About 40 percent of contributions came from women"),
+    ],
+)
+def test_compatible_figures_do_not(first, second):
+    assert conflicting_quantity(parse(first), parse(second)) is None
+
+
+@pytest.mark.parametrize(
+    "text, low, high, unit",
+    [
+        ("Twelve people died", 12, 12, "count"),
+        ("More than 300 people were arrested", 300, float("inf"), "count"),
+        ("Fewer than half of members voted", 0, 50, "percent"),
+        ("About 40 ships waited", 34, 46, "count"),
+        ("Three in four residents were evacuated", 75, 75, "percent"),
+        ("Nobody was killed", 0, 0, "count"),
+        ("The club paid 1.2 million euros for the striker", 1_200_000, 1_200_000, "money"),
+    ],
+)
+def test_values_are_read_as_intervals(text, low, high, unit):
+    (quantity,) = quantities(parse(text))
+    assert quantity.unit == unit
+    assert (quantity.low, quantity.high) == pytest.approx((low, high), rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "text, hint",
+    [("Nobody was killed", True), ("The airport was operating smoothly", False), ("Turnout was 62%", True)],
+)
+def test_the_cheap_test_before_parsing(text, hint):
+    assert may_state_quantities(text) is hint

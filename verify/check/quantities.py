@@ -1,0 +1,454 @@
+"""Numbers compared as numbers: two claims giving incompatible values for the same measured thing.
+
+Small NLI models read figures as words: "attendance reached 70 percent" → "the real attendance
+was around 45 percent" scores as entailment, "three of our crew died" against "nobody was
+killed" as unrelated. This module reads each claim's quantities off the dependency parse:
+
+- the value as an interval: exact figures ("312", "four", "1.2 million"), approximations ("about
+  40" ±15%, "nearly 50"), bounds ("more than 300", "at least", "fewer than", "up to"), vague
+  amounts ("dozens", "hundreds", "several"), proportions ("half", "a third", "three in four",
+  "a majority", "fewer than half") and zero ("no one", "nobody", "none", "no deaths");
+- the unit: a count, a percentage, or an amount of money;
+- what is measured: the counted noun's class (people, or the noun itself), the event it is
+  counted for (deaths, injuries, arrests, or the governing verb: a count of people with no event,
+  "there were 56 passengers", is a description, not a figure to oppose), the subject a
+  percentage or an amount belongs to ("turnout was 62 percent", "70 percent of members"; not a
+  pronoun, whose referent is unknown here), and its qualifiers: where ("in the north wing"), for
+  or of whom ("votes for Trump"), and the verb's object ("favoured Cruz").
+
+Numbers that are not figures are left out: "one" as a pronoun ("the only one", "this one"),
+numbers inside a modifier ("a two-man race", "a 10-year sentence"), years.
+
+Two quantities conflict when unit, measured thing, event and place agree and the intervals do not
+overlap. Approximations that overlap ("about 40" / "42", "more than 300" / "312"), different
+events ("800 joined" / "250 were arrested"), places or objects ("in the north wing" / "in the south
+wing", "23 percent favoured Cruz" / "42 percent favoured Sanders"),
+a part against a whole ("12 of the dead were children" / "30 died": different events) and
+negated or hypothetical counts do not. Different periods are the time notes' business.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from verify.check.negation import is_negated
+
+APPROXIMATE = 0.15  # relative half-width of "about N"
+# Figures are read in single statements; a long quotation holds too many numbers about too many things.
+MAX_CLAIM_TOKENS = 60
+SMALL_NUMBERS = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+SMALL_NUMBERS.update(
+    {
+        "thirty": 30,
+        "forty": 40,
+        "fifty": 50,
+        "sixty": 60,
+        "seventy": 70,
+        "eighty": 80,
+        "ninety": 90,
+        "dozen": 12,
+        "a dozen": 12,
+    }
+)
+MULTIPLIERS = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+    "bn": 1_000_000_000,
+    "m": 1_000_000,
+}
+# Vague amounts give a lower bound only: "thousands" is loosely said of 350,000 too.
+VAGUE_AMOUNTS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000, "several": 3}
+# Proportions, as percentages.
+FRACTIONS = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
+MAJORITY_WORDS = {"majority": (50.0, 100.0), "most": (50.0, 100.0), "minority": (0.0, 50.0)}
+PERCENT_WORDS = frozenset("percent per cent % pct".split())
+CURRENCY_WORDS = frozenset(
+    """
+$ £ € ¥ ₹ dollar dollars pound pounds euro euros yen yuan rupee rupees franc francs krona kronor rouble roubles ruble
+rubles peso pesos rand real reais usd eur gbp
+""".split()
+)
+ZERO_WORDS = frozenset("nobody none nothing zero".split())
+LOWER_BOUNDS = (
+    ("more", "than"),
+    ("over",),
+    ("above",),
+    ("at", "least"),
+    ("upwards", "of"),
+    ("as", "many", "as"),
+    ("exceeding",),
+)
+UPPER_BOUNDS = (
+    ("fewer", "than"),
+    ("less", "than"),
+    ("under",),
+    ("below",),
+    ("up", "to"),
+    ("at", "most"),
+    ("no", "more", "than"),
+)
+APPROXIMATORS = frozenset("about around roughly approximately some almost nearly estimated circa".split())
+BELOW_APPROXIMATORS = frozenset("almost nearly".split())
+PERSON_NOUNS = frozenset(
+    """
+people person passenger worker crew driver member officer soldier troop civilian child children adult resident
+patient student teacher protester demonstrator miner employee staff victim pilgrim migrant refugee voter fan
+spectator tourist prisoner inmate player citizen man men woman women boy girl baby infant firefighter policeman
+nurse doctor journalist customer user pupil villager household family families guest runner athlete
+""".split()
+)
+EVENT_CLASSES = {
+    "death": frozenset("die kill dead death perish fatality drown slay killing".split()),
+    "injury": frozenset("injure wound hurt injury injured wounded".split()),
+    "arrest": frozenset("arrest detain detention arrested".split()),
+    "evacuation": frozenset("evacuate evacuation".split()),
+    "missing": frozenset("missing".split()),
+}
+# Verbs that state a measure's value rather than an event: "turnout was 62 percent", "reached 70 percent".
+VALUE_VERBS = frozenset("be reach stand total hit amount come climb rise fall drop jump increase decrease".split())
+QUALIFYING_PREPOSITIONS = frozenset("in at inside near on for among against from".split())
+HYPOTHETICAL = frozenset("could might may would should can cannot must".split())
+# A figure in what people say or think ("72 percent of voters said it bothered them") is about the
+# clause said, which the figures do not compare.
+OPINION_VERBS = frozenset("say tell think believe feel expect want worry fear agree disagree".split())
+# A figure under a goal is a target, not a count ("reached its goal of accepting 10,000 refugees").
+TARGET_NOUNS = frozenset("goal target aim plan pledge promise bid quota limit cap ceiling".split())
+MODIFIER_DEPENDENCIES = frozenset("compound amod nmod npadvmod".split())
+NO_EVENT = frozenset("be have include".split()) | {""}  # "there were 56 passengers": no event counted
+
+
+@dataclass(frozen=True)
+class Quantity:
+    low: float
+    high: float
+    unit: str  # "count", "percent" or "money"
+    measure: str  # "person", a noun lemma, or the subject a percentage belongs to; "" when unknown
+    event: str  # "death", "injury", ..., a verb lemma, or "" for a stated value
+    qualifiers: frozenset[str]  # places, "for/of/among X" and the verb's object
+    text: str
+
+    def key(self) -> tuple[str, str, str]:
+        return self.unit, self.measure, self.event
+
+    def overlaps(self, other: Quantity) -> bool:
+        return self.low <= other.high and other.low <= self.high
+
+
+def _number(text: str) -> float | None:
+    cleaned = text.lower().replace(",", "")
+    if re.fullmatch(r"\d+(\.\d+)?", cleaned):
+        return float(cleaned)
+    if cleaned in SMALL_NUMBERS:
+        return float(SMALL_NUMBERS[cleaned])
+    return None
+
+
+def _value(token: Token) -> tuple[float, float] | None:
+    """The number a token states, with a multiplier after it ("1.2 million", "5 million", "two dozen")."""
+    value = _number(token.text)
+    if value is None:
+        return None
+    doc = token.doc
+    if token.i + 2 < len(doc) and doc[token.i + 1].text == "-" and (units := _number(doc[token.i + 2].text)):
+        value += units  # "forty-three"
+    for following in token.doc[token.i + 1 : token.i + 3]:
+        multiplier = MULTIPLIERS.get(following.lower_)
+        if multiplier is None:
+            break
+        value *= multiplier
+    return value, value
+
+
+def _words_before(token: Token, count: int) -> tuple[str, ...]:
+    start = max(token.i - count, token.sent.start)
+    return tuple(word.lower_ for word in token.doc[start : token.i])
+
+
+def _bounded(token: Token, low: float, high: float) -> tuple[float, float]:
+    """Apply "more than", "up to", "about", "nearly" … written before the number."""
+    for phrases, is_lower in ((LOWER_BOUNDS, True), (UPPER_BOUNDS, False)):
+        for phrase in phrases:
+            if _words_before(token, len(phrase)) == phrase or _words_before(token, len(phrase) + 1)[:-1] == phrase:
+                # "more than 90 percent" and "90 percent" are said of the same figure: bounds are inclusive.
+                return (low, math.inf) if is_lower else (0.0, high)
+    previous = _words_before(token, 2)
+    if any(word in APPROXIMATORS for word in previous):
+        if any(word in BELOW_APPROXIMATORS for word in previous):
+            return low * (1 - APPROXIMATE), high
+        return low * (1 - APPROXIMATE), high * (1 + APPROXIMATE)
+    return low, high
+
+
+def _anchor(token: Token) -> Token:
+    """The noun a number belongs to: its head for "800 drivers", itself for "Three of our crew"."""
+    while token.dep_ in {"compound", "quantmod", "amod", "advmod"} and token.head.i != token.i:
+        token = token.head
+    return token.head if token.dep_ == "nummod" else token
+
+
+def _partitive_noun(anchor: Token) -> Token | None:
+    """X in "three of X", "half of X", "70 percent of X", "dozens of X"."""
+    for prep in anchor.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            return next((child for child in prep.children if child.dep_ == "pobj"), None)
+    return None
+
+
+def _noun_class(noun: Token | None) -> str:
+    if noun is None or noun.pos_ == "PRON" and noun.lower_ not in {"nobody", "one"}:
+        return ""
+    lemma = noun.lemma_.lower()
+    if lemma in PERSON_NOUNS or noun.lower_ in PERSON_NOUNS or noun.lower_ in {"nobody", "one", "anyone"}:
+        return "person"
+    return lemma
+
+
+def _event_class(word: str) -> str:
+    for name, words in EVENT_CLASSES.items():
+        if word in words:
+            return name
+    return word
+
+
+def _governing_verb(anchor: Token) -> Token | None:
+    """The verb (or predicative adjective) the quantity's phrase is an argument of."""
+    token = anchor
+    while token.dep_ in {"pobj", "prep", "appos", "conj"} and token.head.i != token.i:
+        token = token.head
+    head = token.head
+    return head if head.pos_ in {"VERB", "AUX", "ADJ"} else None
+
+
+def _qualifiers(verb: Token | None, anchor: Token, partitive: Token | None) -> frozenset[str]:
+    """What narrows the measured thing: objects of "in / at / for / among …" on the verb or the
+    counted noun (dates and times left out), and the verb's object when it is not the counted noun."""
+    qualifiers: set[str] = set()
+    if partitive is not None:  # "of Republican claims" / "of Democratic claims"
+        qualifiers.update(child.lower_ for child in partitive.children if child.dep_ in {"amod", "compound", "poss"})
+    for owner in (verb, anchor):
+        if owner is None:
+            continue
+        for child in owner.children:
+            if child.dep_ == "prep" and child.lower_ in QUALIFYING_PREPOSITIONS:
+                qualifiers.update(
+                    _phrase(target)
+                    for target in child.children
+                    if target.dep_ == "pobj"
+                    and (partitive is None or target.i != partitive.i)
+                    and target.ent_type_ not in {"DATE", "TIME"}
+                )
+            elif (
+                owner is verb
+                and child.dep_ == "dobj"
+                and child.i != anchor.i
+                or owner is verb
+                and child.dep_ in {"advcl", "xcomp"}
+            ):
+                qualifiers.add(_phrase(child))
+    return frozenset(qualifiers)
+
+
+def _phrase(token: Token) -> str:
+    return " ".join(word.lower_ for word in token.subtree if word.dep_ != "det" and not word.like_num)
+
+
+def _subject(verb: Token) -> Token | None:
+    return next((child for child in verb.children if child.dep_ in {"nsubj", "nsubjpass"}), None)
+
+
+def _is_hypothetical(verb: Token | None) -> bool:
+    """Negated, modal, a reported opinion, or under a goal: no figure to oppose."""
+    if verb is None:
+        return False
+    under_target = verb.dep_ in {"pcomp", "acl", "xcomp"} and any(
+        ancestor.lemma_.lower() in TARGET_NOUNS for ancestor in verb.ancestors
+    )
+    return (
+        under_target
+        or verb.lemma_.lower() in OPINION_VERBS
+        or is_negated(verb)
+        or any(child.dep_ == "aux" and child.lower_ in HYPOTHETICAL for child in verb.children)
+    )
+
+
+def _measured(anchor: Token, unit: str) -> tuple[str, str, Token | None]:
+    """(measure, event, governing verb) of a quantity whose phrase is headed by `anchor`."""
+    verb = _governing_verb(anchor)
+    partitive = _partitive_noun(anchor)
+    if unit == "count":
+        noun = partitive if partitive is not None else anchor
+        measure = _noun_class(noun)
+        if noun.lemma_.lower() in {"number", "total", "toll", "count"}:
+            measure = _noun_class(_partitive_noun(noun))
+        event = _event_class(verb.lemma_.lower()) if verb is not None else ""
+        if event in NO_EVENT:
+            event = _event_class(noun.lemma_.lower()) if _event_class(noun.lemma_.lower()) in EVENT_CLASSES else ""
+        return measure, event, verb
+    # A percentage or an amount: whose it is ("three in four residents": the residents).
+    if (
+        partitive is None
+        and unit == "percent"
+        and anchor.pos_ == "NOUN"
+        and anchor.lower_ not in PERCENT_WORDS
+        and anchor.lemma_.lower() not in FRACTIONS
+    ):
+        partitive = anchor
+    if partitive is not None:
+        return _noun_class(partitive), _event_class(verb.lemma_.lower()) if verb is not None else "", verb
+    if verb is None:
+        return "", "", None
+    subject = _subject(verb)
+    if verb.lemma_.lower() in VALUE_VERBS:
+        return (_noun_class(subject) if subject is not None else ""), "", verb
+    # An amount or share something does: "the company lost $5 million", "prices rose 4 percent";
+    # without a subject ("spending $6 million attacking Clinton") whose it is stays unknown.
+    return (_noun_class(subject) if subject is not None else ""), _event_class(verb.lemma_.lower()), verb
+
+
+def _quantity(token: Token) -> Quantity | None:
+    lower = token.lower_
+    unit = "count"
+    interval: tuple[float, float] | None = None
+    if lower in ZERO_WORDS or (lower == "one" and token.i > 0 and token.doc[token.i - 1].lower_ == "no"):
+        interval = (0.0, 0.0)
+    elif lower == "one" and token.dep_ != "nummod" and _partitive_noun(token) is None:
+        return None  # "the only one", "this one": a pronoun, not a figure
+    elif lower == "no" and token.dep_ == "det":
+        anchor = token.head
+        if anchor.pos_ != "NOUN":
+            return None
+        interval, token = (0.0, 0.0), anchor
+    elif lower in VAGUE_AMOUNTS:
+        if any(
+            word.lower_ in VAGUE_AMOUNTS or word.lower_ in MULTIPLIERS for word in token.doc[token.i + 1 : token.i + 3]
+        ):
+            return None  # "hundreds of thousands": a range the words do not pin down
+        interval = (float(VAGUE_AMOUNTS[lower]), math.inf)
+    elif token.lemma_.lower() in FRACTIONS and token.pos_ == "NOUN":
+        value = FRACTIONS[token.lemma_.lower()]
+        interval, unit = (value, value), "percent"
+    elif lower in MAJORITY_WORDS and token.pos_ in {"NOUN", "ADJ"} and _partitive_noun(token) is not None:
+        interval, unit = MAJORITY_WORDS[lower], "percent"
+    else:
+        interval = _value(token)
+        if interval is None or _is_year(token):
+            return None
+        following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        if following is not None and following.lower_ in PERCENT_WORDS:
+            unit = "percent"
+        elif following is not None and following.lower_ == "in" and token.i + 2 < len(token.doc):
+            of = _number(token.doc[token.i + 2].text)  # "three in four"
+            if of:
+                interval, unit = (100 * interval[0] / of,) * 2, "percent"
+        if any(word.lower_ in CURRENCY_WORDS for word in token.doc[max(token.i - 1, 0) : token.i + 4]):
+            unit = "money"
+        if token.ent_type_ in {"DATE", "TIME", "ORDINAL"} and unit == "count":
+            return None
+    if interval is None:
+        return None
+    if lower not in ZERO_WORDS and lower != "no":
+        interval = _bounded(token, *interval)
+    anchor = _anchor(token)
+    if (
+        unit == "money"
+        and anchor.i != token.i
+        and anchor.lower_ not in CURRENCY_WORDS
+        and anchor.lower_ not in MULTIPLIERS
+    ):
+        return None  # "the $15 minimum wage": the amount names the thing, it does not measure it
+    if anchor.i != token.i and anchor.dep_ in MODIFIER_DEPENDENCIES and anchor.head.pos_ in {"NOUN", "PROPN"}:
+        return None  # "a two-man race", "a 10-year sentence": the number describes, it does not count
+    measure, event, verb = _measured(anchor, unit)
+    if _is_hypothetical(verb) or not measure or (unit == "count" and not event):
+        return None
+    qualifiers = _qualifiers(verb, anchor, _partitive_noun(anchor))
+    return Quantity(interval[0], interval[1], unit, measure, event, qualifiers, token.text)
+
+
+def _is_year(token: Token) -> bool:
+    return bool(re.fullmatch(r"(1[89]|20)\d\d", token.text))
+
+
+QUANTITY_HINT = re.compile(
+    r"\d|\b(?:"
+    + "|".join(
+        sorted(
+            {
+                *SMALL_NUMBERS,
+                *VAGUE_AMOUNTS,
+                *FRACTIONS,
+                *MAJORITY_WORDS,
+                *ZERO_WORDS,
+                "no",
+                "hundred",
+                "thousand",
+                "million",
+                "billion",
+                "percent",
+            },
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def may_state_quantities(text: str) -> bool:
+    """A cheap test before parsing: does the text hold a digit or a number word at all?"""
+    return bool(QUANTITY_HINT.search(text))
+
+
+def quantities(doc: Doc) -> list[Quantity]:
+    """Every quantity a claim states, with what it measures."""
+    found: list[Quantity] = []
+    if len(doc) > MAX_CLAIM_TOKENS:
+        return found
+    for token in doc:
+        if token.i >= 2 and doc[token.i - 1].lower_ in {"in", "-"} and _number(doc[token.i - 2].text):
+            continue  # the "four" of "three in four", the "three" of "forty-three"
+        if (
+            token.like_num
+            or token.lower_ in ZERO_WORDS
+            or token.lower_ in VAGUE_AMOUNTS
+            or token.lower_ == "no"
+            or token.lemma_.lower() in FRACTIONS
+            or token.lower_ in MAJORITY_WORDS
+        ):
+            quantity = _quantity(token)
+            if quantity is not None:
+                found.append(quantity)
+    return found
+
+
+def conflicting_quantity(first: Doc, second: Doc) -> tuple[Quantity, Quantity] | None:
+    """A pair of quantities, one from each claim, for the same measured thing at the same place
+    whose values cannot both hold; None when there is none."""
+    for one in quantities(first):
+        for other in quantities(second):
+            same_thing = one.key() == other.key() and bool(one.measure)
+            same_scope = one.qualifiers == other.qualifiers or not (one.qualifiers and other.qualifiers)
+            if same_thing and same_scope and not one.overlaps(other):
+                return one, other
+    return None
+
+
+def describe(pair: tuple[Quantity, Quantity]) -> str:
+    one, other = pair
+    thing = "people" if one.measure == "person" else one.measure
+    what = f"{thing} ({one.event})" if one.event else thing
+    return f"{what}: {one.text} against {other.text}"
