@@ -35,6 +35,11 @@ class Span:
         return self.end - self.start
 
 
+def shared_characters(first: tuple[Span, ...], second: tuple[Span, ...]) -> int:
+    """How many characters two (possibly discontinuous) spans have in common."""
+    return sum(max(0, min(a.end, b.end) - max(a.start, b.start)) for a in first for b in second)
+
+
 def spans_text(spans: tuple[Span, ...], text: str, joiner: str = " … ") -> str:
     """Text of a possibly discontinuous span, its pieces joined."""
     return joiner.join(span.of(text) for span in spans)

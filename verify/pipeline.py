@@ -111,14 +111,14 @@ def _inside(claim: Claim, other: Claim) -> bool:
     return all(any(o.start <= s.start and s.end <= o.end for o in other.spans) for s in claim.spans)
 
 
-_verifiers: dict[str, Verifier] = {}
+_verifiers: dict[tuple[str, CheckSettings], Verifier] = {}
 
 
-def get_verifier(model: str | Path | None = None) -> Verifier:
-    """A Verifier per model, built on first use."""
-    key = str(model or "")
+def get_verifier(model: str | Path | None = None, settings: CheckSettings = CheckSettings()) -> Verifier:
+    """A Verifier per model and check settings, built on first use."""
+    key = (str(model or ""), settings)
     if key not in _verifiers:
-        _verifiers[key] = Verifier(model)
+        _verifiers[key] = Verifier(model, settings)
     return _verifiers[key]
 
 

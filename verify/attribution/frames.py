@@ -14,6 +14,7 @@ Whatever a unit says outside every frame's cue, source and content is the report
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -509,7 +510,7 @@ def _source(resolver: SourceResolver, frame: Frame) -> Source:
 
 def _cue(doc: Doc, frame: Frame) -> Cue:
     spans = _char_spans(doc, {token.i for token in frame.cue}, trim=False)
-    return Cue(text=_joined(text_of(doc), spans), spans=tuple(spans), hedged=is_hedged(frame.cue))
+    return Cue(text=joined_text(text_of(doc), spans), spans=tuple(spans), hedged=is_hedged(frame.cue))
 
 
 def _has_words(doc: Doc, indices: set[int]) -> bool:
@@ -595,13 +596,13 @@ def _trim_chars(text: str, start: int, end: int) -> Span | None:
 def claim_text(doc: Doc, spans: list[Span] | tuple[Span, ...]) -> str:
     """What a claim says: its spans' text without the complementizer that PolNeAR counts as content
     ("that they had also taken five planes" spans, "they had also taken five planes" says)."""
-    text = _joined(text_of(doc), list(spans))
+    text = joined_text(text_of(doc), list(spans))
     first = expanded_span(doc, spans[0].start, spans[0].end)[0]
     if first.dep_ == "mark" and first.lower_ == "that" and " " in text:
         return text.split(" ", 1)[1]
     return text
 
 
-def _joined(text: str, spans: list[Span]) -> str:
+def joined_text(text: str, spans: Sequence[Span]) -> str:
     """A claim's text: its spans' text in order, whitespace normalised, so the text maps back to the spans."""
     return " ".join(" ".join(span.of(text).split()) for span in spans)

@@ -39,8 +39,8 @@ from verify.attribution.tagger import (
     TaggedSpan,
     group_attributions,
 )
-from verify.datamodel import Claim, Cue, Source, Span
-from verify.nlp import parse, text_of
+from verify.datamodel import Claim, Cue, Source, Span, shared_characters
+from verify.nlp import expanded_span, parse, text_of
 
 # Verbs whose subject is not a speaker: "it seems", "the campaign has appeared to acknowledge".
 IMPERSONAL_VERBS = frozenset({"seem", "appear"})
@@ -135,7 +135,7 @@ def combine(
         cue_spans = grouped.cue.spans if grouped.cue else ()
         if rule is not None and rule.cue and _covered(cue_spans, list(rule.cue.spans)) == 1.0:
             cue_spans = rule.cue.spans  # the rules' wider cue: "are said to", "went on to say"
-        cue = Cue(text=_joined(text, cue_spans), spans=cue_spans, hedged=hedged)
+        cue = Cue(text=frames.joined_text(text, cue_spans), spans=cue_spans, hedged=hedged)
         claims.append(Claim(id="", text=frames.claim_text(doc, spans), spans=spans, source=source, cue=cue, unit=unit))
     claims += [claim for claim in attributed if not any(_overlaps(claim, other) for other in claims)]
     content = [span for claim in claims for span in claim.spans]
@@ -162,13 +162,13 @@ class _Sources:
         if rule is not None:
             if not tagged or not rule.source.spans:  # a speaker the rules see hidden stays hidden
                 return rule.source, hedged
-            if _shared(tagged, rule.source.spans):  # one source: the rules' name, the tagger's span
-                return replace(rule.source, mention=_joined(text, tagged), spans=tagged), hedged
+            if shared_characters(tagged, rule.source.spans):  # one source: the rules' name, the tagger's span
+                return replace(rule.source, mention=frames.joined_text(text, tagged), spans=tagged), hedged
         mention = self._tagged_mention(tagged) if tagged else self._subject(cue_tokens)
         if not mention or any(_touches(token, grouped.spans) for token in mention):
             return self.resolver.anonymous(), hedged
         source = self._resolve(mention)
-        return (replace(source, mention=_joined(text, tagged), spans=tagged) if tagged else source), hedged
+        return (replace(source, mention=frames.joined_text(text, tagged), spans=tagged) if tagged else source), hedged
 
     def _tagged_mention(self, spans: tuple[Span, ...]) -> list[Token]:
         """The tagged source as the rules would name it: the phrase of its head, within the span."""
@@ -217,7 +217,11 @@ def _own_content(
     nothing else is left). A statement the rules see inside the content ("Clinton said she thinks …") stays:
     one whose cue lies in the aligned rules attribution's content, or, without one, in the tagged content."""
     host = rule.spans if rule is not None else grouped.spans
-    beside = [other for other in attributed if other is not rule and other.cue and not _shared(_cue_spans(other), host)]
+    beside = [
+        other
+        for other in attributed
+        if other is not rule and other.cue and not shared_characters(_cue_spans(other), host)
+    ]
     foreign = [span for other in beside for span in (*other.spans, *_cue_spans(other), *other.source.spans)]
     if rule is not None and rule.cue:
         foreign += rule.cue.spans  # "police are said to have shot": "to" is part of the rules' cue
@@ -275,7 +279,7 @@ def _cue_spans(claim: Claim) -> tuple[Span, ...]:
 def _aligned(grouped: Claim, attributed: list[Claim]) -> Claim | None:
     """The rules attribution that shares most of the tagged attribution's cue."""
     cue = grouped.cue.spans if grouped.cue else ()
-    shared = [(_shared(cue, claim.cue.spans), index) for index, claim in enumerate(attributed) if claim.cue]
+    shared = [(shared_characters(cue, claim.cue.spans), index) for index, claim in enumerate(attributed) if claim.cue]
     best = max(shared, default=(0, -1))
     return attributed[best[1]] if best[0] > 0 else None
 
@@ -294,17 +298,13 @@ def _source_start(claim: Claim) -> int:
 def _overlaps(claim: Claim, other: Claim) -> bool:
     cue = claim.cue.spans if claim.cue else ()
     other_cue = other.cue.spans if other.cue else ()
-    return _shared(claim.spans, other.spans) > 0 or _shared(cue, other_cue) > 0
-
-
-def _shared(first: tuple[Span, ...], second: tuple[Span, ...]) -> int:
-    return sum(max(0, min(a.end, b.end) - max(a.start, b.start)) for a in first for b in second)
+    return shared_characters(claim.spans, other.spans) > 0 or shared_characters(cue, other_cue) > 0
 
 
 def _covered(spans: tuple[Span, ...], by: list[Span]) -> float:
     """The share of `spans`' characters inside `by` (assumed not to overlap one another much)."""
     total = sum(len(span) for span in spans)
-    return min(_shared(spans, tuple(by)) / total, 1.0) if total else 0.0
+    return min(shared_characters(spans, tuple(by)) / total, 1.0) if total else 0.0
 
 
 def _trim_edges(text: str, span: Span) -> Span | None:
@@ -322,12 +322,4 @@ def _touches(token: Token, spans: tuple[Span, ...]) -> bool:
 
 
 def _tokens(doc: Doc, spans: tuple[Span, ...]) -> list[Token]:
-    tokens = []
-    for span in spans:
-        piece = doc.char_span(span.start, span.end, alignment_mode="expand")
-        tokens += [token for token in piece or () if not token.is_space]
-    return tokens
-
-
-def _joined(text: str, spans: tuple[Span, ...]) -> str:
-    return " ".join(" ".join(span.of(text).split()) for span in spans)
+    return [token for span in spans for token in expanded_span(doc, span.start, span.end) if not token.is_space]

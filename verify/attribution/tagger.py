@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from verify.datamodel import Claim, Cue, Source, Span, spans_text
+from verify.datamodel import Claim, Cue, Source, Span, shared_characters, spans_text
 from verify.errors import VerifyError
 from verify.models import TAGGER_MODEL, shipped_model
 
@@ -173,14 +173,10 @@ def _nearest(span: Span, candidates: list[Span]) -> int:
     return min(range(len(candidates)), key=lambda index: (_gap(candidates[index], span), index))
 
 
-def _overlap(first: Span, second: Span) -> int:
-    return max(0, min(first.end, second.end) - max(first.start, second.start))
-
-
 def _anchored_cue(content: Span, cues: list[Span], anchors: Sequence[Anchor], settings: GroupingSettings) -> int | None:
     """The tagged cue of the first anchor whose content the span overlaps enough, if that cue was tagged."""
     for anchor in anchors:
-        shared = sum(_overlap(content, piece) for piece in anchor.content)
+        shared = shared_characters((content,), anchor.content)
         shorter = min(len(content), sum(len(piece) for piece in anchor.content))
         if shared and shared >= settings.anchor_overlap * shorter:
             tagged = [i for i, cue in enumerate(cues) if any(cue.overlaps(piece) for piece in anchor.cue)]

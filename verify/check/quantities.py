@@ -413,8 +413,15 @@ def may_state_quantities(text: str) -> bool:
     return bool(QUANTITY_HINT.search(text))
 
 
-def quantities(doc: Doc) -> list[Quantity]:
-    """Every quantity a claim states, with what it measures."""
+def quantities(doc: Doc) -> tuple[Quantity, ...]:
+    """Every quantity a claim states, with what it measures; read once per parse (a claim is compared
+    with each of its related claims)."""
+    if "quantities" not in doc.user_data:
+        doc.user_data["quantities"] = tuple(_read_quantities(doc))
+    return doc.user_data["quantities"]
+
+
+def _read_quantities(doc: Doc) -> list[Quantity]:
     found: list[Quantity] = []
     if len(doc) > MAX_CLAIM_TOKENS:
         return found

@@ -89,10 +89,10 @@ def evaluate(
         return {"task": "attribution", "attributor": attributor, "data": str(path), **metrics}
     if task == "check":
         from verify.evaluation.claim_check import ClaimCheckEvaluator, load_fnc1
-        from verify.pipeline import Verifier
+        from verify.pipeline import get_verifier
 
         checks = load_fnc1(path, per_class)
-        verifier = Verifier(model, settings)
+        verifier = get_verifier(model, settings)
         metrics = ClaimCheckEvaluator(checks)(
             verifier.check, lambda done, total: progress(f"checking claim {done}/{total}")
         )
@@ -105,10 +105,10 @@ def evaluate(
             **metrics,
         }
     from verify.evaluation.fixtures import ArticleEvaluator, load_labeled_articles
-    from verify.pipeline import Verifier
+    from verify.pipeline import get_verifier
 
     articles = load_labeled_articles(path)
-    verifier = Verifier(model, settings)
+    verifier = get_verifier(model, settings)
     reports = []
     for number, article in enumerate(articles, 1):
         progress(f"verifying article {number}/{len(articles)}: {article.name}")

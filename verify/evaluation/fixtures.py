@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
 
-from verify.datamodel import Claim, Cue, RelationLabel, Report, Source, SourceKind, Span
+from verify.datamodel import Claim, Cue, RelationLabel, Report, Source, SourceKind, Span, shared_characters
 from verify.errors import VerifyError
 from verify.evaluation.metrics import greedy_one_to_one, precision_recall_f1
 
@@ -229,15 +229,11 @@ def match_claims(gold: Sequence[Claim], predicted: Sequence[Claim], min_overlap:
     candidates = []
     for gold_index, gold_claim in enumerate(gold):
         for predicted_index, predicted_claim in enumerate(predicted):
-            overlap = _overlap(gold_claim.spans, predicted_claim.spans)
+            overlap = shared_characters(gold_claim.spans, predicted_claim.spans)
             shorter = min(_length(gold_claim.spans), _length(predicted_claim.spans))
             if overlap > 0 and overlap >= min_overlap * shorter:
                 candidates.append((overlap, gold_index, predicted_index))
     return {predicted[p].id: gold[g].id for g, p in greedy_one_to_one(candidates)}
-
-
-def _overlap(first: tuple[Span, ...], second: tuple[Span, ...]) -> int:
-    return sum(max(0, min(a.end, b.end) - max(a.start, b.start)) for a in first for b in second)
 
 
 def _length(spans: tuple[Span, ...]) -> int:
