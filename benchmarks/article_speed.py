@@ -1,7 +1,9 @@
 """Time a report on the bundled article: cold CLI runs and warm library calls (median of 5 each),
-and how many claim pairs the relatedness gate lets through to NLI out of all pairs. Prints JSON.
+and how many claim pairs the relatedness gate lets through to NLI out of all pairs. Prints JSON,
+one entry per model in the same run (default: the default model, then the small MiniLM model as
+the baseline), with the CPU flags that decide whether bf16 helps.
 
-    python benchmarks/article_speed.py [--article PATH] [--model DIR] [--repeats 5] [--out FILE]
+    python benchmarks/article_speed.py [--article PATH] [--models DIR ...] [--repeats 5] [--out FILE]
 """
 
 from __future__ import annotations
@@ -51,27 +53,42 @@ def warm_library(article: Path, model: str | None, repeats: int) -> tuple[list[f
     }
 
 
+def cpu_flags() -> list[str]:
+    """The flags that decide the NLI backend's precision (native bf16) and its speed."""
+    try:
+        flags = set(Path("/proc/cpuinfo").read_text().split())
+    except OSError:
+        return []
+    return sorted(flags & {"avx2", "avx512f", "avx512_bf16", "amx_bf16"})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--article", type=Path, default=ROOT / "fixtures" / "dev" / "kazakhstan_unrest.txt")
-    parser.add_argument("--model")
+    parser.add_argument("--models", nargs="+", default=["models/verify-nli-mpnet", "models/verify-nli-minilm-l6"])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    cold = cold_cli_seconds(args.article, args.model, args.repeats)
-    warm, pairs = warm_library(args.article, args.model, args.repeats)
+    runs = {}
+    for model in args.models:
+        cold = cold_cli_seconds(args.article, model, args.repeats)
+        warm, pairs = warm_library(args.article, model, args.repeats)
+        runs[model] = {
+            "cold_cli_seconds_median": round(statistics.median(cold), 3),
+            "cold_cli_seconds": [round(t, 3) for t in cold],
+            "warm_library_seconds_median": round(statistics.median(warm), 3),
+            "warm_library_seconds": [round(t, 3) for t in warm],
+            **pairs,
+        }
     result = {
         "article": str(args.article),
         "machine": {
             "cpu_threads": torch.get_num_threads(),
+            "cpu_flags": cpu_flags(),
             "python": platform.python_version(),
             "torch": torch.__version__,
         },
-        "cold_cli_seconds_median": round(statistics.median(cold), 3),
-        "cold_cli_seconds": [round(t, 3) for t in cold],
-        "warm_library_seconds_median": round(statistics.median(warm), 3),
-        "warm_library_seconds": [round(t, 3) for t in warm],
-        **pairs,
+        "models": runs,
     }
     text = json.dumps(result, indent=2)
     print(text)

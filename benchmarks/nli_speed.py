@@ -24,7 +24,8 @@ from pathlib import Path
 import torch
 
 from verify.datamodel import NLI_LABELS
-from verify.nli import DEFAULT_MODEL_DIR, NLIBackend
+from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
+from verify.nli import NLIBackend
 
 # Words to build pairs from: sentences in the style of the articles verify checks.
 NEWS = (
@@ -78,9 +79,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     args = parser.parse_args()
-    model = args.model or (str(DEFAULT_MODEL_DIR) if DEFAULT_MODEL_DIR.exists() else None)
+    model = args.model or (str(DEFAULT_NLI_MODEL_DIR) if has_weights(DEFAULT_NLI_MODEL_DIR) else None)
     if model is None:
-        sys.exit(f"error: the shipped NLI model ({DEFAULT_MODEL_DIR}) is missing; pass --model DIR")
+        sys.exit(f"error: the shipped NLI model ({DEFAULT_NLI_MODEL_DIR}) is missing; pass --model DIR")
 
     from transformers import pipeline
 

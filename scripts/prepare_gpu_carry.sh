@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # Prepare .carry/ (git-ignored) for a training run on the lent GPU machine, which has torch and
 # transformers but no `datasets`, spaCy or network, and does not see ../shared:
-#   .carry/base      all-MiniLM-L6-v2 in fp16 (45 MB)
+#   .carry/base      all-MiniLM-L6-v2 in fp16 (45 MB); with BASE=mpnet instead
+#   .carry/base-parts  all-mpnet-base-v2 in int8 parts (verify.training.transfer: 57 + 50 MB), which
+#                    travel in two calls to the same warm machine, e.g. (the shipped model's run):
+#     run(command='STAGE_ONLY=1 bash scripts/gpu_train.sh', carry=[".carry/base-parts/part-1", ".carry/mix"])
+#     run(command='BUDGET=540 NLI_RUNS="lora --lora-rank 32 --lora-alpha 64 --lr 5e-4 --batch-size 128
+#         --epochs 3 --max-minutes 6.5 --fit-schedule-after 200" bash scripts/gpu_train.sh',
+#         carry=[".carry/base-parts/part-0", ".carry/dev"])
+#     and ship the returned adapter: python -m verify.training.export RUN/CHECKPOINT --adapter
+#     all-mpnet-base-v2 --base "$(python -m verify.bases)" --out models/NAME
 #   .carry/mix       the NLI training mix, xz-compressed (about 11 MB)
 #   .carry/dev       the 3-way NLI dev sets, xz-compressed
 #   .carry/polnear.tar.xz  PolNeAR train + dev for the attribution tagger (2 MB)
@@ -16,7 +24,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared/data}
-mkdir -p .carry/base .carry/dev .carry/mix
+mkdir -p .carry/dev .carry/mix
+if [ "${BASE:-minilm}" = mpnet ]; then
+  rm -rf .carry/base-parts
+  python -m verify.training.transfer pack "$(python -m verify.bases)" .carry/base-parts --part-mb 57
+else
+mkdir -p .carry/base
 python - <<'PY'
 import shutil
 from pathlib import Path
@@ -32,6 +45,7 @@ weights = load_file(base / "model.safetensors")
 save_file({k: (v.to(torch.float16) if v.is_floating_point() else v).contiguous() for k, v in weights.items()},
           ".carry/base/model.safetensors", metadata={"format": "pt"})
 PY
+fi
 [ -f .carry/mix/train.jsonl.xz ] || {
   python -m verify.training.nli_data --nli-dir "$SHARED/nli/train" --polnear-dir "$SHARED/attribution/polnear/train" \
     --out /tmp/verify-mix

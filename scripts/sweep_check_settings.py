@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from verify.check.decision import decide
-from verify.check.gate import content_words, is_related, nearest_neighbours
+from verify.check.gate import admits, content_words
 from verify.check.notes import RuleNotes, parse_notes, time_note
 from verify.check.pairs import checked_text
 from verify.check.settings import CheckSettings
@@ -38,11 +38,22 @@ class ScoredPair:
     second: int
     similarity: float
     shares_word: bool
-    neighbour_rank: int  # the smaller of each claim's rank among the other's most similar claims
+    neighbour_rank: int  # similarity_ranks: the smaller of each claim's rank among the other's most similar
     forward: NLIScores
     backward: NLIScores
     notes: RuleNotes
     same_source: bool
+
+
+def similarity_ranks(similarities: np.ndarray) -> np.ndarray:
+    """For each pair, the smaller of each claim's rank among the other's most similar (0: the most),
+    as the gate reads them (ties by index)."""
+    masked = similarities.astype(float, copy=True)
+    np.fill_diagonal(masked, -np.inf)
+    ranks = np.empty(masked.shape, dtype=int)
+    order = np.argsort(-masked, axis=1, kind="stable")
+    ranks[np.arange(len(masked))[:, None], order] = np.arange(len(masked))[None, :]
+    return np.minimum(ranks, ranks.T)
 
 
 def score_article(verifier: Verifier, article: LabeledArticle):
@@ -50,9 +61,7 @@ def score_article(verifier: Verifier, article: LabeledArticle):
     contexts = [claim.unit.of(article.text) if claim.unit else claim.text for claim in claims]
     embeddings = verifier.embedder.encode([claim.text for claim in claims])
     similarities = embeddings @ embeddings.T
-    ranks = np.full(similarities.shape, MAX_NEIGHBOURS + 1)
-    for count in range(MAX_NEIGHBOURS, 0, -1):
-        ranks[nearest_neighbours(similarities, count)] = count - 1
+    ranks = similarity_ranks(similarities)
     words = [content_words(claim.text) for claim in claims]
     candidates = [
         (i, j)
@@ -85,7 +94,7 @@ def score_article(verifier: Verifier, article: LabeledArticle):
 def report_for(article: LabeledArticle, claims, pairs: list[ScoredPair], settings: CheckSettings) -> Report:
     relations = []
     for pair in pairs:
-        if not (pair.neighbour_rank < settings.neighbours or is_related(pair.similarity, pair.shares_word, settings)):
+        if not admits(pair.neighbour_rank, pair.similarity, pair.shares_word, settings):
             continue
         decision = decide((pair.forward, pair.backward), pair.notes, pair.same_source, settings)
         relations.append(
@@ -148,7 +157,11 @@ def main() -> None:
             corroboration=corroboration,
         )
         for low, alone, count, threshold, corroboration in itertools.product(
-            (0.25, 0.30, 0.35, 0.40), (0.30, 0.35, 0.40, 0.45), (0, 2, 3, 5), (0.6, 0.7, 0.8, 0.9), (0.5, 0.7, 0.9)
+            (0.25, 0.30, 0.35, 0.40),
+            (0.30, 0.35, 0.40, 0.45),
+            (0, 2, 3, 5),
+            (0.6, 0.7, 0.8, 0.9, 0.95, 0.98),
+            (0.5, 0.7, 0.9),
         )
         if alone >= low
     ]

@@ -96,6 +96,25 @@ def test_every_claim_is_checked_against_its_nearest(neighbours, expected):
     assert {(i, j) for i, j, _ in related_pairs(claims, embeddings, settings)} == expected
 
 
+@pytest.mark.parametrize("count", [30, 700])  # one block of similarities, and several
+def test_related_partners_are_capped_so_work_grows_linearly(count):
+    """One story told many times over: every claim is related to every other, yet each claim gets
+    at most max_related partners from its side, the most similar first."""
+    rng = np.random.default_rng(7)
+    story = rng.normal(size=32)
+    embeddings = story + 0.3 * rng.normal(size=(count, 32))
+    embeddings /= np.linalg.norm(embeddings, axis=1, keepdims=True)
+    claims = [claim(f"The fire at the port destroyed warehouse {k}", claim_id=f"c{k}") for k in range(count)]
+    settings = replace(SETTINGS, neighbours=3, max_related=10, min_similarity=0.0, min_similarity_alone=0.0)
+    pairs = related_pairs(claims, embeddings, settings)
+    assert len(pairs) <= count * settings.max_related
+    similarities = embeddings @ embeddings.T
+    np.fill_diagonal(similarities, -np.inf)
+    for i in (0, count // 2, count - 1):  # each claim keeps at least its own ten most similar
+        top = set(np.argsort(-similarities[i])[: settings.max_related].tolist())
+        assert top <= {j for a, b, _ in pairs if i in (a, b) for j in (a, b) if j != i}
+
+
 @pytest.mark.parametrize(
     "first, second, first_context, second_context, update",
     [
@@ -328,3 +347,36 @@ def test_denied_content_is_checked_negated(text, cue, asserted):
         cue=Cue(text=cue, spans=(), hedged=False) if cue else None,
     )
     assert checked_text(denied) == asserted
+
+
+@pytest.mark.parametrize(
+    ("file_text", "overrides", "expected"),
+    [
+        (None, {}, CheckSettings()),
+        ('{"about": "chosen on dev", "contradiction": 0.95}', {}, CheckSettings(contradiction=0.95)),
+        ('{"contradiction": 0.95}', {"parse_rules": False}, CheckSettings(contradiction=0.95, parse_rules=False)),
+    ],
+)
+def test_a_model_carries_its_own_thresholds(tmp_path, file_text, overrides, expected):
+    from verify.check.settings import MODEL_SETTINGS_FILE, for_model
+
+    if file_text is not None:
+        (tmp_path / MODEL_SETTINGS_FILE).write_text(file_text)
+    assert for_model(tmp_path, **overrides) == expected
+
+
+def test_unknown_model_settings_are_a_one_line_error(tmp_path):
+    from verify.check.settings import MODEL_SETTINGS_FILE, for_model
+    from verify.errors import VerifyError
+
+    (tmp_path / MODEL_SETTINGS_FILE).write_text('{"contradiction_threshold": 0.9}')
+    with pytest.raises(VerifyError, match="unknown check settings contradiction_threshold"):
+        for_model(tmp_path)
+
+
+def test_every_shipped_model_settings_file_is_valid():
+    from verify.check.settings import for_model
+    from verify.models import SHIPPED, shipped_model
+
+    for name in SHIPPED:
+        assert isinstance(for_model(shipped_model(name)), CheckSettings)

@@ -10,12 +10,12 @@ from typer.testing import CliRunner
 
 from conftest import BUNDLED_ARTICLE
 from verify.cli import app
-from verify.nli import DEFAULT_MODEL_DIR
+from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
 
 ARTICLE = BUNDLED_ARTICLE
 needs_model = pytest.mark.skipif(
-    not (DEFAULT_MODEL_DIR / "model.safetensors").exists(),
-    reason=f"the shipped NLI model is not in {DEFAULT_MODEL_DIR}",
+    not has_weights(DEFAULT_NLI_MODEL_DIR),
+    reason=f"the shipped NLI model is not in {DEFAULT_NLI_MODEL_DIR}",
 )
 runner = CliRunner()
 
@@ -163,3 +163,59 @@ def test_check_json_gives_verdict_with_sourced_evidence():
     assert verdict["label"] in {"entailment", "neutral", "contradiction"}
     assert verdict["evidence"] and all(e["claim"]["source"]["name"] for e in verdict["evidence"])
     assert any("eight police officers" in e["claim"]["text"] for e in verdict["evidence"])
+
+
+@pytest.mark.parametrize(
+    ("out", "fragment"),
+    [("no-such-folder/report.json", "no such directory"), (".", "is a directory")],
+)
+def test_a_bad_out_is_refused_before_any_model_loads(tmp_path, monkeypatch, out, fragment):
+    import verify.pipeline
+
+    def must_not_load(*args, **kwargs):
+        raise AssertionError("models loaded before --out was checked")
+
+    monkeypatch.setattr(verify.pipeline, "get_verifier", must_not_load)
+    assert_one_line_error(invoke("report", str(ARTICLE), "--out", str(tmp_path / out), "--force"), fragment)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["report", "missing-article.txt"], "no such file"),
+        (["report", str(ARTICLE), "--model", "./no-such-model"], "no such directory"),
+        (["check", "   ", "--against", str(ARTICLE)], "the claim to check is empty"),
+        (["report", str(ARTICLE), "--out", "no-such-folder/report.json"], "no such directory"),
+    ],
+)
+def test_user_errors_are_found_before_torch_is_imported(tmp_path, args, fragment):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from typer.testing import CliRunner; from verify.cli import app; "
+        f"result = CliRunner().invoke(app, {args!r}); "
+        "print(result.exit_code, 'torch' in sys.modules, 'spacy' in sys.modules); print(result.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    status, stderr = done.stdout.split("\n", 1)
+    assert status == "2 False False", done.stdout + done.stderr
+    assert fragment in stderr
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("flags", "expected_stderr"),
+    [
+        (["-v"], ["verify: segmenting and attributing claims:", "verify: checking related claims with NLI:"]),
+        (["-q"], []),
+    ],
+)
+def test_verbose_shows_stage_times_and_quiet_shows_nothing(tmp_path, flags, expected_stderr):
+    out = tmp_path / "report.json"
+    result = invoke("report", str(ARTICLE), "--format", "json", "--out", str(out), *flags)
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert all(any(line.startswith(prefix) for line in lines) for prefix in expected_stderr)
+    assert lines if expected_stderr else not lines
+    assert json.loads(out.read_text())["claims"]

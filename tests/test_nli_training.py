@@ -259,14 +259,21 @@ def test_tiny_training_run_saves_an_fp16_nli_checkpoint_and_resumes(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "module", ["verify.training.nli_trainer", "verify.training.attribution_tagger", "verify.training.export"]
+    "module",
+    [
+        "verify.training.nli_trainer",
+        "verify.training.attribution_tagger",
+        "verify.training.export",
+        "verify.training.transfer",
+    ],
 )
 def test_trainers_import_without_spacy_or_datasets(module):
-    """The GPU machine has torch and transformers only."""
+    """The GPU machine has torch, transformers and peft only, and runs the checkout through PYTHONPATH."""
     import subprocess
     import sys
 
-    code = f"import sys; sys.modules['spacy'] = None; sys.modules['datasets'] = None; import {module}"
+    blocked = ["spacy", "datasets", "verify.shipped_models"]  # nor is verify installed there
+    code = f"import sys; sys.modules.update(dict.fromkeys({blocked})); import {module}"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-500:]
 
@@ -306,3 +313,50 @@ def test_export_strips_the_frozen_word_embeddings_and_restores_them_from_the_bas
     assert torch.equal(restored[key], base_embeddings.half())
     assert all(torch.equal(restored[name], tensor) for name, tensor in weights.items() if name != key)
     assert not (out / PARTIAL).exists() and (out / "config.json").is_file() and (out / "tokenizer.json").is_file()
+
+
+def test_base_travels_in_int8_parts_and_comes_back_close_in_any_order(tmp_path):
+    from safetensors.torch import load_file
+
+    from verify.training.transfer import pack, unpack
+
+    base = make_tiny_nli_checkpoint(tmp_path / "base", seed=3)
+    manifest = pack(base, tmp_path / "parts", part_bytes=150_000)
+    parts = sorted((tmp_path / "parts").iterdir())
+    assert manifest["parts"] == len(parts) > 1
+    rebuilt = unpack(list(reversed(parts)), tmp_path / "rebuilt")
+    original, restored = load_file(base / "model.safetensors"), load_file(rebuilt / "model.safetensors")
+    assert set(original) == set(restored)
+    embeddings = "bert.embeddings.word_embeddings.weight"
+    error = (original[embeddings] - restored[embeddings].float()).norm() / original[embeddings].norm()
+    assert 0 < error < 0.01  # quantized, and close
+    assert (rebuilt / "config.json").is_file() and (rebuilt / "tokenizer.json").is_file()
+
+
+def test_base_parts_that_do_not_add_up_are_refused(tmp_path):
+    from verify.training.transfer import pack, unpack
+
+    base = make_tiny_nli_checkpoint(tmp_path / "base")
+    pack(base, tmp_path / "parts", part_bytes=150_000)
+    parts = sorted((tmp_path / "parts").iterdir())
+    with pytest.raises(ValueError, match="parts"):
+        unpack(parts[:-1], tmp_path / "rebuilt")
+    (parts[-1] / "weights.int8.xz.part").write_bytes(b"not the weights")
+    with pytest.raises(ValueError, match="sha256"):
+        unpack(parts, tmp_path / "rebuilt")
+
+
+@pytest.mark.parametrize(
+    ("steps_done", "seconds_so_far", "seconds_left", "planned", "fitted"),
+    [
+        (50, 10.0, 90.0, 10_000, 500),  # 5 steps/s for 90 s more: 450 steps after the first 50
+        (50, 10.0, 90.0, 300, 300),  # a plan that fits already is kept, never lengthened
+        (50, 10.0, 0.0, 10_000, 51),  # no time left: stop at the next step
+    ],
+)
+def test_schedule_is_fitted_to_the_time_left(steps_done, seconds_so_far, seconds_left, planned, fitted):
+    from verify.training.common import LinearWarmupDecay
+
+    schedule = LinearWarmupDecay(warmup_fraction=0.1, total_steps=planned)
+    assert schedule.fit(steps_done, seconds_so_far, seconds_left) == fitted
+    assert schedule(fitted) == 0.0 and schedule(fitted - 1) > 0.0

@@ -5,12 +5,12 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import REPO
-from verify.nli import DEFAULT_MODEL_DIR
+from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
 
 NOTEBOOK = REPO / "notebooks" / "verify_demo.ipynb"
 
 
-@pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.safetensors").exists(), reason="the shipped NLI model is absent")
+@pytest.mark.skipif(not has_weights(DEFAULT_NLI_MODEL_DIR), reason="the shipped NLI model is absent")
 def test_demo_notebook_executes():
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(

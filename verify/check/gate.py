@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import combinations
 
 import numpy as np
 
@@ -27,6 +26,9 @@ under until up very was we were what when where which while who whom why will wi
 )
 
 
+SIMILARITY_BLOCK = 512  # rows of the claim-by-claim similarity matrix held at once
+
+
 def content_words(text: str) -> set[str]:
     """Lower-cased content words, numbers included; a crude stem folds plurals."""
     words = re.findall(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*", text.lower())
@@ -40,33 +42,43 @@ def is_related(similarity: float, shares_content_word: bool, settings: CheckSett
     )
 
 
-def nearest_neighbours(similarities: np.ndarray, count: int) -> np.ndarray:
-    """For each claim, whether each other claim is among its `count` most similar (ties by index)."""
-    size = len(similarities)
-    near = np.zeros((size, size), dtype=bool)
-    if count <= 0 or size < 2:
-        return near
-    masked = similarities.astype(float, copy=True)
-    np.fill_diagonal(masked, -np.inf)
-    order = np.argsort(-masked, axis=1, kind="stable")[:, :count]
-    near[np.arange(size)[:, None], order] = True
-    return near | near.T
+def admits(rank: int, similarity: float, shares_content_word: bool, settings: CheckSettings) -> bool:
+    """The gate's decision for two claims, one the `rank`-th most similar to the other (0: the most)."""
+    return rank < settings.neighbours or (
+        rank < settings.max_related and is_related(similarity, shares_content_word, settings)
+    )
 
 
 def related_pairs(
     claims: Sequence[Claim], embeddings: np.ndarray, settings: CheckSettings
 ) -> list[tuple[int, int, float]]:
-    """Index pairs of claims about the same thing, with their cosine similarity: related by
-    `is_related`, or each among the other's `settings.neighbours` most similar claims (so every
-    claim is checked against its closest few, and the work grows linearly with the claims)."""
-    similarities = embeddings @ embeddings.T
+    """Index pairs (i < j) of claims about the same thing, with their cosine similarity: those the
+    gate `admits` from either claim's side (each claim with its `settings.neighbours` most similar,
+    and with those of its `settings.max_related` most similar that `is_related` admits).
+    Similarities are computed a block of rows at a time, so memory and work grow linearly with the
+    claims, not with their square."""
     words = [content_words(claim.text) for claim in claims]
-    near = nearest_neighbours(similarities, settings.neighbours)
-    return [
-        (i, j, float(similarities[i, j]))
-        for i, j in combinations(range(len(claims)), 2)
-        if near[i, j] or is_related(float(similarities[i, j]), bool(words[i] & words[j]), settings)
-    ]
+    size = len(claims)
+    limit = min(size - 1, max(settings.max_related, settings.neighbours))
+    pairs: dict[tuple[int, int], float] = {}
+    for start in range(0, size, SIMILARITY_BLOCK):
+        block = embeddings[start : start + SIMILARITY_BLOCK] @ embeddings.T
+        for offset, row in enumerate(block.astype(float)):
+            i = start + offset
+            row[i] = -np.inf
+            for rank, j in enumerate(_most_similar(row, limit)):
+                similarity = float(row[j])
+                if admits(rank, similarity, bool(words[i] & words[j]), settings):
+                    pairs[(min(i, j), max(i, j))] = similarity
+    return [(i, j, similarity) for (i, j), similarity in sorted(pairs.items())]
+
+
+def _most_similar(row: np.ndarray, count: int) -> np.ndarray:
+    """Indices of the `count` largest values, largest first (ties by index)."""
+    if count <= 0:
+        return np.empty(0, dtype=int)
+    candidates = np.argpartition(-row, count - 1)[:count] if count < len(row) else np.arange(len(row))
+    return candidates[np.lexsort((candidates, -row[candidates]))]
 
 
 def related_to(

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from verify.errors import VerifyError
+
+# A model's own thresholds, beside its weights: probabilities mean different things for
+# different models, so each shipped model carries the settings chosen for it on fixtures/dev.
+MODEL_SETTINGS_FILE = "check_settings.json"
 
 
 @dataclass(frozen=True)
@@ -13,16 +21,35 @@ class CheckSettings:
     The gate keeps at least 95% of the dev fixtures' labeled contradictions: a pair is scored when
     its claims are similar enough, or when either claim is among the other's `neighbours` most
     similar (so the work grows linearly with the claims). Precision is left to the model and the
-    contradiction threshold, which is high because the shipped model gives related but compatible
-    news sentences contradiction probabilities up to about 0.75.
+    contradiction threshold, which is high because NLI models give related but compatible news
+    sentences high contradiction probabilities (MiniLM up to about 0.75); a model's own
+    check_settings.json overrides these defaults (`for_model`).
     """
 
     min_similarity: float = 0.40  # cosine of the claims' embeddings, with a shared content word
     min_similarity_alone: float = 0.45  # cosine that admits a pair without a shared content word
     neighbours: int = 5  # every claim is also paired with its this many most similar claims
+    # At most this many partners per claim, the most similar first: bounds the work on long
+    # articles to linear in the claims (no dev article has a claim with more related claims).
+    max_related: int = 20
     contradiction: float = 0.70  # probability of contradiction, either direction
     corroboration: float = 0.50  # probability of entailment, either direction
     # Contradiction probability worth a reader's look in a report, though below `contradiction`.
     possible_conflict: float = 0.30
     # The dependency-parse rules (not informed, place states, figures); off only to measure them.
     parse_rules: bool = True
+
+
+def for_model(model_dir: str | Path, **overrides) -> CheckSettings:
+    """The defaults, then the model's check_settings.json (if it has one), then `overrides`.
+
+    The file holds CheckSettings fields and an optional "about" (how they were chosen).
+    """
+    path = Path(model_dir) / MODEL_SETTINGS_FILE
+    chosen = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    chosen.pop("about", None)
+    known = {field.name for field in fields(CheckSettings)}
+    unknown = sorted(set(chosen) - known)
+    if unknown:
+        raise VerifyError(f"{path}: unknown check settings {', '.join(unknown)}")
+    return replace(CheckSettings(**chosen), **overrides)

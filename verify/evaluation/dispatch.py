@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
-from verify.check.settings import CheckSettings
+from verify.check.settings import CheckSettings, for_model
 from verify.errors import VerifyError
 
 TASKS = ("fixtures", "nli", "attribution", "check")
@@ -52,19 +53,29 @@ def attribution_extractor(attributor: str = DEFAULT_ATTRIBUTOR):
     raise VerifyError(f"unknown attributor '{attributor}' (choose from {', '.join(ATTRIBUTORS)})")
 
 
+def _check_settings(model: str | Path | None, parse_rules: bool) -> CheckSettings | None:
+    """None (the model's own settings), or those without the parse rules."""
+    if parse_rules:
+        return None
+    from verify.models import resolve_nli_model
+
+    return for_model(resolve_nli_model(model), parse_rules=False)
+
+
 def evaluate(
     path: Path,
     task: str | None = None,
     model: str | Path | None = None,
     progress: Progress = _quiet,
     attributor: str = DEFAULT_ATTRIBUTOR,
-    settings: CheckSettings = CheckSettings(),
+    parse_rules: bool = True,
     per_class: int | None = None,
 ) -> dict:
     """Metrics of the project's models on the labeled data at `path`.
 
-    `settings` are the check stage's (for fixtures and check); `per_class` samples that many
-    pairs of each stance for check (seeded), all of them when None.
+    Fixtures and check run with the model's own check settings; `parse_rules` False leaves the
+    parse rules out (to measure them); `per_class` samples that many pairs of each stance for
+    check (seeded), all of them when None.
     """
     if not path.exists():
         raise VerifyError(f"{path}: no such file or directory")
@@ -92,7 +103,7 @@ def evaluate(
         from verify.pipeline import get_verifier
 
         checks = load_fnc1(path, per_class)
-        verifier = get_verifier(model, settings)
+        verifier = get_verifier(model, _check_settings(model, parse_rules))
         metrics = ClaimCheckEvaluator(checks)(
             verifier.check, lambda done, total: progress(f"checking claim {done}/{total}")
         )
@@ -101,14 +112,15 @@ def evaluate(
             "model": verifier.model_name,
             "data": str(path),
             "per_class_sample": per_class,
-            "parse_rules": settings.parse_rules,
+            "parse_rules": verifier.settings.parse_rules,
+            "settings": asdict(verifier.settings),
             **metrics,
         }
     from verify.evaluation.fixtures import ArticleEvaluator, load_labeled_articles
     from verify.pipeline import get_verifier
 
     articles = load_labeled_articles(path)
-    verifier = get_verifier(model, settings)
+    verifier = get_verifier(model, _check_settings(model, parse_rules))
     reports = []
     for number, article in enumerate(articles, 1):
         progress(f"verifying article {number}/{len(articles)}: {article.name}")
@@ -118,7 +130,8 @@ def evaluate(
         "task": "fixtures",
         "model": verifier.model_name,
         "data": str(path),
-        "parse_rules": settings.parse_rules,
+        "parse_rules": verifier.settings.parse_rules,
+        "settings": asdict(verifier.settings),
         **evaluator(reports),
         "per_article": evaluator.per_article(reports),
     }

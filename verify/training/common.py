@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-from transformers import get_linear_schedule_with_warmup
 
 
 def length_sorted_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -32,8 +31,37 @@ def pad(rows: list[list[int]], value: int) -> torch.Tensor:
     return torch.tensor([row + [value] * (width - len(row)) for row in rows])
 
 
+@dataclass
+class LinearWarmupDecay:
+    """Learning-rate factor: linear warm-up, then linear decay to 0 at total_steps.
+
+    transformers' get_linear_schedule_with_warmup does the same with its totals fixed in a
+    closure; here they are fields, so a run with a time budget can refit total_steps once it
+    knows its speed (`fit`), and LambdaLR's state_dict keeps them for a resumed run.
+    """
+
+    warmup_fraction: float
+    total_steps: int
+
+    @property
+    def warmup_steps(self) -> int:
+        return int(self.warmup_fraction * self.total_steps)
+
+    def __call__(self, step: int) -> float:
+        if step < self.warmup_steps:
+            return step / max(1, self.warmup_steps)
+        return max(0.0, (self.total_steps - step) / max(1, self.total_steps - self.warmup_steps))
+
+    def fit(self, steps_done: int, seconds_so_far: float, seconds_left: float) -> int:
+        """Shorten total_steps to what fits in seconds_left at the speed seen so far (never lengthen)."""
+        fitting = steps_done + int(seconds_left * steps_done / max(seconds_so_far, 1e-9))
+        self.total_steps = max(steps_done + 1, min(self.total_steps, fitting))
+        return self.total_steps
+
+
 def optimizer_with_schedule(model, lr: float, weight_decay: float, warmup: float, total_steps: int, device: str):
-    """AdamW over the trainable weights (no decay on biases and norms), linear warm-up then decay."""
+    """AdamW over the trainable weights (no decay on biases and norms), linear warm-up then decay
+    (the schedule's LinearWarmupDecay is scheduler.lr_lambdas[0])."""
     no_decay = ("bias", "LayerNorm.weight")
     trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     groups = [
@@ -41,7 +69,7 @@ def optimizer_with_schedule(model, lr: float, weight_decay: float, warmup: float
         {"params": [p for n, p in trainable if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(groups, lr=lr, fused=device == "cuda")
-    return optimizer, get_linear_schedule_with_warmup(optimizer, int(warmup * total_steps), total_steps)
+    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, LinearWarmupDecay(warmup, total_steps))
 
 
 @dataclass

@@ -1,14 +1,18 @@
-"""Restore a checkpoint trained with frozen word embeddings from its partial weights and the base.
+"""Checkpoints back from the GPU machine, made into models verify loads.
 
-Trained on a GPU machine whose returned files are size-limited, the checkpoints travel without
-the word-embedding matrix, which training left identical to the base's (fp16): `strip` there,
-`restore` here.
+Full fine-tuning with frozen word embeddings: the checkpoints travel without the word-embedding
+matrix, which training left identical to the base's (fp16): `strip` there, `restore` here.
+A LoRA run: `ship_adapter` keeps the adapter and head in fp16, names the base verify.bases
+provides instead of the path it was trained from, and adds the classifier's config (labels),
+so verify.nli can merge it into the base at load time.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import shutil
 from pathlib import Path
 
 import torch
@@ -45,13 +49,48 @@ def restore(partial_dir: Path, base_dir: Path, out_dir: Path) -> Path:
     return out_dir
 
 
+ADAPTER_WEIGHTS = "adapter_model.safetensors"
+ADAPTER_CONFIG = "adapter_config.json"
+
+
+def ship_adapter(checkpoint_dir: Path, base_dir: Path, base_name: str, out_dir: Path) -> Path:
+    """A LoRA checkpoint as a shipped model: fp16 adapter, base named `base_name`, labels in config.json."""
+    from verify.training.nli_trainer import LABELS
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    weights = load_file(checkpoint_dir / ADAPTER_WEIGHTS)
+    save_file(
+        {name: tensor.to(torch.float16).contiguous() for name, tensor in sorted(weights.items())},
+        out_dir / ADAPTER_WEIGHTS,
+        metadata={"format": "pt"},
+    )
+    adapter = json.loads((checkpoint_dir / ADAPTER_CONFIG).read_text())
+    adapter.update(base_model_name_or_path=base_name, inference_mode=True)
+    (out_dir / ADAPTER_CONFIG).write_text(json.dumps(adapter, indent=2, sort_keys=True) + "\n")
+    config = json.loads((base_dir / "config.json").read_text())
+    config.update(
+        architectures=[re.sub(r"(ForMaskedLM|Model)$", "ForSequenceClassification", config["architectures"][0])],
+        id2label=dict(enumerate(LABELS)),
+        label2id={label: index for index, label in enumerate(LABELS)},
+    )
+    (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    for path in checkpoint_dir.iterdir():
+        if path.is_file() and path.name not in (ADAPTER_WEIGHTS, ADAPTER_CONFIG, "README.md"):
+            shutil.copy2(path, out_dir / path.name)
+    return out_dir
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("partial", type=Path)
-    parser.add_argument("--base", type=Path, required=True, help="the base model directory (all-MiniLM-L6-v2)")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("checkpoint", type=Path, help="a stripped checkpoint, or a LoRA checkpoint with --adapter")
+    parser.add_argument("--base", type=Path, required=True, help="the base model directory")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--adapter", metavar="BASE_NAME", help="ship a LoRA checkpoint on this verify.bases base")
     args = parser.parse_args(argv)
-    print(json.dumps({"restored": str(restore(args.partial, args.base, args.out))}))
+    if args.adapter:
+        print(json.dumps({"shipped": str(ship_adapter(args.checkpoint, args.base, args.adapter, args.out))}))
+    else:
+        print(json.dumps({"restored": str(restore(args.checkpoint, args.base, args.out))}))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ P(entailment) + P(neutral); they are never relabelled as one 3-way class.
 Each epoch writes RUN_DIR/epoch-N (HF format, fp16; with --lora-rank R a LoRA adapter and the
 head, as peft saves them). RUN_DIR/state.pt (trainable weights, optimiser, schedule, epoch and
 step) is written every --checkpoint-every steps and at each epoch's end, so an interrupted run
-resumes mid-epoch with --resume; --max-minutes stops a session's share of a long run cleanly.
+resumes mid-epoch with --resume; --max-minutes stops a session's share of a long run cleanly,
+and with --fit-schedule-after N the schedule is refitted after N steps so that the learning rate
+decays to 0 when the minutes are up (a GPU lease of fixed length, at a speed not known before).
 RUN_DIR/log.jsonl holds the losses and dev accuracies.
 """
 
@@ -74,6 +76,9 @@ class TrainConfig:
     lora_alpha: int = 32
     checkpoint_every: int = 500  # steps between resumable states
     max_minutes: float | None = None  # stop (resumable) after this long; None: run every epoch
+    # With max_minutes: after this many steps the schedule is refitted so that the learning rate
+    # reaches 0 when the time is up (speed differs by machine); 0: the schedule stays as planned.
+    fit_schedule_after: int = 0
     device: str = "cuda" if torch.cuda.is_available() else "cpu"
 
 
@@ -214,6 +219,8 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
         model.load_state_dict(state["model"], strict=False)
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
+        # This call's plan (more epochs, or a new time budget to fit), not the one saved.
+        scheduler.lr_lambdas[0].total_steps = steps_per_epoch * config.epochs
         first_epoch, first_step = state["epoch"], state["step"]
         if first_step >= steps_per_epoch:
             first_epoch, first_step = first_epoch + 1, 0
@@ -243,10 +250,23 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
 
     session_started = started = time.time()
     deadline = session_started + 60 * config.max_minutes if config.max_minutes else math.inf
+    schedule = scheduler.lr_lambdas[0]
+    session_steps = 0
     for epoch in range(first_epoch, config.epochs):
+        if epoch * steps_per_epoch >= schedule.total_steps:
+            break
         batches = length_sorted_batches(lengths, config.batch_size, random.Random(config.seed + epoch))
 
         def after_step(step: int, progress, epoch: int = epoch, started: float = started) -> bool:
+            nonlocal session_steps
+            session_steps += 1
+            steps_done = epoch * steps_per_epoch + step + 1
+            if config.max_minutes and session_steps == config.fit_schedule_after:
+                now = time.time()
+                total = schedule.fit(steps_done, now - session_started, deadline - now)
+                write({"schedule_fitted": {"total_steps": total, "epochs": round(total / steps_per_epoch, 2)}})
+            if steps_done >= schedule.total_steps:
+                return True
             if step % config.checkpoint_every == 0 or time.time() >= deadline:
                 write(
                     {
@@ -272,12 +292,15 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
             "pairs_per_second": round(result.examples / (time.time() - started), 1),
         }
         if result.stopped:
-            record["stopped"] = f"max_minutes ({round((time.time() - session_started) / 60, 1)} minutes)"
+            minutes = round((time.time() - session_started) / 60, 1)
+            schedule_ended = epoch * steps_per_epoch + result.steps >= schedule.total_steps
+            record["stopped"] = f"{'schedule fitted to ' if schedule_ended else ''}max_minutes ({minutes} minutes)"
         if config.dev:
             record["dev_accuracy"] = dev_accuracy(model, tokenizer, Path(config.dev), config)
         record["probes"] = probe(model, tokenizer, config)
-        write(record)
         name = f"epoch-{epoch}" + (f"-step-{result.steps}" if result.stopped else "")
+        record["checkpoint"] = name
+        write(record)
         save_checkpoint(
             model,
             tokenizer,
@@ -307,6 +330,7 @@ def main(argv: list[str] | None = None) -> None:
         "lora_rank",
         "lora_alpha",
         "checkpoint_every",
+        "fit_schedule_after",
     ):
         parser.add_argument(
             f"--{field_name.replace('_', '-')}", type=int, default=TrainConfig.__dataclass_fields__[field_name].default
