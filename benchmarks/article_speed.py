@@ -20,6 +20,8 @@ from pathlib import Path
 
 import torch
 
+from verify.precision import cpu_flags
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -53,15 +55,6 @@ def warm_library(article: Path, model: str | None, repeats: int) -> tuple[list[f
     }
 
 
-def cpu_flags() -> list[str]:
-    """The flags that decide the NLI backend's precision (native bf16) and its speed."""
-    try:
-        flags = set(Path("/proc/cpuinfo").read_text().split())
-    except OSError:
-        return []
-    return sorted(flags & {"avx2", "avx512f", "avx512_bf16", "amx_bf16"})
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--article", type=Path, default=ROOT / "fixtures" / "dev" / "kazakhstan_unrest.txt")
@@ -81,7 +74,9 @@ def main() -> None:
             **pairs,
         }
     result = {
-        "article": str(args.article),
+        "article": str(args.article.resolve().relative_to(ROOT))
+        if args.article.resolve().is_relative_to(ROOT)
+        else args.article.name,
         "machine": {
             "cpu_threads": torch.get_num_threads(),
             "cpu_flags": cpu_flags(),

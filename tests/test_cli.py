@@ -219,3 +219,9 @@ def test_verbose_shows_stage_times_and_quiet_shows_nothing(tmp_path, flags, expe
     assert all(any(line.startswith(prefix) for line in lines) for prefix in expected_stderr)
     assert lines if expected_stderr else not lines
     assert json.loads(out.read_text())["claims"]
+
+
+def test_labeled_data_that_is_not_utf8_is_one_line(tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_bytes('{"premise": "Le café a brûlé.", "hypothesis": "x", "label": "neutral"}\n'.encode("latin-1"))
+    assert_one_line_error(invoke("evaluate", str(pairs), "--task", "nli"), "not UTF-8 text")

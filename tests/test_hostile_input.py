@@ -112,3 +112,15 @@ def test_a_report_opens_no_socket(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", no_network)
     report = verifier.report(" ".join(NEWS[:3]) + " The deputy mayor said the airport was operating smoothly.")
     assert report.claims
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # found by `make fuzz`: a possessive marker parsed as the possessor left an empty institution
+        "\r¿\\\x0c14The president said five planes were seized at Almaty's airport.",
+    ],
+)
+def test_inputs_the_fuzzer_found(text):
+    for claim in extract_visible(extract_claims, text):
+        assert all(0 <= span.start <= span.end <= len(text) for span in claim.spans)

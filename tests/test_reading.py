@@ -57,3 +57,22 @@ def test_a_closed_standard_input_is_one_line(monkeypatch):
 def test_a_claim_that_is_not_text_is_one_line(claim, message):
     with pytest.raises(VerifyError, match=message):
         require_claim(claim)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: __import__("verify").verify_article(b"The mayor said the bridge was safe."), "not bytes"),
+        (lambda: __import__("verify").verify_article(None), "not NoneType"),
+        (lambda: __import__("verify").check_claim(None, "The mayor said the bridge was safe."), "must be text"),
+    ],
+)
+def test_library_calls_refuse_what_is_not_text_before_loading_models(monkeypatch, call, message):
+    import verify.pipeline
+
+    def must_not_load(*args, **kwargs):
+        raise AssertionError("models loaded before the input was checked")
+
+    monkeypatch.setattr(verify.pipeline, "get_verifier", must_not_load)
+    with pytest.raises(VerifyError, match=message):
+        call()

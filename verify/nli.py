@@ -77,7 +77,10 @@ def encode_pairs(
     """
     specials = tokenizer.num_special_tokens_to_add(pair=True)
     limit = max(max_length, longest_window or max_length)
-    hypothesis_lengths = [len(ids) for ids in tokenizer([h for _, h in pairs], add_special_tokens=False)["input_ids"]]
+    # verbose=False: a hypothesis longer than the model is expected here (it is split), not worth a warning
+    hypothesis_lengths = [
+        len(ids) for ids in tokenizer([h for _, h in pairs], add_special_tokens=False, verbose=False)["input_ids"]
+    ]
 
     # Pairs that share a window size and overlap are tokenized in one batched call.
     groups: dict[tuple[int, int], list[int]] = {}
@@ -118,7 +121,9 @@ def hypothesis_parts(tokenizer, hypothesis: str, max_tokens: int) -> list[str]:
     (WINDOW_OVERLAP tokens shared by neighbours); one part when it fits."""
     if len(hypothesis) <= max_tokens:  # no token is shorter than a character: it fits untokenized
         return [hypothesis]
-    offsets = tokenizer(hypothesis, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+    offsets = tokenizer(hypothesis, add_special_tokens=False, return_offsets_mapping=True, verbose=False)[
+        "offset_mapping"
+    ]
     if len(offsets) <= max_tokens:
         return [hypothesis]
     step = max(1, max_tokens - WINDOW_OVERLAP)

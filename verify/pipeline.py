@@ -164,10 +164,14 @@ def get_verifier(model: str | Path | None = None, settings: CheckSettings | None
 
 
 def verify_article(text: str, *, model: str | Path | None = None, article: str = "-") -> Report:
-    """Library call per article: the report on `text`."""
+    """Library call per article: the report on `text` (checked before any model loads)."""
+    require_article(text)
     return get_verifier(model).report(text, article)
 
 
 def check_claim(claim: str, evidence: str, *, model: str | Path | None = None) -> ClaimVerdict:
-    """Library call per claim: the verdict for `claim` against the `evidence` text."""
+    """Library call per claim: the verdict for `claim` against the `evidence` text (both checked
+    before any model loads)."""
+    require_claim(claim)
+    require_article(evidence)
     return get_verifier(model).check(claim, evidence)

@@ -24,6 +24,17 @@ def _native_bf16(kind: str) -> bool:
     return kind == "cpu" and (torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
 
 
+def cpu_flags() -> list[str]:
+    """The CPU features that decide NLI speed (for benchmarks to state what they ran on)."""
+    found = {
+        "avx2": torch.cpu._is_avx2_supported(),
+        "avx512": torch.cpu._is_avx512_supported(),
+        "avx512_bf16": torch.cpu._is_avx512_bf16_supported(),
+        "amx_bf16": torch.cpu._is_amx_tile_supported(),
+    }
+    return [name for name, present in found.items() if present]
+
+
 def use_bf16(precision: str, device: str | torch.device) -> bool:
     """Whether to autocast to bf16 for `precision` (one of PRECISIONS; 'auto' = where the device has native bf16)."""
     return precision == "bf16" or (precision == "auto" and native_bf16(device))

@@ -264,6 +264,8 @@ class SourceResolver:
                 continue
             tokens = mention_tokens(institution)
             tokens = [token for token in tokens if token.dep_ != "case"]
+            if not tokens:  # a possessive marker parsed as the possessor (odd text): nobody to name
+                continue
             identified = self._identify(tokens, tokens, start)
             if identified[2] in ("organisation", "government_body", "media"):
                 return identified

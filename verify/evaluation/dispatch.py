@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -53,6 +54,15 @@ def attribution_extractor(attributor: str = DEFAULT_ATTRIBUTOR):
     raise VerifyError(f"unknown attributor '{attributor}' (choose from {', '.join(ATTRIBUTORS)})")
 
 
+@contextmanager
+def _utf8_errors(path: Path) -> Iterator[None]:
+    """A labeled file that is not UTF-8 is one line, whichever reader meets it."""
+    try:
+        yield
+    except UnicodeDecodeError as error:
+        raise VerifyError(f"{path}: not UTF-8 text (invalid byte at offset {error.start})") from None
+
+
 def _check_settings(model: str | Path | None, parse_rules: bool) -> CheckSettings | None:
     """None (the model's own settings), or those without the parse rules."""
     if parse_rules:
@@ -77,61 +87,63 @@ def evaluate(
     parse rules out (to measure them); `per_class` samples that many pairs of each stance for
     check (seeded), all of them when None.
     """
-    if not path.exists():
-        raise VerifyError(f"{path}: no such file or directory")
-    task = task or detect_task(path)
-    if task not in TASKS:
-        raise VerifyError(f"unknown task '{task}' (choose from {', '.join(TASKS)})")
-    if task == "nli":
-        from verify.evaluation.nli_pairs import NLIEvaluator, load_nli_examples
-        from verify.nli import load_backend
+    with _utf8_errors(path):
+        if not path.exists():
+            raise VerifyError(f"{path}: no such file or directory")
+        task = task or detect_task(path)
+        if task not in TASKS:
+            raise VerifyError(f"unknown task '{task}' (choose from {', '.join(TASKS)})")
+        if task == "nli":
+            from verify.evaluation.nli_pairs import NLIEvaluator, load_nli_examples
+            from verify.nli import load_backend
 
-        examples = load_nli_examples(path)
-        backend = load_backend(model)
-        progress(f"scoring {len(examples)} NLI pairs with {backend.name}")
-        return {"task": "nli", "model": backend.name, "data": str(path), **NLIEvaluator(examples, path.name)(backend)}
-    if task == "attribution":
-        from verify.evaluation.attribution import evaluate_attribution
+            examples = load_nli_examples(path)
+            backend = load_backend(model)
+            progress(f"scoring {len(examples)} NLI pairs with {backend.name}")
+            metrics = NLIEvaluator(examples, path.name)(backend)
+            return {"task": "nli", "model": backend.name, "data": str(path), **metrics}
+        if task == "attribution":
+            from verify.evaluation.attribution import evaluate_attribution
 
-        extract = attribution_extractor(attributor)
-        metrics = evaluate_attribution(
-            path, extract, lambda done, total: progress(f"attributing article {done}/{total}")
-        )
-        return {"task": "attribution", "attributor": attributor, "data": str(path), **metrics}
-    if task == "check":
-        from verify.evaluation.claim_check import ClaimCheckEvaluator, load_fnc1
+            extract = attribution_extractor(attributor)
+            metrics = evaluate_attribution(
+                path, extract, lambda done, total: progress(f"attributing article {done}/{total}")
+            )
+            return {"task": "attribution", "attributor": attributor, "data": str(path), **metrics}
+        if task == "check":
+            from verify.evaluation.claim_check import ClaimCheckEvaluator, load_fnc1
+            from verify.pipeline import get_verifier
+
+            checks = load_fnc1(path, per_class)
+            verifier = get_verifier(model, _check_settings(model, parse_rules))
+            metrics = ClaimCheckEvaluator(checks)(
+                verifier.check, lambda done, total: progress(f"checking claim {done}/{total}")
+            )
+            return {
+                "task": "check",
+                "model": verifier.model_name,
+                "data": str(path),
+                "per_class_sample": per_class,
+                "parse_rules": verifier.settings.parse_rules,
+                "settings": asdict(verifier.settings),
+                **metrics,
+            }
+        from verify.evaluation.fixtures import ArticleEvaluator, load_labeled_articles
         from verify.pipeline import get_verifier
 
-        checks = load_fnc1(path, per_class)
+        articles = load_labeled_articles(path)
         verifier = get_verifier(model, _check_settings(model, parse_rules))
-        metrics = ClaimCheckEvaluator(checks)(
-            verifier.check, lambda done, total: progress(f"checking claim {done}/{total}")
-        )
+        reports = []
+        for number, article in enumerate(articles, 1):
+            progress(f"verifying article {number}/{len(articles)}: {article.name}")
+            reports.append(verifier.report(article.text, article.name))
+        evaluator = ArticleEvaluator(articles)
         return {
-            "task": "check",
+            "task": "fixtures",
             "model": verifier.model_name,
             "data": str(path),
-            "per_class_sample": per_class,
             "parse_rules": verifier.settings.parse_rules,
             "settings": asdict(verifier.settings),
-            **metrics,
+            **evaluator(reports),
+            "per_article": evaluator.per_article(reports),
         }
-    from verify.evaluation.fixtures import ArticleEvaluator, load_labeled_articles
-    from verify.pipeline import get_verifier
-
-    articles = load_labeled_articles(path)
-    verifier = get_verifier(model, _check_settings(model, parse_rules))
-    reports = []
-    for number, article in enumerate(articles, 1):
-        progress(f"verifying article {number}/{len(articles)}: {article.name}")
-        reports.append(verifier.report(article.text, article.name))
-    evaluator = ArticleEvaluator(articles)
-    return {
-        "task": "fixtures",
-        "model": verifier.model_name,
-        "data": str(path),
-        "parse_rules": verifier.settings.parse_rules,
-        "settings": asdict(verifier.settings),
-        **evaluator(reports),
-        "per_article": evaluator.per_article(reports),
-    }

@@ -1,0 +1,91 @@
+"""How a report's cost grows with the article: characters → claims → pairs scored → seconds → peak RSS.
+
+Texts are real news, PolNeAR dev articles concatenated (blank line between them) and cut at the
+first paragraph break after the size; each size runs in a fresh process (a cold start, models
+loaded, then one report timed) so its peak RSS is its own. Prints JSON; several models side by side.
+
+    python benchmarks/length_scaling.py [--sizes 1000 5000 20000 100000] [--models DIR ...] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from verify.precision import cpu_flags
+
+ROOT = Path(__file__).resolve().parents[1]
+POLNEAR_DEV = ROOT.parent / "shared" / "data" / "attribution" / "polnear" / "dev" / "text"
+
+
+def news_text(size: int) -> str:
+    """At least `size` characters of PolNeAR dev articles, cut at a paragraph break."""
+    text = ""
+    for path in sorted(POLNEAR_DEV.glob("*.txt")):
+        text += path.read_text(encoding="utf-8").strip() + "\n\n"
+        if len(text) >= size:
+            break
+    cut = text.find("\n\n", size)
+    return text[: cut if cut > 0 else len(text)]
+
+
+def one_run(size: int, model: str) -> dict:
+    """In this (fresh) process: load, report once, measure."""
+    from verify.pipeline import Verifier
+
+    text = news_text(size)
+    verifier = Verifier(model)
+    started = time.perf_counter()
+    report = verifier.report(text)
+    return {
+        "characters": len(text),
+        "claims": report.stats.claims,
+        "pairs_scored": report.stats.pairs_scored,
+        "seconds": round(time.perf_counter() - started, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000, 20_000, 100_000])
+    parser.add_argument("--models", nargs="+", default=["models/verify-nli-mpnet", "models/verify-nli-minilm-l6"])
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--one", nargs=2, metavar=("SIZE", "MODEL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_run(int(args.one[0]), args.one[1])))
+        return
+    if not POLNEAR_DEV.is_dir():
+        sys.exit(f"error: {POLNEAR_DEV} is missing (../shared/data)")
+    runs = []
+    for model in args.models:
+        for size in args.sizes:
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", str(size), model], capture_output=True, text=True, cwd=ROOT
+            )
+            if done.returncode:
+                sys.exit(f"error: size {size}, {model}: {done.stderr.strip().splitlines()[-1:]}")
+            runs.append({"model": model, **json.loads(done.stdout.strip().splitlines()[-1])})
+            print(json.dumps(runs[-1]), file=sys.stderr)
+    result = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpu_flags": cpu_flags(),
+        },
+        "runs": runs,
+    }
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
