@@ -23,6 +23,9 @@ NLI_SMALL_MODEL = "verify-nli-minilm-l6"  # about 5 times faster, less accurate
 TAGGER_MODEL = "verify-attribution-tagger"
 SHIPPED = (NLI_MODEL, NLI_SMALL_MODEL, TAGGER_MODEL)
 NLI_MODEL_ENV_VAR = "VERIFY_NLI_MODEL"
+# A LoRA model's files, as peft writes them (verify.training.export ships them, verify.nli loads them).
+ADAPTER_WEIGHTS = "adapter_model.safetensors"
+ADAPTER_CONFIG = "adapter_config.json"
 
 
 def shipped_models_dir() -> Path:
@@ -73,7 +76,7 @@ def looks_like_local_path(name: str) -> bool:
 
 def has_weights(directory: Path) -> bool:
     """Whether a model folder holds weights: a full checkpoint, or a LoRA adapter on a verify.bases base."""
-    return any((directory / name).is_file() for name in ("model.safetensors", "adapter_model.safetensors"))
+    return any((directory / name).is_file() for name in ("model.safetensors", ADAPTER_WEIGHTS))
 
 
 def shipped_name(reference: str) -> str | None:

@@ -29,7 +29,7 @@ import torch
 from verify.bases import base_model
 from verify.datamodel import NLI_LABELS, NLIScores
 from verify.errors import VerifyError
-from verify.models import looks_like_local_path, quiet_loading, resolve_nli_model
+from verify.models import ADAPTER_CONFIG, looks_like_local_path, quiet_loading, resolve_nli_model
 from verify.precision import PRECISIONS, autocast, use_bf16
 
 PRECISION_ENV_VAR = "VERIFY_NLI_PRECISION"
@@ -161,22 +161,18 @@ def _padded_batch(windows: Sequence[EncodedWindow], pad_token_id: int) -> dict[s
     return batch
 
 
-ADAPTER_CONFIG = "adapter_config.json"
-
-
 def _merged_adapter_model(directory: Path):
     """The base (verify.bases) with the LoRA adapter and head merged in: a plain float32 model,
-    as fast as the base alone."""
+    as fast as the base alone. Loaded inside the caller's quiet_loading."""
     from peft import PeftModel
     from transformers import AutoConfig, AutoModelForSequenceClassification
 
     base = base_model(json.loads((directory / ADAPTER_CONFIG).read_text())["base_model_name_or_path"])
     config = AutoConfig.from_pretrained(directory)
-    with quiet_loading():
-        model = AutoModelForSequenceClassification.from_pretrained(
-            base, config=config, dtype=torch.float32, local_files_only=True
-        )
-        return PeftModel.from_pretrained(model, directory).merge_and_unload()
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base, config=config, dtype=torch.float32, local_files_only=True
+    )
+    return PeftModel.from_pretrained(model, directory).merge_and_unload()
 
 
 class NLIBackend:

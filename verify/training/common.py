@@ -37,7 +37,7 @@ class LinearWarmupDecay:
 
     transformers' get_linear_schedule_with_warmup does the same with its totals fixed in a
     closure; here they are fields, so a run with a time budget can refit total_steps once it
-    knows its speed (`fit`), and LambdaLR's state_dict keeps them for a resumed run.
+    knows its speed (`fit`). A resumed run sets total_steps to its own plan again (nli_trainer).
     """
 
     warmup_fraction: float

@@ -18,6 +18,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
+from verify.models import ADAPTER_CONFIG, ADAPTER_WEIGHTS
 from verify.training.common import WEIGHTS, copy_model_files
 
 PARTIAL = "model.partial.safetensors"
@@ -47,10 +48,6 @@ def restore(partial_dir: Path, base_dir: Path, out_dir: Path) -> Path:
     save_file({k: v.contiguous() for k, v in sorted(weights.items())}, out_dir / WEIGHTS, metadata={"format": "pt"})
     copy_model_files(partial_dir, out_dir, PARTIAL)
     return out_dir
-
-
-ADAPTER_WEIGHTS = "adapter_model.safetensors"
-ADAPTER_CONFIG = "adapter_config.json"
 
 
 def ship_adapter(checkpoint_dir: Path, base_dir: Path, base_name: str, out_dir: Path) -> Path:
