@@ -1,7 +1,7 @@
 """How a report's cost grows with the article: characters → claims → pairs scored → seconds → peak RSS.
 
-Texts are real news, PolNeAR dev articles concatenated (blank line between them) and cut at the
-first paragraph break after the size; each size runs in a fresh process (a cold start, models
+Texts are real news, PolNeAR articles concatenated (dev, then train; a blank line between them) and
+cut at the first paragraph break after the size; each size runs in a fresh process (a cold start, models
 loaded, then one report timed) so its peak RSS is its own. Prints JSON; several models side by side.
 
     python benchmarks/length_scaling.py [--sizes 1000 5000 20000 100000] [--models DIR ...] [--out FILE]
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import platform
 import resource
 import subprocess
@@ -21,18 +22,33 @@ from pathlib import Path
 from verify.precision import cpu_flags
 
 ROOT = Path(__file__).resolve().parents[1]
-POLNEAR_DEV = ROOT.parent / "shared" / "data" / "attribution" / "polnear" / "dev" / "text"
+POLNEAR = ROOT.parent / "shared" / "data" / "attribution" / "polnear"
+POLNEAR_TEXTS = (POLNEAR / "dev" / "text", POLNEAR / "train" / "text")  # 0.4 + 3.9 million characters
 
 
 def news_text(size: int) -> str:
-    """At least `size` characters of PolNeAR dev articles, cut at a paragraph break."""
-    text = ""
-    for path in sorted(POLNEAR_DEV.glob("*.txt")):
-        text += path.read_text(encoding="utf-8").strip() + "\n\n"
-        if len(text) >= size:
+    """At least `size` characters of PolNeAR articles, cut at a paragraph break."""
+    pieces, length = [], 0
+    for path in (path for folder in POLNEAR_TEXTS for path in sorted(folder.glob("*.txt"))):
+        pieces.append(path.read_text(encoding="utf-8").strip() + "\n\n")
+        length += len(pieces[-1])
+        if length >= size:
             break
+    text = "".join(pieces)
     cut = text.find("\n\n", size)
     return text[: cut if cut > 0 else len(text)]
+
+
+class StageTimes(logging.Handler):
+    """Each stage's seconds, from the report's log records ("%s: %.2f s", stage, seconds)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        stage, seconds = record.args  # type: ignore[misc]
+        self.seconds[str(stage)] = round(float(seconds), 1)
 
 
 def one_run(size: int, model: str) -> dict:
@@ -41,6 +57,9 @@ def one_run(size: int, model: str) -> dict:
 
     text = news_text(size)
     verifier = Verifier(model)
+    stages = StageTimes()
+    logging.getLogger("verify").addHandler(stages)
+    logging.getLogger("verify").setLevel(logging.INFO)
     started = time.perf_counter()
     report = verifier.report(text)
     return {
@@ -48,6 +67,7 @@ def one_run(size: int, model: str) -> dict:
         "claims": report.stats.claims,
         "pairs_scored": report.stats.pairs_scored,
         "seconds": round(time.perf_counter() - started, 1),
+        "stage_seconds": stages.seconds,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
@@ -62,8 +82,8 @@ def main() -> None:
     if args.one:
         print(json.dumps(one_run(int(args.one[0]), args.one[1])))
         return
-    if not POLNEAR_DEV.is_dir():
-        sys.exit(f"error: {POLNEAR_DEV} is missing (../shared/data)")
+    if not all(folder.is_dir() for folder in POLNEAR_TEXTS):
+        sys.exit(f"error: {POLNEAR} is missing (../shared/data)")
     runs = []
     for model in args.models:
         for size in args.sizes:

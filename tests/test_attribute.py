@@ -756,6 +756,8 @@ def test_article_has_no_boilerplate_claims(article_claims):
         ),
     ],
 )
-def test_complementizer_is_spanned_as_in_polnear_but_not_said(text, span_text, claim_text):
+def test_complementizer_is_content_as_in_polnear_but_not_said(text, span_text, claim_text):
+    """The content spans are PolNeAR's; the spans are where the claim's text is."""
     (claim,) = extract_claims(text)
-    assert (claim.spans[0].of(text), claim.text) == (span_text, claim_text)
+    assert (claim.content_spans[0].of(text), claim.text) == (span_text, claim_text)
+    assert claim.spans[0].of(text) == claim_text

@@ -3,6 +3,8 @@
 from dataclasses import FrozenInstanceError
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import BUNDLED_ARTICLE
 from verify.attribution import frames
@@ -253,12 +255,11 @@ def test_a_dangling_complementizer_is_no_claim(hybrid):
 def test_claims_are_well_formed(hybrid, bundled_article):
     texts = [bundled_article, *(case[0] for case in COMBINED)]
     for text in texts:
-        doc = parse(text)
         claims = hybrid.extract_claims(text)
         assert [claim.id for claim in claims] == [f"c{number}" for number in range(1, len(claims) + 1)]
         assert [(claim.start, claim.end) for claim in claims] == sorted((claim.start, claim.end) for claim in claims)
         for claim in claims:
-            assert claim.text == frames.claim_text(doc, claim.spans)
+            assert claim.text == frames.joined_text(text, claim.spans)  # the text is where the spans say
             assert claim.unit is not None and claim.unit.start <= claim.start and claim.end <= claim.unit.end
             assert claim.source.mention == " ".join(" ".join(s.of(text).split()) for s in claim.source.spans)
     boilerplate = bundled_article.index("Leave a Reply")
@@ -358,3 +359,27 @@ def test_a_claim_inside_another_is_shown_but_not_checked():
     twin = Claim("c3", text[:40], (Span(0, 40),), author)  # the same spans twice: the first is checked
     other = Claim("c4", text[42:82], (Span(42, 82),), author)
     assert [claim.id for claim in checked_claims([narration, inside, twin, other])] == ["c1", "c4"]
+
+
+SPAN_BOUNDS = st.tuples(st.integers(0, 60), st.integers(0, 20)).map(lambda b: Span(b[0], b[0] + b[1]))
+
+
+@given(st.lists(st.lists(SPAN_BOUNDS, min_size=1, max_size=3), max_size=12))
+def test_the_checked_claims_are_those_inside_no_other(span_lists):
+    """The sweep finds what comparing every claim with every other finds, discontinuous claims included."""
+    from verify.pipeline import _inside, checked_claims
+
+    claims = [
+        Claim(f"c{k}", "x", tuple(sorted(spans, key=lambda s: (s.start, s.end))), Source.author())
+        for k, spans in enumerate(span_lists)
+    ]
+    by_every_pair = [
+        claim
+        for index, claim in enumerate(claims)
+        if not any(
+            _inside(claim, other) and (claim.spans != other.spans or other_index < index)
+            for other_index, other in enumerate(claims)
+            if other_index != index
+        )
+    ]
+    assert checked_claims(claims) == by_every_pair

@@ -73,8 +73,11 @@ class Cue:
 class Claim:
     """One checkable statement with its attribution.
 
-    `text` is the content that gets checked (not "X said that ..."); `spans` are its
-    offsets in the article (several when the content is discontinuous).
+    `text` is the content that gets checked (not "X said that ..."); `spans` are where that text
+    is in the article: `text` is their pieces joined by a space, whitespace normalised (several
+    when the content is discontinuous). `content_spans` are the content as PolNeAR marks it, which
+    counts a leading complementizer ("that they had taken five planes"); the same as `spans` when
+    there is none (left empty, it is filled with `spans`).
     """
 
     id: str
@@ -83,6 +86,11 @@ class Claim:
     source: Source
     cue: Cue | None = None
     unit: Span | None = None  # the statement unit (sentence, or quotation over sentences) it comes from
+    content_spans: tuple[Span, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.content_spans:
+            object.__setattr__(self, "content_spans", self.spans)
 
     @property
     def start(self) -> int:

@@ -5,6 +5,7 @@ and narration."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable
@@ -136,16 +137,26 @@ def checked_claims(claims: list[Claim]) -> list[Claim]:
     """The claims that are checked against each other (and serve as evidence): all but those whose text lies
     inside another claim's, like an attribution inside the reporter's sentence ("Tokayev has promised to take
     tough steps …" holds Tokayev's "to take tough steps …"). The containing claim is checked; a claim and a piece
-    of it would only corroborate each other. Of claims with the same spans, the first is checked."""
-    return [
-        claim
-        for index, claim in enumerate(claims)
-        if not any(
-            _inside(claim, other) and (claim.spans != other.spans or other_index < index)
-            for other_index, other in enumerate(claims)
-            if other_index != index
-        )
-    ]
+    of it would only corroborate each other. Of claims with the same spans, the first is checked.
+
+    A sweep in text order compares each claim only with the claims still open where it starts, so a long
+    article costs about linear time, not a comparison of every claim with every other."""
+    contained: set[int] = set()
+    open_claims: list[int] = []  # started before the current position and not yet ended
+    by_start = sorted(range(len(claims)), key=lambda index: claims[index].start)
+    for start, group in itertools.groupby(by_start, key=lambda index: claims[index].start):
+        starting = list(group)
+        open_claims = [index for index in open_claims if claims[index].end >= start]
+        for index in starting:
+            claim = claims[index]
+            if any(
+                _inside(claim, claims[other]) and (claim.spans != claims[other].spans or other < index)
+                for other in (*open_claims, *starting)
+                if other != index
+            ):
+                contained.add(index)
+        open_claims += starting
+    return [claim for index, claim in enumerate(claims) if index not in contained]
 
 
 def _inside(claim: Claim, other: Claim) -> bool:

@@ -40,11 +40,12 @@ def chunks(text: str, max_characters: int = MAX_CHUNK_CHARACTERS) -> list[tuple[
 
 
 def remapped(claim: Claim, span_map: Callable[[Span], Span], claim_id: str | None = None) -> Claim:
-    """The claim with every span (content, source, cue, unit) passed through `span_map`."""
+    """The claim with every span (text, content, source, cue, unit) passed through `span_map`."""
     return replace(
         claim,
         id=claim_id or claim.id,
         spans=tuple(map(span_map, claim.spans)),
+        content_spans=tuple(map(span_map, claim.content_spans)),
         source=replace(claim.source, spans=tuple(map(span_map, claim.source.spans))),
         cue=replace(claim.cue, spans=tuple(map(span_map, claim.cue.spans))) if claim.cue else None,
         unit=span_map(claim.unit) if claim.unit else None,

@@ -81,7 +81,7 @@ def extract_claims(text: str, doc: Doc | None = None, units: list[Span] | None =
                 found.append((spans, Source.author(), None, unit))
     found.sort(key=lambda item: (item[0][0].start, item[0][0].end))
     return [
-        Claim(id=f"c{number}", text=claim_text(doc, spans), spans=tuple(spans), source=source, cue=cue, unit=unit)
+        claim_from_content(f"c{number}", doc, spans, source, cue, unit)
         for number, (spans, source, cue, unit) in enumerate(found, start=1)
     ]
 
@@ -593,14 +593,28 @@ def _trim_chars(text: str, start: int, end: int) -> Span | None:
     return None
 
 
-def claim_text(doc: Doc, spans: list[Span] | tuple[Span, ...]) -> str:
-    """What a claim says: its spans' text without the complementizer that PolNeAR counts as content
-    ("that they had also taken five planes" spans, "they had also taken five planes" says)."""
-    text = joined_text(text_of(doc), list(spans))
-    first = expanded_span(doc, spans[0].start, spans[0].end)[0]
-    if first.dep_ == "mark" and first.lower_ == "that" and " " in text:
-        return text.split(" ", 1)[1]
-    return text
+def claim_from_content(
+    claim_id: str, doc: Doc, content: Sequence[Span], source: Source, cue: Cue | None, unit: Span | None
+) -> Claim:
+    """The claim whose content (as PolNeAR marks it) is `content`: what it says is the content without
+    a leading complementizer ("that they had also taken five planes" is content, "they had also taken
+    five planes" is said), and its spans are where that is."""
+    spans = tuple(content)
+    tokens = expanded_span(doc, spans[0].start, spans[0].end)
+    first = tokens[0]
+    if first.dep_ == "mark" and first.lower_ == "that" and len(tokens) > 1:
+        following = next((token for token in tokens[1:] if not token.is_space), None)
+        if following is not None and following.idx < spans[0].end:
+            spans = (Span(following.idx, spans[0].end), *spans[1:])
+    return Claim(
+        id=claim_id,
+        text=joined_text(text_of(doc), spans),
+        spans=spans,
+        source=source,
+        cue=cue,
+        unit=unit,
+        content_spans=tuple(content),
+    )
 
 
 def joined_text(text: str, spans: Sequence[Span]) -> str:

@@ -98,7 +98,7 @@ def rule_hints(claims: list[Claim]) -> list[TaggedSpan]:
     """The rules' attributions as tagger hints: their content, source and cue spans."""
     hints = []
     for claim in claims:
-        hints += [TaggedSpan("content", span) for span in claim.spans]
+        hints += [TaggedSpan("content", span) for span in claim.content_spans]
         hints += [TaggedSpan("source", span) for span in claim.source.spans]
         hints += [TaggedSpan("cue", span) for span in claim.cue.spans] if claim.cue else []
     return hints
@@ -114,9 +114,9 @@ def combine(
     """The claims of an article from its rules claims (`frames.extract_claims`) and its tagged spans."""
     text = text_of(doc)
     attributed = [claim for claim in rules if claim.cue is not None]
-    anchors = [Anchor(content=claim.spans, cue=claim.cue.spans) for claim in attributed if claim.cue]
+    anchors = [Anchor(content=claim.content_spans, cue=claim.cue.spans) for claim in attributed if claim.cue]
     title = _title(text)
-    narration = [span for claim in rules if claim.cue is None for span in claim.spans]
+    narration = [span for claim in rules if claim.cue is None for span in claim.content_spans]
     found = []
     for grouped in group_attributions(tagged, text, settings.grouping, anchors):
         if title and grouped.cue and title.start <= grouped.cue.spans[0].start < title.end:
@@ -136,11 +136,13 @@ def combine(
         if rule is not None and rule.cue and _covered(cue_spans, list(rule.cue.spans)) == 1.0:
             cue_spans = rule.cue.spans  # the rules' wider cue: "are said to", "went on to say"
         cue = Cue(text=frames.joined_text(text, cue_spans), spans=cue_spans, hedged=hedged)
-        claims.append(Claim(id="", text=frames.claim_text(doc, spans), spans=spans, source=source, cue=cue, unit=unit))
+        claims.append(frames.claim_from_content("", doc, spans, source, cue, unit))
     claims += [claim for claim in attributed if not any(_overlaps(claim, other) for other in claims)]
-    content = [span for claim in claims for span in claim.spans]
+    content = [span for claim in claims for span in claim.content_spans]
     claims += [
-        claim for claim in rules if claim.cue is None and _covered(claim.spans, content) < settings.narration_covered
+        claim
+        for claim in rules
+        if claim.cue is None and _covered(claim.content_spans, content) < settings.narration_covered
     ]
     claims.sort(key=lambda claim: (claim.start, claim.end))
     return [replace(claim, id=f"c{number}") for number, claim in enumerate(claims, start=1)]
@@ -216,13 +218,13 @@ def _own_content(
     breaks, without the pieces on other lines than the cue's that are mostly the rules' narration (unless
     nothing else is left). A statement the rules see inside the content ("Clinton said she thinks …") stays:
     one whose cue lies in the aligned rules attribution's content, or, without one, in the tagged content."""
-    host = rule.spans if rule is not None else grouped.spans
+    host = rule.content_spans if rule is not None else grouped.spans
     beside = [
         other
         for other in attributed
         if other is not rule and other.cue and not shared_characters(_cue_spans(other), host)
     ]
-    foreign = [span for other in beside for span in (*other.spans, *_cue_spans(other), *other.source.spans)]
+    foreign = [span for other in beside for span in (*other.content_spans, *_cue_spans(other), *other.source.spans)]
     if rule is not None and rule.cue:
         foreign += rule.cue.spans  # "police are said to have shot": "to" is part of the rules' cue
     pieces = [piece for span in grouped.spans for piece in _minus(span, foreign)]
@@ -298,7 +300,7 @@ def _source_start(claim: Claim) -> int:
 def _overlaps(claim: Claim, other: Claim) -> bool:
     cue = claim.cue.spans if claim.cue else ()
     other_cue = other.cue.spans if other.cue else ()
-    return shared_characters(claim.spans, other.spans) > 0 or shared_characters(cue, other_cue) > 0
+    return shared_characters(claim.content_spans, other.content_spans) > 0 or shared_characters(cue, other_cue) > 0
 
 
 def _covered(spans: tuple[Span, ...], by: list[Span]) -> float:

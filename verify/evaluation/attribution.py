@@ -162,7 +162,7 @@ def _to_attribution(claim: Claim, tokens: _Tokens) -> _Attribution:
     return _Attribution(
         source=tokens.component(claim.source.spans),
         cue=tokens.component(claim.cue.spans if claim.cue else ()),
-        content=tokens.component(claim.spans),
+        content=tokens.component(claim.content_spans),
     )
 
 
@@ -182,10 +182,10 @@ def gold_categories(claim: Claim, text: str) -> frozenset[str]:
         and not any(word[:1].isupper() for word in claim.source.mention.split()[1:]),
         "no_source": not claim.source.spans,
         "according_to_cue": claim.cue is not None and "according to" in claim.cue.text.lower(),
-        "source_after_content": bool(claim.source.spans) and claim.source.spans[0].start > claim.spans[0].start,
+        "source_after_content": bool(claim.source.spans) and claim.source.spans[0].start > claim.content_spans[0].start,
         "direct_quote": content[:1] in _OPENING_QUOTES,
-        "content_spans_sentences": any(_SENTENCE_BREAK.search(span.of(text).strip()) for span in claim.spans),
-        "discontinuous_content": len(claim.spans) > 1,
+        "content_spans_sentences": any(_SENTENCE_BREAK.search(span.of(text).strip()) for span in claim.content_spans),
+        "discontinuous_content": len(claim.content_spans) > 1,
     }
     return frozenset(name for name, applies in categories.items() if applies)
 
