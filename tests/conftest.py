@@ -15,6 +15,22 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 POLNEAR = SHARED_DATA / "attribution" / "polnear"
 NLI_DEV = SHARED_DATA / "nli" / "dev"
 
+# A saved news page: the article among navigation, scripts, styles and a footer.
+NEWS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><title>Port fire kills two | Example News</title>
+<style>.ad { color: red }</style><script>window.track("page");</script></head>
+<body>
+<nav><a href="/">Home</a> | <a href="/world">World</a> | <a href="/sport">Sport</a></nav>
+<article>
+<h1>Port fire kills two, officials say</h1>
+<p>A fire at the container terminal killed two workers on Tuesday, the city council said.</p>
+<p>&ldquo;Nobody was hurt,&rdquo; a spokesman for the operator told reporters, contradicting the council.</p>
+<p>The harbour master said the blaze was under control by noon &amp; ships could dock again.</p>
+</article>
+<footer>Copyright 2026 Example News. All rights reserved.</footer>
+</body></html>
+"""
+
 needs_polnear = pytest.mark.skipif(not POLNEAR.is_dir(), reason=f"PolNeAR data not found at {POLNEAR}")
 needs_nli_dev = pytest.mark.skipif(not NLI_DEV.is_dir(), reason=f"shared NLI dev data not found at {NLI_DEV}")
 

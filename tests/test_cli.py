@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import BUNDLED_ARTICLE
+from conftest import BUNDLED_ARTICLE, NEWS_PAGE
 from verify.cli import app
 from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
 
@@ -186,12 +186,14 @@ def test_a_bad_out_is_refused_before_any_model_loads(tmp_path, monkeypatch, out,
         (["report", str(ARTICLE), "--model", "./no-such-model"], "no such directory"),
         (["check", "   ", "--against", str(ARTICLE)], "the claim to check is empty"),
         (["report", str(ARTICLE), "--out", "no-such-folder/report.json"], "no such directory"),
+        (["report", "script-only.html"], "no article text found in the HTML"),
     ],
 )
 def test_user_errors_are_found_before_torch_is_imported(tmp_path, args, fragment):
     import subprocess
     import sys
 
+    (tmp_path / "script-only.html").write_text("<html><body><script>track()</script></body></html>")
     code = (
         "import sys; from typer.testing import CliRunner; from verify.cli import app; "
         f"result = CliRunner().invoke(app, {args!r}); "
@@ -225,3 +227,20 @@ def test_labeled_data_that_is_not_utf8_is_one_line(tmp_path):
     pairs = tmp_path / "pairs.jsonl"
     pairs.write_bytes('{"premise": "Le café a brûlé.", "hypothesis": "x", "label": "neutral"}\n'.encode("latin-1"))
     assert_one_line_error(invoke("evaluate", str(pairs), "--task", "nli"), "not UTF-8 text")
+
+
+@needs_model
+def test_an_html_page_is_reported_on_its_article_text(tmp_path):
+    page = tmp_path / "port-fire.html"
+    page.write_text(NEWS_PAGE, encoding="utf-8")
+    result = invoke("report", str(page), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    text = report["text"]  # the extracted text the offsets point into
+    assert "<" not in text and "Copyright" not in text
+    by_text = {claim["text"]: claim for claim in report["claims"]}
+    denial = next(claim for content, claim in by_text.items() if "Nobody was hurt" in content)
+    assert "spokesman" in denial["source"]["name"].lower() or denial["source"]["role"] == "spokesperson"
+    for claim in report["claims"]:
+        start, end = claim["spans"][0]
+        assert text[start:end] in claim["text"] or claim["text"] in text[start:end]

@@ -20,7 +20,7 @@ from verify.attribution.invisible import extract_visible
 from verify.attribution.segment import split_sentences
 from verify.errors import VerifyError
 from verify.output import write_file
-from verify.reading import decode_article
+from verify.reading import decode_article, text_from_html
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 SCALE = 25 if PROFILE == "fuzz" else 1  # the slower properties' own counts, scaled for `make fuzz`
@@ -85,6 +85,42 @@ def test_the_products_attributor_takes_any_text(hybrid, text):
 def test_any_bytes_are_an_article_or_one_line(data):
     try:
         text = decode_article(data, "article.txt")
+    except VerifyError as error:
+        assert "\n" not in str(error)
+    else:
+        assert isinstance(text, str) and text.strip()
+
+
+TAGS = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<br/>",
+        "<script>",
+        "</script>",
+        "<!--",
+        "-->",
+        "<b",
+        ">",
+        "<!DOCTYPE html>",
+        "<html><body>",
+        "</body></html>",
+        "&amp;",
+        "&#0;",
+        "&bogus;",
+        "<![CDATA[",
+    ]
+)
+PAGES = st.lists(st.one_of(PIECES, TAGS), max_size=16).map("".join)
+
+
+@given(PAGES)
+@settings(max_examples=60 * SCALE)
+def test_any_markup_is_article_text_or_one_line(html):
+    try:
+        text = text_from_html(html, "page.html")
     except VerifyError as error:
         assert "\n" not in str(error)
     else:

@@ -1,4 +1,4 @@
-"""Reading what the user gives: encodings said by a byte-order mark, limits, closed input."""
+"""Reading what the user gives: encodings said by a byte-order mark, limits, closed input, HTML."""
 
 from __future__ import annotations
 
@@ -7,8 +7,17 @@ import sys
 
 import pytest
 
+from conftest import NEWS_PAGE
 from verify.errors import VerifyError
-from verify.reading import decode_article, read_article, require_claim
+from verify.reading import (
+    InputFormat,
+    decode_article,
+    looks_like_html,
+    read_article,
+    read_article_as,
+    require_claim,
+    text_from_html,
+)
 
 TEXT = "Le ministre a déclaré que huit personnes sont mortes à Almaty.\nThe deputy mayor said the airport was open."
 
@@ -76,3 +85,61 @@ def test_library_calls_refuse_what_is_not_text_before_loading_models(monkeypatch
     monkeypatch.setattr(verify.pipeline, "get_verifier", must_not_load)
     with pytest.raises(VerifyError, match=message):
         call()
+
+
+def test_a_news_page_is_reduced_to_its_article_text():
+    text = text_from_html(NEWS_PAGE, "page.html")
+    assert text.splitlines() == [
+        "Port fire kills two, officials say",
+        "A fire at the container terminal killed two workers on Tuesday, the city council said.",
+        "“Nobody was hurt,” a spokesman for the operator told reporters, contradicting the council.",
+        "The harbour master said the blaze was under control by noon & ships could dock again.",
+    ]
+    for boilerplate in ("Home", "Copyright", "track(", ".ad", "<"):
+        assert boilerplate not in text
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p>The mayor <b>denied</b> the report.</p>", "The mayor denied the report."),  # a fragment
+        ("<div>Shares fell 4% &amp; the bank said profits would recover.</div>", "Shares fell 4% & the bank"),
+        ("<p>Police said<br>three men were arrested.</p>", "three men were arrested."),
+    ],
+)
+def test_fragments_keep_their_text(html, expected):
+    assert expected in text_from_html(html, "snippet.html")
+
+
+@pytest.mark.parametrize("html", ["<html><body><script>alert(1)</script></body></html>", "<p>\u200b</p>", "<br/>"])
+def test_html_without_text_is_one_line(html):
+    with pytest.raises(VerifyError, match="no article text found in the HTML"):
+        text_from_html(html, "empty.html")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "is_html"),
+    [
+        (NEWS_PAGE, "article.txt", True),
+        ("  <p>The court said the appeal failed.</p>", "-", True),
+        ("<!-- saved page --><div>Text</div>", "-", True),
+        ("The court said the appeal failed.", "page.HTML", True),  # the file says so
+        ("The court said the appeal failed.", "article.txt", False),
+        ("<<< BREAKING >>> The court said the appeal failed.", "-", False),  # no tag
+        ("<Reuters> said the minister resigned.", "-", False),  # opens with a tag-like word, closes none
+        ("Prices rose 3% (x < y) in </b> March.", "-", False),  # markup later on is not a page
+    ],
+)
+def test_auto_reads_html_only_when_the_file_or_its_start_says_so(text, name, is_html):
+    assert looks_like_html(text, name) is is_html
+
+
+@pytest.mark.parametrize(
+    ("input_format", "expected"), [(InputFormat.auto, InputFormat.html), (InputFormat.text, InputFormat.text)]
+)
+def test_the_input_format_decides_how_a_page_is_read(tmp_path, input_format, expected):
+    page = tmp_path / "page.html"
+    page.write_text(NEWS_PAGE, encoding="utf-8")
+    text, read_as = read_article_as(str(page), input_format)
+    assert read_as is expected
+    assert ("<article>" in text) is (expected is InputFormat.text)

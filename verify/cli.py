@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from verify.errors import VerifyError
+from verify.reading import InputFormat
 
 app = typer.Typer(
     add_completion=False,
@@ -26,6 +27,17 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    html = "html"
+
+
+TEXT_OR_JSON = (Format.text, Format.json)  # what every command but `report` writes
+
+
+def require_format(command: str, format: Format, accepted: tuple[Format, ...]) -> None:
+    """A format the command does not write is a user error (one line, exit 2), raised before any work."""
+    if format not in accepted:
+        formats = ", ".join(choice.value for choice in accepted)
+        raise VerifyError(f"--format {format.value} is not for verify {command}: it writes {formats}")
 
 
 class Attributor(str, Enum):
@@ -51,10 +63,20 @@ ModelOption = Annotated[
     ),
 ]
 OutOption = Annotated[Path | None, typer.Option("--out", help="Write the output to FILE instead of the terminal.")]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="text, json or markdown (markdown: report only).")]
+FormatOption = Annotated[
+    Format, typer.Option("--format", "-f", help="text, json, markdown or html (markdown and html: report only).")
+]
 ForceOption = Annotated[bool, typer.Option("--force", help="Allow --out to replace an existing file.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print each stage's time to stderr.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stderr but errors.")]
+InputFormatOption = Annotated[
+    InputFormat,
+    typer.Option(
+        "--input-format",
+        help="How the article is read: text, html (the article text is extracted; offsets point into it), "
+        "or auto: html for .html/.htm files and text that starts with markup.",
+    ),
+]
 
 
 @contextmanager
@@ -126,26 +148,28 @@ def run(
         logger.removeHandler(handler)
 
 
-def _on_article(path: str, model: str | None, progress, compute):
-    """Read the article at `path` and run `compute(verifier, text, progress)`.
+def _on_article(path: str, input_format: InputFormat, model: str | None, progress, compute):
+    """Read the article at `path` and run `compute(verifier, text, progress)`; returns its result and
+    how the article was read (text, or html with its text extracted).
 
     The article and the model's name are checked before torch, transformers or spaCy load.
     """
     from verify.models import resolve_nli_model
-    from verify.reading import read_article
+    from verify.reading import read_article_as
 
-    text = read_article(path)
+    text, read_as = read_article_as(path, input_format)
     resolve_nli_model(model)
     from verify.pipeline import get_verifier
 
     progress("loading models")
-    return compute(get_verifier(model), text, progress)
+    return compute(get_verifier(model), text, progress), read_as
 
 
 @app.command()
 def report(
-    article: Annotated[str, typer.Argument(help="Article text file (UTF-8), or - for standard input.")],
+    article: Annotated[str, typer.Argument(help="Article file (text or HTML), or - for standard input.")],
     format: FormatOption = Format.text,
+    input_format: InputFormatOption = InputFormat.auto,
     out: OutOption = None,
     force: ForceOption = False,
     model: ModelOption = None,
@@ -157,11 +181,20 @@ def report(
     def work(progress) -> str:
         from verify import render
 
-        result = _on_article(
-            article, model, progress, lambda verifier, text, progress: verifier.report(text, article, progress)
+        result, read_as = _on_article(
+            article,
+            input_format,
+            model,
+            progress,
+            lambda verifier, text, progress: verifier.report(text, article, progress),
         )
+        if format is Format.html:
+            from verify.render_html import report_html
+
+            return report_html(result)
         if format is Format.json:
-            return render.to_json(render.report_json(result))
+            # Offsets of an HTML article point into its extracted text, which the reader has not seen.
+            return render.to_json(render.report_json(result, with_text=read_as is InputFormat.html))
         return render.report_markdown(result) if format is Format.markdown else render.report_text(result)
 
     run(work, out, force, verbose, quiet)
@@ -170,8 +203,11 @@ def report(
 @app.command()
 def check(
     claim: Annotated[str, typer.Argument(help="The claim to check, in quotes.")],
-    against: Annotated[str, typer.Option("--against", help="Evidence article file, or - for standard input.")],
+    against: Annotated[
+        str, typer.Option("--against", help="Evidence article file (text or HTML), or - for standard input.")
+    ],
     format: FormatOption = Format.text,
+    input_format: InputFormatOption = InputFormat.auto,
     out: OutOption = None,
     force: ForceOption = False,
     model: ModelOption = None,
@@ -184,9 +220,14 @@ def check(
         from verify import render
         from verify.reading import require_claim
 
+        require_format("check", format, TEXT_OR_JSON)
         require_claim(claim)
-        verdict = _on_article(
-            against, model, progress, lambda verifier, text, progress: verifier.check(claim, text, progress)
+        verdict, _ = _on_article(
+            against,
+            input_format,
+            model,
+            progress,
+            lambda verifier, text, progress: verifier.check(claim, text, progress),
         )
         return render.to_json(render.verdict_json(verdict)) if format is Format.json else render.verdict_text(verdict)
 
@@ -236,6 +277,7 @@ def evaluate(
     """Score the models on labeled data: article fixtures, NLI pairs, PolNeAR attributions or FNC-1 claim checks."""
 
     def work(progress) -> str:
+        require_format("evaluate", format, TEXT_OR_JSON)
         from verify import render
         from verify.evaluation.dispatch import evaluate as run_evaluation
 
@@ -294,3 +336,42 @@ def train_nli(
         return f"checkpoints in {train(config, resume=resume)}\n"
 
     run(work, None, False, verbose=False, quiet=True)  # the trainer prints its own log
+
+
+# The packages of the `serve` extra, named in the one-line error when one is missing.
+SERVICE_PACKAGES = ("fastapi", "uvicorn")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    model: ModelOption = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit", min=1, help="Seconds a request may take before it is answered 504 (default: 120)."
+        ),
+    ] = None,
+) -> None:
+    """Answer over HTTP: POST /report, POST /check, GET /health, a page at /, the API at /docs."""
+
+    def load(progress) -> str:
+        import importlib.util
+
+        from verify.models import resolve_nli_model
+
+        missing = [name for name in SERVICE_PACKAGES if importlib.util.find_spec(name) is None]
+        if missing:
+            raise VerifyError(f"verify serve needs {' and '.join(missing)}: pip install 'verify-news[serve]'")
+        resolve_nli_model(model)
+        from verify.pipeline import get_verifier
+
+        progress("loading models")
+        get_verifier(model)  # before the server starts: a model that cannot load is one line, not a traceback
+        return ""
+
+    run(load, None, False, verbose=False, quiet=False)
+    from verify.service import serve as serve_over_http
+
+    serve_over_http(host, port, model, time_limit)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import functools
+import re
 import sys
+from enum import Enum
 from pathlib import Path
 
 from verify.attribution.invisible import INVISIBLE
@@ -61,6 +64,67 @@ def require_claim(claim: str) -> str:
     if not claim.strip():
         raise VerifyError("the claim to check is empty")
     return claim
+
+
+class InputFormat(str, Enum):
+    """How an article file is read: plain text, HTML (its article text extracted), or decided per file."""
+
+    auto = "auto"
+    text = "text"
+    html = "html"
+
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# A document or fragment: it opens with a tag (a doctype, a comment, <html>, <p>, ...) and closes one.
+# Plain news text does not open with "<", so this never takes an article for markup.
+MARKUP_START = re.compile(r"\s*<(!doctype|!--|[a-z][a-z0-9]*[\s>/])", re.IGNORECASE)
+
+
+def looks_like_html(text: str, name: str) -> bool:
+    """Whether `auto` reads the article as HTML: an .html/.htm file, or text that starts as markup."""
+    return name.lower().endswith(HTML_SUFFIXES) or (MARKUP_START.match(text) is not None and "</" in text)
+
+
+def text_from_html(html: str, name: str) -> str:
+    """The article text of an HTML page or fragment: trafilatura's main-content extraction (it drops
+    navigation, scripts, footers and comments; one line per paragraph, heading or list item), or, where
+    it finds no main content (a short fragment, a page of divs), all the page's visible text.
+    A report's character offsets point into this extracted text (docs/schema.md)."""
+    import lxml.etree
+    import lxml.html
+    import trafilatura
+
+    try:
+        text = trafilatura.extract(
+            html, config=_extraction_config(), favor_recall=True, include_comments=False, include_tables=False
+        )
+        if not text and html.strip():
+            text = trafilatura.html2txt(lxml.html.document_fromstring(html))
+    except (lxml.etree.LxmlError, ValueError) as error:
+        raise VerifyError(f"{name}: cannot read the HTML ({error})") from None
+    if not text or not INVISIBLE.sub("", text).strip():
+        raise VerifyError(f"{name}: no article text found in the HTML")
+    return text
+
+
+@functools.lru_cache(maxsize=1)
+def _extraction_config():
+    """trafilatura's settings, keeping short texts too (its defaults return nothing under 250 characters)."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
+    return config
+
+
+def read_article_as(path: str, input_format: InputFormat = InputFormat.auto) -> tuple[str, InputFormat]:
+    """The article at `path` ('-': standard input) as text, and whether it was read as text or HTML."""
+    text = read_article(path)
+    name = "standard input" if path == "-" else path
+    if input_format is InputFormat.html or (input_format is InputFormat.auto and looks_like_html(text, path)):
+        return text_from_html(text, name), InputFormat.html
+    return text, InputFormat.text
 
 
 def read_article(path: str) -> str:

@@ -10,13 +10,14 @@ from verify.check.settings import CheckSettings
 from verify.datamodel import Claim, ClaimRelation, ClaimVerdict, Report, to_jsonable
 
 
-def report_json(report: Report) -> dict:
-    """The report as documented in docs/schema.md (the article text itself is left out)."""
+def report_json(report: Report, with_text: bool = False) -> dict:
+    """The report as documented in docs/schema.md; the article text itself only `with_text`."""
     data = to_jsonable(report)
-    data.pop("text")
+    if not with_text:
+        data.pop("text")
     data["sources"] = [
         {"name": name, "role": claims[0].source.role, "kind": claims[0].source.kind, "claims": [c.id for c in claims]}
-        for name, claims in _by_source(report.claims).items()
+        for name, claims in by_source(report.claims).items()
     ]
     return data
 
@@ -29,19 +30,19 @@ def to_json(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _by_source(claims) -> dict[str, list[Claim]]:
+def by_source(claims) -> dict[str, list[Claim]]:
     groups: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         groups[claim.source.name].append(claim)
     return dict(groups)
 
 
-def _source_label(claim: Claim) -> str:
+def source_label(claim: Claim) -> str:
     role = claim.source.role
     return claim.source.name if not role or role == claim.source.name else f"{claim.source.name} ({role})"
 
 
-def _cue_label(claim: Claim) -> str:
+def cue_label(claim: Claim) -> str:
     if claim.cue is None:
         return "narration"
     return f"{claim.cue.text}, hedged" if claim.cue.hedged else claim.cue.text
@@ -55,7 +56,7 @@ def _wrap(text: str, indent: str, first: str | None = None) -> str:
 def _scores(relation: ClaimRelation) -> str:
     forward, backward = relation.forward, relation.backward
     headline = (
-        f"compatible (contradiction up to {_shown_probability(relation):.2f})"
+        f"compatible (contradiction up to {shown_probability(relation):.2f})"
         if relation.label == "compatible"
         else f"{relation.label} {relation.probability:.2f}"
     )
@@ -68,17 +69,18 @@ def _scores(relation: ClaimRelation) -> str:
 
 POSSIBLE_CONFLICT = CheckSettings().possible_conflict
 POSSIBLE_CONFLICTS_SHOWN = 5
+POSSIBLE_CONFLICTS_TITLE = "Possible conflicts below the contradiction threshold"
 
 
 def _contradiction(relation: ClaimRelation) -> float:
     return max(relation.forward.contradiction, relation.backward.contradiction)
 
 
-def _shown_probability(relation: ClaimRelation) -> float:
+def shown_probability(relation: ClaimRelation) -> float:
     return _contradiction(relation) if relation.label == "compatible" else relation.probability
 
 
-def _relation_sections(report: Report) -> list[tuple[str, list[ClaimRelation]]]:
+def relation_sections(report: Report) -> list[tuple[str, list[ClaimRelation]]]:
     updates = [r for r in report.relations if r.temporal_update]
     possible = sorted(
         (
@@ -93,12 +95,12 @@ def _relation_sections(report: Report) -> list[tuple[str, list[ClaimRelation]]]:
         ("Contradictions", list(report.contradictions)),
         ("Corroborations", list(report.corroborations)),
         ("Changes over time (not contradictions)", updates),
-        ("Possible conflicts below the contradiction threshold", possible[:POSSIBLE_CONFLICTS_SHOWN]),
+        (POSSIBLE_CONFLICTS_TITLE, possible[:POSSIBLE_CONFLICTS_SHOWN]),
     ]
 
 
 def report_text(report: Report) -> str:
-    sources = _by_source(report.claims)
+    sources = by_source(report.claims)
     lines = [
         f"verify report: {report.article}",
         f"model: {report.model}",
@@ -109,16 +111,16 @@ def report_text(report: Report) -> str:
     lines.append("CLAIMS BY SOURCE")
     for claims in sources.values():
         first = claims[0]
-        lines.append(f"■ {_source_label(first)} — {first.source.kind}")
-        lines += [_wrap(f"{c.id} [{_cue_label(c)}] {c.text}", "    ") for c in claims]
-    for title, relations in _relation_sections(report):
+        lines.append(f"■ {source_label(first)} — {first.source.kind}")
+        lines += [_wrap(f"{c.id} [{cue_label(c)}] {c.text}", "    ") for c in claims]
+    for title, relations in relation_sections(report):
         lines += ["", f"{title.upper()} ({len(relations)})"]
         for number, relation in enumerate(relations, 1):
             first, second = report.claim(relation.first), report.claim(relation.second)
             note = f" — {relation.note}" if relation.note else ""
             lines.append(f"{number}. {_scores(relation)}{note}")
-            lines.append(_wrap(f"{_source_label(first)} [{first.id}]: {first.text}", "    "))
-            lines.append(_wrap(f"{_source_label(second)} [{second.id}]: {second.text}", "    "))
+            lines.append(_wrap(f"{source_label(first)} [{first.id}]: {first.text}", "    "))
+            lines.append(_wrap(f"{source_label(second)} [{second.id}]: {second.text}", "    "))
         if not relations:
             lines.append("    none found")
     return "\n".join(lines) + "\n"
@@ -129,7 +131,7 @@ def _md_cell(text: str) -> str:
 
 
 def report_markdown(report: Report) -> str:
-    sources = _by_source(report.claims)
+    sources = by_source(report.claims)
     lines = [
         f"# verify report: {report.article}",
         "",
@@ -140,10 +142,10 @@ def report_markdown(report: Report) -> str:
         "",
     ]
     for claims in sources.values():
-        lines += [f"### {_source_label(claims[0])} — {claims[0].source.kind}", ""]
-        lines += [f"- **{c.id}** _{_cue_label(c)}_: {c.text}" for c in claims]
+        lines += [f"### {source_label(claims[0])} — {claims[0].source.kind}", ""]
+        lines += [f"- **{c.id}** _{cue_label(c)}_: {c.text}" for c in claims]
         lines.append("")
-    for title, relations in _relation_sections(report):
+    for title, relations in relation_sections(report):
         lines += [f"## {title}", ""]
         if not relations:
             lines += ["None found.", ""]
@@ -156,10 +158,10 @@ def report_markdown(report: Report) -> str:
         for number, relation in enumerate(relations, 1):
             first, second = report.claim(relation.first), report.claim(relation.second)
             lines.append(
-                f"| {number} | {_md_cell(_source_label(first))} | {_md_cell(first.text)} | "
-                f"{_md_cell(_source_label(second))} | {_md_cell(second.text)} | "
+                f"| {number} | {_md_cell(source_label(first))} | {_md_cell(first.text)} | "
+                f"{_md_cell(source_label(second))} | {_md_cell(second.text)} | "
                 f"{relation.label}{' (same source)' if relation.same_source else ''} | "
-                f"{_shown_probability(relation):.2f} |"
+                f"{shown_probability(relation):.2f} |"
             )
         lines.append("")
     return "\n".join(lines)
@@ -178,7 +180,7 @@ def verdict_text(verdict: ClaimVerdict) -> str:
         refutes = " refutes" if evidence.refutes else ""
         lines.append(
             _wrap(
-                f"[{_source_label(evidence.claim)}] {evidence.claim.text}  "
+                f"[{source_label(evidence.claim)}] {evidence.claim.text}  "
                 f"(E {s.entailment:.2f} N {s.neutral:.2f} C {s.contradiction:.2f}){refutes}{note}",
                 "  ",
                 first="  - ",

@@ -1,0 +1,426 @@
+"""The HTTP service (`verify serve`), on a real uvicorn server on a free loopback port: every route, the
+limits, bad input answered as one-line JSON errors, and concurrent requests answered as the CLI answers."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import logging
+import re
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.metadata import version
+
+import pytest
+import uvicorn
+from starlette.exceptions import HTTPException
+from typer.testing import CliRunner
+
+from verify import render, service
+from verify.cli import app as cli
+from verify.pipeline import Verifier, get_verifier
+from verify.reading import MAX_ARTICLE_BYTES
+from verify.service import MODEL_THREAD, REQUEST_TIME_LIMIT, create_app, on_model_thread
+
+pytestmark = pytest.mark.slow
+SMALL_MODEL = "models/verify-nli-minilm-l6"  # the cheap model: the service's behaviour, not the model's, is tested
+
+STRIKE = """Dock workers at the port of Rotterdam walked off the job on Monday, halting most container traffic, \
+union officials said.
+
+"All the terminals are shut and nothing is moving," said Jan de Vries, a spokesman for the dockers' union.
+
+A spokeswoman for the port authority said that two of the five container terminals were operating normally.
+
+The strike began after talks over pay broke down late on Sunday, according to the union.
+
+Port authority chief Ellen Bakker said the walkout would cost shippers millions of euros a day.
+
+Police said about 300 workers gathered outside the main gate, while organisers put the crowd at more than 2,000.
+"""
+
+FLOOD = """Heavy rain flooded large parts of the coastal city of Valencia overnight, and at least 12 people died, \
+regional officials said on Wednesday.
+
+The mayor, Carmen Ortiz, told reporters that no one had been killed in the city itself.
+
+Emergency services said more than 200 people had been rescued from cars and rooftops.
+
+Train services between Valencia and Madrid were suspended, the rail operator said.
+
+Forecasters at the state weather agency warned that more rain was expected on Thursday.
+"""
+CLAIM = "Nobody died in the Valencia floods."
+
+
+@dataclass
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+
+    def json(self):
+        assert self.content_type == "application/json", (self.content_type, self.body[:300])
+        return json.loads(self.body)
+
+
+Address = tuple[str, int]
+
+
+def call(address: Address, method: str, path: str, body=None, content_type: str | None = None) -> Answer:
+    """One request on a fresh connection. A bytes body goes with its Content-Length, an iterable one chunked."""
+    connection = http.client.HTTPConnection(*address, timeout=600)
+    try:
+        connection.request(method, path, body=body, headers={"Content-Type": content_type} if content_type else {})
+        response = connection.getresponse()
+        return Answer(response.status, response.getheader("Content-Type", ""), response.read())
+    finally:
+        connection.close()
+
+
+def post_json(address: Address, path: str, data: dict) -> Answer:
+    return call(address, "POST", path, json.dumps(data).encode(), "application/json")
+
+
+@contextmanager
+def running(app) -> Iterator[Address]:
+    """`app` served by uvicorn on a free loopback port from a background thread, until the block ends."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    # log_config=None: uvicorn's loggers propagate to the root logger, where caplog sees them.
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    while not server.started:  # the lifespan loads the models first
+        assert thread.is_alive(), "the server stopped while starting"
+        time.sleep(0.05)
+    try:
+        yield listener.getsockname()
+    finally:
+        server.should_exit = True
+        thread.join()
+        listener.close()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Address]:
+    with running(create_app(SMALL_MODEL)) as address:
+        yield address
+
+
+runner = CliRunner()
+
+
+def cli_output(*args: str, stdin: str | None = None) -> str:
+    result = runner.invoke(cli, list(args), input=stdin)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def without_timing(report: dict) -> dict:
+    report["stats"].pop("seconds")
+    return report
+
+
+@pytest.fixture(scope="module")
+def cli_reports() -> dict[str, dict]:
+    """`verify report - --format json` on each article, as the service must answer it."""
+    return {
+        text: without_timing(
+            json.loads(cli_output("report", "-", "--format", "json", "--model", SMALL_MODEL, stdin=text))
+        )
+        for text in (STRIKE, FLOOD)
+    }
+
+
+def assert_error(answer: Answer, status: int, fragment: str) -> None:
+    """A JSON {"error": one line} with `status`, the line holding `fragment`, no traceback."""
+    body = answer.body.decode("utf-8")
+    assert answer.status == status, body
+    assert "Traceback" not in body and 'File "' not in body
+    message = answer.json()["error"]
+    assert fragment in message and "\n" not in message, message
+
+
+def test_report_text_body_equals_the_cli(server, cli_reports):
+    answer = call(server, "POST", "/report", STRIKE.encode(), "text/plain; charset=utf-8")
+    assert answer.status == 200
+    assert without_timing(answer.json()) == cli_reports[STRIKE]
+
+
+def test_report_body_without_a_content_type_is_the_article(server, cli_reports):
+    assert without_timing(call(server, "POST", "/report", FLOOD.encode()).json()) == cli_reports[FLOOD]
+
+
+def test_report_json_body_equals_the_cli(server, cli_reports):
+    report = post_json(server, "/report", {"text": FLOOD, "format": "json"}).json()
+    assert without_timing(report) == cli_reports[FLOOD]
+
+
+@pytest.mark.parametrize(
+    "format, content_type",
+    [("text", "text/plain; charset=utf-8"), ("markdown", "text/markdown; charset=utf-8")],
+)
+def test_report_in_other_formats_equals_the_cli(server, format, content_type):
+    answer = post_json(server, "/report", {"text": STRIKE, "format": format})
+    expected = cli_output("report", "-", "--format", format, "--model", SMALL_MODEL, stdin=STRIKE)
+    timing = re.compile(r"; \d+\.\d s$", re.MULTILINE)  # the text report's header says how long it took
+    assert (answer.status, answer.content_type) == (200, content_type)
+    assert timing.sub("", answer.body.decode("utf-8")) == timing.sub("", expected)
+
+
+def test_report_as_html(server, cli_reports):
+    pytest.importorskip("verify.render_html")
+    answer = post_json(server, "/report", {"text": STRIKE, "format": "html"})
+    assert (answer.status, answer.content_type) == (200, "text/html; charset=utf-8")
+    page = answer.body.decode("utf-8")
+    assert "<html" in page.lower()
+    assert all(claim["id"] in page for claim in cli_reports[STRIKE]["claims"])
+
+
+def test_check_equals_the_cli(server):
+    answer = post_json(server, "/check", {"claim": CLAIM, "evidence": FLOOD})
+    expected = cli_output("check", CLAIM, "--against", "-", "--format", "json", "--model", SMALL_MODEL, stdin=FLOOD)
+    assert answer.status == 200
+    assert answer.json() == json.loads(expected)
+    assert answer.json()["evidence"]
+
+
+def test_concurrent_requests_get_the_answers_of_one_at_a_time(server, cli_reports):
+    """Requests arriving together (two articles, text and JSON bodies, and a claim check) are each answered
+    as if alone: the model calls are serialized on one thread."""
+    expected_verdict = render.verdict_json(get_verifier(SMALL_MODEL).check(CLAIM, FLOOD))
+    start = threading.Barrier(5)
+
+    def report(text: str, as_json: bool) -> dict:
+        start.wait()
+        if as_json:
+            return post_json(server, "/report", {"text": text}).json()
+        return call(server, "POST", "/report", text.encode(), "text/plain").json()
+
+    def check() -> dict:
+        start.wait()
+        return post_json(server, "/check", {"claim": CLAIM, "evidence": FLOOD}).json()
+
+    with ThreadPoolExecutor(5) as pool:
+        texts = [(STRIKE, False), (FLOOD, True), (STRIKE, True), (FLOOD, False)]
+        reports = [pool.submit(report, text, as_json) for text, as_json in texts]
+        verdict = pool.submit(check)
+        for (text, _), answer in zip(texts, reports):
+            assert without_timing(answer.result()) == cli_reports[text]
+        assert verdict.result() == expected_verdict
+
+
+def test_health(server):
+    answer = call(server, "GET", "/health")
+    assert answer.status == 200
+    assert answer.json() == {
+        "status": "ok",
+        "model": get_verifier(SMALL_MODEL).model_name,
+        "version": version("verify-news"),
+    }
+
+
+def test_openapi_describes_every_route(server):
+    schema = call(server, "GET", "/openapi.json").json()
+    assert set(schema["paths"]) == {"/report", "/check", "/health"}
+    assert set(schema["paths"]["/report"]["post"]["requestBody"]["content"]) == {"text/plain", "application/json"}
+    assert "413" in schema["paths"]["/check"]["post"]["responses"]
+    docs = call(server, "GET", "/docs")
+    assert (docs.status, docs.content_type) == (200, "text/html; charset=utf-8")
+    assert b"swagger" in docs.body.lower() and b"/openapi.json" in docs.body
+
+
+def test_page_is_self_contained_and_posts_the_article_for_an_html_report(server):
+    answer = call(server, "GET", "/")
+    assert (answer.status, answer.content_type) == (200, "text/html; charset=utf-8")
+    page = answer.body.decode("utf-8")
+    assert "<textarea" in page and "srcdoc" in page
+    assert 'fetch("report"' in page and 'format: "html"' in page
+    assert not re.search(r"https?://|@import|url\(", page), "the page loads nothing from elsewhere"
+    assert set(re.findall(r'(?:href|src)="([^"]*)"', page)) == {"data:,", "docs"}
+
+
+NOT_UTF8 = "Le ministre a déclaré que huit personnes sont mortes.".encode("latin-1")
+JSON = "application/json"
+
+
+@pytest.mark.parametrize(
+    "method, path, content_type, body, status, fragment",
+    [
+        ("POST", "/report", "text/plain", b"", 422, "the article is empty"),
+        ("POST", "/report", "text/plain", b" \n\t\n", 422, "the article is empty"),
+        ("POST", "/report", "text/plain", NOT_UTF8, 422, "not UTF-8 text"),
+        ("POST", "/report", "text/plain", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 422, "binary file"),
+        ("POST", "/report", "text/html", b"<p>The minister resigned on Friday.</p>", 415, "text/plain"),
+        ("POST", "/report", JSON, b'{"text": "The minister resigned.",', 400, "not valid JSON"),
+        ("POST", "/report", JSON, b'{"text": "' + NOT_UTF8 + b'"}', 400, "not valid JSON"),
+        ("POST", "/report", JSON, b'{"text": "The minister \\ud800 resigned."}', 400, "not valid JSON"),
+        ("POST", "/report", JSON, b'["The minister resigned."]', 422, "the body: Input should be an object"),
+        ("POST", "/report", JSON, b'{"format": "json"}', 422, "text: Field required"),
+        ("POST", "/report", JSON, b'{"text": 42}', 422, "text: Input should be a valid string"),
+        ("POST", "/report", JSON, b'{"text": "The minister resigned.", "format": "pdf"}', 422, "format: Input"),
+        ("POST", "/report", JSON, b'{"text": "The minister resigned.", "fromat": "html"}', 422, "fromat: Extra"),
+        ("POST", "/report", JSON, b'{"text": ""}', 422, "no sentences"),
+        ("POST", "/check", JSON, b'{"claim": "The minister resigned."}', 422, "evidence: Field required"),
+        ("POST", "/check", JSON, b'{"claim": " ", "evidence": "He left."}', 422, "the claim to check is empty"),
+        ("POST", "/check", JSON, b'{"claim": 3, "evidence": "He left."}', 422, "claim: Input should be a valid"),
+        ("POST", "/check", JSON, b'{"claim": "He left.", "evidence": ', 400, "not valid JSON"),
+        ("POST", "/check", JSON, b'{"claim": "He \\udc00 left.", "evidence": "He left."}', 400, "not valid JSON"),
+        ("POST", "/check", JSON, b'{"claim": "He left.", "evidence": "' + NOT_UTF8 + b'"}', 400, "not valid JSON"),
+        ("POST", "/check", JSON, b'{"claim": "He left.", "evidence": "  "}', 422, "no sentences"),
+        ("POST", "/check", "text/plain", b"The minister resigned.", 415, "send JSON"),
+        ("GET", "/report", None, None, 405, "Method Not Allowed"),
+        ("POST", "/health", "text/plain", b"The minister resigned.", 405, "Method Not Allowed"),
+        ("GET", "/nowhere", None, None, 404, "Not Found"),
+    ],
+)
+def test_bad_requests_are_one_line_json_errors(server, method, path, content_type, body, status, fragment):
+    assert_error(call(server, method, path, body, content_type), status, fragment)
+
+
+def eventually(condition, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+def chunks(size: int, chunk: int = 1 << 16) -> Iterator[bytes]:
+    """`size` bytes of news text sent chunked: no Content-Length for the server to check first."""
+    sentence = b"The minister said the port would reopen on Monday. "
+    block = (sentence * (chunk // len(sentence) + 1))[:chunk]
+    for start in range(0, size, chunk):
+        yield block[: min(chunk, size - start)]
+
+
+@pytest.mark.parametrize("path", ["/report", "/check"])
+def test_a_body_over_the_limit_is_413_as_it_arrives(server, path):
+    answer = call(server, "POST", path, chunks(MAX_ARTICLE_BYTES + 1), "text/plain")
+    assert_error(answer, 413, f"over the limit of {MAX_ARTICLE_BYTES:,} bytes")
+
+
+@pytest.mark.parametrize("path", ["/report", "/check"])
+def test_a_declared_length_over_the_limit_is_413_before_the_body(server, path):
+    connection = http.client.HTTPConnection(*server, timeout=60)  # a server waiting for the body never answers
+    try:
+        connection.putrequest("POST", path)
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", str(MAX_ARTICLE_BYTES + 1))
+        connection.endheaders()  # and not one byte of the body
+        response = connection.getresponse()
+        answer = Answer(response.status, response.getheader("Content-Type", ""), response.read())
+    finally:
+        connection.close()
+    assert_error(answer, 413, f"over the limit of {MAX_ARTICLE_BYTES:,} bytes")
+
+
+def test_a_body_at_the_limit_is_not_refused_for_its_size(server):
+    blank = b" " * MAX_ARTICLE_BYTES  # refused as empty, which is found without the models
+    assert_error(call(server, "POST", "/report", blank, "text/plain"), 422, "the article is empty")
+
+
+def test_an_unexpected_error_is_a_json_500_and_is_logged(server, monkeypatch, caplog):
+    def broken(report):
+        raise RuntimeError("renderer broke at claim c3")
+
+    monkeypatch.setattr(render, "report_json", broken)
+    with caplog.at_level(logging.ERROR):
+        answer = post_json(server, "/report", {"text": STRIKE})
+    assert_error(answer, 500, "internal error")
+    assert b"renderer broke" not in answer.body
+
+    def logged() -> bool:  # by the server, after the answer is sent: waited for
+        return any(
+            str(record.exc_info[1]) == "renderer broke at claim c3" for record in caplog.records if record.exc_info
+        )
+
+    assert eventually(logged)
+
+
+def test_a_request_over_the_time_limit_is_504_and_its_model_call_never_starts(server, monkeypatch):
+    started: list[str] = []
+    monkeypatch.setattr(Verifier, "report", lambda self, text, *args, **kwargs: started.append(text))
+    release = threading.Event()
+    with running(create_app(SMALL_MODEL, time_limit=0.5)) as address:
+        busy = MODEL_THREAD.submit(release.wait)  # the model thread is busy until released
+        try:
+            answer = call(address, "POST", "/report", STRIKE.encode(), "text/plain")
+        finally:
+            release.set()
+        busy.result()
+    MODEL_THREAD.submit(lambda: None).result()  # everything queued before has run or been dropped
+    assert_error(answer, 504, "no answer within the time limit of 0.5 s")
+    assert started == []
+
+
+def test_a_model_call_running_past_the_time_limit_stops_at_its_next_progress_report():
+    release, steps = threading.Event(), []
+
+    def work(progress) -> None:
+        release.wait()
+        progress("checking related claims with NLI")  # where the abandoned call stops
+        steps.append("went on")
+
+    async def ask() -> None:
+        with pytest.raises(HTTPException) as refused:
+            await on_model_thread(work, time_limit=0.1)
+        assert refused.value.status_code == 504
+
+    asyncio.run(ask())
+    release.set()
+    MODEL_THREAD.submit(lambda: None).result()
+    assert steps == []
+
+
+def test_serve_command_passes_its_options_to_the_service(monkeypatch):
+    calls = []
+    monkeypatch.setattr(service, "serve", lambda *args: calls.append(args))
+    result = runner.invoke(
+        cli, ["serve", "--host", "0.0.0.0", "--port", "8123", "--model", SMALL_MODEL, "--time-limit", "30"]
+    )
+    assert result.exit_code == 0, result.output
+    assert calls == [("0.0.0.0", 8123, SMALL_MODEL, 30.0)]
+
+
+def test_serve_runs_the_app_on_host_and_port(monkeypatch):
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port: started.append((app.title, host, port)))
+    service.serve("127.0.0.1", 8124, SMALL_MODEL)
+    assert started == [("verify", "127.0.0.1", 8124)]
+
+
+def test_serve_help_states_the_default_time_limit():
+    assert f"default: {REQUEST_TIME_LIMIT:g}" in cli_output("serve", "--help")
+
+
+def one_line_error(*args: str) -> str:
+    result = runner.invoke(cli, list(args))
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    return lines[0]
+
+
+def test_serve_without_the_serve_extra_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "fastapi", None)  # as if not installed
+    line = one_line_error("serve", "--model", SMALL_MODEL)
+    assert line == "error: verify serve needs fastapi: pip install 'verify-news[serve]'"
+
+
+def test_serve_with_a_model_that_cannot_load_is_one_line(tmp_path):
+    assert "cannot load NLI model" in one_line_error("serve", "--model", str(tmp_path / "missing"))
+    assert "cannot load NLI model" in one_line_error("serve", "--model", str(tmp_path))  # a folder, but no model
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "http"])
+def test_serve_refuses_a_bad_port(port):
+    result = runner.invoke(cli, ["serve", "--port", port])
+    assert result.exit_code == 2 and "--port" in result.output
