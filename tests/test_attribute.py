@@ -761,3 +761,23 @@ def test_complementizer_is_content_as_in_polnear_but_not_said(text, span_text, c
     (claim,) = extract_claims(text)
     assert (claim.content_spans[0].of(text), claim.text) == (span_text, claim_text)
     assert claim.spans[0].of(text) == claim_text
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "role"),
+    [
+        ("Fed Chair Janet Yellen said rates would rise in December.", "Janet Yellen", "chair"),
+        ("Chinese Foreign Minister Wang Yi said the talks had been useful.", "Wang Yi", "foreign minister"),
+        # A title-case headline the parser cuts before the name: the title is in the sentence before it
+        # (PolNeAR train; this raised an IndexError in a 1M-character report).
+        (
+            "Mike Huckabee Makes Sexist Wife Joke To Bash Fed Chair Janet Yellen\n\nBernie Sanders: The Fed is "
+            "rigged, he said.",
+            "Bernie Sanders",
+            None,
+        ),
+    ],
+)
+def test_a_title_names_the_role_only_within_its_sentence(text, source, role):
+    claims = [claim for claim in extract_claims(text) if claim.source.name == source]
+    assert claims and {claim.source.role for claim in claims} == {role}

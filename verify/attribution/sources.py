@@ -323,12 +323,14 @@ class SourceResolver:
 
 
 def _title_before(doc: Doc, position: int) -> str | None:
-    """ "President Kassym-Jomart Tokayev", "district police chief Mahbub Alam": a title right before the name."""
-    for length in range(LONGEST_ROLE, 0, -1):
-        words = list(doc[max(position - length, 0) : position])
+    """ "President Kassym-Jomart Tokayev", "district police chief Mahbub Alam": a title right before the name,
+    in its sentence (a line ending in "... the Prime Minister" titles no name that opens the next)."""
+    sentence_start = doc[position].sent.start
+    before = list(doc[sentence_start:position])  # with the nouns in front of the title
+    for length in range(min(LONGEST_ROLE, len(before)), 0, -1):
+        words = before[-length:]
         entry, first, end = find_role(words)
         if entry is not None and entry.title and end == len(words):
-            before = list(doc[doc[position].sent.start : position])  # with the nouns in front of the title
             offset = len(before) - len(words)
             return describe_role(before, entry, first + offset, end + offset)
     for token in doc[position : position + 4]:
