@@ -24,7 +24,7 @@ from verify.check.gate import admits, content_words
 from verify.check.notes import RuleNotes, parse_notes, time_note
 from verify.check.pairs import checked_text
 from verify.check.settings import CheckSettings
-from verify.datamodel import ClaimRelation, NLIScores, Report, ReportStats
+from verify.datamodel import ClaimRelation, ModelInfo, NLIScores, Report, ReportStats
 from verify.evaluation.fixtures import ArticleEvaluator, LabeledArticle, load_labeled_articles
 from verify.pipeline import Verifier
 
@@ -111,7 +111,7 @@ def report_for(article: LabeledArticle, claims, pairs: list[ScoredPair], setting
             )
         )
     stats = ReportStats(len(claims), len(claims) * (len(claims) - 1) // 2, len(relations), 0.0)
-    return Report(article.name, article.text, tuple(claims), tuple(relations), "sweep", stats)
+    return Report(article.name, article.text, tuple(claims), tuple(relations), ModelInfo("sweep", None), stats)
 
 
 def evaluate(articles, scored, settings: CheckSettings) -> dict:

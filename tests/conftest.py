@@ -14,6 +14,7 @@ BUNDLED_ARTICLE = DEV_FIXTURES / "kazakhstan_unrest.txt"
 SHARED_DATA = REPO.parent / "shared" / "data"
 POLNEAR = SHARED_DATA / "attribution" / "polnear"
 NLI_DEV = SHARED_DATA / "nli" / "dev"
+SMALL_MODEL = REPO / "models" / "verify-nli-minilm-l6"  # the cheap model, where the model itself is not tested
 
 # A saved news page: the article among navigation, scripts, styles and a footer.
 NEWS_PAGE = """<!DOCTYPE html>
@@ -38,3 +39,15 @@ needs_nli_dev = pytest.mark.skipif(not NLI_DEV.is_dir(), reason=f"shared NLI dev
 @pytest.fixture(scope="session")
 def bundled_article() -> str:
     return BUNDLED_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def bundled_report():
+    """The bundled article's report with the small model, computed once for every test that reads one."""
+    from verify.models import has_weights
+
+    if not has_weights(SMALL_MODEL):
+        pytest.skip(f"no NLI model weights in {SMALL_MODEL}")
+    from verify.pipeline import get_verifier
+
+    return get_verifier(str(SMALL_MODEL)).report(BUNDLED_ARTICLE.read_text(encoding="utf-8"), BUNDLED_ARTICLE.name)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
+import subprocess
+import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import BUNDLED_ARTICLE, NEWS_PAGE
+from conftest import BUNDLED_ARTICLE, NEWS_PAGE, REPO, SMALL_MODEL
 from verify.cli import app
 from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
 
@@ -98,7 +104,9 @@ def test_out_never_overwrites_without_force(tmp_path):
 @pytest.fixture(scope="module")
 def report_json(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("report") / "report.json"
-    result = invoke("report", str(ARTICLE), "--format", "json", "--out", str(out))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(REPO)  # the article named as a user in the checkout names it, not by a path of this machine
+        result = invoke("report", str(ARTICLE.relative_to(REPO)), "--format", "json", "--out", str(out))
     assert result.exit_code == 0, result.output
     return json.loads(out.read_text())
 
@@ -118,6 +126,19 @@ def test_report_json_follows_the_schema(report_json):
     assert report_json["stats"]["pairs_scored"] == len(report_json["relations"]) < report_json["stats"]["pairs_total"]
     tokayev = next(source for source in report_json["sources"] if source["name"] == "Kassym-Jomart Tokayev")
     assert tokayev["role"] == "president" and len(tokayev["claims"]) >= 5
+
+
+def sha256_of_files(*paths: Path) -> str:
+    return hashlib.sha256(b"".join(path.read_bytes() for path in paths)).hexdigest()
+
+
+@needs_model
+def test_report_json_names_the_model_by_name_and_hash_and_holds_no_path_of_the_machine(report_json):
+    adapter = DEFAULT_NLI_MODEL_DIR / "adapter_model.safetensors"  # the default: a LoRA adapter with its head
+    assert report_json["model"] == {"name": "verify-nli-mpnet", "sha256": sha256_of_files(adapter)}
+    assert (report_json["schema_version"], report_json["verify_version"]) == (2, version("verify-news"))
+    written = json.dumps(report_json, ensure_ascii=False)
+    assert str(Path.home()) not in written and str(REPO) not in written
 
 
 @needs_model
@@ -163,6 +184,143 @@ def test_check_json_gives_verdict_with_sourced_evidence():
     assert verdict["label"] in {"entailment", "neutral", "contradiction"}
     assert verdict["evidence"] and all(e["claim"]["source"]["name"] for e in verdict["evidence"])
     assert any("eight police officers" in e["claim"]["text"] for e in verdict["evidence"])
+    assert verdict["model"]["name"] == "verify-nli-mpnet" and verdict["verify_version"] == version("verify-news")
+
+
+FIRE = (
+    "Police said eight people died in the warehouse fire on Tuesday. Hospital officials said twelve people died. "
+    "The fire brigade said the blaze was put out by midnight."
+)
+FEVER = {"entailment": "SUPPORTS", "contradiction": "REFUTES", "neutral": "NOT ENOUGH INFO"}
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Eight people died in the warehouse fire.",
+        "Nobody was killed in the warehouse fire.",
+        "The warehouse belonged to a furniture company.",
+    ],
+)
+def test_check_labels_fever_names_the_verdict_as_fever_does(claim):
+    def check(*options: str):
+        result = invoke("check", claim, "--against", "-", *options, stdin=FIRE.encode())
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    nli = json.loads(check("--format", "json"))
+    fever = json.loads(check("--format", "json", "--labels", "fever"))
+    assert fever == {**nli, "label": FEVER[nli["label"]]}
+    assert check("--labels", "fever").splitlines()[1].startswith(f"verdict: {FEVER[nli['label']]} (E ")
+    assert check().splitlines()[1].startswith(f"verdict: {nli['label']} (E ")
+
+
+def test_version_is_printed_without_importing_the_models(tmp_path):
+    code = (
+        "import sys; from typer.testing import CliRunner; from verify.cli import app; "
+        "result = CliRunner().invoke(app, ['--version']); "
+        "print(result.exit_code, [name for name in ('torch', 'transformers', 'spacy') if name in sys.modules]); "
+        "print(result.stdout, end='')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert done.stdout == f"0 []\nverify {version('verify-news')}\n", done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--version", "report", "missing-article.txt"]])
+def test_version_is_the_installed_distributions(args):
+    import verify
+
+    result = invoke(*args)
+    assert (result.exit_code, result.stdout) == (0, f"verify {version('verify-news')}\n")
+    assert verify.__version__ == version("verify-news")
+
+
+@pytest.mark.parametrize("command", [[], ["report"], ["check"], ["evaluate"], ["train-nli"], ["serve"]])
+def test_help_shows_flags_without_a_value_type(command):
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "--help" in result.stdout and "<bool>" not in result.stdout, result.stdout
+
+
+def test_help_names_what_an_option_takes():
+    help = invoke("report", "--help").stdout
+    options = {line.split()[1]: line.split()[2] for line in help.splitlines() if line.startswith("│ --")}
+    assert (options["--out"], options["--model"]) == ("FILE", "PATH_OR_NAME")
+    assert options["--fail-on"] == "<contradiction>" and options["--table"] == "<claims|relations>"
+
+
+CALM = (
+    "The city council approved the budget on Monday, the mayor said. The new library will open in March, "
+    "according to the council's spokeswoman. Residents welcomed the plan."
+)
+needs_small_model = pytest.mark.skipif(not has_weights(SMALL_MODEL), reason=f"no NLI model weights in {SMALL_MODEL}")
+
+
+@needs_small_model
+@pytest.mark.parametrize(
+    ("text", "fail_on", "status"),
+    [
+        (CALM, ["--fail-on", "contradiction"], 0),  # no contradiction
+        (FIRE, ["--fail-on", "contradiction"], 1),  # eight people died / twelve people died
+        (FIRE, [], 0),
+    ],
+)
+def test_fail_on_contradiction_exits_1_when_the_report_has_one(tmp_path, text, fail_on, status):
+    out = tmp_path / "report.json"
+    result = invoke(
+        "report", "-", "--format", "json", "--model", str(SMALL_MODEL), "--out", str(out), *fail_on, stdin=text.encode()
+    )
+    assert result.exit_code == status, result.output
+    labels = [relation["label"] for relation in json.loads(out.read_text())["relations"]]  # written all the same
+    assert ("contradiction" in labels) is (text is FIRE)
+
+
+@pytest.mark.parametrize("fail_on", [["--fail-on", "contradiction"], []])
+def test_fail_on_the_bundled_articles_contradictions(bundled_report, monkeypatch, fail_on):
+    import verify.pipeline
+
+    assert bundled_report.contradictions
+    # The session's report on the bundled article stands in for a second run of the model.
+    monkeypatch.setattr(verify.pipeline.Verifier, "report", lambda self, text, article, progress: bundled_report)
+    result = invoke("report", str(ARTICLE), "--model", str(SMALL_MODEL), *fail_on)
+    assert result.exit_code == (1 if fail_on else 0), result.output
+    assert f"CONTRADICTIONS ({len(bundled_report.contradictions)})" in result.stdout
+
+
+@needs_small_model
+@pytest.mark.parametrize(
+    ("table", "options"), [("claims", []), ("claims", ["--table", "claims"]), ("relations", ["--table", "relations"])]
+)
+def test_report_csv_has_one_row_per_claim_or_relation(table, options):
+    def report(*format_options: str) -> str:
+        result = invoke("report", "-", "--model", str(SMALL_MODEL), *format_options, stdin=FIRE.encode())
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    expected = json.loads(report("--format", "json"))[table]
+    rows = list(csv.DictReader(io.StringIO(report("--format", "csv", *options))))
+    key = ("id", "text") if table == "claims" else ("first", "second", "label")
+    assert [tuple(row[k] for k in key) for row in rows] == [tuple(item[k] for k in key) for item in expected]
+    assert len(rows) >= 3
+
+
+@needs_small_model
+def test_evaluate_json_names_the_model_and_the_version(tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(
+        json.dumps(
+            {"premise": "Eight people died in the fire.", "hypothesis": "Nobody died.", "label": "contradiction"}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = invoke("evaluate", str(pairs), "--task", "nli", "--format", "json", "--model", str(SMALL_MODEL))
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)
+    weights = sha256_of_files(SMALL_MODEL / "model.safetensors")
+    assert metrics["model"] == {"name": "verify-nli-minilm-l6", "sha256": weights}
+    assert metrics["verify_version"] == version("verify-news")
 
 
 @pytest.mark.parametrize(
@@ -187,12 +345,11 @@ def test_a_bad_out_is_refused_before_any_model_loads(tmp_path, monkeypatch, out,
         (["check", "   ", "--against", str(ARTICLE)], "the claim to check is empty"),
         (["report", str(ARTICLE), "--out", "no-such-folder/report.json"], "no such directory"),
         (["report", "script-only.html"], "no article text found in the HTML"),
+        (["report", "missing-article.txt", "--fail-on", "contradiction"], "no such file"),
+        (["report", str(ARTICLE), "--table", "relations"], "--table is for --format csv, not --format text"),
     ],
 )
 def test_user_errors_are_found_before_torch_is_imported(tmp_path, args, fragment):
-    import subprocess
-    import sys
-
     (tmp_path / "script-only.html").write_text("<html><body><script>track()</script></body></html>")
     code = (
         "import sys; from typer.testing import CliRunner; from verify.cli import app; "

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DEV_FIXTURES, SHARED_DATA, TEST_FIXTURES
-from verify.datamodel import Claim, ClaimRelation, NLIScores, Report, ReportStats, Source, Span
+from verify.datamodel import Claim, ClaimRelation, ModelInfo, NLIScores, Report, ReportStats, Source, Span
 from verify.errors import VerifyError
 from verify.evaluation.fixtures import (
     ArticleEvaluator,
@@ -47,7 +47,7 @@ def perfect_report(article: LabeledArticle) -> Report:
         text=article.text,
         claims=tuple(predicted_claim(claim) for claim in article.claims),
         relations=tuple(relation(f"p-{gold.second}", f"p-{gold.first}", gold.label) for gold in article.relations),
-        model="hand-built",
+        model=ModelInfo("hand-built", None),
         stats=ReportStats(claims=len(article.claims), pairs_total=0, pairs_scored=0, seconds=0.0),
     )
 

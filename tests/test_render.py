@@ -1,11 +1,32 @@
-"""Rendering: every section names both sources; JSON follows docs/schema.md."""
+"""Rendering: every section names both sources; JSON follows docs/schema.md; the model is named by name and
+hash; a verdict in NLI's or FEVER's names; the CSV tables and the DataFrames hold one row per claim and relation."""
 
+import csv
+import io
 import json
+import sys
 
 import pytest
 
-from verify import render
-from verify.datamodel import Claim, ClaimRelation, Cue, NLIScores, Note, NoteKind, Report, ReportStats, Source, Span
+from verify import __version__, render
+from verify.datamodel import (
+    Claim,
+    ClaimRelation,
+    ClaimVerdict,
+    Cue,
+    Evidence,
+    ModelInfo,
+    NLIScores,
+    Note,
+    NoteKind,
+    Report,
+    ReportStats,
+    Source,
+    Span,
+)
+from verify.errors import VerifyError
+from verify.render_html import report_html
+from verify.tables import CLAIM_COLUMNS, RELATION_COLUMNS, report_csv
 
 TEXT = (
     "Police said eight people died in the fire. Hospital officials said twelve people died. "
@@ -42,7 +63,7 @@ REPORT = Report(
     text=TEXT,
     claims=CLAIMS,
     relations=RELATIONS,
-    model="tiny",
+    model=ModelInfo("tiny-nli", "9c1185a5c5e9fc54612808977ee8f548b2258d31" + "0" * 24),
     stats=ReportStats(claims=4, pairs_total=6, pairs_scored=3, seconds=0.1),
 )
 
@@ -86,6 +107,120 @@ def test_json_round_trips_with_documented_fields():
         "the grid operator",
     ]
     assert "text" not in data
+    assert data["model"] == {"name": "tiny-nli", "sha256": REPORT.model.sha256}
+    assert (data["schema_version"], data["verify_version"]) == (2, __version__)
+
+
+@pytest.mark.parametrize(
+    "rendered",
+    [render.report_text(REPORT), render.report_markdown(REPORT), report_html(REPORT)],
+    ids=["text", "markdown", "html"],
+)
+def test_readable_reports_name_the_model_with_the_start_of_its_hash(rendered):
+    assert "tiny-nli (sha256 9c1185a5c5e9)" in rendered
+    assert REPORT.model.sha256 not in rendered  # 64 hex digits are for machines
+
+
+VERDICT_EVIDENCE = (Evidence(CLAIMS[0], C, refutes=True), Evidence(CLAIMS[1], N))
+
+
+@pytest.mark.parametrize(
+    ("claim_text", "label", "scores", "fever"),
+    [
+        ("Eight people died in the fire.", "entailment", NLIScores(0.91, 0.07, 0.02), "SUPPORTS"),
+        ("Nobody died in the fire.", "contradiction", NLIScores(0.02, 0.06, 0.92), "REFUTES"),
+        ("The fire started in a bakery.", "neutral", NLIScores(0.10, 0.85, 0.05), "NOT ENOUGH INFO"),
+    ],
+)
+def test_a_verdict_is_written_in_nli_or_fever_names(claim_text, label, scores, fever):
+    verdict = ClaimVerdict(claim_text, label, scores, VERDICT_EVIDENCE, ModelInfo("tiny-nli", None))
+    assert render.verdict_json(verdict)["label"] == label
+    assert render.verdict_json(verdict, "fever")["label"] == fever
+    assert render.verdict_text(verdict).splitlines()[1].startswith(f"verdict: {label} (E ")
+    assert render.verdict_text(verdict, "fever").splitlines()[1].startswith(f"verdict: {fever} (E ")
+    data = render.verdict_json(verdict, "fever")
+    assert data["scores"] == scores.as_dict()  # the scores keep their NLI names
+    assert (data["model"], data["verify_version"]) == ({"name": "tiny-nli", "sha256": None}, __version__)
+
+
+# Text a CSV must quote: commas, quotation marks, a line break inside a quotation.
+QUOTED = (
+    'The harbour master said: "Two ships, maybe three, sank."\n'
+    '"Only one ship sank," the coast guard said, "and its crew is safe."'
+)
+QUOTED_CLAIMS = (
+    Claim(
+        "c1",
+        "Two ships, maybe three, sank.",
+        (Span(QUOTED.index("Two"), QUOTED.index('."') + 1),),
+        Source("The harbour master", "The harbour master", "official", "person"),
+        Cue("said", (Span(19, 23),), hedged=False),
+    ),
+    Claim(
+        "c2",
+        "Only one ship sank and its crew is safe.",
+        (Span(QUOTED.index("Only"), QUOTED.index(',"')), Span(QUOTED.index("and its"), len(QUOTED) - 1)),
+        Source("the coast guard", "the coast guard", "coast guard", "government_body"),
+        Cue("said", (Span(QUOTED.index("said,"), QUOTED.index("said,") + 4),), hedged=False),
+    ),
+)
+QUOTED_REPORT = Report(
+    article="ships.txt",
+    text=QUOTED,
+    claims=QUOTED_CLAIMS,
+    relations=(ClaimRelation("c1", "c2", "contradiction", 0.93, C, C, 0.81, False),),
+    model=ModelInfo("tiny-nli", None),
+    stats=ReportStats(claims=2, pairs_total=1, pairs_scored=1, seconds=0.1),
+)
+NO_RELATIONS = Report("calm.txt", TEXT, CLAIMS[:2], (), ModelInfo("tiny-nli", None), REPORT.stats)
+
+
+@pytest.mark.parametrize("report", [REPORT, QUOTED_REPORT, NO_RELATIONS], ids=["fire", "quoted", "no relations"])
+def test_csv_tables_have_a_header_and_one_row_per_claim_and_per_relation(report):
+    claims = list(csv.DictReader(io.StringIO(report_csv(report, "claims"))))
+    relations = list(csv.DictReader(io.StringIO(report_csv(report, "relations"))))
+    assert [row["id"] for row in claims] == [claim.id for claim in report.claims]
+    assert [row["text"] for row in claims] == [claim.text for claim in report.claims]
+    assert [(row["first"], row["second"], row["label"]) for row in relations] == [
+        (relation.first, relation.second, relation.label) for relation in report.relations
+    ]
+    assert report_csv(report, "relations").splitlines()[0].split(",") == list(RELATION_COLUMNS)
+    assert report_csv(report, "claims").splitlines()[0].split(",") == list(CLAIM_COLUMNS)
+
+
+def test_csv_rows_carry_sources_spans_and_both_directions():
+    (first, second) = csv.DictReader(io.StringIO(report_csv(QUOTED_REPORT, "claims")))
+    spans = QUOTED_CLAIMS[1].spans
+    assert second["spans"] == f"{spans[0].start}-{spans[0].end};{spans[1].start}-{spans[1].end}"
+    assert (int(second["start"]), int(second["end"])) == (spans[0].start, spans[1].end)
+    assert (first["source"], first["role"], first["kind"], first["cue"], first["hedged"]) == (
+        "The harbour master",
+        "official",
+        "person",
+        "said",
+        "False",
+    )
+    (relation,) = csv.DictReader(io.StringIO(report_csv(QUOTED_REPORT, "relations")))
+    assert (relation["first_source"], relation["second_source"]) == ("The harbour master", "the coast guard")
+    assert float(relation["backward_contradiction"]) == C.contradiction
+
+
+def test_to_dataframes_has_the_csv_columns_and_a_row_per_claim_and_relation():
+    pytest.importorskip("pandas")
+    frames = REPORT.to_dataframes()
+    assert frames["claims"].shape == (len(CLAIMS), len(CLAIM_COLUMNS))
+    assert frames["relations"].shape == (len(RELATIONS), len(RELATION_COLUMNS))
+    assert list(frames["relations"]["label"]) == ["contradiction", "compatible", "compatible"]
+    assert frames["relations"]["forward_contradiction"].tolist() == [0.95, 0.95, 0.40]
+    empty = NO_RELATIONS.to_dataframes()["relations"]
+    assert empty.shape == (0, len(RELATION_COLUMNS)) and list(empty.columns) == list(RELATION_COLUMNS)
+
+
+def test_to_dataframes_without_pandas_is_one_line(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)  # what an environment without pandas imports
+    with pytest.raises(VerifyError, match="needs pandas: pip install pandas") as raised:
+        REPORT.to_dataframes()
+    assert "\n" not in str(raised.value)
 
 
 def test_metrics_table_has_a_row_per_article_and_counts_as_integers():
@@ -107,8 +242,6 @@ def test_metrics_table_has_a_row_per_article_and_counts_as_integers():
 
 
 def test_verdict_text_marks_refuting_evidence_and_its_note():
-    from verify.datamodel import ClaimVerdict, Evidence
-
     note = "the port disrupted in one claim, working normally in the other"
     verdict = ClaimVerdict(
         claim="The port was operating normally.",

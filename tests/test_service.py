@@ -4,6 +4,7 @@ limits, bad input answered as one-line JSON errors, and concurrent requests answ
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import http.client
 import json
 import logging
@@ -23,6 +24,7 @@ import uvicorn
 from starlette.exceptions import HTTPException
 from typer.testing import CliRunner
 
+from conftest import REPO
 from verify import render, service
 from verify.cli import app as cli
 from verify.pipeline import Verifier, get_verifier
@@ -218,13 +220,14 @@ def test_concurrent_requests_get_the_answers_of_one_at_a_time(server, cli_report
         assert verdict.result() == expected_verdict
 
 
-def test_health(server):
+def test_health_names_the_model_by_name_and_hash(server):
     answer = call(server, "GET", "/health")
     assert answer.status == 200
+    weights = REPO / SMALL_MODEL / "model.safetensors"
     assert answer.json() == {
         "status": "ok",
-        "model": get_verifier(SMALL_MODEL).model_name,
-        "version": version("verify-news"),
+        "model": {"name": "verify-nli-minilm-l6", "sha256": hashlib.sha256(weights.read_bytes()).hexdigest()},
+        "verify_version": version("verify-news"),
     }
 
 

@@ -9,11 +9,12 @@ import subprocess
 import sys
 import sysconfig
 import venv
+from dataclasses import asdict
 
 import pytest
 
 from conftest import BUNDLED_ARTICLE, REPO
-from verify.models import SHIPPED, has_weights, shipped_model
+from verify.models import DEFAULT_NLI_MODEL_DIR, SHIPPED, has_weights, model_info, shipped_model
 
 pytestmark = [
     pytest.mark.slow,
@@ -60,14 +61,19 @@ def test_a_wheel_installed_outside_the_checkout_reports(tmp_path):
     environment.pop("VERIFY_MODELS", None)
     environment.pop("VERIFY_NLI_MODEL", None)
     where = subprocess.run(
-        [str(env_dir / "bin" / "python"), "-c", "import verify; print(verify.__file__)"],
+        [
+            str(env_dir / "bin" / "python"),
+            "-c",
+            "import verify; from verify.models import resolve_nli_model; print(verify.__file__, resolve_nli_model())",
+        ],
         capture_output=True,
         text=True,
         check=True,
         cwd=tmp_path,
         env=environment,
     ).stdout
-    assert str(site_packages) in where and str(REPO) not in where
+    package, model = where.split()
+    assert str(site_packages) in package and str(site_packages) in model and str(REPO) not in where
 
     result = subprocess.run(
         [str(env_dir / "bin" / "verify"), "report", str(article), "--format", "json"],
@@ -80,4 +86,5 @@ def test_a_wheel_installed_outside_the_checkout_reports(tmp_path):
     report = json.loads(result.stdout)
     assert report["stats"]["claims"] >= 20
     assert any(relation["label"] == "contradiction" for relation in report["relations"])
-    assert str(site_packages) in report["model"]
+    # The wheel's copy of the default model: the same weights as the checkout's, named without a path.
+    assert report["model"] == asdict(model_info(str(DEFAULT_NLI_MODEL_DIR)))

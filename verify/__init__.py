@@ -7,10 +7,27 @@ transformers are installed (the GPU machine has neither spaCy nor `datasets`).
 """
 
 from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("verify-news")  # the installed distribution's: pyproject.toml is its one source
+except PackageNotFoundError:  # a checkout used through PYTHONPATH without installing it (the GPU machine)
+    __version__ = "unknown"
 
 _EXPORTS = {
     **dict.fromkeys(
-        ("Claim", "ClaimRelation", "ClaimVerdict", "Cue", "Evidence", "NLIScores", "Report", "Source", "Span"),
+        (
+            "Claim",
+            "ClaimRelation",
+            "ClaimVerdict",
+            "Cue",
+            "Evidence",
+            "ModelInfo",
+            "NLIScores",
+            "Report",
+            "Source",
+            "Span",
+        ),
         "verify.datamodel",
     ),
     "VerifyError": "verify.errors",

@@ -8,14 +8,40 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from verify.errors import VerifyError
 from verify.reading import InputFormat
 
+if TYPE_CHECKING:
+    from verify.datamodel import Report
+
+
+class _FlagsTakeNoValue:
+    """Typer's help shows the type of every option, a flag's too ("--force <bool>", "--help <bool>"), as if
+    it took a value; a flag here shows none."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False):
+                param.metavar = ""
+        return params
+
+
+class Command(_FlagsTakeNoValue, TyperCommand):
+    """Each `verify` command."""
+
+
+class Group(_FlagsTakeNoValue, TyperGroup):
+    """`verify` itself, which holds the commands."""
+
+
 app = typer.Typer(
+    cls=Group,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -23,11 +49,45 @@ app = typer.Typer(
 )
 
 
+def print_version(asked: bool) -> None:
+    if asked:
+        from verify import __version__
+
+        typer.echo(f"verify {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=print_version, is_eager=True, help="Print verify's version and exit."),
+    ] = False,
+) -> None:
+    # The options of `verify` itself, before any command: --version, handled by its callback.
+    pass
+
+
 class Format(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
     html = "html"
+    csv = "csv"
+
+
+class Table(str, Enum):
+    claims = "claims"
+    relations = "relations"
+
+
+class FailOn(str, Enum):
+    contradiction = "contradiction"
+
+
+class Labels(str, Enum):
+    nli = "nli"
+    fever = "fever"
 
 
 TEXT_OR_JSON = (Format.text, Format.json)  # what every command but `report` writes
@@ -57,14 +117,18 @@ ModelOption = Annotated[
     str | None,
     typer.Option(
         "--model",
+        metavar="PATH_OR_NAME",
         help="NLI model: a local Hugging Face checkpoint directory or a hub name "
         "(default: $VERIFY_NLI_MODEL, else the shipped models/verify-nli-mpnet; models/verify-nli-minilm-l6 "
         "is about 5 times faster and less accurate).",
     ),
 ]
-OutOption = Annotated[Path | None, typer.Option("--out", help="Write the output to FILE instead of the terminal.")]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", metavar="FILE", help="Write the output to FILE instead of the terminal.")
+]
 FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="text, json, markdown or html (markdown and html: report only).")
+    Format,
+    typer.Option("--format", "-f", help="text, json, markdown, html or csv (markdown, html and csv: report only)."),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Allow --out to replace an existing file.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print each stage's time to stderr.")]
@@ -116,9 +180,15 @@ def progress_display(delay: float = 1.0, enabled: bool = True):
 
 
 def run(
-    work: Callable[[Callable[[str], None]], str], out: Path | None, force: bool, verbose: bool, quiet: bool
+    work: Callable[[Callable[[str], None]], str | tuple[str, int]],
+    out: Path | None,
+    force: bool,
+    verbose: bool,
+    quiet: bool,
 ) -> None:
-    """Run `work(progress)`, which returns the rendered output; user errors become one line and exit code 2.
+    """Run `work(progress)`, which returns the rendered output, or the output and the exit status to end
+    with once it is written (1: what --fail-on asks about was found); user errors become one line and
+    exit status 2.
 
     `verbose`: the library's log (stage timings) on stderr; `quiet`: no progress, no "wrote" line.
     """
@@ -134,13 +204,16 @@ def run(
         if out is not None:
             check_destination(out, force)  # before any work: a run is never lost to a bad --out
         with progress_display(enabled=not quiet) as progress:
-            output = work(progress)
+            result = work(progress)
+        output, status = result if isinstance(result, tuple) else (result, 0)
         if out is None:
             typer.echo(output, nl=False)
         else:
             write_file(out, output, force)
             if not quiet:
                 typer.echo(f"wrote {out}", err=True)
+        if status:
+            raise typer.Exit(status)
     except VerifyError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
@@ -165,22 +238,40 @@ def _on_article(path: str, input_format: InputFormat, model: str | None, progres
     return compute(get_verifier(model), text, progress), read_as
 
 
-@app.command()
+@app.command(cls=Command)
 def report(
-    article: Annotated[str, typer.Argument(help="Article file (text or HTML), or - for standard input.")],
+    article: Annotated[
+        str, typer.Argument(metavar="ARTICLE", help="Article file (text or HTML), or - for standard input.")
+    ],
     format: FormatOption = Format.text,
+    table: Annotated[
+        Table | None,
+        typer.Option(
+            "--table",
+            help="--format csv: the table to write, one CSV holding one: claims (a row per claim, the default) "
+            "or relations (a row per scored pair of claims).",
+        ),
+    ] = None,
     input_format: InputFormatOption = InputFormat.auto,
     out: OutOption = None,
     force: ForceOption = False,
     model: ModelOption = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="For scripts: exit with status 1 when the report has any contradiction (after writing it), "
+            "0 when it has none; user errors stay status 2.",
+        ),
+    ] = None,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Claims grouped by source, contradictions and corroborations between sources."""
 
-    def work(progress) -> str:
-        from verify import render
-
+    def work(progress) -> tuple[str, int]:
+        if table is not None and format is not Format.csv:
+            raise VerifyError(f"--table is for --format csv, not --format {format.value}")
         result, read_as = _on_article(
             article,
             input_format,
@@ -188,25 +279,47 @@ def report(
             progress,
             lambda verifier, text, progress: verifier.report(text, article, progress),
         )
-        if format is Format.html:
-            from verify.render_html import report_html
-
-            return report_html(result)
-        if format is Format.json:
-            # Offsets of an HTML article point into its extracted text, which the reader has not seen.
-            return render.to_json(render.report_json(result, with_text=read_as is InputFormat.html))
-        return render.report_markdown(result) if format is Format.markdown else render.report_text(result)
+        found = fail_on is FailOn.contradiction and bool(result.contradictions)
+        return _rendered_report(result, format, table or Table.claims, read_as), 1 if found else 0
 
     run(work, out, force, verbose, quiet)
 
 
-@app.command()
+def _rendered_report(result: Report, format: Format, table: Table, read_as: InputFormat) -> str:
+    from verify import render
+
+    if format is Format.html:
+        from verify.render_html import report_html
+
+        return report_html(result)
+    if format is Format.csv:
+        from verify.tables import report_csv
+
+        return report_csv(result, table.value)
+    if format is Format.json:
+        # Offsets of an HTML article point into its extracted text, which the reader has not seen.
+        return render.to_json(render.report_json(result, with_text=read_as is InputFormat.html))
+    return render.report_markdown(result) if format is Format.markdown else render.report_text(result)
+
+
+@app.command(cls=Command)
 def check(
-    claim: Annotated[str, typer.Argument(help="The claim to check, in quotes.")],
+    claim: Annotated[str, typer.Argument(metavar="CLAIM", help="The claim to check, in quotes.")],
     against: Annotated[
-        str, typer.Option("--against", help="Evidence article file (text or HTML), or - for standard input.")
+        str,
+        typer.Option(
+            "--against", metavar="FILE", help="Evidence article file (text or HTML), or - for standard input."
+        ),
     ],
     format: FormatOption = Format.text,
+    labels: Annotated[
+        Labels,
+        typer.Option(
+            "--labels",
+            help="The verdict's names: nli (entailment / contradiction / neutral) or fever "
+            "(SUPPORTS / REFUTES / NOT ENOUGH INFO).",
+        ),
+    ] = Labels.nli,
     input_format: InputFormatOption = InputFormat.auto,
     out: OutOption = None,
     force: ForceOption = False,
@@ -229,19 +342,22 @@ def check(
             progress,
             lambda verifier, text, progress: verifier.check(claim, text, progress),
         )
-        return render.to_json(render.verdict_json(verdict)) if format is Format.json else render.verdict_text(verdict)
+        if format is Format.json:
+            return render.to_json(render.verdict_json(verdict, labels.value))
+        return render.verdict_text(verdict, labels.value)
 
     run(work, out, force, verbose, quiet)
 
 
-@app.command()
+@app.command(cls=Command)
 def evaluate(
     path: Annotated[
         Path,
         typer.Argument(
+            metavar="PATH",
             help="Labeled fixtures (dir or .json), NLI pairs (.jsonl, dir, saved "
             "dataset), a PolNeAR split directory, or FNC-1 *_stances.jsonl "
-            "(a claim checked against an article)."
+            "(a claim checked against an article).",
         ),
     ],
     task: Annotated[Task | None, typer.Option("--task", help="What PATH holds (default: detected).")] = None,
@@ -291,7 +407,7 @@ def evaluate(
     run(work, out, force, verbose, quiet)
 
 
-@app.command("train-nli")
+@app.command("train-nli", cls=Command)
 def train_nli(
     out: Annotated[Path, typer.Option("--out", help="Run directory (outside the repository): mix, checkpoints, log.")],
     nli_dir: Annotated[Path, typer.Option(help="NLI train sets (*.jsonl).")] = Path("../shared/data/nli/train"),
@@ -342,15 +458,20 @@ def train_nli(
 SERVICE_PACKAGES = ("fastapi", "uvicorn")
 
 
-@app.command()
+@app.command(cls=Command)
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on (0.0.0.0: every interface).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
     model: ModelOption = None,
     time_limit: Annotated[
         float | None,
         typer.Option(
-            "--time-limit", min=1, help="Seconds a request may take before it is answered 504 (default: 120)."
+            "--time-limit",
+            min=1,
+            metavar="SECONDS",
+            help="Seconds a request may take before it is answered 504 (default: 120).",
         ),
     ] = None,
 ) -> None:

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from verify import __version__
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 SourceKind = Literal["person", "government_body", "media", "organisation", "anonymous", "author", "unknown"]
 RelationLabel = Literal["contradiction", "corroboration", "compatible"]
@@ -191,6 +196,17 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class ModelInfo:
+    """The NLI model behind a result, by name and content rather than by where it lies on a machine
+    (`verify.models.model_info`)."""
+
+    name: str  # a local model's folder name ("verify-nli-mpnet"); a hub model's name as given
+    # Hex digest of its weight files read in name order (`verify.models.WEIGHT_FILES`); None when the
+    # folder holds none of them (a checkpoint in shards).
+    sha256: str | None
+
+
+@dataclass(frozen=True)
 class ClaimVerdict:
     """The verdict for one claim checked against evidence."""
 
@@ -198,6 +214,8 @@ class ClaimVerdict:
     label: NLILabel  # entailment = supported, contradiction = refuted, neutral = not enough info
     scores: NLIScores
     evidence: tuple[Evidence, ...]
+    model: ModelInfo | None = None  # set by the Verifier; the decision rule that builds the verdict has no model
+    verify_version: str = __version__
 
 
 @dataclass(frozen=True)
@@ -214,9 +232,10 @@ class Report:
     text: str
     claims: tuple[Claim, ...]
     relations: tuple[ClaimRelation, ...]
-    model: str
+    model: ModelInfo
     stats: ReportStats
-    schema_version: int = 1
+    schema_version: int = 2
+    verify_version: str = __version__
 
     def claim(self, claim_id: str) -> Claim:
         return next(claim for claim in self.claims if claim.id == claim_id)
@@ -228,6 +247,13 @@ class Report:
     @property
     def corroborations(self) -> tuple[ClaimRelation, ...]:
         return tuple(r for r in self.relations if r.label == "corroboration")
+
+    def to_dataframes(self) -> dict[str, DataFrame]:
+        """{"claims": one row per claim, "relations": one row per scored pair}, as pandas DataFrames with the
+        columns of `verify report --format csv` (`verify.tables`)."""
+        from verify.tables import report_dataframes
+
+        return report_dataframes(self)
 
 
 def to_jsonable(obj) -> dict:

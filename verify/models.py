@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
+from verify.bases import sha256_of
+from verify.datamodel import ModelInfo
 from verify.errors import VerifyError
 
 MODELS_ENV_VAR = "VERIFY_MODELS"
@@ -26,6 +28,8 @@ NLI_MODEL_ENV_VAR = "VERIFY_NLI_MODEL"
 # A LoRA model's files, as peft writes them (verify.training.export ships them, verify.nli loads them).
 ADAPTER_WEIGHTS = "adapter_model.safetensors"
 ADAPTER_CONFIG = "adapter_config.json"
+# The files that hold a model's weights: a full checkpoint's, or a LoRA adapter's with its head.
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", ADAPTER_WEIGHTS)
 
 
 def shipped_models_dir() -> Path:
@@ -74,9 +78,30 @@ def looks_like_local_path(name: str) -> bool:
     return "/" in name and Path(name.split("/")[0]).is_dir()
 
 
+def weight_files(directory: Path) -> list[Path]:
+    """The weight files a model folder holds (WEIGHT_FILES), in name order."""
+    return sorted(directory / name for name in WEIGHT_FILES if (directory / name).is_file())
+
+
 def has_weights(directory: Path) -> bool:
     """Whether a model folder holds weights: a full checkpoint, or a LoRA adapter on a verify.bases base."""
-    return any((directory / name).is_file() for name in ("model.safetensors", ADAPTER_WEIGHTS))
+    return bool(weight_files(directory))
+
+
+def model_info(resolved: str) -> ModelInfo:
+    """The name and content hash of a model `resolve_nli_model` returned: a local folder is named by its
+    folder name, a hub model by its name; the sha256 is over its weight files (for a hub model, those of
+    the snapshot in the local Hugging Face cache). A LoRA adapter's base is not hashed here: verify.bases
+    checks it against its published sha256."""
+    local = Path(resolved)
+    if local.is_dir():
+        name, directory = local.name, local
+    else:
+        from huggingface_hub import snapshot_download
+
+        name, directory = resolved, Path(snapshot_download(resolved, local_files_only=True))
+    files = weight_files(directory)
+    return ModelInfo(name, sha256_of(*files) if files else None)
 
 
 def shipped_name(reference: str) -> str | None:

@@ -27,9 +27,9 @@ from pathlib import Path
 import torch
 
 from verify.bases import base_model
-from verify.datamodel import NLI_LABELS, NLIScores
+from verify.datamodel import NLI_LABELS, ModelInfo, NLIScores
 from verify.errors import VerifyError
-from verify.models import ADAPTER_CONFIG, looks_like_local_path, quiet_loading, resolve_nli_model
+from verify.models import ADAPTER_CONFIG, looks_like_local_path, model_info, quiet_loading, resolve_nli_model
 from verify.precision import PRECISIONS, autocast, use_bf16
 
 PRECISION_ENV_VAR = "VERIFY_NLI_PRECISION"
@@ -222,10 +222,18 @@ class NLIBackend:
         self.model.to(self.device).eval()
         positions = getattr(self.model.config, "max_position_embeddings", self.tokenizer.model_max_length)
         self._longest_window = min(positions, self.tokenizer.model_max_length)
+        # Once per load, for every result to name the model by: hashing its weights takes well under a second.
+        self._info = model_info(self._name)
 
     @property
     def name(self) -> str:
+        """Where the model was loaded from: a folder on this machine, or a hub name."""
         return self._name
+
+    @property
+    def model_info(self) -> ModelInfo:
+        """The model's name and the sha256 of its weight files: what results name it by."""
+        return self._info
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> list[NLIScores]:
         """Probabilities for each (premise, hypothesis), in input order."""

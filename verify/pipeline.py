@@ -9,6 +9,7 @@ import itertools
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from verify.attribution.chunks import extract_in_chunks
@@ -17,7 +18,7 @@ from verify.attribution.invisible import extract_visible
 from verify.check.pairs import check_claims
 from verify.check.settings import CheckSettings, for_model
 from verify.check.verdict import check_evidence
-from verify.datamodel import Claim, ClaimVerdict, NLIScores, Report, ReportStats
+from verify.datamodel import Claim, ClaimVerdict, ModelInfo, NLIScores, Report, ReportStats
 from verify.embed import load_embedder
 from verify.errors import VerifyError
 from verify.nli import load_backend
@@ -53,7 +54,13 @@ class Verifier:
 
     @property
     def model_name(self) -> str:
+        """Where the NLI model was loaded from (a folder on this machine, or a hub name)."""
         return self.backend.name
+
+    @property
+    def model_info(self) -> ModelInfo:
+        """The NLI model's name and content hash, as results name it."""
+        return self.backend.model_info
 
     def claims(self, text: str) -> list[Claim]:
         require_article(text)
@@ -98,7 +105,7 @@ class Verifier:
             text=text,
             claims=tuple(claims),
             relations=tuple(relations),
-            model=self.model_name,
+            model=self.model_info,
             stats=stats,
         )
 
@@ -110,9 +117,10 @@ class Verifier:
         evidence_claims = checked_claims(self.claims(evidence))
         progress("checking the claim against related evidence")
         embeddings = self.embedder.encode([claim.strip()] + [c.text for c in evidence_claims])
-        return check_evidence(
+        verdict = check_evidence(
             claim.strip(), evidence_claims, embeddings[1:] @ embeddings[0], self._scorer(progress), self.settings
         )
+        return replace(verdict, model=self.model_info)
 
 
 SCORING_CHUNK = 256  # pairs scored between two progress messages

@@ -7,7 +7,8 @@ import textwrap
 from collections import defaultdict
 
 from verify.check.settings import CheckSettings
-from verify.datamodel import Claim, ClaimRelation, ClaimVerdict, Report, to_jsonable
+from verify.datamodel import Claim, ClaimRelation, ClaimVerdict, ModelInfo, NLIScores, Report, to_jsonable
+from verify.labels import LabelVocabulary, verdict_label
 
 
 def report_json(report: Report, with_text: bool = False) -> dict:
@@ -22,8 +23,9 @@ def report_json(report: Report, with_text: bool = False) -> dict:
     return data
 
 
-def verdict_json(verdict: ClaimVerdict) -> dict:
-    return to_jsonable(verdict)
+def verdict_json(verdict: ClaimVerdict, labels: LabelVocabulary = "nli") -> dict:
+    """The verdict as documented in docs/schema.md, its label in the `labels` vocabulary."""
+    return {**to_jsonable(verdict), "label": verdict_label(verdict.label, labels)}
 
 
 def to_json(data: dict) -> str:
@@ -35,6 +37,11 @@ def by_source(claims) -> dict[str, list[Claim]]:
     for claim in claims:
         groups[claim.source.name].append(claim)
     return dict(groups)
+
+
+def model_label(model: ModelInfo) -> str:
+    """The model's name and the start of its weights' sha256, for readers."""
+    return model.name if model.sha256 is None else f"{model.name} (sha256 {model.sha256[:12]})"
 
 
 def source_label(claim: Claim) -> str:
@@ -53,18 +60,17 @@ def _wrap(text: str, indent: str, first: str | None = None) -> str:
     return textwrap.fill(text, width=100, initial_indent=first or indent, subsequent_indent=indent + "  ")
 
 
+def _letters(scores: NLIScores) -> str:
+    return f"E {scores.entailment:.2f} N {scores.neutral:.2f} C {scores.contradiction:.2f}"
+
+
 def _scores(relation: ClaimRelation) -> str:
-    forward, backward = relation.forward, relation.backward
     headline = (
         f"compatible (contradiction up to {shown_probability(relation):.2f})"
         if relation.label == "compatible"
         else f"{relation.label} {relation.probability:.2f}"
     )
-    return (
-        f"{headline}  (→ E {forward.entailment:.2f} N {forward.neutral:.2f} "
-        f"C {forward.contradiction:.2f} | ← E {backward.entailment:.2f} N {backward.neutral:.2f} "
-        f"C {backward.contradiction:.2f})"
-    )
+    return f"{headline}  (→ {_letters(relation.forward)} | ← {_letters(relation.backward)})"
 
 
 POSSIBLE_CONFLICT = CheckSettings().possible_conflict
@@ -103,7 +109,7 @@ def report_text(report: Report) -> str:
     sources = by_source(report.claims)
     lines = [
         f"verify report: {report.article}",
-        f"model: {report.model}",
+        f"model: {model_label(report.model)}",
         f"{report.stats.claims} claims from {len(sources)} sources; {report.stats.pairs_scored} of "
         f"{report.stats.pairs_total} claim pairs related and checked; {report.stats.seconds:.1f} s",
         "",
@@ -135,7 +141,7 @@ def report_markdown(report: Report) -> str:
     lines = [
         f"# verify report: {report.article}",
         "",
-        f"Model `{report.model}` · {report.stats.claims} claims from {len(sources)} sources · "
+        f"Model `{model_label(report.model)}` · {report.stats.claims} claims from {len(sources)} sources · "
         f"{report.stats.pairs_scored} of {report.stats.pairs_total} pairs checked",
         "",
         "## Claims by source",
@@ -167,21 +173,18 @@ def report_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
-def verdict_text(verdict: ClaimVerdict) -> str:
-    scores = verdict.scores
+def verdict_text(verdict: ClaimVerdict, labels: LabelVocabulary = "nli") -> str:
     lines = [
         f"claim: {verdict.claim}",
-        f"verdict: {verdict.label} (E {scores.entailment:.2f} N {scores.neutral:.2f} C {scores.contradiction:.2f})",
+        f"verdict: {verdict_label(verdict.label, labels)} ({_letters(verdict.scores)})",
         "evidence:",
     ]
     for evidence in verdict.evidence:
-        s = evidence.scores
         note = f" — {evidence.note}" if evidence.note else ""
         refutes = " refutes" if evidence.refutes else ""
         lines.append(
             _wrap(
-                f"[{source_label(evidence.claim)}] {evidence.claim.text}  "
-                f"(E {s.entailment:.2f} N {s.neutral:.2f} C {s.contradiction:.2f}){refutes}{note}",
+                f"[{source_label(evidence.claim)}] {evidence.claim.text}  ({_letters(evidence.scores)}){refutes}{note}",
                 "  ",
                 first="  - ",
             )

@@ -2,7 +2,7 @@
 
     POST /report   an article (text/plain, or JSON {"text", "format"}) → its report
     POST /check    JSON {"claim", "evidence"} → the verdict
-    GET  /health   status, model, version
+    GET  /health   status, model (name and sha256), verify's version
     GET  /         a page to paste an article into and see its HTML report; /docs: the OpenAPI pages
 
 The models load once, when the service starts, and every model call runs on one thread
@@ -16,7 +16,6 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -29,8 +28,8 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from verify import render
-from verify.datamodel import Report
+from verify import __version__, render
+from verify.datamodel import Report, to_jsonable
 from verify.errors import VerifyError
 from verify.pipeline import Progress, get_verifier
 from verify.reading import MAX_ARTICLE_BYTES, decode_article
@@ -221,7 +220,7 @@ def create_app(model: str | Path | None = None, time_limit: float | None = None)
     app = FastAPI(
         title="verify",
         summary="Who claims what in a news article, and where the sources disagree.",
-        version=version("verify-news"),
+        version=__version__,
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, limit=MAX_ARTICLE_BYTES)
@@ -272,8 +271,9 @@ def create_app(model: str | Path | None = None, time_limit: float | None = None)
         return JSONResponse(render.verdict_json(verdict))
 
     @app.get("/health", summary="Whether the service is up, with its NLI model and verify's version.")
-    async def health(request: Request) -> dict[str, str]:
-        return {"status": "ok", "model": request.app.state.verifier.model_name, "version": app.version}
+    async def health(request: Request) -> dict[str, Any]:
+        model = to_jsonable(request.app.state.verifier.model_info)
+        return {"status": "ok", "model": model, "verify_version": __version__}
 
     @app.get("/", include_in_schema=False)
     async def page() -> HTMLResponse:

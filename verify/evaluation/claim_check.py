@@ -19,9 +19,9 @@ from typing import Any
 from verify.datamodel import NLI_LABELS, ClaimVerdict
 from verify.errors import VerifyError
 from verify.evaluation.metrics import classification_metrics
+from verify.labels import VERDICT_NAMES
 
 STANCE_VERDICTS = {"agree": "entailment", "disagree": "contradiction", "discuss": "neutral"}
-VERDICT_NAMES = {"entailment": "supported", "contradiction": "refuted", "neutral": "not enough info"}
 
 
 @dataclass(frozen=True)

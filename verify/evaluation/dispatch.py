@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
+from verify import __version__
 from verify.check.settings import CheckSettings, for_model
 from verify.errors import VerifyError
 
@@ -81,12 +82,25 @@ def evaluate(
     parse_rules: bool = True,
     per_class: int | None = None,
 ) -> dict:
-    """Metrics of the project's models on the labeled data at `path`.
+    """Metrics of the project's models on the labeled data at `path`, with verify's version.
 
     Fixtures and check run with the model's own check settings; `parse_rules` False leaves the
     parse rules out (to measure them); `per_class` samples that many pairs of each stance for
-    check (seeded), all of them when None.
+    check (seeded), all of them when None. A model-based task names its model as
+    `{"name", "sha256"}` (`verify.models.model_info`).
     """
+    return {**_metrics(path, task, model, progress, attributor, parse_rules, per_class), "verify_version": __version__}
+
+
+def _metrics(
+    path: Path,
+    task: str | None,
+    model: str | Path | None,
+    progress: Progress,
+    attributor: str,
+    parse_rules: bool,
+    per_class: int | None,
+) -> dict:
     with _utf8_errors(path):
         if not path.exists():
             raise VerifyError(f"{path}: no such file or directory")
@@ -99,9 +113,9 @@ def evaluate(
 
             examples = load_nli_examples(path)
             backend = load_backend(model)
-            progress(f"scoring {len(examples)} NLI pairs with {backend.name}")
+            progress(f"scoring {len(examples)} NLI pairs with {backend.model_info.name}")
             metrics = NLIEvaluator(examples, path.name)(backend)
-            return {"task": "nli", "model": backend.name, "data": str(path), **metrics}
+            return {"task": "nli", "model": asdict(backend.model_info), "data": str(path), **metrics}
         if task == "attribution":
             from verify.evaluation.attribution import evaluate_attribution
 
@@ -121,7 +135,7 @@ def evaluate(
             )
             return {
                 "task": "check",
-                "model": verifier.model_name,
+                "model": asdict(verifier.model_info),
                 "data": str(path),
                 "per_class_sample": per_class,
                 "parse_rules": verifier.settings.parse_rules,
@@ -140,7 +154,7 @@ def evaluate(
         evaluator = ArticleEvaluator(articles)
         return {
             "task": "fixtures",
-            "model": verifier.model_name,
+            "model": asdict(verifier.model_info),
             "data": str(path),
             "parse_rules": verifier.settings.parse_rules,
             "settings": asdict(verifier.settings),

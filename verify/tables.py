@@ -1,0 +1,111 @@
+"""A report as two tables, one row per claim and one per scored pair of claims: the rows of
+`verify report --format csv` (one table per file, `--table`) and of `Report.to_dataframes()`.
+Spans are written "start-end", several joined by ";"."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING, Any, Literal
+
+from verify.datamodel import NLI_LABELS, Claim, ClaimRelation, Report, Span
+from verify.errors import VerifyError
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+Table = Literal["claims", "relations"]
+CLAIM_COLUMNS = (
+    "id",
+    "start",
+    "end",
+    "text",
+    "source",
+    "mention",
+    "role",
+    "kind",
+    "cue",
+    "hedged",
+    "spans",
+    "content_spans",
+)
+RELATION_COLUMNS = (
+    "first",
+    "second",
+    "label",
+    "probability",
+    "first_source",
+    "second_source",
+    "similarity",
+    "same_source",
+    "temporal_update",
+    "note",
+    *(f"{direction}_{label}" for direction in ("forward", "backward") for label in NLI_LABELS),
+)
+COLUMNS: dict[str, tuple[str, ...]] = {"claims": CLAIM_COLUMNS, "relations": RELATION_COLUMNS}
+
+
+def _spans(spans: tuple[Span, ...]) -> str:
+    return ";".join(f"{span.start}-{span.end}" for span in spans)
+
+
+def _claim_row(claim: Claim) -> dict[str, Any]:
+    values = (
+        claim.id,
+        claim.start,
+        claim.end,
+        claim.text,
+        claim.source.name,
+        claim.source.mention,
+        claim.source.role,
+        claim.source.kind,
+        claim.cue.text if claim.cue else None,  # None: the author's narration
+        claim.cue.hedged if claim.cue else False,
+        _spans(claim.spans),
+        _spans(claim.content_spans),
+    )
+    return dict(zip(CLAIM_COLUMNS, values))
+
+
+def _relation_row(report: Report, relation: ClaimRelation) -> dict[str, Any]:
+    values = (
+        relation.first,
+        relation.second,
+        relation.label,
+        relation.probability,
+        report.claim(relation.first).source.name,
+        report.claim(relation.second).source.name,
+        relation.similarity,
+        relation.same_source,
+        relation.temporal_update,
+        relation.note,
+        *relation.forward.as_dict().values(),  # in NLI_LABELS order, as the columns
+        *relation.backward.as_dict().values(),
+    )
+    return dict(zip(RELATION_COLUMNS, values))
+
+
+def report_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
+    """The report's claims and relations as rows: column name → value (None for none)."""
+    return {
+        "claims": [_claim_row(claim) for claim in report.claims],
+        "relations": [_relation_row(report, relation) for relation in report.relations],
+    }
+
+
+def report_csv(report: Report, table: Table) -> str:
+    """One table of the report as CSV: a header row, then one row per claim or relation."""
+    written = io.StringIO()
+    writer = csv.DictWriter(written, COLUMNS[table], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(report_rows(report)[table])
+    return written.getvalue()
+
+
+def report_dataframes(report: Report) -> dict[str, DataFrame]:
+    """Both tables as pandas DataFrames (pandas is imported here, only when asked for)."""
+    try:
+        import pandas
+    except ImportError:
+        raise VerifyError("Report.to_dataframes needs pandas: pip install pandas") from None
+    return {table: pandas.DataFrame(rows, columns=COLUMNS[table]) for table, rows in report_rows(report).items()}
