@@ -96,6 +96,7 @@ def main() -> None:
         "every layer": (linears, None, 0.0),
         "all but the feed-forward output": ([n for n in linears if n not in feed_forward_out], None, 0.0),
         "attention only": ([n for n in linears if "attention" in n], None, 0.0),
+        "feed-forward input only": ([n for n in linears if n.endswith("intermediate.dense")], None, 0.0),
         **{f"every layer, smoothed {alpha}": (linears, maxima, alpha) for alpha in (0.5, 0.75, 0.95)},
         "all but the feed-forward output, smoothed 0.75": (
             [n for n in linears if n not in feed_forward_out],

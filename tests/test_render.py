@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -256,3 +257,12 @@ def test_verdict_text_marks_refuting_evidence_and_its_note():
     assert lines[1].startswith("verdict: contradiction")
     assert "refutes" in lines[3] and note in " ".join(" ".join(lines[3:-1]).split())
     assert "refutes" not in lines[-1] and "—" not in lines[-1]
+
+
+@pytest.mark.parametrize("mention", ["the harbour\r\nmaster", "the harbour\rmaster", 'the "harbour, master"'])
+def test_a_csv_cell_keeps_line_breaks_quotes_and_commas(mention):
+    """A hard-wrapped article (CRLF, or a lone CR) can put a line break in a source's mention."""
+    source = replace(QUOTED_CLAIMS[0].source, mention=mention)
+    report = replace(QUOTED_REPORT, claims=(replace(QUOTED_CLAIMS[0], source=source), QUOTED_CLAIMS[1]))
+    rows = list(csv.DictReader(io.StringIO(report_csv(report, "claims"), newline="")))
+    assert [row["mention"] for row in rows] == [mention, QUOTED_CLAIMS[1].source.mention]

@@ -271,14 +271,15 @@ JSON = "application/json"
         ("POST", "/report", JSON, b'{"text": 42}', 422, "text: Input should be a valid string"),
         ("POST", "/report", JSON, b'{"text": "The minister resigned.", "format": "pdf"}', 422, "format: Input"),
         ("POST", "/report", JSON, b'{"text": "The minister resigned.", "fromat": "html"}', 422, "fromat: Extra"),
-        ("POST", "/report", JSON, b'{"text": ""}', 422, "no sentences"),
+        ("POST", "/report", JSON, b'{"text": ""}', 422, "the article is empty"),
+        ("POST", "/report", JSON, b'{"text": " \\u200b\\n"}', 422, "the article is empty"),
         ("POST", "/check", JSON, b'{"claim": "The minister resigned."}', 422, "evidence: Field required"),
         ("POST", "/check", JSON, b'{"claim": " ", "evidence": "He left."}', 422, "the claim to check is empty"),
         ("POST", "/check", JSON, b'{"claim": 3, "evidence": "He left."}', 422, "claim: Input should be a valid"),
         ("POST", "/check", JSON, b'{"claim": "He left.", "evidence": ', 400, "not valid JSON"),
         ("POST", "/check", JSON, b'{"claim": "He \\udc00 left.", "evidence": "He left."}', 400, "not valid JSON"),
         ("POST", "/check", JSON, b'{"claim": "He left.", "evidence": "' + NOT_UTF8 + b'"}', 400, "not valid JSON"),
-        ("POST", "/check", JSON, b'{"claim": "He left.", "evidence": "  "}', 422, "no sentences"),
+        ("POST", "/check", JSON, b'{"claim": "He left.", "evidence": "  "}', 422, "the evidence is empty"),
         ("POST", "/check", "text/plain", b"The minister resigned.", 415, "send JSON"),
         ("GET", "/report", None, None, 405, "Method Not Allowed"),
         ("POST", "/health", "text/plain", b"The minister resigned.", 405, "Method Not Allowed"),
@@ -331,7 +332,7 @@ def test_a_body_at_the_limit_is_not_refused_for_its_size(server):
 
 
 def test_an_unexpected_error_is_a_json_500_and_is_logged(server, monkeypatch, caplog):
-    def broken(report):
+    def broken(report, **options):
         raise RuntimeError("renderer broke at claim c3")
 
     monkeypatch.setattr(render, "report_json", broken)

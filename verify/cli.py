@@ -17,7 +17,7 @@ from verify.errors import VerifyError
 from verify.reading import InputFormat
 
 if TYPE_CHECKING:
-    from verify.datamodel import Report
+    pass
 
 
 class _FlagsTakeNoValue:
@@ -280,26 +280,13 @@ def report(
             lambda verifier, text, progress: verifier.report(text, article, progress),
         )
         found = fail_on is FailOn.contradiction and bool(result.contradictions)
-        return _rendered_report(result, format, table or Table.claims, read_as), 1 if found else 0
+        from verify.render import rendered_report
+
+        table_value = (table or Table.claims).value
+        output = rendered_report(result, format.value, table_value, with_text=read_as is InputFormat.html)
+        return output, 1 if found else 0
 
     run(work, out, force, verbose, quiet)
-
-
-def _rendered_report(result: Report, format: Format, table: Table, read_as: InputFormat) -> str:
-    from verify import render
-
-    if format is Format.html:
-        from verify.render_html import report_html
-
-        return report_html(result)
-    if format is Format.csv:
-        from verify.tables import report_csv
-
-        return report_csv(result, table.value)
-    if format is Format.json:
-        # Offsets of an HTML article point into its extracted text, which the reader has not seen.
-        return render.to_json(render.report_json(result, with_text=read_as is InputFormat.html))
-    return render.report_markdown(result) if format is Format.markdown else render.report_text(result)
 
 
 @app.command(cls=Command)

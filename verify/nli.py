@@ -215,6 +215,8 @@ class NLIBackend:
                         self._name, dtype=torch.float32, **options
                     )
             self.labels = _label_order(self.model.config.id2label)
+            # Once per load, for every result to name the model by: hashing its weights takes well under a second.
+            self._info = model_info(self._name)
         except VerifyError:
             raise
         except Exception as error:
@@ -222,8 +224,6 @@ class NLIBackend:
         self.model.to(self.device).eval()
         positions = getattr(self.model.config, "max_position_embeddings", self.tokenizer.model_max_length)
         self._longest_window = min(positions, self.tokenizer.model_max_length)
-        # Once per load, for every result to name the model by: hashing its weights takes well under a second.
-        self._info = model_info(self._name)
 
     @property
     def name(self) -> str:

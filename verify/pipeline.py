@@ -192,5 +192,5 @@ def check_claim(claim: str, evidence: str, *, model: str | Path | None = None) -
     """Library call per claim: the verdict for `claim` against the `evidence` text (both checked
     before any model loads)."""
     require_claim(claim)
-    require_article(evidence)
+    require_article(evidence, "the evidence")
     return get_verifier(model).check(claim, evidence)

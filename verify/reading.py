@@ -48,12 +48,15 @@ def _too_long(what: str) -> str:
     return f"{what} is over the limit of {MAX_ARTICLE_BYTES:,} bytes: split it into articles"
 
 
-def require_article(text: str) -> str:
-    """An article the library can take: text, within MAX_ARTICLE_BYTES."""
+def require_article(text: str, what: str = "the article") -> str:
+    """An article the library can take: text, not empty, within MAX_ARTICLE_BYTES (checked before any
+    model loads; `what` names it in the message)."""
     if not isinstance(text, str):
-        raise VerifyError(f"the article must be text (str), not {type(text).__name__}")
+        raise VerifyError(f"{what} must be text (str), not {type(text).__name__}")
     if len(text) > MAX_ARTICLE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_ARTICLE_BYTES:
-        raise VerifyError(_too_long("the article"))
+        raise VerifyError(_too_long(what))
+    if not INVISIBLE.sub("", text).strip():
+        raise VerifyError(f"{what} is empty")
     return text
 
 

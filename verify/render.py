@@ -244,3 +244,20 @@ def _number(key: str, value) -> str:
     if isinstance(value, float) and value.is_integer() and not key.endswith(RATIO_SUFFIXES):
         return str(int(value))  # a count
     return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def rendered_report(report: Report, format: str, table: str = "claims", with_text: bool = False) -> str:
+    """The report in `format` (text, json, markdown, html or csv; csv: one `table`), for the command
+    line and the service alike; `with_text`: the JSON carries the article text (an HTML article's
+    extracted text, which its offsets point into)."""
+    if format == "html":
+        from verify.render_html import report_html  # only when asked for: it is the largest renderer
+
+        return report_html(report)
+    if format == "csv":
+        from verify.tables import report_csv
+
+        return report_csv(report, table)  # type: ignore[arg-type]
+    if format == "json":
+        return to_json(report_json(report, with_text=with_text))
+    return report_markdown(report) if format == "markdown" else report_text(report)

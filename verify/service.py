@@ -22,7 +22,7 @@ from typing import Any, Literal, TypeVar
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -32,7 +32,7 @@ from verify import __version__, render
 from verify.datamodel import Report, to_jsonable
 from verify.errors import VerifyError
 from verify.pipeline import Progress, get_verifier
-from verify.reading import MAX_ARTICLE_BYTES, decode_article
+from verify.reading import MAX_ARTICLE_BYTES, decode_article, require_article, require_claim
 
 # Seconds a request may take, waiting for the model thread included. The default model reports on a
 # 6,000-character article in about 15 s on a 2-core CPU; the longest articles it accepts take hours.
@@ -166,7 +166,9 @@ async def _report_request(request: Request) -> ReportRequest:
     """The article and the format asked for: a text/plain body (or one without a type) is the article."""
     body = await request.body()  # first, so that a body over the limit is a 413 whatever its type
     if _media_type(request) == "application/json":
-        return _parsed(ReportRequest, body)
+        asked = _parsed(ReportRequest, body)
+        require_article(asked.text)  # here, not on the model thread: a busy service still answers 422 at once
+        return asked
     if _media_type(request) not in ("text/plain", ""):
         raise HTTPException(415, 'send the article as text/plain (UTF-8), or as JSON {"text": ..., "format": ...}')
     return ReportRequest(text=decode_article(body, "the request body"))
@@ -176,19 +178,22 @@ async def _check_request(request: Request) -> CheckRequest:
     body = await request.body()
     if _media_type(request) not in ("application/json", ""):
         raise HTTPException(415, 'send JSON {"claim": ..., "evidence": ...}')
-    return _parsed(CheckRequest, body)
+    asked = _parsed(CheckRequest, body)
+    require_claim(asked.claim)  # here, not on the model thread: a busy service still answers 422 at once
+    require_article(asked.evidence, "the evidence")
+    return asked
+
+
+MEDIA_TYPES: dict[str, str] = {
+    "json": "application/json",
+    "text": "text/plain",
+    "markdown": "text/markdown",
+    "html": "text/html",
+}
 
 
 def _rendered(report: Report, format: ReportFormat) -> Response:
-    if format == "json":
-        return JSONResponse(render.report_json(report))
-    if format == "text":
-        return PlainTextResponse(render.report_text(report))
-    if format == "markdown":
-        return Response(render.report_markdown(report), media_type="text/markdown")
-    from verify.render_html import report_html  # only when asked for: it is the largest renderer
-
-    return HTMLResponse(report_html(report))
+    return Response(render.rendered_report(report, format), media_type=MEDIA_TYPES[format])
 
 
 def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:

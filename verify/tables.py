@@ -67,14 +67,14 @@ def _claim_row(claim: Claim) -> dict[str, Any]:
     return dict(zip(CLAIM_COLUMNS, values))
 
 
-def _relation_row(report: Report, relation: ClaimRelation) -> dict[str, Any]:
+def _relation_row(sources: dict[str, str], relation: ClaimRelation) -> dict[str, Any]:
     values = (
         relation.first,
         relation.second,
         relation.label,
         relation.probability,
-        report.claim(relation.first).source.name,
-        report.claim(relation.second).source.name,
+        sources[relation.first],
+        sources[relation.second],
         relation.similarity,
         relation.same_source,
         relation.temporal_update,
@@ -85,20 +85,26 @@ def _relation_row(report: Report, relation: ClaimRelation) -> dict[str, Any]:
     return dict(zip(RELATION_COLUMNS, values))
 
 
+def table_rows(report: Report, table: Table) -> list[dict[str, Any]]:
+    """One table of the report as rows: column name → value (None for none)."""
+    if table == "claims":
+        return [_claim_row(claim) for claim in report.claims]
+    sources = {claim.id: claim.source.name for claim in report.claims}
+    return [_relation_row(sources, relation) for relation in report.relations]
+
+
 def report_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
-    """The report's claims and relations as rows: column name → value (None for none)."""
-    return {
-        "claims": [_claim_row(claim) for claim in report.claims],
-        "relations": [_relation_row(report, relation) for relation in report.relations],
-    }
+    """The report's claims and relations as rows."""
+    return {table: table_rows(report, table) for table in ("claims", "relations")}
 
 
 def report_csv(report: Report, table: Table) -> str:
-    """One table of the report as CSV: a header row, then one row per claim or relation."""
+    """One table of the report as CSV (RFC 4180: CRLF line ends, so a cell holding a lone carriage
+    return is quoted too): a header row, then one row per claim or relation."""
     written = io.StringIO()
-    writer = csv.DictWriter(written, COLUMNS[table], lineterminator="\n")
+    writer = csv.DictWriter(written, COLUMNS[table], lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(report_rows(report)[table])
+    writer.writerows(table_rows(report, table))
     return written.getvalue()
 
 

@@ -14,6 +14,7 @@ Whatever a unit says outside every frame's cue, source and content is the report
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -600,12 +601,16 @@ def claim_from_content(
     a leading complementizer ("that they had also taken five planes" is content, "they had also taken
     five planes" is said), and its spans are where that is."""
     spans = tuple(content)
-    tokens = expanded_span(doc, spans[0].start, spans[0].end)
-    first = tokens[0]
-    if first.dep_ == "mark" and first.lower_ == "that" and len(tokens) > 1:
-        following = next((token for token in tokens[1:] if not token.is_space), None)
-        if following is not None and following.idx < spans[0].end:
-            spans = (Span(following.idx, spans[0].end), *spans[1:])
+    first = expanded_span(doc, spans[0].start, spans[0].end)[0]
+    if first.dep_ == "mark" and first.lower_ == "that":
+        # The said text starts after the complementizer's word and the space behind it ("that, despite
+        # the protests, the airport ..." says "despite the protests, the airport ..."); a first span that
+        # is only the word gives way to the next span.
+        gap = re.search(r"\s+", spans[0].of(text_of(doc)))
+        if gap and spans[0].start + gap.end() < spans[0].end:
+            spans = (Span(spans[0].start + gap.end(), spans[0].end), *spans[1:])
+        elif len(spans) > 1:
+            spans = spans[1:]
     return Claim(
         id=claim_id,
         text=joined_text(text_of(doc), spans),
