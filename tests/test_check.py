@@ -380,3 +380,25 @@ def test_every_shipped_model_settings_file_is_valid():
 
     for name in SHIPPED:
         assert isinstance(for_model(shipped_model(name)), CheckSettings)
+
+
+@pytest.mark.parametrize(
+    ("scores", "thresholds", "verdict"),
+    [
+        (NLIScores(0.05, 0.15, 0.80), {}, "neutral"),  # below the report's 0.95
+        (NLIScores(0.05, 0.15, 0.80), {"claim_contradiction": 0.70}, "contradiction"),
+        (NLIScores(0.05, 0.25, 0.70), {"claim_contradiction": 0.75}, "neutral"),
+        (NLIScores(0.60, 0.35, 0.05), {}, "entailment"),
+        (NLIScores(0.60, 0.35, 0.05), {"claim_corroboration": 0.70}, "neutral"),
+    ],
+)
+def test_a_single_claim_is_decided_with_the_claim_check_thresholds(scores, thresholds, verdict):
+    """`verify check` scores evidence → claim only: its own thresholds replace the report's where set."""
+    from verify.check.verdict import check_evidence
+
+    evidence = [claim("The deputy mayor said the airport was operating smoothly on Friday.", "deputy mayor")]
+    settings = CheckSettings(contradiction=0.95, corroboration=0.5, parse_rules=False, **thresholds)
+    result = check_evidence(
+        "The airport was closed on Friday.", evidence, np.array([0.8]), lambda pairs: [scores] * len(pairs), settings
+    )
+    assert result.label == verdict

@@ -38,6 +38,20 @@ class CheckSettings:
     possible_conflict: float = 0.30
     # The dependency-parse rules (not informed, place states, figures); off only to measure them.
     parse_rules: bool = True
+    # Checking one claim against an article (`verify check`) scores evidence → claim only, and an
+    # article's sentence rarely states the claim's negation outright: these thresholds replace
+    # `contradiction` and `corroboration` there (None: the same), chosen on FNC-1 dev
+    # (scripts/sweep_claim_check.py).
+    claim_contradiction: float | None = None
+    claim_corroboration: float | None = None
+
+    def for_claim_checks(self) -> CheckSettings:
+        """The settings a single-claim check decides with."""
+        return replace(
+            self,
+            contradiction=self.contradiction if self.claim_contradiction is None else self.claim_contradiction,
+            corroboration=self.corroboration if self.claim_corroboration is None else self.claim_corroboration,
+        )
 
 
 def for_model(model_dir: str | Path, **overrides) -> CheckSettings:

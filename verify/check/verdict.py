@@ -31,6 +31,7 @@ def check_evidence(
     contradicts it more strongly than any supports it; supported when some evidence corroborates
     it; otherwise not enough information.
     """
+    settings = settings.for_claim_checks()
     candidates = related_to(claim, evidence_claims, similarities, settings)
     if not candidates:  # nothing passes the gate: score the closest few anyway, they decide "neutral"
         candidates = sorted(range(len(evidence_claims)), key=lambda k: -float(similarities[k]))[:EVIDENCE_COUNT]
