@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from dataclasses import replace
 
 import pytest
 import torch
@@ -15,7 +16,7 @@ from verify.errors import VerifyError
 from verify.nlp import parse
 from verify.training.common import length_sorted_batches
 from verify.training.nli_data import MixConfig, build_mix
-from verify.training.nli_trainer import ALLOWED, LABELS, TrainConfig, merged_class_loss, train
+from verify.training.nli_trainer import ALLOWED, LABELS, TrainConfig, load_model, merged_class_loss, train
 from verify.training.synthetic_nli import (
     SyntheticPair,
     balance,
@@ -256,6 +257,39 @@ def test_tiny_training_run_saves_an_fp16_nli_checkpoint_and_resumes(tmp_path):
         json.loads(line)["epoch"] for line in (run / "log.jsonl").read_text().splitlines() if "train_loss" in line
     ]
     assert epochs == [0, 1]
+
+
+def test_a_lora_run_continues_from_a_saved_adapter_with_its_own_schedule(tmp_path):
+    base = make_tiny_nli_checkpoint(tmp_path / "base")
+    mix = tmp_path / "mix"
+    mix.mkdir()
+    rows = [
+        {"premise": "The port reopened on Monday.", "hypothesis": h, "label": label, "dataset": "toy"}
+        for h, label in [("The port is open.", "entailment"), ("The port stayed shut.", "contradiction")]
+    ] * 4
+    write_jsonl(mix / "train.jsonl", rows)
+    first = TrainConfig(
+        mix=str(mix),
+        base=str(base),
+        out=str(tmp_path / "first"),
+        epochs=1,
+        batch_size=4,
+        max_length=32,
+        lora_rank=4,
+        device="cpu",
+    )
+    adapter = train(first) / "epoch-0"
+    frozen = replace(first, out=str(tmp_path / "frozen"), init_adapter=str(adapter), lr=0.0)
+    model = load_model(frozen)
+    saved = load_file(adapter / "adapter_model.safetensors")
+    loaded = {name: tensor for name, tensor in model.state_dict().items() if "lora_A" in name}
+    assert loaded and len(loaded) == len([name for name in saved if "lora_A" in name])
+    # The saved LoRA weights are the starting point, not a fresh initialisation.
+    for name, tensor in loaded.items():
+        match = [saved[key] for key in saved if key.replace(".weight", "") in name.replace(".default", "")]
+        assert match and torch.allclose(tensor.float(), match[0].float(), atol=1e-3)
+    continued = train(replace(frozen, out=str(tmp_path / "continued"), lr=1e-3))
+    assert (continued / "epoch-0" / "adapter_model.safetensors").exists()
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,9 @@ class TrainConfig:
     freeze_word_embeddings: bool = True
     lora_rank: int = 0  # 0: full fine-tuning; else LoRA of this rank on every linear layer, head trained fully
     lora_alpha: int = 32
+    # A trained LoRA adapter and head (a shipped model's folder) to continue from, with this run's
+    # own schedule: more epochs for a model whose earlier run's optimiser state is gone.
+    init_adapter: str | None = None
     checkpoint_every: int = 500  # steps between resumable states
     max_minutes: float | None = None  # stop (resumable) after this long; None: run every epoch
     # With max_minutes: after this many steps the schedule is refitted so that the learning rate
@@ -169,7 +172,8 @@ def probe(model, tokenizer, config: TrainConfig) -> list[dict]:
 
 
 def load_model(config: TrainConfig):
-    """The base with a fresh 3-way head; with `lora_rank` wrapped as a peft LoRA model."""
+    """The base with a fresh 3-way head; with `lora_rank` wrapped as a peft LoRA model (a new one, or
+    `init_adapter`'s weights, trainable)."""
     model = AutoModelForSequenceClassification.from_pretrained(
         config.base,
         num_labels=3,
@@ -177,6 +181,10 @@ def load_model(config: TrainConfig):
         label2id={n: i for i, n in enumerate(LABELS)},
         dtype=torch.float32,
     )
+    if config.init_adapter:
+        from peft import PeftModel
+
+        return PeftModel.from_pretrained(model, config.init_adapter, is_trainable=True)
     if config.lora_rank:
         from peft import LoraConfig, get_peft_model
 
@@ -347,6 +355,7 @@ def main(argv: list[str] | None = None) -> None:
         action="store_false",
         help="also fine-tune the word embeddings (frozen by default)",
     )
+    parser.add_argument("--init-adapter", help="LoRA adapter + head to continue from (e.g. models/verify-nli-mpnet)")
     parser.add_argument("--device", default=TrainConfig.device)
     args = vars(parser.parse_args(argv))
     resume = args.pop("resume")
