@@ -10,6 +10,11 @@
 #         carry=[".carry/base-parts/part-0", ".carry/dev"])
 #     and ship the returned adapter: python -m verify.training.export RUN/CHECKPOINT --adapter
 #     all-mpnet-base-v2 --base "$(python -m verify.bases)" --out models/NAME
+#   Continuing the shipped adapter (--init-adapter) needs a third call, since the adapter (12 MB) does not fit
+#   beside a base part: copy it to .carry/init, stage part-0 with .carry/dev (then `cp .carry/dev/* /tmp/dev`),
+#   part-1 with .carry/mix, and train with carry=[".carry/init"], DEV=/tmp/dev and
+#   NLI_RUNS="NAME --init-adapter /tmp/init --lr 1e-4 ..." after `mkdir -p /tmp/init; cp .carry/init/* /tmp/init`
+#   (the 2026-12-04 runs; models/verify-nli-mpnet/README.md).
 #   .carry/mix       the NLI training mix, xz-compressed (about 11 MB)
 #   .carry/dev       the 3-way NLI dev sets, xz-compressed
 #   .carry/polnear.tar.xz  PolNeAR train + dev for the attribution tagger (2 MB)
