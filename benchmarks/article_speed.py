@@ -9,18 +9,14 @@ the baseline), with the CPU flags that decide whether bf16 helps.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import torch
-
-from verify.precision import cpu_flags
+from benchmark_output import emit, machine
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,18 +73,10 @@ def main() -> None:
         "article": str(args.article.resolve().relative_to(ROOT))
         if args.article.resolve().is_relative_to(ROOT)
         else args.article.name,
-        "machine": {
-            "cpu_threads": torch.get_num_threads(),
-            "cpu_flags": cpu_flags(),
-            "python": platform.python_version(),
-            "torch": torch.__version__,
-        },
+        "machine": machine(),
         "models": runs,
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    emit(result, args.out)
 
 
 if __name__ == "__main__":

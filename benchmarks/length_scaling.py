@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import platform
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from verify.precision import cpu_flags
+from benchmark_output import emit, machine
 
 ROOT = Path(__file__).resolve().parents[1]
 POLNEAR = ROOT.parent / "shared" / "data" / "attribution" / "polnear"
@@ -102,16 +101,10 @@ def main() -> None:
             runs.append({"model": model, **json.loads(done.stdout.strip().splitlines()[-1])})
             print(json.dumps(runs[-1]), file=sys.stderr)
     result = {
-        "machine": {
-            "python": platform.python_version(),
-            "cpu_flags": cpu_flags(),
-        },
+        "machine": machine(),
         "runs": runs,
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    emit(result, args.out)
 
 
 if __name__ == "__main__":
