@@ -3,7 +3,8 @@
 Each rule is general linguistics, so on news without such claims it should stay quiet. For every
 article (one annotation file per article, train and dev) the gold contents are parsed once; the
 script counts contents each rule reads something in, and same-article pairs of contents it finds
-in conflict. Prints JSON; the README quotes it.
+in conflict (or, for the places rule, about different places or groups), with a random sample of
+such pairs (seed 0, in corpus order) as examples. Prints JSON; the README quotes it.
 
     .venv/bin/python scripts/rule_fire_rates.py ../shared/data/attribution/polnear [--examples 20]
 """
@@ -12,21 +13,84 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc
 
 from verify.check.knowledge import reports_no_knowledge
+from verify.check.notes import places_and_groups, places_note
 from verify.check.place_state import conflicting_place, place_states
 from verify.check.quantities import conflicting_quantity, describe, quantities
 from verify.evaluation.polnear import load_polnear
 from verify.nlp import pipeline
 
 
+@dataclass(frozen=True)
+class PairRule:
+    """A rule that reads each content (`reads`) and finds something in a pair of them (`finds`, called
+    only on pairs of contents it read something in); `examples` names the list of example pairs, each with
+    what was found as `describes` writes it under `found`."""
+
+    contents: str
+    pairs: str
+    reads: Callable[[Doc], Any]
+    finds: Callable[[Doc, Doc], Any]
+    examples: str | None = None
+    found: str = ""
+    describes: Callable[[Any], str] = str
+
+
+class Sample:
+    """A uniform random sample of up to `size` of the items offered (reservoir sampling), in the order offered."""
+
+    def __init__(self, size: int, rng: random.Random) -> None:
+        self.size, self.rng, self.offered, self.kept = size, rng, 0, {}
+
+    def offer(self, item: dict[str, str]) -> None:
+        self.offered += 1
+        if len(self.kept) < self.size:
+            self.kept[self.offered] = item
+        elif (slot := self.rng.randrange(self.offered)) < self.size:
+            del self.kept[sorted(self.kept)[slot]]
+            self.kept[self.offered] = item
+
+    def items(self) -> list[dict[str, str]]:
+        return [self.kept[index] for index in sorted(self.kept)]
+
+
+RULES = (
+    PairRule("place_contents", "place_conflict_pairs", place_states, conflicting_place),
+    PairRule(
+        "quantity_contents",
+        "number_conflict_pairs",
+        quantities,
+        conflicting_quantity,
+        "number_conflict_examples",
+        "figures",
+        describe,
+    ),
+    PairRule(
+        "places_groups_contents",
+        "place_difference_pairs",
+        places_and_groups,
+        places_note,
+        "place_difference_examples",
+        "places",
+        lambda note: note.detail,
+    ),
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("polnear", type=Path, help="PolNeAR directory with train/ and dev/")
-    parser.add_argument("--examples", type=int, default=20, help="number conflicts printed as examples")
+    parser.add_argument("--examples", type=int, default=20, help="example pairs sampled per rule")
     args = parser.parse_args()
     started = time.perf_counter()
     seen, articles = set(), []
@@ -35,17 +99,10 @@ def main() -> None:
             if article.text not in seen:  # one annotation file per article
                 seen.add(article.text)
                 articles.append(article)
-    counts = {
-        "articles": len(articles),
-        "contents": 0,
-        "pairs": 0,
-        "knowledge_contents": 0,
-        "place_contents": 0,
-        "quantity_contents": 0,
-        "place_conflict_pairs": 0,
-        "number_conflict_pairs": 0,
-    }
-    examples = []
+    counts = {"articles": len(articles), "contents": 0, "pairs": 0, "knowledge_contents": 0}
+    counts |= {rule.contents: 0 for rule in RULES} | {rule.pairs: 0 for rule in RULES}
+    rng = random.Random(0)
+    examples = {rule.examples: Sample(args.examples, rng) for rule in RULES if rule.examples}
     nlp = pipeline()
     for article in articles:
         contents = [claim.text for claim in article.claims]
@@ -53,26 +110,25 @@ def main() -> None:
         counts["contents"] += len(docs)
         counts["pairs"] += len(docs) * (len(docs) - 1) // 2
         counts["knowledge_contents"] += sum(reports_no_knowledge(doc) for doc in docs)
-        with_places = [doc for doc in docs if place_states(doc)]
-        counts["place_contents"] += len(with_places)
-        counts["place_conflict_pairs"] += sum(bool(conflicting_place(a, b)) for a, b in combinations(with_places, 2))
-        with_figures = [doc for doc in docs if quantities(doc)]
-        counts["quantity_contents"] += len(with_figures)
-        for first, second in combinations(with_figures, 2):
-            pair = conflicting_quantity(first, second)
-            if pair:
-                counts["number_conflict_pairs"] += 1
-                if len(examples) < args.examples:
-                    examples.append(
+        for rule in RULES:
+            read = [doc for doc in docs if rule.reads(doc)]
+            counts[rule.contents] += len(read)
+            for first, second in combinations(read, 2):
+                found = rule.finds(first, second)
+                if not found:
+                    continue
+                counts[rule.pairs] += 1
+                if rule.examples:
+                    examples[rule.examples].offer(
                         {
                             "article": article.doc_id,
                             "first": first.text,
                             "second": second.text,
-                            "figures": describe(pair),
+                            rule.found: rule.describes(found),
                         }
                     )
     counts["seconds"] = round(time.perf_counter() - started, 1)
-    print(json.dumps({**counts, "number_conflict_examples": examples}, indent=2))
+    print(json.dumps(counts | {key: sample.items() for key, sample in examples.items()}, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,16 @@ def bundled_report():
     from verify.pipeline import get_verifier
 
     return get_verifier(str(SMALL_MODEL)).report(BUNDLED_ARTICLE.read_text(encoding="utf-8"), BUNDLED_ARTICLE.name)
+
+
+def invoke_in_a_fresh_process(args: list[str], cwd: Path) -> tuple[str, str]:
+    """Run `verify ARGS` in a new Python process: "EXIT_CODE TORCH_IMPORTED SPACY_IMPORTED" and its stderr,
+    to show that an error was found before the models' libraries were imported."""
+    code = (
+        "import sys; from typer.testing import CliRunner; from verify.cli import app; "
+        f"result = CliRunner().invoke(app, {args!r}); "
+        "print(result.exit_code, 'torch' in sys.modules, 'spacy' in sys.modules); print(result.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd)
+    status, _, stderr = done.stdout.partition("\n")
+    return status, stderr or done.stderr

@@ -9,7 +9,14 @@ import pytest
 
 from verify.check.decision import decide
 from verify.check.gate import content_words, related_pairs
-from verify.check.notes import RuleNotes, is_temporal_update, knowledge_note, place_note, time_note
+from verify.check.notes import (
+    RuleNotes,
+    is_temporal_update,
+    knowledge_note,
+    place_note,
+    places_note,
+    time_note,
+)
 from verify.check.pairs import check_claims, checked_text
 from verify.check.settings import CheckSettings
 from verify.datamodel import Claim, Cue, NLIScores, Note, NoteKind, Source, Span
@@ -18,6 +25,7 @@ from verify.nlp import parse
 SETTINGS = CheckSettings()
 TEMPORAL, PERIOD = Note(NoteKind.change_over_time), Note(NoteKind.different_periods)
 NOT_INFORMED, AIRPORT = Note(NoteKind.not_informed), Note(NoteKind.place_conflict, "airport")
+ELSEWHERE = Note(NoteKind.different_places, "Almaty / Astana")
 TEMPORAL_NOTE, PERIOD_NOTE, NO_KNOWLEDGE_NOTE, AIRPORT_NOTE = map(str, (TEMPORAL, PERIOD, NOT_INFORMED, AIRPORT))
 
 
@@ -167,6 +175,22 @@ def test_time_note(first, second, note):
     assert text_of(time_note(claim(first), claim(second, claim_id="c2"), first, second)) == note
 
 
+@pytest.mark.parametrize(
+    "first, second, different_dates, note",
+    [
+        # claims of articles of different dates are about different moments: a change or a moved figure
+        ("The terminal is closed after the fire", "The terminal has reopened after the fire", True, TEMPORAL_NOTE),
+        ("The terminal is closed after the fire", "The terminal has reopened after the fire", False, ""),
+        ("Two workers died in the fire", "Five workers died in the fire", True, TEMPORAL_NOTE),
+        ("Two workers died in the fire", "Five workers died in the fire", False, ""),
+        # no change and no figures: a denial stays a denial whatever the day
+        ("The minister resigned over the fire", "The minister did not resign over the fire", True, ""),
+    ],
+)
+def test_time_note_between_dated_articles(first, second, different_dates, note):
+    assert text_of(time_note(claim(first), claim(second, claim_id="c2"), first, second, different_dates)) == note
+
+
 CONTRADICTING = NLIScores(entailment=0.02, neutral=0.08, contradiction=0.90)
 ENTAILING = NLIScores(entailment=0.85, neutral=0.10, contradiction=0.05)
 NEUTRAL = NLIScores(entailment=0.05, neutral=0.90, contradiction=0.05)
@@ -187,6 +211,14 @@ LEANING = NLIScores(entailment=0.01, neutral=0.68, contradiction=0.31)  # the ai
         ),
         (("Netblocks", "Tass"), CONTRADICTING, NEUTRAL, RuleNotes(TEMPORAL), "compatible", TEMPORAL_NOTE),
         (("the election board", "the author"), CONTRADICTING, NEUTRAL, RuleNotes(PERIOD), "compatible", PERIOD_NOTE),
+        (
+            ("witnesses", "the interior ministry"),
+            CONTRADICTING,
+            NEUTRAL,
+            RuleNotes(elsewhere=ELSEWHERE),
+            "compatible",
+            str(ELSEWHERE),
+        ),
         (("the union", "the port authority"), ENTAILING, NEUTRAL, RuleNotes(), "corroboration", ""),
         # entailment within one source repeats, it does not corroborate
         (("the union", "the union"), ENTAILING, ENTAILING, RuleNotes(), "compatible", ""),
@@ -322,6 +354,70 @@ def test_knowledge_note(first, second, note):
 )
 def test_place_note(first, second, note):
     assert text_of(place_note(parse(first), parse(second))) == note
+
+
+@pytest.mark.parametrize(
+    "first, second, note",
+    [
+        (
+            "Police fired tear gas at protesters in Almaty",
+            "Police did not fire tear gas at protesters in Astana",
+            "about different places or groups (Almaty / Astana), not a contradiction",
+        ),
+        (
+            "Kurdish fighters took control of the border town",
+            "Syrian troops did not take control of the border town",
+            "about different places or groups (Kurdish / Syrian), not a contradiction",
+        ),
+        ("Rebels seized the main port in Hodeidah overnight", "The port in Hodeidah was operating normally", ""),
+        # one claim names no place: it may be about the same one
+        ("they had also taken five planes at Almaty’s airport", "The airport was operating smoothly", ""),
+        # names the tagger calls places but that locate nothing (an aircraft type, an airline)
+        (
+            "the authority would ground the airline's seven other Corvan 220 jets for inspection",
+            "it had no plans to ground any Aeralis aircraft",
+            "",
+        ),
+        # times after in/on/at are not places: the other claim names none
+        ("Police fired tear gas at protesters in Almaty", "Police did not fire tear gas at protesters on Tuesday", ""),
+        ("Rebels shelled the airport in Donetsk", "Rebels did not shell the airport in the morning", ""),
+        # a time beside a place: the places still differ
+        (
+            "Rebels shelled the airport in Donetsk on Monday",
+            "Rebels did not shell the airport in Luhansk at night",
+            "about different places or groups (Donetsk / Luhansk), not a contradiction",
+        ),
+        # one group in common, whatever else differs
+        (
+            "Kurdish fighters captured the town in northern Syria",
+            "Kurdish fighters did not capture any town in Iraq",
+            "",
+        ),
+        # a place after "to" locates nothing: the first claim names none
+        ("The minister flew to Brussels for the summit", "The minister did not attend the summit in Brussels", ""),
+        # the same place, whatever figures and times are beside it
+        ("At least 12 people died in the blast in Kabul", "Nobody died in the blast in Kabul at dawn", ""),
+    ],
+)
+def test_places_note(first, second, note):
+    assert text_of(places_note(parse(first), parse(second))) == note
+
+
+# Gaps the PolNeAR run showed (docs/results/rule-fire-rates-polnear.json): one group in two forms, and a place
+# against a group of the same event.
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("Republican senators blocked the bill", "Republicans did not block the bill"),
+        ("Democratic lawmakers backed the plan", "The Democrats never backed the plan"),
+        ("Kurdish fighters took the town", "The Kurds did not take the town"),
+        ("European leaders agreed on the sanctions", "Leaders in Europe failed to agree on the sanctions"),
+        ("Militants attacked the compound in Benghazi", "Four Americans were killed when the compound was attacked"),
+        ("The talks in Geneva collapsed on Friday", "The talks in the Swiss city of Geneva did not collapse"),
+    ],
+)
+def test_places_note_same_group_in_another_form(first, second):
+    assert places_note(parse(first), parse(second)) is None
 
 
 @pytest.mark.parametrize(

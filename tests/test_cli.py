@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import BUNDLED_ARTICLE, NEWS_PAGE, REPO, SMALL_MODEL
+from conftest import BUNDLED_ARTICLE, NEWS_PAGE, REPO, SMALL_MODEL, invoke_in_a_fresh_process
 from verify.cli import app
 from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
 
@@ -351,14 +351,8 @@ def test_a_bad_out_is_refused_before_any_model_loads(tmp_path, monkeypatch, out,
 )
 def test_user_errors_are_found_before_torch_is_imported(tmp_path, args, fragment):
     (tmp_path / "script-only.html").write_text("<html><body><script>track()</script></body></html>")
-    code = (
-        "import sys; from typer.testing import CliRunner; from verify.cli import app; "
-        f"result = CliRunner().invoke(app, {args!r}); "
-        "print(result.exit_code, 'torch' in sys.modules, 'spacy' in sys.modules); print(result.stderr)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
-    status, stderr = done.stdout.split("\n", 1)
-    assert status == "2 False False", done.stdout + done.stderr
+    status, stderr = invoke_in_a_fresh_process(args, tmp_path)
+    assert status == "2 False False", stderr
     assert fragment in stderr
 
 

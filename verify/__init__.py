@@ -17,6 +17,9 @@ except PackageNotFoundError:  # a checkout used through PYTHONPATH without insta
 _EXPORTS = {
     **dict.fromkeys(
         (
+            "ArticleAnalysis",
+            "ArticleFailure",
+            "ArticleRecord",
             "Claim",
             "ClaimRelation",
             "ClaimVerdict",

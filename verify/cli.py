@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from verify.batch import BATCH_SIZE
 from verify.errors import VerifyError
 from verify.reading import InputFormat
 
 if TYPE_CHECKING:
-    pass
+    from rich.console import Console
 
 
 class _FlagsTakeNoValue:
@@ -74,6 +76,7 @@ class Format(str, Enum):
     markdown = "markdown"
     html = "html"
     csv = "csv"
+    jsonl = "jsonl"
 
 
 class Table(str, Enum):
@@ -128,7 +131,11 @@ OutOption = Annotated[
 ]
 FormatOption = Annotated[
     Format,
-    typer.Option("--format", "-f", help="text, json, markdown, html or csv (markdown, html and csv: report only)."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="text, json, markdown, html, csv or jsonl (markdown, html, csv and jsonl: report only).",
+    ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Allow --out to replace an existing file.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print each stage's time to stderr.")]
@@ -143,40 +150,106 @@ InputFormatOption = Annotated[
 ]
 
 
+class ProgressDisplay:
+    """A callback taking the stage under way (with counts and time left where known), shown on stderr if that
+    is a terminal and the work lasts over a delay: a spinner, or, given a count of `articles`, a bar of the
+    articles done (`advance()` after each) with the time left."""
+
+    def __init__(self, console: Console, enabled: bool, articles: int | None) -> None:
+        self.console = console
+        self.enabled = enabled
+        self.articles = articles
+        self.message = "working"
+        self.done = 0
+        self.lock = threading.Lock()
+        self.refresh: Callable[[], None] | None = None  # updates what is shown; None until it is
+        self.stop: Callable[[], None] = lambda: None
+        self.closed = False  # the work is over: nothing is to be shown any more
+
+    def show(self) -> None:
+        with self.lock:
+            if self.closed or self.refresh is not None or not (self.console.is_terminal and self.enabled):
+                return
+            if self.articles is None:
+                status = self.console.status(self.message)
+                self.refresh, self.stop = lambda: status.update(self.message), status.stop
+                status.start()
+            else:
+                self.refresh, self.stop = self._article_bar()
+
+    def _article_bar(self) -> tuple[Callable[[], None], Callable[[], None]]:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(
+            MofNCompleteColumn(),
+            TextColumn("articles"),
+            BarColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.description}"),
+            console=self.console,
+            transient=True,
+            redirect_stdout=False,  # the output lines go to stdout as they come
+        )
+        task = bar.add_task(self.message, total=self.articles, completed=self.done)
+        bar.start()
+        return lambda: bar.update(task, description=self.message, completed=self.done), bar.stop
+
+    def __call__(self, message: str) -> None:
+        with self.lock:
+            self.message = message
+            if self.refresh is not None:
+                self.refresh()
+
+    def advance(self) -> None:
+        """One more article done."""
+        with self.lock:
+            self.done += 1
+            if self.refresh is not None:
+                self.refresh()
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            self.stop()
+
+
 @contextmanager
-def progress_display(delay: float = 1.0, enabled: bool = True):
-    """Yields a callback taking a stage name (with counts and time left where known); a spinner
-    shows it on stderr if that is a terminal and the work lasts over `delay` s."""
+def progress_display(
+    delay: float = 1.0, enabled: bool = True, articles: int | None = None
+) -> Iterator[ProgressDisplay]:
+    """Yields a ProgressDisplay, shown once the work has lasted `delay` s."""
     from rich.console import Console
 
-    console = Console(stderr=True)
-    state: dict[str, Any] = {"message": "working", "status": None}  # status: a rich Status once shown
-    lock = threading.Lock()
-
-    def start() -> None:
-        with lock:
-            if state["status"] is None and console.is_terminal and enabled:
-                status = console.status(state["message"])
-                status.start()
-                state["status"] = status
-
-    timer = threading.Timer(delay, start)
+    display = ProgressDisplay(Console(stderr=True), enabled, articles)
+    timer = threading.Timer(delay, display.show)
     timer.daemon = True
     timer.start()
-
-    def update(message: str) -> None:
-        with lock:
-            state["message"] = message
-            if state["status"] is not None:
-                state["status"].update(message)
-
     try:
-        yield update
+        yield display
     finally:
         timer.cancel()
-        with lock:
-            if state["status"] is not None:
-                state["status"].stop()
+        display.close()
+
+
+@contextmanager
+def user_errors(verbose: bool, quiet: bool) -> Iterator[None]:
+    """A command's frame: a VerifyError becomes one line and exit status 2; the library's log on stderr, its
+    warnings unless `quiet`, its stage timings too if `verbose`."""
+    logger = logging.getLogger("verify")
+    handler = logging.StreamHandler()  # stderr as it is now (a test runner's, say)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    if not quiet:
+        logger.addHandler(handler)
+    if verbose and not quiet:
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    except VerifyError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        logger.removeHandler(handler)
 
 
 def run(
@@ -194,13 +267,7 @@ def run(
     """
     from verify.output import check_destination, write_file
 
-    logger = logging.getLogger("verify")
-    handler = logging.StreamHandler()  # stderr as it is now (a test runner's, say)
-    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
-    if verbose and not quiet:
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-    try:
+    with user_errors(verbose, quiet):
         if out is not None:
             check_destination(out, force)  # before any work: a run is never lost to a bad --out
         with progress_display(enabled=not quiet) as progress:
@@ -214,11 +281,6 @@ def run(
                 typer.echo(f"wrote {out}", err=True)
         if status:
             raise typer.Exit(status)
-    except VerifyError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        logger.removeHandler(handler)
 
 
 def _on_article(path: str, input_format: InputFormat, model: str | None, progress, compute):
@@ -238,11 +300,38 @@ def _on_article(path: str, input_format: InputFormat, model: str | None, progres
     return compute(get_verifier(model), text, progress), read_as
 
 
+ARTICLES_HELP = (
+    "Article files (text or HTML), folders of them (their *.txt, *.html and *.htm files), or - for standard input."
+)
+RecordsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--input",
+        metavar="FILE.jsonl",
+        help='Articles as JSON lines {"id": ..., "text": ...}; their other fields (outlet, date, url ...) '
+        "are carried to their output lines.",
+    ),
+]
+DatasetOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--dataset",
+        metavar="DIR",
+        help="Articles as a saved datasets dataset (save_to_disk) with id and text columns (train extra).",
+    ),
+]
+
+
 @app.command(cls=Command)
 def report(
-    article: Annotated[
-        str, typer.Argument(metavar="ARTICLE", help="Article file (text or HTML), or - for standard input.")
-    ],
+    articles: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="ARTICLE",
+            help=f"{ARTICLES_HELP} Several articles (or a folder, --input, --dataset) need --format jsonl.",
+            show_default=False,
+        ),
+    ] = None,
     format: FormatOption = Format.text,
     table: Annotated[
         Table | None,
@@ -252,26 +341,61 @@ def report(
             "or relations (a row per scored pair of claims).",
         ),
     ] = None,
+    records: RecordsOption = None,
+    dataset: DatasetOption = None,
     input_format: InputFormatOption = InputFormat.auto,
-    out: OutOption = None,
-    force: ForceOption = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Write the output to FILE instead of the terminal. With --format jsonl, append to FILE and "
+            "resume: the articles whose ids it holds are skipped.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Allow --out to replace an existing file (--format jsonl: start it afresh)."),
+    ] = False,
     model: ModelOption = None,
+    batch_size: Annotated[
+        int,
+        typer.Option(
+            "--batch-size",
+            min=1,
+            metavar="N",
+            help="--format jsonl: articles analysed together, their claims embedded and their pairs scored in "
+            "one call each: faster, above all on a GPU, but the NLI probabilities then move by float rounding "
+            "(about 0.01 with bf16) from those of one article at a time.",
+        ),
+    ] = BATCH_SIZE,
     fail_on: Annotated[
         FailOn | None,
         typer.Option(
             "--fail-on",
-            help="For scripts: exit with status 1 when the report has any contradiction (after writing it), "
-            "0 when it has none; user errors stay status 2.",
+            help="For scripts: exit with status 1 when the report (any report, with --format jsonl) has any "
+            "contradiction (after writing it), 0 when it has none; user errors stay status 2.",
         ),
     ] = None,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Claims grouped by source, contradictions and corroborations between sources."""
+    """Claims grouped by source, contradictions and corroborations between sources.
+
+    With --format jsonl, one line per article as it finishes: {"id", the record's fields, "report"}, or
+    {"id", the record's fields, "error"} for an article that failed, which ends the run with status 1."""
+    paths = articles or []
+    one_article = len(paths) == 1 and records is None and dataset is None and not Path(paths[0]).is_dir()
+    if not one_article or format is Format.jsonl:
+        options = ManyArticles(paths, records, dataset, input_format, format, out, force, model, batch_size, fail_on)
+        with user_errors(verbose, quiet):
+            _require_csv_for_table(table, format)
+            report_many(options, quiet)
+        return
+    article = paths[0]
 
     def work(progress) -> tuple[str, int]:
-        if table is not None and format is not Format.csv:
-            raise VerifyError(f"--table is for --format csv, not --format {format.value}")
+        _require_csv_for_table(table, format)
         result, read_as = _on_article(
             article,
             input_format,
@@ -287,6 +411,160 @@ def report(
         return output, 1 if found else 0
 
     run(work, out, force, verbose, quiet)
+
+
+def _require_csv_for_table(table: Table | None, format: Format) -> None:
+    if table is not None and format is not Format.csv:
+        raise VerifyError(f"--table is for --format csv, not --format {format.value}")
+
+
+def _require_jsonl(paths: list[str], format: Format) -> None:
+    """Several articles are written one report per line; every other format holds one report."""
+    if format is not Format.jsonl:
+        folder = len(paths) == 1 and Path(paths[0]).is_dir()
+        what = f"{paths[0]}: is a directory: its articles are" if folder else "several articles are"
+        raise VerifyError(f"{what} reported with --format jsonl (one report per line), not --format {format.value}")
+
+
+@dataclass(frozen=True)
+class ManyArticles:
+    """What `verify report --format jsonl` reads, and how it writes."""
+
+    paths: list[str]
+    records: Path | None
+    dataset: Path | None
+    input_format: InputFormat
+    format: Format
+    out: Path | None
+    force: bool
+    model: str | None
+    batch_size: int
+    fail_on: FailOn | None
+
+
+def report_many(options: ManyArticles, quiet: bool) -> None:
+    """A JSON line per article (`verify.batch.report_lines`) on stdout or appended to --out, skipping the
+    articles --out already holds; models load once, and only when there is an article to analyse. Exit
+    status 1 if an article failed (or, with --fail-on, a report has a contradiction)."""
+    from verify.inputs import article_inputs
+    from verify.models import resolve_nli_model
+    from verify.output import AppendedLines
+
+    inputs = article_inputs(options.paths, options.records, options.dataset, options.input_format)
+    _require_jsonl(options.paths, options.format)
+    with ExitStack() as opened:
+        appended = opened.enter_context(AppendedLines(options.out, options.force)) if options.out else None
+        finished = appended.finished if appended else set()
+        todo = sum(identifier not in finished for identifier in inputs.ids)
+        resolve_nli_model(options.model)
+        # An article that failed in an earlier run of the same command still counts.
+        failed = sum(identifier in appended.failed for identifier in inputs.ids) if appended else 0
+        contradicted = 0
+        if todo:
+            from verify.batch import report_lines
+            from verify.pipeline import get_verifier
+
+            with progress_display(enabled=not quiet, articles=todo) as progress:
+                progress("loading models")
+                verifier = get_verifier(options.model)
+                for result in report_lines(verifier, inputs, finished, options.batch_size, progress):
+                    if appended:
+                        appended.append(result.line)
+                    else:
+                        typer.echo(result.line)
+                    progress.advance()
+                    failed += result.failed
+                    contradicted += result.contradictions > 0
+    if not quiet:
+        skipped = len(inputs.ids) - todo
+        where = f" to {options.out}" if options.out else ""
+        already = f" ({skipped} already there, skipped)" if skipped else ""
+        failures = f"; {failed} of {len(inputs.ids)} articles failed (their lines say why)" if failed else ""
+        typer.echo(f"wrote {todo} lines{where}{already}{failures}", err=True)
+    if failed or (options.fail_on is FailOn.contradiction and contradicted):
+        raise typer.Exit(1)
+
+
+class EngineName(str, Enum):
+    process = "process"
+    ray = "ray"
+
+
+@app.command(cls=Command)
+def corpus(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Folder for corpus.json, articles.jsonl, claims.jsonl, relations.jsonl, stories.jsonl and "
+            "summary.md (docs/schema.md); it must not exist or be empty, unless --force.",
+        ),
+    ],
+    articles: Annotated[
+        list[str] | None, typer.Argument(metavar="ARTICLE", help=ARTICLES_HELP, show_default=False)
+    ] = None,
+    records: RecordsOption = None,
+    dataset: DatasetOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Allow --out to be a folder with files, replacing them.")
+    ] = False,
+    format: FormatOption = Format.text,
+    input_format: InputFormatOption = InputFormat.auto,
+    model: ModelOption = None,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, metavar="N", help="Articles analysed together (as for report).")
+    ] = BATCH_SIZE,
+    engine: Annotated[
+        EngineName,
+        typer.Option(
+            "--engine",
+            help="Where the work runs: process (here) or ray (a local Ray cluster, or --address's; the ray extra).",
+        ),
+    ] = EngineName.process,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address",
+            metavar="ADDR",
+            help="--engine ray: the cluster to join (auto: the one this machine joined with `ray start`).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, metavar="N", help="--engine ray: actors, each holding the models.")
+    ] = 2,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Many articles at once: each reported, then related claims of different articles checked against each
+    other; the summary lists the contradictions between outlets first."""
+    with user_errors(verbose, quiet):
+        require_format("corpus", format, (Format.text, Format.markdown))
+        if engine is EngineName.process and (address is not None or workers != 2):
+            raise VerifyError("--address and --workers are for --engine ray")
+        from verify.corpus import require_engine
+        from verify.inputs import article_inputs
+        from verify.models import resolve_nli_model
+        from verify.output import check_folder_for_files
+
+        inputs = article_inputs(articles or [], records, dataset, input_format)
+        check_folder_for_files(out, force)
+        require_engine(engine.value)
+        resolve_nli_model(model)
+        with progress_display(enabled=not quiet, articles=len(inputs.ids)) as progress:
+            progress("loading models")
+            from verify.corpus import analyse_corpus, corpus_engine
+
+            with corpus_engine(engine.value, model, batch_size, workers, address, progress) as chosen:
+                result = analyse_corpus(inputs.records(), chosen, lambda _: progress.advance())
+        from verify.render_corpus import corpus_summary, write_corpus_files
+
+        write_corpus_files(result, out, force)
+        typer.echo(corpus_summary(result, markdown=format is Format.markdown), nl=False)
+        if not quiet:
+            typer.echo(f"wrote {out}", err=True)
+        if result.failures:
+            raise typer.Exit(1)
 
 
 @app.command(cls=Command)

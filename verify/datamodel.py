@@ -6,13 +6,16 @@ so `text[span.start:span.end]` is the span's text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from verify import __version__
+from verify.errors import VerifyError
 
 if TYPE_CHECKING:
+    import numpy as np
     from pandas import DataFrame
 
 SourceKind = Literal["person", "government_body", "media", "organisation", "anonymous", "author", "unknown"]
@@ -128,6 +131,7 @@ class NoteKind(str, Enum):
     not_informed = "not_informed"  # one source only says it was not informed / could not confirm
     place_conflict = "place_conflict"  # a place disrupted in one claim, working normally in the other
     number_conflict = "number_conflict"  # incompatible figures for the same measured thing
+    different_places = "different_places"  # about different places or groups ("in Almaty" / "in Astana")
     same_source = "same_source"  # a source contradicts itself
 
 
@@ -137,6 +141,7 @@ NOTE_SENTENCES = {
     NoteKind.not_informed: "one source only says it was not informed: neither denial nor confirmation",
     NoteKind.place_conflict: "the {detail} disrupted in one claim, working normally in the other",
     NoteKind.number_conflict: "incompatible figures for {detail}",
+    NoteKind.different_places: "about different places or groups ({detail}), not a contradiction",
     NoteKind.same_source: "same source contradicts itself",
 }
 TIME_NOTES = (NoteKind.change_over_time, NoteKind.different_periods)
@@ -145,7 +150,9 @@ TIME_NOTES = (NoteKind.change_over_time, NoteKind.different_periods)
 @dataclass(frozen=True)
 class Note:
     kind: NoteKind
-    detail: str = ""  # the place of a place conflict; the measured thing and the figures of a number conflict
+    # The place of a place conflict; the measured thing and the figures of a number conflict; the places or
+    # groups of each claim where they differ.
+    detail: str = ""
 
     def __str__(self) -> str:
         return NOTE_SENTENCES[self.kind].format(detail=self.detail)
@@ -254,6 +261,37 @@ class Report:
         from verify.tables import report_dataframes
 
         return report_dataframes(self)
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """One article of a batch or a corpus: an id unique in the batch, the text, and the caller's own fields
+    (outlet, date, url ...), carried through to every output line about it."""
+
+    id: str
+    text: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """What the per-article stage leaves for the corpus stage: the article's report and the sentence
+    embeddings (unit rows) of its checked claims, `checked[k]` being the id of row k's claim."""
+
+    record: ArticleRecord
+    report: Report
+    checked: tuple[str, ...]
+    embeddings: np.ndarray
+
+
+@dataclass(frozen=True)
+class ArticleFailure:
+    """An article of a batch that could not be analysed (unreadable, empty, no sentences to check): its
+    id and fields, and the one-line error. The other articles of the batch go on."""
+
+    id: str
+    error: VerifyError
+    fields: Mapping[str, Any] = field(default_factory=dict)
 
 
 def to_jsonable(obj) -> dict:

@@ -8,17 +8,33 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
 
 from verify.attribution.chunks import extract_in_chunks
 from verify.attribution.hybrid import HybridAttributor
 from verify.attribution.invisible import extract_visible
-from verify.check.pairs import check_claims
+from verify.batch import BATCH_SIZE
+from verify.check.gate import related_pairs
+from verify.check.pairs import Scorer, check_claims, checked_text, statement_context
 from verify.check.settings import CheckSettings, for_model
 from verify.check.verdict import check_evidence
-from verify.datamodel import Claim, ClaimVerdict, ModelInfo, NLIScores, Report, ReportStats
+from verify.datamodel import (
+    ArticleAnalysis,
+    ArticleFailure,
+    ArticleRecord,
+    Claim,
+    ClaimRelation,
+    ClaimVerdict,
+    ModelInfo,
+    NLIScores,
+    Report,
+    ReportStats,
+)
 from verify.embed import load_embedder
 from verify.errors import VerifyError
 from verify.nli import load_backend
@@ -27,6 +43,7 @@ from verify.reading import require_article, require_claim
 
 Progress = Callable[[str], None]
 logger = logging.getLogger("verify")
+Item = TypeVar("Item")
 
 
 def _quiet(_: str) -> None:
@@ -49,7 +66,8 @@ class Verifier:
         # None: the settings chosen for this model (its check_settings.json), else the defaults.
         self.settings = settings if settings is not None else for_model(self.backend.name)
 
-    def _scorer(self, progress: Progress):
+    def scorer(self, progress: Progress = _quiet) -> Scorer:
+        """The NLI backend's scorer, telling `progress` the pairs done and the time left."""
         return _with_progress(self.backend.score, progress)
 
     @property
@@ -74,40 +92,101 @@ class Verifier:
 
         `progress` gets each stage's name, with counts and the time left while pairs are scored;
         each stage's time is logged (logger "verify", level INFO)."""
-        started = since = time.perf_counter()
-        current = "segmenting and attributing claims"  # the stage under way
+        (outcome,) = self._analyse_batch([ArticleRecord(article, text)], progress)
+        if isinstance(outcome, ArticleFailure):
+            raise outcome.error
+        return outcome.report
 
-        def stage(following: str | None) -> None:
-            nonlocal current, since
-            now = time.perf_counter()
-            logger.info("%s: %.2f s", current, now - since)
-            if following:
-                current, since = following, now
-                progress(following)
+    def analyse_many(
+        self,
+        records: Iterable[ArticleRecord | ArticleFailure],
+        batch_size: int = BATCH_SIZE,
+        progress: Progress = _quiet,
+    ) -> Iterator[ArticleAnalysis | ArticleFailure]:
+        """Each record's analysis (its report and its checked claims' embeddings), in input order, `batch_size`
+        articles at a time: their claims are embedded in one call and their related pairs scored in one call.
 
-        progress(current)
-        claims = self.claims(text)
-        checked = checked_claims(claims)
-        contexts = [claim.unit.of(text) if claim.unit else claim.text for claim in checked]
-        stage(f"embedding {len(checked)} claims")
-        embeddings = self.embedder.encode([claim.text for claim in checked])
-        stage("checking related claims with NLI")
-        relations = check_claims(checked, contexts, embeddings, self._scorer(progress), self.settings)
-        stage(None)
-        stats = ReportStats(
-            claims=len(claims),
-            pairs_total=len(claims) * (len(claims) - 1) // 2,
-            pairs_scored=len(relations),
-            seconds=round(time.perf_counter() - started, 3),
+        An article that cannot be analysed (empty, no sentences to check) comes out as an ArticleFailure in
+        its place and the others go on; a failure already found by the caller (an article that could not be
+        read) passes through in its place. With one article a batch (the default) each report is exactly the
+        one `report` gives; with more, the NLI probabilities can move by float rounding (about 0.01 under bf16
+        autocast), as the model pads a batch to its longest input (`verify.batch.BATCH_SIZE`)."""
+        if batch_size < 1:
+            raise VerifyError(f"the batch size must be at least 1, not {batch_size}")
+        for batch in _batches(records, batch_size):
+            yield from self._analyse_batch(batch, progress)
+
+    def report_many(
+        self,
+        texts_or_records: Iterable[str | ArticleRecord],
+        batch_size: int = BATCH_SIZE,
+        progress: Progress = _quiet,
+    ) -> Iterator[Report | ArticleFailure]:
+        """`report` for many articles, batched as `analyse_many`: a report per article in input order, or an
+        ArticleFailure in its place. A text given without a record is named by its position ("0", "1", ...)."""
+        records = (
+            item if isinstance(item, ArticleRecord) else ArticleRecord(str(position), item)
+            for position, item in enumerate(texts_or_records)
         )
-        return Report(
-            article=article,
-            text=text,
-            claims=tuple(claims),
-            relations=tuple(relations),
-            model=self.model_info,
-            stats=stats,
+        for outcome in self.analyse_many(records, batch_size, progress):
+            yield outcome if isinstance(outcome, ArticleFailure) else outcome.report
+
+    def _analyse_batch(
+        self, batch: Sequence[ArticleRecord | ArticleFailure], progress: Progress
+    ) -> list[ArticleAnalysis | ArticleFailure]:
+        """The one code path of `report` and `analyse_many`: segment and attribute each article, embed the
+        checked claims of all, gate each article's pairs, score all pairs in one call, decide each article's."""
+        started = time.perf_counter()
+        stages = _Stages(progress)
+        stages.start("segmenting and attributing claims")
+        outcomes = [self._segmented(item) if isinstance(item, ArticleRecord) else item for item in batch]
+        articles = [outcome for outcome in outcomes if isinstance(outcome, _Segmented)]
+        if not articles:  # nothing to embed or score: every article of the batch failed
+            stages.start(None)
+            return [outcome for outcome in outcomes if isinstance(outcome, ArticleFailure)]
+        sizes = [len(article.checked) for article in articles]
+        stages.start(f"embedding {sum(sizes)} claims")
+        all_embeddings = self.embedder.encode([claim.text for article in articles for claim in article.checked])
+        embeddings = np.split(all_embeddings, np.cumsum(sizes)[:-1])
+        stages.start("checking related claims with NLI")
+        # The pairs' NLI inputs are gathered first to be scored in one call; `check_claims`, the one code
+        # path for an article's relations, then takes its scores from those.
+        gated = [
+            related_pairs(article.checked, article_embeddings, self.settings)
+            for article, article_embeddings in zip(articles, embeddings)
+        ]
+        inputs = [pair for article, pairs in zip(articles, gated) for pair in _nli_inputs(article.checked, pairs)]
+        scorer = _PrefetchedScores(dict(zip(inputs, self.scorer(progress)(inputs))), self.backend.score)
+        relations = [
+            check_claims(
+                article.checked,
+                [statement_context(claim, article.record.text) for claim in article.checked],
+                article_embeddings,
+                scorer,
+                self.settings,
+            )
+            for article, article_embeddings in zip(articles, embeddings)
+        ]
+        stages.start(None)
+        # The batch's time shared in proportion to the claims (all of it for an article alone).
+        seconds_per_claim = (time.perf_counter() - started) / sum(len(article.claims) for article in articles)
+        analyses = iter(
+            ArticleAnalysis(
+                record=article.record,
+                report=article.report(article_relations, self.model_info, seconds_per_claim * len(article.claims)),
+                checked=tuple(claim.id for claim in article.checked),
+                embeddings=article_embeddings,
+            )
+            for article, article_relations, article_embeddings in zip(articles, relations, embeddings)
         )
+        return [next(analyses) if isinstance(outcome, _Segmented) else outcome for outcome in outcomes]
+
+    def _segmented(self, record: ArticleRecord) -> _Segmented | ArticleFailure:
+        try:
+            claims = self.claims(record.text)
+        except VerifyError as error:
+            return ArticleFailure(record.id, error, record.fields)
+        return _Segmented(record, claims, checked_claims(claims))
 
     def check(self, claim: str, evidence: str, progress: Progress = _quiet) -> ClaimVerdict:
         """Verdict for one claim against an evidence text (an article or a few sentences):
@@ -118,9 +197,80 @@ class Verifier:
         progress("checking the claim against related evidence")
         embeddings = self.embedder.encode([claim.strip()] + [c.text for c in evidence_claims])
         verdict = check_evidence(
-            claim.strip(), evidence_claims, embeddings[1:] @ embeddings[0], self._scorer(progress), self.settings
+            claim.strip(), evidence_claims, embeddings[1:] @ embeddings[0], self.scorer(progress), self.settings
         )
         return replace(verdict, model=self.model_info)
+
+
+@dataclass(frozen=True)
+class _Segmented:
+    """An article of a batch between the stages: its claims, and those checked against each other."""
+
+    record: ArticleRecord
+    claims: list[Claim]
+    checked: list[Claim]
+
+    def report(self, relations: list[ClaimRelation], model: ModelInfo, seconds: float) -> Report:
+        claims = len(self.claims)
+        stats = ReportStats(
+            claims=claims,
+            pairs_total=claims * (claims - 1) // 2,
+            pairs_scored=len(relations),
+            seconds=round(seconds, 3),
+        )
+        return Report(
+            article=self.record.id,
+            text=self.record.text,
+            claims=tuple(self.claims),
+            relations=tuple(relations),
+            model=model,
+            stats=stats,
+        )
+
+
+class _Stages:
+    """Tells `progress` each stage as it starts, and logs each stage's time as it ends (logger "verify",
+    level INFO)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.current: str | None = None
+        self.since = time.perf_counter()
+
+    def start(self, stage: str | None) -> None:
+        """End the stage under way and start `stage` (None: the last has ended)."""
+        now = time.perf_counter()
+        if self.current:
+            logger.info("%s: %.2f s", self.current, now - self.since)
+        self.current, self.since = stage, now
+        if stage:
+            self.progress(stage)
+
+
+def _nli_inputs(claims: Sequence[Claim], pairs: Sequence[tuple[int, int, float]]) -> list[tuple[str, str]]:
+    """What `check_claims` has scored for the gated `pairs`: each pair's asserted texts, both ways."""
+    asserted = [checked_text(claim) for claim in claims]
+    forward = [(asserted[i], asserted[j]) for i, j, _ in pairs]
+    return forward + [(hypothesis, premise) for premise, hypothesis in forward]
+
+
+@dataclass(frozen=True)
+class _PrefetchedScores:
+    """A scorer serving the scores a batch computed ahead; whatever was not computed ahead it scores itself."""
+
+    scores: dict[tuple[str, str], NLIScores]
+    score: Scorer
+
+    def __call__(self, pairs: list[tuple[str, str]]) -> list[NLIScores]:
+        missing = [pair for pair in dict.fromkeys(pairs) if pair not in self.scores]
+        self.scores.update(zip(missing, self.score(missing)))
+        return [self.scores[pair] for pair in pairs]
+
+
+def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 SCORING_CHUNK = 256  # pairs scored between two progress messages

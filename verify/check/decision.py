@@ -45,7 +45,7 @@ def decide(directions: Sequence[NLIScores], notes: RuleNotes, same_source: bool,
 
     A contradiction needs the threshold, or a place conflict the parse found (`notes.conflict`)
     where the model leans to contradiction, or incompatible figures (`notes.numbers`) whatever
-    the model says; `notes.different_times` and `notes.not_knowing` veto it, and
+    the model says; `notes.different_times`, `notes.not_knowing` and `notes.elsewhere` veto it, and
     `notes.not_knowing` vetoes a corroboration too. One source never corroborates itself.
     """
     contradiction = max(scores.contradiction for scores in directions)
@@ -53,7 +53,7 @@ def decide(directions: Sequence[NLIScores], notes: RuleNotes, same_source: bool,
     leans = leans_to_contradiction(directions, settings)
     place = notes.conflict if leans else None
     if notes.numbers or (leans and (contradiction >= settings.contradiction or place)):
-        veto = notes.different_times or notes.not_knowing
+        veto = notes.different_times or notes.not_knowing or notes.elsewhere
         if veto:
             return Decision("compatible", contradiction, (veto,))
         found = (notes.numbers, place, Note(NoteKind.same_source) if same_source else None)

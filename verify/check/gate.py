@@ -8,7 +8,8 @@ of almost anything, so only pairs about the same thing are scored.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -49,28 +50,51 @@ def admits(rank: int, similarity: float, shares_content_word: bool, settings: Ch
     )
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """One claim's nearest claims, the most similar first, with their cosine similarities."""
+
+    claim: int
+    nearest: Sequence[int]
+    similarities: Sequence[float]
+
+
+def gated_pairs(
+    candidates: Iterable[Candidates], words: Sequence[set[str]], settings: CheckSettings
+) -> list[tuple[int, int, float]]:
+    """The pairs (i < j, similarity) the gate `admits` from either claim's side, in index order; `words[i]` are
+    claim i's `content_words`. Inside an article and across articles the gate is this one; only where the
+    candidates come from differs."""
+    pairs: dict[tuple[int, int], float] = {}
+    for found in candidates:
+        i = found.claim
+        for rank, (j, similarity) in enumerate(zip(found.nearest, found.similarities)):
+            if admits(rank, similarity, bool(words[i] & words[j]), settings):
+                pairs[(min(i, j), max(i, j))] = similarity
+    return [(i, j, similarity) for (i, j), similarity in sorted(pairs.items())]
+
+
 def related_pairs(
     claims: Sequence[Claim], embeddings: np.ndarray, settings: CheckSettings
 ) -> list[tuple[int, int, float]]:
     """Index pairs (i < j) of claims about the same thing, with their cosine similarity: those the
     gate `admits` from either claim's side (each claim with its `settings.neighbours` most similar,
-    and with those of its `settings.max_related` most similar that `is_related` admits).
-    Similarities are computed a block of rows at a time, so memory and work grow linearly with the
-    claims, not with their square."""
+    and with those of its `settings.max_related` most similar that `is_related` admits)."""
+    limit = min(len(claims) - 1, max(settings.max_related, settings.neighbours))
     words = [content_words(claim.text) for claim in claims]
-    size = len(claims)
-    limit = min(size - 1, max(settings.max_related, settings.neighbours))
-    pairs: dict[tuple[int, int], float] = {}
-    for start in range(0, size, SIMILARITY_BLOCK):
+    return gated_pairs(_nearest_by_blocks(embeddings, limit), words, settings)
+
+
+def _nearest_by_blocks(embeddings: np.ndarray, count: int) -> Iterator[Candidates]:
+    """Every row's `count` most similar other rows. Similarities are computed a block of rows at a time, so
+    memory grows linearly with the claims, not with their square."""
+    for start in range(0, len(embeddings), SIMILARITY_BLOCK):
         block = embeddings[start : start + SIMILARITY_BLOCK] @ embeddings.T
         for offset, row in enumerate(block.astype(float)):
             i = start + offset
             row[i] = -np.inf
-            for rank, j in enumerate(_most_similar(row, limit)):
-                similarity = float(row[j])
-                if admits(rank, similarity, bool(words[i] & words[j]), settings):
-                    pairs[(min(i, j), max(i, j))] = similarity
-    return [(i, j, similarity) for (i, j), similarity in sorted(pairs.items())]
+            nearest = _most_similar(row, count)
+            yield Candidates(i, nearest.tolist(), row[nearest].tolist())
 
 
 def _most_similar(row: np.ndarray, count: int) -> np.ndarray:

@@ -7,14 +7,15 @@ place notes read the claims' dependency parses (`knowledge`, `place_state`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from verify.check.gate import content_words
 from verify.check.knowledge import is_about_knowledge, reports_no_knowledge
-from verify.check.place_state import conflicting_place
-from verify.check.quantities import conflicting_quantity, describe
+from verify.check.place_state import PLACE_PREPOSITIONS, conflicting_place
+from verify.check.quantities import conflicting_quantity, describe, may_state_quantities
 from verify.datamodel import Claim, Note, NoteKind
 
 # Words that report a change of state: a later claim with one of these updates an earlier one.
@@ -39,6 +40,12 @@ PERIOD_PATTERN = re.compile(
 )
 
 
+# Named places and groups ("in Almaty", "Kurdish fighters"): two claims naming only different ones are about
+# different things.
+PLACES, GROUPS = frozenset({"GPE", "LOC", "FAC"}), frozenset({"NORP"})
+POSSESSIVE = re.compile(r"['’]s?$")
+
+
 @dataclass(frozen=True)
 class RuleNotes:
     """What the rules say of one pair; None where a rule does not apply."""
@@ -47,6 +54,7 @@ class RuleNotes:
     not_knowing: Note | None = None  # `knowledge_note`: the pair neither contradicts nor corroborates
     conflict: Note | None = None  # `place_note`: a contradiction where the model leans to one
     numbers: Note | None = None  # `number_note`: a contradiction whatever the model says
+    elsewhere: Note | None = None  # `places_note`: the pair cannot contradict
 
 
 def times_mentioned(text: str) -> set[str]:
@@ -57,22 +65,31 @@ def periods_named(text: str) -> set[str]:
     return {" ".join(match.lower().split()) for match in PERIOD_PATTERN.findall(text)}
 
 
-def is_temporal_update(first: Claim, second: Claim, first_context: str, second_context: str) -> bool:
+def is_temporal_update(
+    first: Claim, second: Claim, first_context: str, second_context: str, different_dates: bool = False
+) -> bool:
     """Two claims about different moments where one reports a change ("restored by early Thursday").
 
-    A change word is required; the moments differ when a claim names its own time or the
-    sentences around the two claims name different times.
+    A change word is required; the moments differ when a claim names its own time, the sentences
+    around the two claims name different times, or the claims come from articles of different dates.
+    Between such articles, two claims that both state figures are an update too: a count or a poll
+    moves from one day to the next ("two dead" on Monday, "five dead" on Tuesday).
     """
     changes = (content_words(first.text) | content_words(second.text)) & CHANGE_WORDS
+    if different_dates:
+        return bool(changes) or (may_state_quantities(first.text) and may_state_quantities(second.text))
     own_time = times_mentioned(first.text) or times_mentioned(second.text)
     return bool(changes) and bool(own_time or times_mentioned(first_context) != times_mentioned(second_context))
 
 
-def time_note(first: Claim, second: Claim, first_context: str, second_context: str) -> Note | None:
+def time_note(
+    first: Claim, second: Claim, first_context: str, second_context: str, different_dates: bool = False
+) -> Note | None:
     """Why the two claims are about different times (None when nothing says so): a change over
     time, or different reference periods named ("turnout was 41 percent" / "turnout in the last
-    general election was 48 percent"). The contexts are the claims' statement units."""
-    if is_temporal_update(first, second, first_context, second_context):
+    general election was 48 percent"). The contexts are the claims' statement units;
+    `different_dates`: the claims come from articles published on different dates."""
+    if is_temporal_update(first, second, first_context, second_context, different_dates):
         return Note(NoteKind.change_over_time)
     if periods_named(first.text) != periods_named(second.text):
         return Note(NoteKind.different_periods)
@@ -104,8 +121,65 @@ def number_note(first: Doc, second: Doc) -> Note | None:
     return Note(NoteKind.number_conflict, describe(pair)) if pair else None
 
 
+def entity_names(entities: Iterable[Span]) -> dict[str, str]:
+    """Named entities without "the" and a possessive "'s": case-folded, to compare, and as written."""
+    found: dict[str, str] = {}
+    for entity in entities:
+        name = POSSESSIVE.sub("", entity.text.removeprefix("the ").removeprefix("The "))
+        found.setdefault(name.casefold(), name)
+    return found
+
+
+# Endings of a name's forms, folded off one word at a time (the first that fits): "Republicans" / "Republican",
+# "Democrats" / "Democratic", "Kurds" / "Kurdish", "Europe" / "European", "Russia" / "Russian".
+NAME_ENDINGS = ("ans", "ish", "ics", "ic", "an", "a", "s")
+SHORTEST_STEM = 4  # "Iran" stays "iran", not "ir"
+
+
+def folded_name(name: str) -> str:
+    """One key for the forms of a place's or group's name."""
+    words = []
+    for word in name.casefold().split():
+        ending = next((e for e in NAME_ENDINGS if word.endswith(e) and len(word) - len(e) >= SHORTEST_STEM), "")
+        words.append(word.removesuffix(ending) if ending else word)
+    return " ".join(words)
+
+
+def places_and_groups(doc: Doc) -> dict[tuple[str, str], str]:
+    """The groups a claim names ("Kurdish fighters") and the places it locates something in ("in Almaty", "at
+    Cedar Flats"), as {(kind, folded name): name}, kind "place" or "group"; other names the small tagger calls
+    places ("Corvan 220 jets") are left out."""
+    found: dict[tuple[str, str], str] = {}
+    for entity in doc.ents:
+        if entity.label_ in GROUPS:
+            kind = "group"
+        elif entity.label_ in PLACES and entity.root.dep_ == "pobj" and entity.root.head.lower_ in PLACE_PREPOSITIONS:
+            kind = "place"
+        else:
+            continue
+        for key, name in entity_names([entity]).items():
+            found.setdefault((kind, folded_name(key)), name)
+    return found
+
+
+def places_note(first: Doc, second: Doc) -> Note | None:
+    """Claims about different places or groups ("police fired on protesters in Almaty" / "police did not
+    fire on protesters in Astana"): both name places, or both name groups, and they have none in common (a
+    claim naming only a place and one naming only a group get no note: "in Benghazi" / "four Americans")."""
+    ones, others = places_and_groups(first), places_and_groups(second)
+    compared = {kind for kind, _ in ones} & {kind for kind, _ in others}
+    if not compared or ones.keys() & others.keys():
+        return None
+    names = [sorted(name for (kind, _), name in found.items() if kind in compared) for found in (ones, others)]
+    return Note(NoteKind.different_places, " / ".join(", ".join(side) for side in names))
+
+
 def parse_notes(first: Doc, second: Doc, different_times: Note | None = None) -> RuleNotes:
     """The rule notes of a pair from its claims' parses (and `time_note`'s verdict)."""
     return RuleNotes(
-        different_times, knowledge_note(first, second), place_note(first, second), number_note(first, second)
+        different_times,
+        knowledge_note(first, second),
+        place_note(first, second),
+        number_note(first, second),
+        places_note(first, second),
     )

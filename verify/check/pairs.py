@@ -1,9 +1,11 @@
-"""The claims of one article against each other: gate related pairs, score them with NLI both ways,
-decide each with the rule notes."""
+"""Claims against each other: gate related pairs, score them with NLI both ways, decide each with the
+rule notes. `check_claims` does it for one article; `check_pairs`, the work per pair, serves the pairs
+across articles too (`verify.check.across`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,6 +25,22 @@ def checked_text(claim: Claim) -> str:
     return asserted_text(claim.text, claim.cue.text if claim.cue else None)
 
 
+def statement_context(claim: Claim, text: str) -> str:
+    """The statement unit a claim comes from in its article's `text` (the time note reads it)."""
+    return claim.unit.of(text) if claim.unit else claim.text
+
+
+@dataclass(frozen=True)
+class PairToCheck:
+    """Two claims the gate let through, as indices into the claims checked together."""
+
+    first: int
+    second: int
+    similarity: float  # the embedding cosine that let the pair through
+    same_source: bool  # one source never corroborates itself; its contradiction is noted
+    different_dates: bool = False  # from articles published on different dates: about different moments
+
+
 def check_claims(
     claims: Sequence[Claim],
     contexts: Sequence[str],
@@ -31,37 +49,52 @@ def check_claims(
     settings: CheckSettings = CheckSettings(),
 ) -> list[ClaimRelation]:
     """Relations between related claims. `contexts` are the statement units the claims come from."""
-    pairs = related_pairs(claims, embeddings, settings)
+    pairs = [
+        PairToCheck(i, j, similarity, claims[i].source.name == claims[j].source.name)
+        for i, j, similarity in related_pairs(claims, embeddings, settings)
+    ]
+    return check_pairs(pairs, claims, contexts, score, settings)
+
+
+def check_pairs(
+    pairs: Sequence[PairToCheck],
+    claims: Sequence[Claim],
+    contexts: Sequence[str],
+    score: Scorer,
+    settings: CheckSettings,
+) -> list[ClaimRelation]:
+    """The relation of each pair, in order: NLI both ways (one call to `score` for all pairs), the time
+    note, the parse notes where they could matter, and `decide`. The claims of one article and of
+    several articles are checked here alike."""
     asserted = [checked_text(claim) for claim in claims]
-    texts = [(asserted[i], asserted[j]) for i, j, _ in pairs]
+    texts = [(asserted[pair.first], asserted[pair.second]) for pair in pairs]
     scores = score(texts + [(h, p) for p, h in texts])
     forward, backward = scores[: len(pairs)], scores[len(pairs) :]
     # The parse rules only matter where the model could decide the pair: parse just those claims.
     decidable = [
-        needs_parse((ahead, back), (asserted[i], asserted[j]), settings)
-        for (i, j, _), ahead, back in zip(pairs, forward, backward)
+        settings.parse_rules and needs_parse((ahead, back), (asserted[pair.first], asserted[pair.second]), settings)
+        for pair, ahead, back in zip(pairs, forward, backward)
     ]
-    if not settings.parse_rules:
-        decidable = [False] * len(pairs)
-    parsed = sorted({index for (i, j, _), decide_it in zip(pairs, decidable) if decide_it for index in (i, j)})
+    parsed = sorted(
+        {index for pair, decide_it in zip(pairs, decidable) if decide_it for index in (pair.first, pair.second)}
+    )
     docs = dict(zip(parsed, pipeline().pipe(asserted[index] for index in parsed)))
     relations = []
-    for (i, j, similarity), ahead, back, decide_it in zip(pairs, forward, backward, decidable):
-        first, second = claims[i], claims[j]
-        different_times = time_note(first, second, contexts[i], contexts[j])
+    for pair, ahead, back, decide_it in zip(pairs, forward, backward, decidable):
+        i, j = pair.first, pair.second
+        different_times = time_note(claims[i], claims[j], contexts[i], contexts[j], pair.different_dates)
         notes = parse_notes(docs[i], docs[j], different_times) if decide_it else RuleNotes(different_times)
-        same_source = first.source.name == second.source.name
-        decision = decide((ahead, back), notes, same_source, settings)
+        decision = decide((ahead, back), notes, pair.same_source, settings)
         relations.append(
             ClaimRelation(
-                first=first.id,
-                second=second.id,
+                first=claims[i].id,
+                second=claims[j].id,
                 label=decision.label,
                 probability=round(decision.probability, 4),
                 forward=ahead,
                 backward=back,
-                similarity=round(similarity, 4),
-                same_source=same_source,
+                similarity=round(pair.similarity, 4),
+                same_source=pair.same_source,
                 notes=decision.notes,
             )
         )

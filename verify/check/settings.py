@@ -44,6 +44,20 @@ class CheckSettings:
     # (scripts/sweep_claim_check.py).
     claim_contradiction: float | None = None
     claim_corroboration: float | None = None
+    # Across articles (`verify.check.across`) every claim is paired with at most its `cross_candidates`
+    # nearest claims of other articles, found by an approximate-nearest-neighbour index, so the work grows
+    # linearly with the corpus. None of them is paired by rank alone (a corpus holds many stories, and a
+    # claim's nearest claim elsewhere may be about another one): `is_related` admits each.
+    # Their similarity floors are higher than inside an article: a corpus is mostly unrelated pairs, and NLI on
+    # every loosely related one costs more than it finds. On the 924 PolNeAR articles (their 34,799 sentences
+    # as a stand-in for claims), k = 10 with the in-article floors admits about 241,000 pairs; k = 5 admits
+    # about 59,000 with floors 0.55 / 0.60 and 14,000 with 0.65 / 0.70. These floors are a cost bound between
+    # those, not chosen for precision or recall: no labelled cross-article pairs exist yet to choose on.
+    cross_candidates: int = 5
+    cross_min_similarity: float = 0.60
+    cross_min_similarity_alone: float = 0.65
+    # A cross-article pair this similar that shares a name, place or date joins its claims' stories.
+    story_similarity: float = 0.55
 
     def for_claim_checks(self) -> CheckSettings:
         """The settings a single-claim check decides with."""
@@ -51,6 +65,16 @@ class CheckSettings:
             self,
             contradiction=self.contradiction if self.claim_contradiction is None else self.claim_contradiction,
             corroboration=self.corroboration if self.claim_corroboration is None else self.claim_corroboration,
+        )
+
+    def across_articles(self) -> CheckSettings:
+        """The gate's settings for pairs of claims from different articles (`cross_candidates`)."""
+        return replace(
+            self,
+            neighbours=0,
+            max_related=self.cross_candidates,
+            min_similarity=self.cross_min_similarity,
+            min_similarity_alone=self.cross_min_similarity_alone,
         )
 
 

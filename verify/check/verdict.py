@@ -55,7 +55,9 @@ def check_evidence(
                 scored,
                 refutes=decision.label == "contradiction",
                 supports=decision.label == "corroboration",
-                notes=tuple(note for note in (notes.not_knowing, notes.conflict, notes.numbers) if note),
+                notes=tuple(
+                    note for note in (notes.not_knowing, notes.conflict, notes.numbers, notes.elsewhere) if note
+                ),
             )
         )
     ranked = sorted(evidence, key=lambda e: -max(e.scores.entailment, e.scores.contradiction))

@@ -28,6 +28,7 @@ from typing import Protocol
 from verify.datamodel import NLI_LABELS, NLIScores
 from verify.errors import VerifyError
 from verify.evaluation.metrics import classification_metrics
+from verify.inputs import load_saved_dataset
 
 BINARY_NEGATIONS = {"not_entailment": "entailment", "not_contradiction": "contradiction"}
 GOLD_LABELS = frozenset(NLI_LABELS) | frozenset(BINARY_NEGATIONS)
@@ -72,19 +73,9 @@ def _load_jsonl(path: Path) -> list[NLIExample]:
 
 
 def _load_saved_dataset(path: Path) -> list[NLIExample]:
-    try:
-        import datasets
-    except ImportError:
-        raise VerifyError(
-            f"{path} is a saved dataset: reading it needs the train extra (pip install 'verify-news[train]')"
-        ) from None
+    dataset = load_saved_dataset(path)
+    import datasets  # present: load_saved_dataset needs it
 
-    try:
-        dataset = datasets.load_from_disk(str(path))
-    except Exception as error:
-        raise VerifyError(f"cannot read saved dataset {path}: {str(error).splitlines()[0]}") from None
-    if isinstance(dataset, datasets.DatasetDict):
-        raise VerifyError(f"{path} holds several splits ({', '.join(dataset)}): pass one split's directory")
     label_feature = dataset.features.get("label")
     examples = []
     for number, record in enumerate(dataset):

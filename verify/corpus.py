@@ -1,0 +1,137 @@
+"""`verify corpus`: many articles, and the conflicts between them.
+
+Two stages: the per-article stage (segment, attribute, embed, in-article checks: `Verifier.analyse_many`,
+in this process or on Ray) and the corpus stage (`verify.check.across.cross_article_relations`: related claims
+of different articles through an approximate-nearest-neighbour index, checked like pairs inside an article).
+An `Engine` says where each stage runs; this module only orders them, counts and times them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from verify.datamodel import ArticleAnalysis, ArticleFailure, ArticleRecord, ModelInfo
+from verify.errors import VerifyError
+
+if TYPE_CHECKING:  # the models' libraries load with the work, not with the command's checks
+    from verify.check.across import CorpusFindings
+    from verify.check.pairs import Scorer
+    from verify.check.settings import CheckSettings
+
+logger = logging.getLogger("verify")
+
+Analyse = Callable[[Iterable[ArticleRecord | ArticleFailure]], Iterator[ArticleAnalysis | ArticleFailure]]
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Where the work runs: `analyse` is the per-article stage, `score` the NLI scorer of the corpus stage."""
+
+    name: str  # "process" or "ray"
+    analyse: Analyse
+    score: Scorer
+    settings: CheckSettings
+    model: ModelInfo
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    articles: int  # read and analysed
+    failed: int  # could not be read or analysed (each has an error in `Corpus.failures`)
+    claims: int
+    in_article_pairs_scored: int
+    pairs_considered: int  # cross-article candidate pairs from the index
+    pairs_scored: int  # of those, admitted by the gate and scored
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage
+
+
+@dataclass(frozen=True)
+class Corpus:
+    analyses: tuple[ArticleAnalysis, ...]  # in input order
+    failures: tuple[ArticleFailure, ...]
+    findings: CorpusFindings
+    stats: CorpusStats
+    model: ModelInfo
+    engine: str
+
+
+def analyse_corpus(
+    records: Iterable[ArticleRecord | ArticleFailure],
+    engine: Engine,
+    article_done: Callable[[ArticleAnalysis | ArticleFailure], None] = lambda _: None,
+) -> Corpus:
+    """Every article through the per-article stage (`article_done` is told of each as it finishes), then the
+    related claims of different articles checked against each other."""
+    from verify.check.across import cross_article_relations
+
+    started = time.perf_counter()
+    analyses: list[ArticleAnalysis] = []
+    failures: list[ArticleFailure] = []
+    for outcome in engine.analyse(records):
+        (failures if isinstance(outcome, ArticleFailure) else analyses).append(outcome)  # type: ignore[arg-type]
+        article_done(outcome)
+    analysed = time.perf_counter()
+    logger.info("per-article stage (%d articles, %s): %.2f s", len(analyses), engine.name, analysed - started)
+    findings = cross_article_relations(analyses, engine.score, engine.settings)
+    finished = time.perf_counter()
+    logger.info("cross-article stage (%d pairs scored): %.2f s", findings.pairs_scored, finished - analysed)
+    stats = CorpusStats(
+        articles=len(analyses),
+        failed=len(failures),
+        claims=sum(len(analysis.report.claims) for analysis in analyses),
+        in_article_pairs_scored=sum(analysis.report.stats.pairs_scored for analysis in analyses),
+        pairs_considered=findings.pairs_considered,
+        pairs_scored=findings.pairs_scored,
+        seconds={
+            "per_article": round(analysed - started, 3),
+            "cross_article": round(finished - analysed, 3),
+            "total": round(finished - started, 3),
+        },
+    )
+    return Corpus(tuple(analyses), tuple(failures), findings, stats, engine.model, engine.name)
+
+
+def require_engine(name: str) -> None:
+    """An engine this installation cannot run is a user error, found before any model loads."""
+    if name == "ray" and importlib.util.find_spec("ray") is None:
+        raise VerifyError("--engine ray needs Ray, which is not installed: pip install 'verify-news[ray]'")
+
+
+@contextmanager
+def corpus_engine(
+    name: str,
+    model: str | Path | None,
+    batch_size: int,
+    workers: int,
+    address: str | None,
+    progress: Callable[[str], None],
+) -> Iterator[Engine]:
+    """The engine called `name` ("process" or "ray", see `verify.ray_engine`), its models loaded, for the block."""
+    require_engine(name)
+    if name == "ray":
+        from verify.ray_engine import ray_engine
+
+        with ray_engine(model, workers, batch_size, address) as engine:
+            yield engine
+        return
+    from verify.pipeline import get_verifier
+
+    yield in_process_engine(get_verifier(model), batch_size, progress)
+
+
+def in_process_engine(verifier, batch_size: int, progress: Callable[[str], None]) -> Engine:
+    """Both stages in this process, with the models `verifier` holds (a `verify.pipeline.Verifier`)."""
+    return Engine(
+        name="process",
+        analyse=lambda records: verifier.analyse_many(records, batch_size, progress),
+        score=verifier.scorer(progress),
+        settings=verifier.settings,
+        model=verifier.model_info,
+    )
