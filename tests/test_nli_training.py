@@ -6,6 +6,7 @@ import json
 import math
 import random
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import torch
@@ -225,20 +226,23 @@ def test_mix_without_files_is_a_user_error(tmp_path):
         build_mix(MixConfig(nli_dir=str(tmp_path), polnear_dir=None))
 
 
+def toy_mix(folder: Path, premise: str, hypotheses: list[tuple[str, str]], copies: int) -> Path:
+    """A training mix of `premise` against each (hypothesis, label), `copies` times over."""
+    folder.mkdir()
+    rows = [{"premise": premise, "hypothesis": h, "label": label, "dataset": "toy"} for h, label in hypotheses]
+    write_jsonl(folder / "train.jsonl", rows * copies)
+    return folder
+
+
 def test_tiny_training_run_saves_an_fp16_nli_checkpoint_and_resumes(tmp_path):
     base = make_tiny_nli_checkpoint(tmp_path / "base")
-    mix = tmp_path / "mix"
-    mix.mkdir()
-    rows = [
-        {"premise": "Eight people died in the fire.", "hypothesis": h, "label": label, "dataset": "toy"}
-        for h, label in [
-            ("People died.", "entailment"),
-            ("Nobody died.", "contradiction"),
-            ("The fire was arson.", "neutral"),
-            ("Twelve died.", "not_entailment"),
-        ]
-    ] * 3
-    write_jsonl(mix / "train.jsonl", rows)
+    hypotheses = [
+        ("People died.", "entailment"),
+        ("Nobody died.", "contradiction"),
+        ("The fire was arson.", "neutral"),
+        ("Twelve died.", "not_entailment"),
+    ]
+    mix = toy_mix(tmp_path / "mix", "Eight people died in the fire.", hypotheses, copies=3)
     config = TrainConfig(
         mix=str(mix), base=str(base), out=str(tmp_path / "run"), epochs=1, batch_size=4, max_length=32, device="cpu"
     )
@@ -261,13 +265,8 @@ def test_tiny_training_run_saves_an_fp16_nli_checkpoint_and_resumes(tmp_path):
 
 def test_a_lora_run_continues_from_a_saved_adapter_with_its_own_schedule(tmp_path):
     base = make_tiny_nli_checkpoint(tmp_path / "base")
-    mix = tmp_path / "mix"
-    mix.mkdir()
-    rows = [
-        {"premise": "The port reopened on Monday.", "hypothesis": h, "label": label, "dataset": "toy"}
-        for h, label in [("The port is open.", "entailment"), ("The port stayed shut.", "contradiction")]
-    ] * 4
-    write_jsonl(mix / "train.jsonl", rows)
+    hypotheses = [("The port is open.", "entailment"), ("The port stayed shut.", "contradiction")]
+    mix = toy_mix(tmp_path / "mix", "The port reopened on Monday.", hypotheses, copies=4)
     first = TrainConfig(
         mix=str(mix),
         base=str(base),

@@ -75,7 +75,10 @@ def analyse_corpus(
     analyses: list[ArticleAnalysis] = []
     failures: list[ArticleFailure] = []
     for outcome in engine.analyse(records):
-        (failures if isinstance(outcome, ArticleFailure) else analyses).append(outcome)  # type: ignore[arg-type]
+        if isinstance(outcome, ArticleFailure):
+            failures.append(outcome)
+        else:
+            analyses.append(outcome)
         article_done(outcome)
     analysed = time.perf_counter()
     logger.info("per-article stage (%d articles, %s): %.2f s", len(analyses), engine.name, analysed - started)

@@ -19,8 +19,7 @@ from verify.attribution.chunks import extract_in_chunks
 from verify.attribution.hybrid import HybridAttributor
 from verify.attribution.invisible import extract_visible
 from verify.batch import BATCH_SIZE
-from verify.check.gate import related_pairs
-from verify.check.pairs import Scorer, check_claims, checked_text, statement_context
+from verify.check.pairs import Scorer, article_pairs, check_pairs, checked_text, nli_inputs, statement_context
 from verify.check.settings import CheckSettings, for_model
 from verify.check.verdict import check_evidence
 from verify.datamodel import (
@@ -111,9 +110,8 @@ class Verifier:
         read) passes through in its place. With one article a batch (the default) each report is exactly the
         one `report` gives; with more, the NLI probabilities can move by float rounding (about 0.01 under bf16
         autocast), as the model pads a batch to its longest input (`verify.batch.BATCH_SIZE`)."""
-        if batch_size < 1:
-            raise VerifyError(f"the batch size must be at least 1, not {batch_size}")
-        for batch in _batches(records, batch_size):
+        require_batch_size(batch_size)
+        for batch in in_batches(records, batch_size):
             yield from self._analyse_batch(batch, progress)
 
     def report_many(
@@ -149,23 +147,27 @@ class Verifier:
         all_embeddings = self.embedder.encode([claim.text for article in articles for claim in article.checked])
         embeddings = np.split(all_embeddings, np.cumsum(sizes)[:-1])
         stages.start("checking related claims with NLI")
-        # The pairs' NLI inputs are gathered first to be scored in one call; `check_claims`, the one code
-        # path for an article's relations, then takes its scores from those.
+        # Every article's gated pairs are scored in one call; `check_pairs`, the one code path for their
+        # relations, then takes its scores from those.
         gated = [
-            related_pairs(article.checked, article_embeddings, self.settings)
+            article_pairs(article.checked, article_embeddings, self.settings)
             for article, article_embeddings in zip(articles, embeddings)
         ]
-        inputs = [pair for article, pairs in zip(articles, gated) for pair in _nli_inputs(article.checked, pairs)]
-        scorer = _PrefetchedScores(dict(zip(inputs, self.scorer(progress)(inputs))), self.backend.score)
+        inputs = [
+            texts
+            for article, pairs in zip(articles, gated)
+            for texts in nli_inputs(pairs, [checked_text(claim) for claim in article.checked])
+        ]
+        scores = dict(zip(inputs, self.scorer(progress)(inputs)))
         relations = [
-            check_claims(
+            check_pairs(
+                pairs,
                 article.checked,
                 [statement_context(claim, article.record.text) for claim in article.checked],
-                article_embeddings,
-                scorer,
+                lambda texts: [scores[pair] for pair in texts],
                 self.settings,
             )
-            for article, article_embeddings in zip(articles, embeddings)
+            for article, pairs in zip(articles, gated)
         ]
         stages.start(None)
         # The batch's time shared in proportion to the claims (all of it for an article alone).
@@ -247,30 +249,17 @@ class _Stages:
             self.progress(stage)
 
 
-def _nli_inputs(claims: Sequence[Claim], pairs: Sequence[tuple[int, int, float]]) -> list[tuple[str, str]]:
-    """What `check_claims` has scored for the gated `pairs`: each pair's asserted texts, both ways."""
-    asserted = [checked_text(claim) for claim in claims]
-    forward = [(asserted[i], asserted[j]) for i, j, _ in pairs]
-    return forward + [(hypothesis, premise) for premise, hypothesis in forward]
-
-
-@dataclass(frozen=True)
-class _PrefetchedScores:
-    """A scorer serving the scores a batch computed ahead; whatever was not computed ahead it scores itself."""
-
-    scores: dict[tuple[str, str], NLIScores]
-    score: Scorer
-
-    def __call__(self, pairs: list[tuple[str, str]]) -> list[NLIScores]:
-        missing = [pair for pair in dict.fromkeys(pairs) if pair not in self.scores]
-        self.scores.update(zip(missing, self.score(missing)))
-        return [self.scores[pair] for pair in pairs]
-
-
-def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+def in_batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """`items` in consecutive batches of `size`, the last one shorter: how `analyse_many` groups articles and
+    the scorer chunks pairs (the Ray engine cuts its work the same way, to give the same results)."""
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
+
+
+def require_batch_size(batch_size: int) -> None:
+    if batch_size < 1:
+        raise VerifyError(f"the batch size must be at least 1, not {batch_size}")
 
 
 SCORING_CHUNK = 256  # pairs scored between two progress messages
@@ -282,8 +271,8 @@ def _with_progress(score: Callable[[list[tuple[str, str]]], list[NLIScores]], pr
     def scored(pairs: list[tuple[str, str]]) -> list[NLIScores]:
         results: list[NLIScores] = []
         started = time.perf_counter()
-        for start in range(0, len(pairs), SCORING_CHUNK):
-            results += score(pairs[start : start + SCORING_CHUNK])
+        for chunk in in_batches(pairs, SCORING_CHUNK):
+            results += score(chunk)
             left = (time.perf_counter() - started) / len(results) * (len(pairs) - len(results))
             progress(f"scoring claim pairs with NLI: {len(results)}/{len(pairs)}, about {left:.0f} s left")
         return results

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import ray
@@ -38,9 +38,8 @@ from verify.datamodel import ArticleAnalysis, ArticleFailure, ArticleRecord, NLI
 from verify.errors import VerifyError
 from verify.models import model_info, resolve_nli_model, shipped_model
 from verify.nli import load_backend
-from verify.pipeline import SCORING_CHUNK, Verifier
+from verify.pipeline import SCORING_CHUNK, Verifier, in_batches, require_batch_size
 
-Item = TypeVar("Item")
 # One core per actor: Ray gives an actor's torch as many threads as the actor has cores, so `workers` actors
 # keep `workers` cores busy without competing for them.
 CPUS_PER_ACTOR = 1
@@ -101,10 +100,9 @@ def analyse_on_ray(
 ) -> Iterator[ArticleAnalysis | ArticleFailure]:
     """`Verifier(model).analyse_many(records, batch_size)` on up to `workers` Ray actors: the same outcomes in
     the same order, streamed as the batches finish. `address` as for `ray_cluster`."""
-    if batch_size < 1:
-        raise VerifyError(f"the batch size must be at least 1, not {batch_size}")
+    require_batch_size(batch_size)
     actors = StageActors.of(model, workers)
-    batches = _slices(list(records), batch_size)
+    batches = list(in_batches(records, batch_size))
     if batches:
         with ray_cluster(address):
             yield from _map_on_actors(ArticleAnalyser, actors, batches)
@@ -117,7 +115,7 @@ def ray_scorer(*, model: str | Path | None = None, workers: int, address: str | 
     actors = StageActors.of(model, workers)
 
     def score(pairs: list[tuple[str, str]]) -> list[NLIScores]:
-        chunks = _slices(pairs, SCORING_CHUNK)
+        chunks = list(in_batches(pairs, SCORING_CHUNK))
         if not chunks:
             return []
         with ray_cluster(address):
@@ -197,9 +195,3 @@ def _map_on_actors(mapper: type[BatchMapper], actors: StageActors, batches: Sequ
     )
     for row in mapped.iter_rows():
         yield pickle.loads(row["outcome"])
-
-
-def _slices(items: Sequence[Item], size: int) -> list[Sequence[Item]]:
-    """`items` cut into consecutive slices of `size`, the last one shorter: the batches or chunks that the
-    in-process code runs one after another."""
-    return [items[start : start + size] for start in range(0, len(items), size)]

@@ -55,7 +55,7 @@ def cue_label(claim: Claim) -> str:
     return f"{claim.cue.text}, hedged" if claim.cue.hedged else claim.cue.text
 
 
-def _wrap(text: str, indent: str, first: str | None = None) -> str:
+def wrap(text: str, indent: str, first: str | None = None) -> str:
     """Wrapped at 100 columns; continuation lines indented two more than `indent`."""
     return textwrap.fill(text, width=100, initial_indent=first or indent, subsequent_indent=indent + "  ")
 
@@ -118,15 +118,15 @@ def report_text(report: Report) -> str:
     for claims in sources.values():
         first = claims[0]
         lines.append(f"■ {source_label(first)} — {first.source.kind}")
-        lines += [_wrap(f"{c.id} [{cue_label(c)}] {c.text}", "    ") for c in claims]
+        lines += [wrap(f"{c.id} [{cue_label(c)}] {c.text}", "    ") for c in claims]
     for title, relations in relation_sections(report):
         lines += ["", f"{title.upper()} ({len(relations)})"]
         for number, relation in enumerate(relations, 1):
             first, second = report.claim(relation.first), report.claim(relation.second)
             note = f" — {relation.note}" if relation.note else ""
             lines.append(f"{number}. {_scores(relation)}{note}")
-            lines.append(_wrap(f"{source_label(first)} [{first.id}]: {first.text}", "    "))
-            lines.append(_wrap(f"{source_label(second)} [{second.id}]: {second.text}", "    "))
+            lines.append(wrap(f"{source_label(first)} [{first.id}]: {first.text}", "    "))
+            lines.append(wrap(f"{source_label(second)} [{second.id}]: {second.text}", "    "))
         if not relations:
             lines.append("    none found")
     return "\n".join(lines) + "\n"
@@ -183,7 +183,7 @@ def verdict_text(verdict: ClaimVerdict, labels: LabelVocabulary = "nli") -> str:
         note = f" — {evidence.note}" if evidence.note else ""
         refutes = " refutes" if evidence.refutes else ""
         lines.append(
-            _wrap(
+            wrap(
                 f"[{source_label(evidence.claim)}] {evidence.claim.text}  ({_letters(evidence.scores)}){refutes}{note}",
                 "  ",
                 first="  - ",

@@ -13,7 +13,7 @@ from verify.corpus import Corpus
 from verify.datamodel import notes_text, to_jsonable
 from verify.errors import VerifyError
 from verify.output import write_file
-from verify.render import _wrap, model_label, to_json
+from verify.render import model_label, to_json, wrap
 
 CORPUS_FILES = ("corpus.json", "articles.jsonl", "claims.jsonl", "relations.jsonl", "stories.jsonl")
 STORIES_SHOWN = 10
@@ -107,7 +107,7 @@ def _relation(number: int, relation: CrossRelation, markdown: bool) -> list[str]
     headline = f"{number}. contradiction {relation.probability:.2f}{note}"
     if markdown:
         return [headline, f"   - {_side(relation.first, True)}", f"   - {_side(relation.second, True)}"]
-    return [headline, _wrap(_side(relation.first, False), "    "), _wrap(_side(relation.second, False), "    ")]
+    return [headline, wrap(_side(relation.first, False), "    "), wrap(_side(relation.second, False), "    ")]
 
 
 def corpus_summary(corpus: Corpus, markdown: bool = False) -> str:
@@ -143,7 +143,7 @@ def corpus_summary(corpus: Corpus, markdown: bool = False) -> str:
     for story in findings.stories[:STORIES_SHOWN]:
         terms = ", ".join(story.terms)
         lines.append(f"- {story.id}: {len(story.article_ids)} articles, {len(story.claim_ids)} claims ({terms})")
-        lines.append(_wrap(story.title, "    "))
+        lines.append(wrap(story.title, "    "))
     if corpus.failures:
         lines += ["", f"{heading}Articles that failed ({len(corpus.failures)})"]
         lines += [f"- {failure.id}: {failure.error}" for failure in corpus.failures]

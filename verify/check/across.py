@@ -6,7 +6,7 @@ with their square. The candidates pass the same gate as inside an article (`gate
 checked by the same code (`pairs.check_pairs`: NLI both ways, notes, `decide`); articles of different
 dates make a change or a moved figure an update, not a contradiction (`notes.time_note`). Claims and
 articles about the same event are grouped into stories: the connected components of the checked pairs
-that are similar enough and share a name, place or date.
+(similar enough for the gate) whose claims share a name, place or date.
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ def cross_article_relations(
         relations=tuple(
             CrossRelation(corpus.side(i), corpus.side(j), relation) for (i, j, _), relation in zip(admitted, relations)
         ),
-        stories=_stories(corpus, [(i, j) for i, j, similarity in admitted if similarity >= settings.story_similarity]),
+        stories=_stories(corpus, [(i, j) for i, j, _ in admitted]),
         pairs_considered=len(considered),
         pairs_scored=len(relations),
     )

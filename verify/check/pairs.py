@@ -41,6 +41,14 @@ class PairToCheck:
     different_dates: bool = False  # from articles published on different dates: about different moments
 
 
+def article_pairs(claims: Sequence[Claim], embeddings: np.ndarray, settings: CheckSettings) -> list[PairToCheck]:
+    """The pairs of one article's claims that the gate lets through."""
+    return [
+        PairToCheck(i, j, similarity, claims[i].source.name == claims[j].source.name)
+        for i, j, similarity in related_pairs(claims, embeddings, settings)
+    ]
+
+
 def check_claims(
     claims: Sequence[Claim],
     contexts: Sequence[str],
@@ -49,11 +57,14 @@ def check_claims(
     settings: CheckSettings = CheckSettings(),
 ) -> list[ClaimRelation]:
     """Relations between related claims. `contexts` are the statement units the claims come from."""
-    pairs = [
-        PairToCheck(i, j, similarity, claims[i].source.name == claims[j].source.name)
-        for i, j, similarity in related_pairs(claims, embeddings, settings)
-    ]
-    return check_pairs(pairs, claims, contexts, score, settings)
+    return check_pairs(article_pairs(claims, embeddings, settings), claims, contexts, score, settings)
+
+
+def nli_inputs(pairs: Sequence[PairToCheck], asserted: Sequence[str]) -> list[tuple[str, str]]:
+    """What `check_pairs` scores: each pair's asserted texts (`asserted[k]`: claim k's `checked_text`) one way,
+    then the other."""
+    forward = [(asserted[pair.first], asserted[pair.second]) for pair in pairs]
+    return forward + [(hypothesis, premise) for premise, hypothesis in forward]
 
 
 def check_pairs(
@@ -67,8 +78,7 @@ def check_pairs(
     note, the parse notes where they could matter, and `decide`. The claims of one article and of
     several articles are checked here alike."""
     asserted = [checked_text(claim) for claim in claims]
-    texts = [(asserted[pair.first], asserted[pair.second]) for pair in pairs]
-    scores = score(texts + [(h, p) for p, h in texts])
+    scores = score(nli_inputs(pairs, asserted))
     forward, backward = scores[: len(pairs)], scores[len(pairs) :]
     # The parse rules only matter where the model could decide the pair: parse just those claims.
     decidable = [

@@ -56,8 +56,6 @@ class CheckSettings:
     cross_candidates: int = 5
     cross_min_similarity: float = 0.60
     cross_min_similarity_alone: float = 0.65
-    # A cross-article pair this similar that shares a name, place or date joins its claims' stories.
-    story_similarity: float = 0.55
 
     def for_claim_checks(self) -> CheckSettings:
         """The settings a single-claim check decides with."""
