@@ -2,7 +2,8 @@
 articles from 7 outlets, `metadata.tsv` giving each one's outlet and date), in one run on this machine.
 
 Runs, each a fresh `verify` process (cold start included, as a user would run it):
-  loop       `verify report FILE --format json` once per article, on the first `--baseline` articles
+  loop       `verify report FILE --format json` once per article, on `--baseline` articles spread evenly over
+             the corpus (every k-th), so that their lengths are the corpus's
   process    `verify corpus` on `--articles` articles, in this process (`--sizes` for more than one size)
   ray-N      `verify corpus --engine ray --workers N` (local Ray cluster), for each N of `--ray-workers`
 For each: wall seconds, articles per minute, pairs considered and scored, and the peak RSS of the process
@@ -96,20 +97,32 @@ def timed(command: list[str]) -> dict:
     return {"seconds": round(time.perf_counter() - started, 1), "peak_rss_mb": round(peak / 2**20)}
 
 
+def spread(records: list[dict], count: int) -> list[dict]:
+    """`count` records at even steps through `records` (the first, then every k-th)."""
+    step = len(records) / count
+    return [records[int(number * step)] for number in range(min(count, len(records)))]
+
+
 def per_article_loop(records: list[dict], folder: Path, model: str) -> dict:
-    seconds, peak = 0.0, 0
+    seconds, peak, claims, pairs = 0.0, 0, 0, 0
     for record in records:
-        path = folder / f"{record['id']}.txt"
+        path, report = folder / f"{record['id']}.txt", folder / f"{record['id']}.json"
         path.write_text(record["text"], encoding="utf-8")
-        run = timed([*VERIFY, "report", str(path), "--format", "json", "--model", model, "--quiet"])
+        report.unlink(missing_ok=True)
+        run = timed([*VERIFY, "report", str(path), "--format", "json", "--model", model, "--out", str(report), "-q"])
         seconds += run["seconds"]
         peak = max(peak, run["peak_rss_mb"])
+        stats = json.loads(report.read_text())["stats"]
+        claims += stats["claims"]
+        pairs += stats["pairs_scored"]
     return {
         "run": "loop",
         "articles": len(records),
         "seconds": round(seconds, 1),
         "articles_per_minute": round(60 * len(records) / seconds, 2),
         "peak_rss_mb": peak,
+        "claims": claims,
+        "in_article_pairs_scored": pairs,
     }
 
 
@@ -152,7 +165,7 @@ def main() -> None:
         work = args.work or Path(folder)
         work.mkdir(parents=True, exist_ok=True)
         if args.baseline:
-            runs.append(per_article_loop(records[: args.baseline], work, args.model))
+            runs.append(per_article_loop(spread(records, args.baseline), work, args.model))
             print(json.dumps(runs[-1]), file=sys.stderr)
         for size in args.sizes or [args.articles]:
             runs.append(corpus_run("process", records[:size], work, args.model, []))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import SMALL_MODEL
-from verify.check.across import CorpusFindings, CrossRelation, cross_article_relations
+from verify.check.across import ArticleClaims, CorpusFindings, CrossRelation, cross_article_relations
 from verify.check.settings import CheckSettings
 from verify.datamodel import (
     ArticleAnalysis,
@@ -41,8 +41,10 @@ class Said:
     kind: SourceKind = "organisation"
 
 
-def analysis(article_id: str, statements: list[Said], outlet: str | None = None, date: str | None = None):
-    """An article's analysis as the per-article stage leaves it, with made-up embeddings: a story's own
+def analysis(
+    article_id: str, statements: list[Said], outlet: str | None = None, date: str | None = None
+) -> ArticleClaims:
+    """What the corpus stage keeps of an article's analysis, with made-up embeddings: a story's own
     direction plus one of the claim's own (cosine `CLOSENESS` within a story, about 0 across stories)."""
     text, claims = "", []
     for number, said in enumerate(statements, 1):
@@ -72,7 +74,9 @@ def analysis(article_id: str, statements: list[Said], outlet: str | None = None,
     )
     embeddings = np.stack([_embedding(article_id, number, said.story) for number, said in enumerate(statements)])
     fields = {key: value for key, value in (("outlet", outlet), ("date", date)) if value is not None}
-    return ArticleAnalysis(ArticleRecord(article_id, text, fields), report, tuple(c.id for c in claims), embeddings)
+    return ArticleClaims.of(
+        ArticleAnalysis(ArticleRecord(article_id, text, fields), report, tuple(c.id for c in claims), embeddings)
+    )
 
 
 def _embedding(article_id: str, number: int, story: int) -> np.ndarray:
@@ -197,7 +201,7 @@ def test_figures_of_different_days_are_an_update(second_date, label, note):
     assert (found.label, found.relation.note) == (label, note)
 
 
-def three_articles() -> list[ArticleAnalysis]:
+def three_articles() -> list[ArticleClaims]:
     return [
         analysis(
             "planet-1",
@@ -280,7 +284,7 @@ def test_pairs_considered_grow_linearly_with_the_claims(articles):
     # Every claim has more than five same-story claims in other articles, all as close: each is paired with some.
     assert {(r.first.article, r.first.claim) for r in findings.relations} | {
         (r.second.article, r.second.claim) for r in findings.relations
-    } == {(a.record.id, claim_id) for a in corpus for claim_id in a.checked}
+    } == {(a.id, claim.id) for a in corpus for claim in a.claims}
 
 
 def test_article_ids_must_be_unique():
@@ -327,15 +331,15 @@ def small_verifier():
     return get_verifier(str(SMALL_MODEL))
 
 
-def analysed(verifier, article_id: str, outlet: str, date: str, text: str) -> ArticleAnalysis:
-    """The per-article stage: the report, and the embeddings of its checked claims."""
+def analysed(verifier, article_id: str, outlet: str, date: str, text: str) -> ArticleClaims:
+    """The per-article stage: the report, and the embeddings of its checked claims, as the corpus stage keeps them."""
     from verify.pipeline import checked_claims
 
     report = verifier.report(text, article_id)
     checked = checked_claims(list(report.claims))
     embeddings = verifier.embedder.encode([claim.text for claim in checked])
     record = ArticleRecord(article_id, text, {"outlet": outlet, "date": date})
-    return ArticleAnalysis(record, report, tuple(claim.id for claim in checked), embeddings)
+    return ArticleClaims.of(ArticleAnalysis(record, report, tuple(claim.id for claim in checked), embeddings))
 
 
 def by_texts(findings: CorpusFindings) -> dict[tuple[str, str], CrossRelation]:
@@ -361,7 +365,7 @@ def test_outlets_contradicting_each_other_with_the_small_model(small_verifier):
     reopened = found[(TERMINAL_CLOSED, TERMINAL_REOPENED)]
     assert (reopened.label, reopened.relation.note) == ("compatible", "change over time, not a contradiction")
     # The same two claims on one day: the dates are what make it an update.
-    same_day = replace(articles[1], record=replace(articles[1].record, fields={"date": "2024-03-04"}))
+    same_day = replace(articles[1], fields={"date": "2024-03-04"})
     assert (
         by_texts(cross_article_relations([articles[0], same_day], score, settings))[
             (TERMINAL_CLOSED, TERMINAL_REOPENED)
@@ -375,6 +379,6 @@ def test_outlets_contradicting_each_other_with_the_small_model(small_verifier):
     assert places.label == "compatible" and "Almaty / Astana" in places.relation.note
 
     assert all(relation.first.article != relation.second.article for relation in findings.relations)
-    checked = sum(len(article.checked) for article in articles)
+    checked = sum(len(article.claims) for article in articles)
     assert findings.pairs_scored <= findings.pairs_considered <= settings.cross_candidates * checked
     assert cross_article_relations(articles[::-1], score, settings) == findings

@@ -14,7 +14,9 @@ from verify.check.notes import (
     is_temporal_update,
     knowledge_note,
     place_note,
+    parse_notes,
     places_note,
+    referents_note,
     time_note,
 )
 from verify.check.pairs import check_claims, checked_text
@@ -418,6 +420,61 @@ def test_places_note(first, second, note):
 )
 def test_places_note_same_group_in_another_form(first, second):
     assert places_note(parse(first), parse(second)) is None
+
+
+@pytest.mark.parametrize(
+    "first, second, same_source, note",
+    [
+        # A third person's antecedent is in the claim's own article.
+        (
+            "he will vote for Clinton in November",
+            "he would never vote for Clinton",
+            False,
+            "the subject ('he' / 'he') is named only in its own article: not compared",
+        ),
+        (
+            "She won the Democratic primary in Ohio",
+            "Clinton lost the Democratic primary in Ohio",
+            False,
+            "the subject ('she' / '-') is named only in its own article: not compared",
+        ),
+        (
+            "They were arrested outside the parliament",
+            "The protesters were not arrested",
+            True,
+            "the subject ('they' / '-') is named only in its own article: not compared",
+        ),
+        # "I" / "we" is the speaker: two sources' are two people (or groups).
+        (
+            "I will win the nomination",
+            "I am not going to win the nomination",
+            False,
+            "the subject is each speaker ('I' / 'I'): about different people",
+        ),
+        (
+            "We rejected the offer",
+            "I accepted the offer on behalf of the union",
+            False,
+            "the subject is each speaker ('we' / 'I'): about different people",
+        ),
+        # Negative cases: one source's "I"; named subjects; a pronoun only as an object or inside a clause;
+        # "it", mostly an expletive; one "we" against a name.
+        ("I will win the nomination", "I am not going to win the nomination", True, ""),
+        ("Senator Sanders will vote for Clinton", "Sanders would never vote for Clinton", False, ""),
+        ("Police arrested him outside the parliament", "Police did not arrest anyone", False, ""),
+        ("The mayor confirmed that he would resign", "The mayor will not resign", False, ""),
+        ("It is clear that the plant will close", "The plant will stay open", False, ""),
+        ("We won the vote at the plant", "The union lost the vote at the plant", False, ""),
+    ],
+)
+def test_referents_note(first, second, same_source, note):
+    assert text_of(referents_note(parse(first), parse(second), same_source)) == note
+
+
+def test_referents_are_compared_across_articles_only():
+    he, him = parse("he will vote for Clinton"), parse("he would never vote for Clinton")
+    assert parse_notes(he, him).referents is None
+    assert parse_notes(he, him, across_articles=True).referents is not None
 
 
 @pytest.mark.parametrize(

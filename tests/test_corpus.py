@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -10,10 +12,10 @@ from typer.testing import CliRunner
 from conftest import invoke_in_a_fresh_process
 from verify.cli import app
 from verify.corpus import Corpus, analyse_corpus, in_process_engine
-from verify.datamodel import ArticleFailure, ArticleRecord
+from verify.datamodel import ArticleAnalysis, ArticleFailure, ArticleRecord
 from verify.errors import VerifyError
 from verify.pipeline import get_verifier
-from verify.render_corpus import CORPUS_FILES, corpus_files, corpus_summary
+from verify.render_corpus import CORPUS_FILES, CorpusFolder, corpus_summary
 
 MODEL = "models/verify-nli-minilm-l6"
 
@@ -42,77 +44,115 @@ ARTICLES = (
 )
 
 
+@dataclass(frozen=True)
+class Written:
+    """A corpus run as `verify corpus` makes it: what it found, each article's outcome, the folder it wrote."""
+
+    corpus: Corpus
+    outcomes: list[ArticleAnalysis | ArticleFailure]
+    folder: Path
+
+    def rows(self, name: str) -> list[dict]:
+        return [json.loads(line) for line in (self.folder / name).read_text().splitlines()]
+
+
+def written(records, batch_size: int, folder: Path) -> Written:
+    outcomes: list[ArticleAnalysis | ArticleFailure] = []
+
+    def article_done(outcome: ArticleAnalysis | ArticleFailure) -> None:
+        outcomes.append(outcome)
+        files.add(outcome)
+
+    with CorpusFolder(folder, force=False) as files:
+        corpus = analyse_corpus(
+            records, in_process_engine(get_verifier(MODEL), batch_size, lambda _: None), article_done
+        )
+        files.finish(corpus)
+    return Written(corpus, outcomes, folder)
+
+
 @pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    verifier = get_verifier(MODEL)
-    done: list[str] = []
-    result = analyse_corpus(
-        ARTICLES,
-        in_process_engine(verifier, 2, lambda _: None),
-        lambda o: done.append(o.id if isinstance(o, ArticleFailure) else o.record.id),
-    )
-    assert done == [record.id for record in ARTICLES]  # told of each article as it finished, in order
-    return result
+def run(tmp_path_factory) -> Written:
+    return written(ARTICLES, 2, tmp_path_factory.mktemp("corpus") / "out")
 
 
-def test_every_article_is_analysed_and_a_bad_one_is_a_failure_not_a_crash(corpus):
-    assert [analysis.record.id for analysis in corpus.analyses] == ["ledger-fire", "times-fire", "times-council"]
+def test_every_article_is_analysed_and_a_bad_one_is_a_failure_not_a_crash(run):
+    # Told of each article as it finished, in input order.
+    done = [o.id if isinstance(o, ArticleFailure) else o.record.id for o in run.outcomes]
+    assert done == [record.id for record in ARTICLES]
+    analyses = [outcome for outcome in run.outcomes if isinstance(outcome, ArticleAnalysis)]
+    corpus = run.corpus
     assert [failure.id for failure in corpus.failures] == ["empty"]
     assert isinstance(corpus.failures[0].error, VerifyError)
     assert corpus.stats.articles == 3 and corpus.stats.failed == 1
-    assert corpus.stats.claims == sum(len(a.report.claims) for a in corpus.analyses)
+    assert corpus.stats.claims == sum(len(a.report.claims) for a in analyses)
+    assert corpus.stats.in_article_pairs_scored == sum(a.report.stats.pairs_scored for a in analyses) > 0
     assert 0 < corpus.stats.pairs_scored <= corpus.stats.pairs_considered
 
 
-def test_the_conflict_between_outlets_names_both_outlets_and_sources(corpus):
+def test_the_conflict_between_outlets_names_both_outlets_and_sources(run):
     # The first listed: across outlets, the most probable (the small model also calls the two reporters'
     # "a blaze" / "a fire broke out" sentences a contradiction, a known weakness of it).
-    found = corpus.findings.contradictions[0]
+    found = run.corpus.findings.contradictions[0]
     assert found.across_outlets and found.probability > 0.99
     sides = {found.first.outlet: found.first, found.second.outlet: found.second}
     assert sides["Daily Ledger"].source == "Maria Lopez" and "three workers" in sides["Daily Ledger"].text
     assert sides["Coastal Times"].source == "Dalton Freight" and "nobody" in sides["Coastal Times"].text
-    summary = corpus_summary(corpus)
+    summary = corpus_summary(run.corpus)
     across = summary.split("Contradictions across outlets")[1].split("\n2. ")[0]
     assert "Daily Ledger" in across and "Coastal Times" in across and "Maria Lopez" in across
     assert "Dalton Freight" in across
     assert "empty: " in summary  # the failed article is listed with its error
+    assert (run.folder / "summary.md").read_text() == corpus_summary(run.corpus, markdown=True)
 
 
-def test_the_files_hold_every_article_claim_and_relation(corpus):
-    files = corpus_files(corpus)
-    assert tuple(files) == CORPUS_FILES
-    rows = {
-        name: [json.loads(line) for line in text.splitlines()] for name, text in files.items() if name != "corpus.json"
-    }
-    assert [row["id"] for row in rows["articles.jsonl"]] == ["ledger-fire", "times-fire", "times-council", "empty"]
-    assert rows["articles.jsonl"][0]["outlet"] == "Daily Ledger" and "error" in rows["articles.jsonl"][3]
-    assert len(rows["claims.jsonl"]) == corpus.stats.claims
-    scopes = [row["scope"] for row in rows["relations.jsonl"]]
-    assert scopes.count("across") == corpus.stats.pairs_scored
-    assert scopes.count("article") == corpus.stats.in_article_pairs_scored
-    across = [row for row in rows["relations.jsonl"] if row["scope"] == "across" and row["label"] == "contradiction"]
+def test_the_files_hold_every_article_claim_and_relation(run):
+    corpus = run.corpus
+    # The files, and nothing else: the working files written article by article are gone.
+    assert sorted(path.name for path in run.folder.iterdir()) == sorted((*CORPUS_FILES, "summary.md"))
+    articles = run.rows("articles.jsonl")
+    assert [row["id"] for row in articles] == ["ledger-fire", "times-fire", "times-council", "empty"]
+    assert articles[0]["outlet"] == "Daily Ledger" and "error" in articles[3]
+    claims = run.rows("claims.jsonl")
+    assert len(claims) == corpus.stats.claims
+    analyses = [outcome for outcome in run.outcomes if isinstance(outcome, ArticleAnalysis)]
+    assert [(row["article"], row["id"], row["text"]) for row in claims] == [
+        (a.record.id, claim.id, claim.text) for a in analyses for claim in a.report.claims
+    ]
+    relations = run.rows("relations.jsonl")
+    scopes = [row["scope"] for row in relations]
+    # Those between articles first, then each article's own.
+    assert scopes == ["across"] * corpus.stats.pairs_scored + ["article"] * corpus.stats.in_article_pairs_scored
+    across = [row for row in relations if row["scope"] == "across" and row["label"] == "contradiction"]
     assert {across[0]["first"]["article"], across[0]["second"]["article"]} == {"ledger-fire", "times-fire"}
-    about = json.loads(files["corpus.json"])
+    about = json.loads((run.folder / "corpus.json").read_text())
     assert about["stats"]["articles"] == 3 and about["model"]["name"] == "verify-nli-minilm-l6"
-    story_claims = {tuple(member) for row in rows["stories.jsonl"] for member in row["claim_ids"]}
-    assert story_claims == {(row["article"], row["id"]) for row in rows["claims.jsonl"] if row["story"]}
+    story_claims = {tuple(member) for row in run.rows("stories.jsonl") for member in row["claim_ids"]}
+    assert story_claims == {(row["article"], row["id"]) for row in claims if row["story"]}
+    assert story_claims
 
 
-def test_the_same_corpus_gives_the_same_files():
-    verifier = get_verifier(MODEL)
-    runs = [
-        corpus_files(analyse_corpus(ARTICLES[:2], in_process_engine(verifier, batch, lambda _: None)))
-        for batch in (1, 2)
-    ]
-    first, second = runs
-    assert first["claims.jsonl"] == second["claims.jsonl"]
-    assert first["stories.jsonl"] == second["stories.jsonl"]
-    labels = [
-        [(json.loads(line)["scope"], json.loads(line)["label"]) for line in run["relations.jsonl"].splitlines()]
-        for run in runs
-    ]
+def test_the_same_corpus_gives_the_same_files(tmp_path):
+    first, second = (written(ARTICLES[:2], batch, tmp_path / f"batch-{batch}") for batch in (1, 2))
+    for name in ("articles.jsonl", "claims.jsonl", "stories.jsonl"):
+        assert first.rows(name) == second.rows(name)
+    labels = [[(row["scope"], row["label"]) for row in run.rows("relations.jsonl")] for run in (first, second)]
     assert labels[0] == labels[1]
+
+
+def test_a_run_that_fails_leaves_no_files_and_no_folder_it_made(tmp_path):
+    def analyse(records):
+        yield ArticleFailure("first", VerifyError("unreadable"), {})
+        raise RuntimeError("the machine ran out of memory")
+
+    engine = replace(in_process_engine(get_verifier(MODEL), 1, lambda _: None), analyse=analyse)
+    made, kept = tmp_path / "new", tmp_path / "kept"
+    kept.mkdir()
+    for folder in (made, kept):
+        with pytest.raises(RuntimeError), CorpusFolder(folder, force=False) as files:
+            files.finish(analyse_corpus(ARTICLES, engine, files.add))
+    assert not made.exists()
+    assert kept.is_dir() and not any(kept.iterdir())
 
 
 def _jsonl(path, records) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SMALL_MODEL
 from verify.corpus import analyse_corpus, in_process_engine
-from verify.datamodel import ArticleRecord
+from verify.datamodel import ArticleAnalysis, ArticleRecord
 from verify.pipeline import SCORING_CHUNK, Verifier
 
 ray = pytest.importorskip("ray", reason="ray is not installed: pip install '.[ray]'")
@@ -67,24 +67,27 @@ def verifier():
 
 
 def test_a_corpus_on_ray_is_analysed_as_in_process(local_cluster, verifier):
-    here = analyse_corpus(RECORDS, in_process_engine(verifier, BATCH_SIZE, lambda _: None))
+    ours: list = []
+    here = analyse_corpus(RECORDS, in_process_engine(verifier, BATCH_SIZE, lambda _: None), ours.append)
+    theirs: list = []
     with ray_engine(SMALL_MODEL, workers=2, batch_size=BATCH_SIZE) as engine:
-        there = analyse_corpus(RECORDS, engine)
+        there = analyse_corpus(RECORDS, engine, theirs.append)
     assert ray.is_initialized()  # the caller's cluster is left running
 
-    assert [analysis.record.id for analysis in there.analyses] == [record.id for record in RECORDS[:4]]
-    for ours, theirs in zip(here.analyses, there.analyses):
-        assert theirs.record == ours.record
-        assert theirs.report.claims == ours.report.claims
-        assert theirs.report.relations == ours.report.relations
-        assert theirs.checked == ours.checked
-        np.testing.assert_allclose(theirs.embeddings, ours.embeddings, atol=1e-5)
+    analysed = [outcome for outcome in theirs if isinstance(outcome, ArticleAnalysis)]
+    assert [analysis.record.id for analysis in analysed] == [record.id for record in RECORDS[:4]]
+    for mine, other in zip([o for o in ours if isinstance(o, ArticleAnalysis)], analysed, strict=True):
+        assert other.record == mine.record
+        assert other.report.claims == mine.report.claims
+        assert other.report.relations == mine.report.relations
+        assert other.checked == mine.checked
+        np.testing.assert_allclose(other.embeddings, mine.embeddings, atol=1e-5)
     # Relations were scored, so their scores are compared, not empty lists.
-    assert all(analysis.report.relations for analysis in there.analyses)
+    assert all(analysis.report.relations for analysis in analysed)
     assert [(failure.id, str(failure.error)) for failure in there.failures] == [
         (failure.id, str(failure.error)) for failure in here.failures
     ]
-    assert there.model == here.model
+    assert there.model == here.model and there.stats.claims == here.stats.claims
     assert there.findings == here.findings
     # Found alike, and found: the Courier's 12 dead against another outlet's 40.
     assert any(relation.across_outlets for relation in there.findings.contradictions)

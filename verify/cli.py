@@ -21,6 +21,8 @@ from verify.reading import InputFormat
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from verify.datamodel import ArticleAnalysis, ArticleFailure
+
 
 class _FlagsTakeNoValue:
     """Typer's help shows the type of every option, a flag's too ("--force <bool>", "--help <bool>"), as if
@@ -554,12 +556,19 @@ def corpus(
         with progress_display(enabled=not quiet, articles=len(inputs.ids)) as progress:
             progress("loading models")
             from verify.corpus import analyse_corpus, corpus_engine
+            from verify.render_corpus import CorpusFolder, corpus_summary
 
-            with corpus_engine(engine.value, model, batch_size, workers, address, progress) as chosen:
-                result = analyse_corpus(inputs.records(), chosen, lambda _: progress.advance())
-        from verify.render_corpus import corpus_summary, write_corpus_files
+            with (
+                CorpusFolder(out, force) as files,
+                corpus_engine(engine.value, model, batch_size, workers, address, progress) as chosen,
+            ):
 
-        write_corpus_files(result, out, force)
+                def article_done(outcome: ArticleAnalysis | ArticleFailure) -> None:
+                    files.add(outcome)
+                    progress.advance()
+
+                result = analyse_corpus(inputs.records(), chosen, article_done)
+                files.finish(result)
         typer.echo(corpus_summary(result, markdown=format is Format.markdown), nl=False)
         if not quiet:
             typer.echo(f"wrote {out}", err=True)

@@ -54,7 +54,9 @@ class CorpusStats:
 
 @dataclass(frozen=True)
 class Corpus:
-    analyses: tuple[ArticleAnalysis, ...]  # in input order
+    """What the corpus stage found. The articles' own reports are not kept: `analyse_corpus` hands each to its
+    `article_done` as it finishes (`verify.render_corpus.CorpusFolder` writes them out)."""
+
     failures: tuple[ArticleFailure, ...]
     findings: CorpusFindings
     stats: CorpusStats
@@ -69,27 +71,30 @@ def analyse_corpus(
 ) -> Corpus:
     """Every article through the per-article stage (`article_done` is told of each as it finishes), then the
     related claims of different articles checked against each other."""
-    from verify.check.across import cross_article_relations
+    from verify.check.across import ArticleClaims, cross_article_relations
 
     started = time.perf_counter()
-    analyses: list[ArticleAnalysis] = []
+    articles: list[ArticleClaims] = []  # what the corpus stage needs, not the reports: memory grows with claims
     failures: list[ArticleFailure] = []
+    claims = in_article_pairs = 0
     for outcome in engine.analyse(records):
         if isinstance(outcome, ArticleFailure):
             failures.append(outcome)
         else:
-            analyses.append(outcome)
+            articles.append(ArticleClaims.of(outcome))
+            claims += len(outcome.report.claims)
+            in_article_pairs += outcome.report.stats.pairs_scored
         article_done(outcome)
     analysed = time.perf_counter()
-    logger.info("per-article stage (%d articles, %s): %.2f s", len(analyses), engine.name, analysed - started)
-    findings = cross_article_relations(analyses, engine.score, engine.settings)
+    logger.info("per-article stage (%d articles, %s): %.2f s", len(articles), engine.name, analysed - started)
+    findings = cross_article_relations(articles, engine.score, engine.settings)
     finished = time.perf_counter()
     logger.info("cross-article stage (%d pairs scored): %.2f s", findings.pairs_scored, finished - analysed)
     stats = CorpusStats(
-        articles=len(analyses),
+        articles=len(articles),
         failed=len(failures),
-        claims=sum(len(analysis.report.claims) for analysis in analyses),
-        in_article_pairs_scored=sum(analysis.report.stats.pairs_scored for analysis in analyses),
+        claims=claims,
+        in_article_pairs_scored=in_article_pairs,
         pairs_considered=findings.pairs_considered,
         pairs_scored=findings.pairs_scored,
         seconds={
@@ -98,7 +103,7 @@ def analyse_corpus(
             "total": round(finished - started, 3),
         },
     )
-    return Corpus(tuple(analyses), tuple(failures), findings, stats, engine.model, engine.name)
+    return Corpus(tuple(failures), findings, stats, engine.model, engine.name)
 
 
 def require_engine(name: str) -> None:

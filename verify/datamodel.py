@@ -133,6 +133,8 @@ class NoteKind(str, Enum):
     number_conflict = "number_conflict"  # incompatible figures for the same measured thing
     different_places = "different_places"  # about different places or groups ("in Almaty" / "in Astana")
     same_source = "same_source"  # a source contradicts itself
+    unresolved_subject = "unresolved_subject"  # across articles: "he" / "they", whose antecedent is elsewhere
+    different_speakers = "different_speakers"  # across articles: the "I" / "we" of two different sources
 
 
 NOTE_SENTENCES = {
@@ -143,6 +145,8 @@ NOTE_SENTENCES = {
     NoteKind.number_conflict: "incompatible figures for {detail}",
     NoteKind.different_places: "about different places or groups ({detail}), not a contradiction",
     NoteKind.same_source: "same source contradicts itself",
+    NoteKind.unresolved_subject: "the subject ({detail}) is named only in its own article: not compared",
+    NoteKind.different_speakers: "the subject is each speaker ({detail}): about different people",
 }
 TIME_NOTES = (NoteKind.change_over_time, NoteKind.different_periods)
 
@@ -151,7 +155,7 @@ TIME_NOTES = (NoteKind.change_over_time, NoteKind.different_periods)
 class Note:
     kind: NoteKind
     # The place of a place conflict; the measured thing and the figures of a number conflict; the places or
-    # groups of each claim where they differ.
+    # groups of each claim where they differ; the pronoun subjects of claims of different articles.
     detail: str = ""
 
     def __str__(self) -> str:

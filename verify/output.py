@@ -26,8 +26,10 @@ import fcntl
 import json
 import logging
 import os
+import shutil
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from verify.errors import VerifyError
@@ -66,8 +68,9 @@ def check_folder_for_files(folder: Path, force: bool) -> None:
     check_folder(folder)
 
 
-def write_file(path: Path, content: str, force: bool) -> None:
-    """Write `content` (UTF-8) to `path` as described in the module docstring."""
+def write_file(path: Path, content: str | Iterable[str], force: bool) -> None:
+    """Write `content` (UTF-8; a text, or its pieces one after another) to `path` as described in the module
+    docstring."""
     check_destination(path, force)
     try:
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -75,7 +78,8 @@ def write_file(path: Path, content: str, force: bool) -> None:
         raise VerifyError(f"{path.parent}: cannot write ({error.strerror})") from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content.encode("utf-8"))
+            for piece in [content] if isinstance(content, str) else content:
+                handle.write(piece.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would surprise whoever reads the report
@@ -103,7 +107,7 @@ def _link_without_replacing(temporary: str, path: Path) -> None:
         # but it still never replaces or follows anything).
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         with open(temporary, "rb") as source, os.fdopen(os.open(path, flags, 0o666), "wb") as target:
-            target.write(source.read())
+            shutil.copyfileobj(source, target)
             target.flush()
             os.fsync(target.fileno())
 

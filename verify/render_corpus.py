@@ -3,82 +3,123 @@ lists the contradictions between outlets first. Nothing here computes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import itertools
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from verify import __version__
 from verify.batch import json_line
 from verify.check.across import ClaimInArticle, CrossRelation
 from verify.corpus import Corpus
-from verify.datamodel import notes_text, to_jsonable
+from verify.datamodel import ArticleAnalysis, ArticleFailure, notes_text, to_jsonable
 from verify.errors import VerifyError
 from verify.output import write_file
 from verify.render import model_label, to_json, wrap
 
 CORPUS_FILES = ("corpus.json", "articles.jsonl", "claims.jsonl", "relations.jsonl", "stories.jsonl")
+WORK_FILES = ("articles", "claims", "relations")  # written article by article, copied into the files at the end
 STORIES_SHOWN = 10
 OTHER_CONTRADICTIONS_SHOWN = 10
 
 
-def write_corpus_files(corpus: Corpus, folder: Path, force: bool) -> None:
-    """The files of `corpus_files` and the Markdown summary (summary.md) in `folder`, created if need be;
-    `force`: files of the same names there are replaced."""
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as error:
-        raise VerifyError(f"{folder}: cannot create the folder ({error.strerror})") from None
-    for name, content in {**corpus_files(corpus), "summary.md": corpus_summary(corpus, markdown=True)}.items():
-        write_file(folder / name, content, force)
+class CorpusFolder:
+    """`verify corpus`'s files (CORPUS_FILES and summary.md) in `folder`, written as the work goes, so that
+    memory does not grow with the corpus: `add` (the `article_done` of `verify.corpus.analyse_corpus`) appends
+    each article's line, claims and relations to working files in a private folder inside `folder` as the
+    article finishes; `finish` writes the files from them and from what the corpus stage found, each taking
+    its name only when whole (`verify.output.write_file`; `force`: files of the same names are replaced).
+    Use it as a context manager: leaving it removes the working files, and `folder` too if it made it and
+    nothing was written there."""
 
+    def __init__(self, folder: Path, force: bool) -> None:
+        self.folder, self.force = folder, force
+        self.made = not os.path.lexists(folder)
+        try:
+            folder.mkdir(exist_ok=True)
+            self.work = Path(tempfile.mkdtemp(dir=folder, prefix=".verify-corpus-"))
+        except OSError as error:
+            raise VerifyError(f"{folder}: cannot write there ({error.strerror})") from None
+        self.parts = {name: (self.work / name).open("w", encoding="utf-8") for name in WORK_FILES}
 
-def corpus_files(corpus: Corpus) -> dict[str, str]:
-    """Each output file's name and content."""
-    about = {
-        "model": to_jsonable(corpus.model),
-        "engine": corpus.engine,
-        "stats": to_jsonable(corpus.stats),
-        "verify_version": __version__,
-    }
-    return {
-        "corpus.json": to_json(about),
-        "articles.jsonl": _lines(_article_lines(corpus)),
-        "claims.jsonl": _lines(_claim_lines(corpus)),
-        "relations.jsonl": _lines(_relation_lines(corpus)),
-        "stories.jsonl": _lines(to_jsonable(story) for story in corpus.findings.stories),
-    }
-
-
-def _lines(rows: Iterable[dict]) -> str:
-    return "".join(json_line(row) + "\n" for row in rows)
-
-
-def _article_lines(corpus: Corpus) -> Iterable[dict]:
-    for analysis in corpus.analyses:
-        report = analysis.report
-        yield {
-            "id": analysis.record.id,
-            **analysis.record.fields,
+    def add(self, outcome: ArticleAnalysis | ArticleFailure) -> None:
+        """Write out one article's line, claims and relations."""
+        if isinstance(outcome, ArticleFailure):
+            self.parts["articles"].write(
+                json_line({"id": outcome.id, **outcome.fields, "error": str(outcome.error)}) + "\n"
+            )
+            return
+        record, report = outcome.record, outcome.report
+        article = {
+            "id": record.id,
+            **record.fields,
             "claims": len(report.claims),
             "pairs_scored": report.stats.pairs_scored,
             "contradictions": len(report.contradictions),
         }
-    for failure in corpus.failures:
-        yield {"id": failure.id, **failure.fields, "error": str(failure.error)}
+        self.parts["articles"].write(json_line(article) + "\n")
+        self.parts["claims"].writelines(
+            json_line({"article": record.id, **to_jsonable(claim)}) + "\n" for claim in report.claims
+        )
+        self.parts["relations"].writelines(
+            json_line({"scope": "article", "article": record.id, **to_jsonable(relation)}) + "\n"
+            for relation in report.relations
+        )
+
+    def finish(self, corpus: Corpus) -> None:
+        """Write the files, with what the corpus stage found."""
+        for part in self.parts.values():
+            part.close()
+        about = {
+            "model": to_jsonable(corpus.model),
+            "engine": corpus.engine,
+            "stats": to_jsonable(corpus.stats),
+            "verify_version": __version__,
+        }
+        files: dict[str, str | Iterable[str]] = {
+            "corpus.json": to_json(about),
+            "articles.jsonl": self._part("articles"),
+            "claims.jsonl": self._claims_with_stories(corpus),
+            "relations.jsonl": itertools.chain(_lines(_across_lines(corpus)), self._part("relations")),
+            "stories.jsonl": _lines(to_jsonable(story) for story in corpus.findings.stories),
+            "summary.md": corpus_summary(corpus, markdown=True),
+        }
+        for name, content in files.items():
+            write_file(self.folder / name, content, self.force)
+
+    def _part(self, name: str) -> Iterator[str]:
+        with (self.work / name).open(encoding="utf-8") as lines:
+            yield from lines
+
+    def _claims_with_stories(self, corpus: Corpus) -> Iterator[str]:
+        story_of = {member: story.id for story in corpus.findings.stories for member in story.claim_ids}
+        for line in self._part("claims"):
+            claim = json.loads(line)
+            article = claim.pop("article")
+            yield json_line({"article": article, "story": story_of.get((article, claim["id"])), **claim}) + "\n"
+
+    def __enter__(self) -> CorpusFolder:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        for part in self.parts.values():
+            part.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+        if self.made:
+            with contextlib.suppress(OSError):  # not empty: something was written, and stays
+                self.folder.rmdir()
 
 
-def _claim_lines(corpus: Corpus) -> Iterable[dict]:
-    story_of = {member: story.id for story in corpus.findings.stories for member in story.claim_ids}
-    for analysis in corpus.analyses:
-        for claim in analysis.report.claims:
-            yield {
-                "article": analysis.record.id,
-                "story": story_of.get((analysis.record.id, claim.id)),
-                **to_jsonable(claim),
-            }
+def _lines(rows: Iterable[dict]) -> Iterator[str]:
+    return (json_line(row) + "\n" for row in rows)
 
 
-def _relation_lines(corpus: Corpus) -> Iterable[dict]:
-    """The relations between articles, then each article's own (`scope` says which)."""
+def _across_lines(corpus: Corpus) -> Iterator[dict]:
+    """The relations between articles (those inside an article follow them in relations.jsonl)."""
     for relation in corpus.findings.relations:
         details = to_jsonable(relation.relation)
         del details["first"], details["second"]  # the claims' ids, which the two sides name
@@ -88,9 +129,6 @@ def _relation_lines(corpus: Corpus) -> Iterable[dict]:
             "second": to_jsonable(relation.second),
             **details,
         }
-    for analysis in corpus.analyses:
-        for inside in analysis.report.relations:
-            yield {"scope": "article", "article": analysis.record.id, **to_jsonable(inside)}
 
 
 def _side(side: ClaimInArticle, markdown: bool) -> str:

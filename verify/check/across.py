@@ -105,52 +105,70 @@ class CorpusFindings:
 
 
 @dataclass(frozen=True)
+class ArticleClaims:
+    """What the corpus stage keeps of an analysed article: its id and fields, its checked claims with their
+    statement units and embeddings; not its text or its report, so that a corpus's memory grows with its
+    checked claims only."""
+
+    id: str
+    fields: Mapping[str, Any]
+    claims: tuple[Claim, ...]  # the checked claims, row k of `embeddings` being claim k's
+    contexts: tuple[str, ...]  # the claims' statement units
+    embeddings: np.ndarray
+
+    @classmethod
+    def of(cls, analysis: ArticleAnalysis) -> ArticleClaims:
+        by_id = {claim.id: claim for claim in analysis.report.claims}
+        claims = tuple(by_id[claim_id] for claim_id in analysis.checked)
+        return cls(
+            id=analysis.record.id,
+            fields=analysis.record.fields,
+            claims=claims,
+            contexts=tuple(statement_context(claim, analysis.report.text) for claim in claims),
+            embeddings=analysis.embeddings,
+        )
+
+
+@dataclass(frozen=True)
 class _CorpusClaims:
     """The checked claims of all articles as one table, article after article (ids in sorted order)."""
 
-    analyses: tuple[ArticleAnalysis, ...]
+    articles: tuple[ArticleClaims, ...]
     claims: tuple[Claim, ...]
-    contexts: tuple[str, ...]  # the claims' statement units
-    article_of: tuple[int, ...]  # index into `analyses` per claim
+    contexts: tuple[str, ...]
+    article_of: tuple[int, ...]  # index into `articles` per claim
     bounds: tuple[tuple[int, int], ...]  # rows [start, end) of each article
     embeddings: np.ndarray
 
     @classmethod
-    def of(cls, analyses: Sequence[ArticleAnalysis]) -> _CorpusClaims:
+    def of(cls, articles: Sequence[ArticleClaims]) -> _CorpusClaims:
         # Sorted by id, so the index, and with it the output, does not depend on the input order.
-        ordered = tuple(sorted(analyses, key=lambda analysis: analysis.record.id))
-        duplicated = sorted(name for name, count in Counter(a.record.id for a in ordered).items() if count > 1)
+        ordered = tuple(sorted(articles, key=lambda article: article.id))
+        duplicated = sorted(name for name, count in Counter(article.id for article in ordered).items() if count > 1)
         if duplicated:
             raise ValueError(f"article ids are not unique: {', '.join(duplicated)}")
-        claims: list[Claim] = []
-        contexts: list[str] = []
-        article_of: list[int] = []
-        bounds = []
-        for index, analysis in enumerate(ordered):
-            by_id = {claim.id: claim for claim in analysis.report.claims}
-            checked = [by_id[claim_id] for claim_id in analysis.checked]
-            bounds.append((len(claims), len(claims) + len(checked)))
-            claims += checked
-            contexts += [statement_context(claim, analysis.report.text) for claim in checked]
-            article_of += [index] * len(checked)
-        dimension = max((analysis.embeddings.shape[1] for analysis in ordered), default=0)
-        rows = [analysis.embeddings for analysis in ordered if len(analysis.embeddings)]
+        bounds: list[tuple[int, int]] = []
+        for article in ordered:
+            start = bounds[-1][1] if bounds else 0
+            bounds.append((start, start + len(article.claims)))
+        dimension = max((article.embeddings.shape[1] for article in ordered), default=0)
+        rows = [article.embeddings for article in ordered if len(article.embeddings)]
         embeddings = np.vstack(rows) if rows else np.zeros((0, dimension))
         return cls(
             ordered,
-            tuple(claims),
-            tuple(contexts),
-            tuple(article_of),
+            tuple(claim for article in ordered for claim in article.claims),
+            tuple(context for article in ordered for context in article.contexts),
+            tuple(index for index, article in enumerate(ordered) for _ in article.claims),
             tuple(bounds),
             np.ascontiguousarray(embeddings, dtype=np.float32),
         )
 
     def side(self, row: int) -> ClaimInArticle:
-        record = self.analyses[self.article_of[row]].record
+        article = self.articles[self.article_of[row]]
         claim = self.claims[row]
-        outlet, published = (record.fields.get(name) for name in ("outlet", "date"))
+        outlet, published = (article.fields.get(name) for name in ("outlet", "date"))
         return ClaimInArticle(
-            article=record.id,
+            article=article.id,
             outlet=None if outlet is None else str(outlet),
             date=None if published is None else str(published),
             claim=claim.id,
@@ -163,19 +181,20 @@ class _CorpusClaims:
         one, other = self.claims[first].source, self.claims[second].source
         # "the author" of two articles is two reporters, so narration is never the same source across articles.
         same_source = one.name == other.name and one.kind != "author"
-        dates = {_publication_date(self.analyses[self.article_of[row]].record.fields) for row in (first, second)}
-        return PairToCheck(first, second, similarity, same_source, different_dates=None not in dates and len(dates) > 1)
+        dates = {_publication_date(self.articles[self.article_of[row]].fields) for row in (first, second)}
+        different_dates = None not in dates and len(dates) > 1
+        return PairToCheck(first, second, similarity, same_source, different_dates, across_articles=True)
 
 
 def cross_article_relations(
-    analyses: Sequence[ArticleAnalysis], score: Scorer, settings: CheckSettings = CheckSettings()
+    articles: Sequence[ArticleClaims], score: Scorer, settings: CheckSettings = CheckSettings()
 ) -> CorpusFindings:
     """Relations between related claims of different articles, and the stories they make.
 
     Each claim is paired with its `settings.cross_candidates` nearest claims of other articles; the gate
     (`settings.across_articles()`) admits the related ones, which are checked as pairs inside an article
-    are. Article ids must be unique; the output does not depend on the order of `analyses`."""
-    corpus = _CorpusClaims.of(analyses)
+    are. Article ids must be unique; the output does not depend on the order of `articles`."""
+    corpus = _CorpusClaims.of(articles)
     candidates = _nearest_in_other_articles(corpus.embeddings, corpus.bounds, settings.cross_candidates)
     considered = {(min(found.claim, j), max(found.claim, j)) for found in candidates for j in found.nearest}
     words = [content_words(claim.text) for claim in corpus.claims]
@@ -277,11 +296,11 @@ def _story(
     written = {key: text for row in reversed(rows) for key, text in terms[row].items()}  # first as written
     top = sorted(mentions, key=lambda key: (-mentions[key], key))[:STORY_TERMS]
     central = min(rows, key=lambda row: (-degree[row], row))
-    records = [corpus.analyses[corpus.article_of[row]].record for row in rows]
+    article_ids = [corpus.articles[corpus.article_of[row]].id for row in rows]
     return Story(
         id=story_id,
-        article_ids=tuple(sorted({record.id for record in records})),
-        claim_ids=tuple((record.id, corpus.claims[row].id) for record, row in zip(records, rows)),
+        article_ids=tuple(sorted(set(article_ids))),
+        claim_ids=tuple((article_id, corpus.claims[row].id) for article_id, row in zip(article_ids, rows)),
         terms=tuple(written[key] for key in top),
         title=corpus.claims[central].text,
     )

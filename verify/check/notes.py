@@ -55,6 +55,7 @@ class RuleNotes:
     conflict: Note | None = None  # `place_note`: a contradiction where the model leans to one
     numbers: Note | None = None  # `number_note`: a contradiction whatever the model says
     elsewhere: Note | None = None  # `places_note`: the pair cannot contradict
+    referents: Note | None = None  # `referents_note`, across articles: neither contradiction nor corroboration
 
 
 def times_mentioned(text: str) -> set[str]:
@@ -174,12 +175,48 @@ def places_note(first: Doc, second: Doc) -> Note | None:
     return Note(NoteKind.different_places, " / ".join(", ".join(side) for side in names))
 
 
-def parse_notes(first: Doc, second: Doc, different_times: Note | None = None) -> RuleNotes:
-    """The rule notes of a pair from its claims' parses (and `time_note`'s verdict)."""
+# Pronoun subjects whose referent another article cannot share: a third person's antecedent is in the claim's
+# own article; "I" / "we" is the speaker. ("it" is left out: mostly an expletive, "it is clear that ...".)
+THIRD_PERSON_SUBJECTS = frozenset({"he", "she", "they"})
+FIRST_PERSON_SUBJECTS = frozenset({"i", "we"})
+
+
+def main_subject(doc: Doc) -> str | None:
+    """The pronoun subject of the claim's main verb, lower-cased ("he" of "he would never vote for her"); None
+    when the subject is not a pronoun or there is none."""
+    root = next(iter(doc.sents)).root if len(doc) else None
+    subject = next((child for child in root.children if child.dep_ in ("nsubj", "nsubjpass")), None) if root else None
+    return subject.lower_ if subject is not None and subject.pos_ == "PRON" else None
+
+
+def referents_note(first: Doc, second: Doc, same_source: bool) -> Note | None:
+    """Claims of two articles whose subjects cannot be known to be the same: either is "he", "she" or "they"
+    (resolved, if at all, in its own article: "he will vote for Clinton" / "he would never vote for Clinton"
+    from two articles about two men), or both are the speakers of two different sources ("I will win" /
+    "I will not win")."""
+    subjects = main_subject(first), main_subject(second)
+    written = " / ".join("'I'" if subject == "i" else f"'{subject or '-'}'" for subject in subjects)
+    if any(subject in THIRD_PERSON_SUBJECTS for subject in subjects):
+        return Note(NoteKind.unresolved_subject, written)
+    if not same_source and all(subject in FIRST_PERSON_SUBJECTS for subject in subjects):
+        return Note(NoteKind.different_speakers, written)
+    return None
+
+
+def parse_notes(
+    first: Doc,
+    second: Doc,
+    different_times: Note | None = None,
+    across_articles: bool = False,
+    same_source: bool = False,
+) -> RuleNotes:
+    """The rule notes of a pair from its claims' parses (and `time_note`'s verdict); `referents_note` only for
+    claims of different articles (`same_source`: of one source)."""
     return RuleNotes(
         different_times,
         knowledge_note(first, second),
         place_note(first, second),
         number_note(first, second),
         places_note(first, second),
+        referents_note(first, second, same_source) if across_articles else None,
     )

@@ -18,6 +18,7 @@ from verify.datamodel import Claim, ClaimRelation, NLIScores
 from verify.nlp import pipeline
 
 Scorer = Callable[[list[tuple[str, str]]], list[NLIScores]]
+PARSE_WINDOW = 512  # pairs whose claims are parsed together
 
 
 def checked_text(claim: Claim) -> str:
@@ -39,6 +40,7 @@ class PairToCheck:
     similarity: float  # the embedding cosine that let the pair through
     same_source: bool  # one source never corroborates itself; its contradiction is noted
     different_dates: bool = False  # from articles published on different dates: about different moments
+    across_articles: bool = False  # the claims of two articles (`notes.referents_note` applies)
 
 
 def article_pairs(claims: Sequence[Claim], embeddings: np.ndarray, settings: CheckSettings) -> list[PairToCheck]:
@@ -74,17 +76,39 @@ def check_pairs(
     score: Scorer,
     settings: CheckSettings,
 ) -> list[ClaimRelation]:
-    """The relation of each pair, in order: NLI both ways (one call to `score` for all pairs), the time
-    note, the parse notes where they could matter, and `decide`. The claims of one article and of
+    """The relation of each pair, in order: NLI both ways (one call to `score` for all pairs), then
+    `_decided`. The claims of one article and of
     several articles are checked here alike."""
     asserted = [checked_text(claim) for claim in claims]
     scores = score(nli_inputs(pairs, asserted))
     forward, backward = scores[: len(pairs)], scores[len(pairs) :]
-    # The parse rules only matter where the model could decide the pair: parse just those claims.
+    # A window of pairs at a time, since a claim parsed for the rules holds about 100 KB and a corpus can have
+    # tens of thousands to parse.
+    relations: list[ClaimRelation] = []
+    for window in range(0, len(pairs), PARSE_WINDOW):
+        end = window + PARSE_WINDOW
+        relations += _decided(
+            pairs[window:end], forward[window:end], backward[window:end], claims, contexts, asserted, settings
+        )
+    return relations
+
+
+def _decided(
+    pairs: Sequence[PairToCheck],
+    forward: Sequence[NLIScores],
+    backward: Sequence[NLIScores],
+    claims: Sequence[Claim],
+    contexts: Sequence[str],
+    asserted: Sequence[str],
+    settings: CheckSettings,
+) -> list[ClaimRelation]:
+    """The relation of each scored pair: the time note, the parse notes where they could matter, `decide`."""
     decidable = [
         settings.parse_rules and needs_parse((ahead, back), (asserted[pair.first], asserted[pair.second]), settings)
         for pair, ahead, back in zip(pairs, forward, backward)
     ]
+    # The parse rules only matter where the model could decide the pair: parse just those claims (spaCy parses
+    # a text alike in any batch, so a claim of pairs in two windows is parsed alike twice).
     parsed = sorted(
         {index for pair, decide_it in zip(pairs, decidable) if decide_it for index in (pair.first, pair.second)}
     )
@@ -93,7 +117,11 @@ def check_pairs(
     for pair, ahead, back, decide_it in zip(pairs, forward, backward, decidable):
         i, j = pair.first, pair.second
         different_times = time_note(claims[i], claims[j], contexts[i], contexts[j], pair.different_dates)
-        notes = parse_notes(docs[i], docs[j], different_times) if decide_it else RuleNotes(different_times)
+        notes = (
+            parse_notes(docs[i], docs[j], different_times, pair.across_articles, pair.same_source)
+            if decide_it
+            else RuleNotes(different_times)
+        )
         decision = decide((ahead, back), notes, pair.same_source, settings)
         relations.append(
             ClaimRelation(
