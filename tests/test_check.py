@@ -13,8 +13,8 @@ from verify.check.notes import (
     RuleNotes,
     is_temporal_update,
     knowledge_note,
-    place_note,
     parse_notes,
+    place_note,
     places_note,
     referents_note,
     time_note,
@@ -425,24 +425,37 @@ def test_places_note_same_group_in_another_form(first, second):
 @pytest.mark.parametrize(
     "first, second, same_source, note",
     [
-        # A third person's antecedent is in the claim's own article.
+        # A third person's antecedent is in the claim's own article, and so is the question an answer replies to.
         (
             "he will vote for Clinton in November",
             "he would never vote for Clinton",
             False,
-            "the subject ('he' / 'he') is named only in its own article: not compared",
+            "refers into its own article ('he' / 'he'): not compared across articles",
         ),
         (
             "She won the Democratic primary in Ohio",
             "Clinton lost the Democratic primary in Ohio",
             False,
-            "the subject ('she' / '-') is named only in its own article: not compared",
+            "refers into its own article ('she' / '-'): not compared across articles",
         ),
         (
             "They were arrested outside the parliament",
             "The protesters were not arrested",
             True,
-            "the subject ('they' / '-') is named only in its own article: not compared",
+            "refers into its own article ('they' / '-'): not compared across articles",
+        ),
+        (
+            "It worked",
+            "It didn't work",
+            False,
+            "refers into its own article ('it' / 'it'): not compared across articles",
+        ),
+        ("Yes", "No", False, "refers into its own article ('Yes' / 'No'): not compared across articles"),
+        (
+            "Absolutely not",
+            "The senator will back the bill",
+            False,
+            "refers into its own article ('Absolutely not' / '-'): not compared across articles",
         ),
         # "I" / "we" is the speaker: two sources' are two people (or groups).
         (
@@ -458,13 +471,15 @@ def test_places_note_same_group_in_another_form(first, second):
             "the subject is each speaker ('we' / 'I'): about different people",
         ),
         # Negative cases: one source's "I"; named subjects; a pronoun only as an object or inside a clause;
-        # "it", mostly an expletive; one "we" against a name.
+        # the "it" of "it is clear that ..."; one "we" against a name; a short claim with content.
         ("I will win the nomination", "I am not going to win the nomination", True, ""),
         ("Senator Sanders will vote for Clinton", "Sanders would never vote for Clinton", False, ""),
         ("Police arrested him outside the parliament", "Police did not arrest anyone", False, ""),
         ("The mayor confirmed that he would resign", "The mayor will not resign", False, ""),
         ("It is clear that the plant will close", "The plant will stay open", False, ""),
+        ("It was reported that the plant will close", "The plant will stay open", False, ""),
         ("We won the vote at the plant", "The union lost the vote at the plant", False, ""),
+        ("Turnout was 41 percent", "Turnout fell below 30 percent", False, ""),
     ],
 )
 def test_referents_note(first, second, same_source, note):

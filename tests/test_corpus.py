@@ -181,6 +181,8 @@ def test_the_command_writes_the_folder_prints_the_summary_and_keeps_what_is_ther
     [
         (["--input", "missing.jsonl"], "missing.jsonl: no such file"),
         (["--input", "articles.jsonl", "--workers", "3"], "--address and --workers are for --engine ray"),
+        # The default count given explicitly is still misplaced without --engine ray.
+        (["--input", "articles.jsonl", "--workers", "2"], "--address and --workers are for --engine ray"),
         (["--input", "articles.jsonl", "--format", "json"], "--format json is not for verify corpus"),
         (["--input", "articles.jsonl", "--out", "taken.txt"], "taken.txt: exists and is not a directory"),
         (["--input", "articles.jsonl", "--out", "no/such/folder"], "no/such: no such directory"),

@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from verify.batch import BATCH_SIZE
+from verify.corpus import RAY_WORKERS
 from verify.errors import VerifyError
 from verify.reading import InputFormat
 
@@ -533,8 +534,15 @@ def corpus(
         ),
     ] = None,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, metavar="N", help="--engine ray: actors, each holding the models.")
-    ] = 2,
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            metavar="N",
+            help=f"--engine ray: actors, each holding the models [default: {RAY_WORKERS}].",
+            show_default=False,
+        ),
+    ] = None,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -542,7 +550,7 @@ def corpus(
     other; the summary lists the contradictions between outlets first."""
     with user_errors(verbose, quiet):
         require_format("corpus", format, (Format.text, Format.markdown))
-        if engine is EngineName.process and (address is not None or workers != 2):
+        if engine is EngineName.process and (address is not None or workers is not None):
             raise VerifyError("--address and --workers are for --engine ray")
         from verify.corpus import require_engine
         from verify.inputs import article_inputs
@@ -560,7 +568,7 @@ def corpus(
 
             with (
                 CorpusFolder(out, force) as files,
-                corpus_engine(engine.value, model, batch_size, workers, address, progress) as chosen,
+                corpus_engine(engine.value, model, batch_size, workers or RAY_WORKERS, address, progress) as chosen,
             ):
 
                 def article_done(outcome: ArticleAnalysis | ArticleFailure) -> None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the models' libraries load with the work, not with the comm
     from verify.check.settings import CheckSettings
 
 logger = logging.getLogger("verify")
+RAY_WORKERS = 2  # actors of the Ray engine unless told: one per core of a small machine
 
 Analyse = Callable[[Iterable[ArticleRecord | ArticleFailure]], Iterator[ArticleAnalysis | ArticleFailure]]
 

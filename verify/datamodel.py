@@ -133,7 +133,7 @@ class NoteKind(str, Enum):
     number_conflict = "number_conflict"  # incompatible figures for the same measured thing
     different_places = "different_places"  # about different places or groups ("in Almaty" / "in Astana")
     same_source = "same_source"  # a source contradicts itself
-    unresolved_subject = "unresolved_subject"  # across articles: "he" / "they", whose antecedent is elsewhere
+    unresolved_reference = "unresolved_reference"  # across articles: "he", "it", "Yes", resolved in their articles
     different_speakers = "different_speakers"  # across articles: the "I" / "we" of two different sources
 
 
@@ -145,7 +145,7 @@ NOTE_SENTENCES = {
     NoteKind.number_conflict: "incompatible figures for {detail}",
     NoteKind.different_places: "about different places or groups ({detail}), not a contradiction",
     NoteKind.same_source: "same source contradicts itself",
-    NoteKind.unresolved_subject: "the subject ({detail}) is named only in its own article: not compared",
+    NoteKind.unresolved_reference: "refers into its own article ({detail}): not compared across articles",
     NoteKind.different_speakers: "the subject is each speaker ({detail}): about different people",
 }
 TIME_NOTES = (NoteKind.change_over_time, NoteKind.different_periods)

@@ -175,31 +175,54 @@ def places_note(first: Doc, second: Doc) -> Note | None:
     return Note(NoteKind.different_places, " / ".join(", ".join(side) for side in names))
 
 
-# Pronoun subjects whose referent another article cannot share: a third person's antecedent is in the claim's
-# own article; "I" / "we" is the speaker. ("it" is left out: mostly an expletive, "it is clear that ...".)
-THIRD_PERSON_SUBJECTS = frozenset({"he", "she", "they"})
+# A claim of one article that another cannot share: a third person's antecedent is in the claim's own article,
+# and so is the question an answer replies to; "I" / "we" is the speaker.
+THIRD_PERSON_SUBJECTS = frozenset({"he", "she", "it", "they"})
 FIRST_PERSON_SUBJECTS = frozenset({"i", "we"})
+CLAUSAL_COMPLEMENTS = frozenset({"ccomp", "xcomp", "csubj"})  # "it is clear that ...": "it" is the clause's
+CONTENT_TAGS = frozenset({"NOUN", "PROPN", "PRON", "VERB", "AUX", "ADJ", "NUM"})
 
 
-def main_subject(doc: Doc) -> str | None:
-    """The pronoun subject of the claim's main verb, lower-cased ("he" of "he would never vote for her"); None
-    when the subject is not a pronoun or there is none."""
-    root = next(iter(doc.sents)).root if len(doc) else None
-    subject = next((child for child in root.children if child.dep_ in ("nsubj", "nsubjpass")), None) if root else None
-    return subject.lower_ if subject is not None and subject.pos_ == "PRON" else None
+def pronoun_subject(doc: Doc) -> str | None:
+    """The subject of the claim's main verb when it is a personal pronoun, lower-cased ("he" of "he would never
+    vote for her"); None for any other subject, and for an "it" that stands for a clause ("it is clear that
+    the plant will close")."""
+    if not len(doc):
+        return None
+    root = next(iter(doc.sents)).root
+    subject = next((child for child in root.children if child.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ != "PRON":
+        return None
+    if subject.lower_ == "it" and any(child.dep_ in CLAUSAL_COMPLEMENTS for child in root.children):
+        return None
+    return subject.lower_
+
+
+def unresolved_reference(doc: Doc) -> str | None:
+    """What of the claim only its own article resolves: a third-person pronoun subject ("they were arrested"),
+    or the whole claim when it has no content word (an answer: "Yes", "Absolutely not"). The "it" of the
+    weather ("it is raining") counts too, a known miss."""
+    subject = pronoun_subject(doc)
+    if subject in THIRD_PERSON_SUBJECTS:
+        return subject
+    if not any(token.pos_ in CONTENT_TAGS for token in doc):
+        return doc.text
+    return None
 
 
 def referents_note(first: Doc, second: Doc, same_source: bool) -> Note | None:
-    """Claims of two articles whose subjects cannot be known to be the same: either is "he", "she" or "they"
-    (resolved, if at all, in its own article: "he will vote for Clinton" / "he would never vote for Clinton"
-    from two articles about two men), or both are the speakers of two different sources ("I will win" /
-    "I will not win")."""
-    subjects = main_subject(first), main_subject(second)
-    written = " / ".join("'I'" if subject == "i" else f"'{subject or '-'}'" for subject in subjects)
-    if any(subject in THIRD_PERSON_SUBJECTS for subject in subjects):
-        return Note(NoteKind.unresolved_subject, written)
+    """Claims of two articles that cannot be known to be about the same thing: either refers into its own
+    article ("he will vote for Clinton" / "he would never vote for Clinton", from articles about two men;
+    "It worked" / "It didn't work"; "Yes" / "No"), or both are said by their speakers of themselves and the
+    speakers differ ("I will win" / "I will not win")."""
+    unresolved = unresolved_reference(first), unresolved_reference(second)
+    if any(unresolved):
+        return Note(NoteKind.unresolved_reference, " / ".join(f"'{part or '-'}'" for part in unresolved))
+    subjects = pronoun_subject(first), pronoun_subject(second)
     if not same_source and all(subject in FIRST_PERSON_SUBJECTS for subject in subjects):
-        return Note(NoteKind.different_speakers, written)
+        return Note(
+            NoteKind.different_speakers, " / ".join("'I'" if subject == "i" else "'we'" for subject in subjects)
+        )
     return None
 
 
