@@ -150,7 +150,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=924)
     parser.add_argument(
-        "--sizes", type=int, nargs="*", help="corpus sizes for the in-process runs (default: --articles)"
+        "--sizes",
+        type=int,
+        nargs="*",
+        help="corpus sizes for the in-process runs (default: --articles; none given: no in-process run)",
     )
     parser.add_argument("--baseline", type=int, default=20, help="articles in the one-call-per-article loop")
     parser.add_argument("--model", default=str(ROOT / "models" / "verify-nli-minilm-l6"))
@@ -167,7 +170,7 @@ def main() -> None:
         if args.baseline:
             runs.append(per_article_loop(spread(records, args.baseline), work, args.model))
             print(json.dumps(runs[-1]), file=sys.stderr)
-        for size in args.sizes or [args.articles]:
+        for size in [args.articles] if args.sizes is None else args.sizes:
             runs.append(corpus_run("process", records[:size], work, args.model, []))
             print(json.dumps(runs[-1]), file=sys.stderr)
         for workers in args.ray_workers:

@@ -17,6 +17,7 @@ from verify.check.notes import (
     place_note,
     places_note,
     referents_note,
+    repeated_note,
     time_note,
 )
 from verify.check.pairs import check_claims, checked_text
@@ -28,6 +29,7 @@ SETTINGS = CheckSettings()
 TEMPORAL, PERIOD = Note(NoteKind.change_over_time), Note(NoteKind.different_periods)
 NOT_INFORMED, AIRPORT = Note(NoteKind.not_informed), Note(NoteKind.place_conflict, "airport")
 ELSEWHERE = Note(NoteKind.different_places, "Almaty / Astana")
+HE, REPEATED = Note(NoteKind.unresolved_reference, "'he' / 'he'"), Note(NoteKind.repeated_statement)
 TEMPORAL_NOTE, PERIOD_NOTE, NO_KNOWLEDGE_NOTE, AIRPORT_NOTE = map(str, (TEMPORAL, PERIOD, NOT_INFORMED, AIRPORT))
 
 
@@ -244,6 +246,19 @@ LEANING = NLIScores(entailment=0.01, neutral=0.68, contradiction=0.31)  # the ai
             "compatible",
             NO_KNOWLEDGE_NOTE,
         ),
+        # across articles: a claim that refers into its own article neither contradicts nor corroborates ...
+        (("Heidi Cruz", "Bernie Sanders"), CONTRADICTING, NEUTRAL, RuleNotes(referents=HE), "compatible", str(HE)),
+        (("Heidi Cruz", "Bernie Sanders"), ENTAILING, NEUTRAL, RuleNotes(referents=HE), "compatible", str(HE)),
+        # ... and one statement in both does not contradict itself, while it still corroborates
+        (
+            ("Donald Trump", "Donald Trump"),
+            CONTRADICTING,
+            NEUTRAL,
+            RuleNotes(repeated=REPEATED),
+            "compatible",
+            str(REPEATED),
+        ),
+        (("AP", "Reuters"), ENTAILING, ENTAILING, RuleNotes(repeated=REPEATED), "corroboration", ""),
         # a conflict the parse found makes a contradiction of a pair the model only leans to ...
         (
             ("the president", "the deputy mayor"),
@@ -486,10 +501,33 @@ def test_referents_note(first, second, same_source, note):
     assert text_of(referents_note(parse(first), parse(second), same_source)) == note
 
 
+@pytest.mark.parametrize(
+    "first, second, repeated",
+    [
+        # A quotation two outlets carry, punctuated or cut into sentences differently.
+        (
+            "I like Paul, but these are horrible times for our country We need very strong leadership.",
+            "I like Paul, but these are horrible times for our country. We need very strong leadership!",
+            True,
+        ),
+        ("The plant will close in June.", "the plant will close in June", True),
+        # Negative cases: one word more or less, or another word, is another statement.
+        ("The plant will close in June.", "The plant will not close in June.", False),
+        ("The plant will close in June.", "The plant will close in July.", False),
+        ("Yes", "Yes, it will", False),
+    ],
+)
+def test_repeated_note(first, second, repeated):
+    assert (repeated_note(parse(first), parse(second)) is not None) is repeated
+
+
 def test_referents_are_compared_across_articles_only():
     he, him = parse("he will vote for Clinton"), parse("he would never vote for Clinton")
     assert parse_notes(he, him).referents is None
     assert parse_notes(he, him, across_articles=True).referents is not None
+    quoted = parse("The plant will close.")
+    assert parse_notes(quoted, quoted).repeated is None
+    assert parse_notes(quoted, quoted, across_articles=True).repeated is not None
 
 
 @pytest.mark.parametrize(

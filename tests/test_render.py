@@ -266,3 +266,11 @@ def test_a_csv_cell_keeps_line_breaks_quotes_and_commas(mention):
     report = replace(QUOTED_REPORT, claims=(replace(QUOTED_CLAIMS[0], source=source), QUOTED_CLAIMS[1]))
     rows = list(csv.DictReader(io.StringIO(report_csv(report, "claims"), newline="")))
     assert [row["mention"] for row in rows] == [mention, QUOTED_CLAIMS[1].source.mention]
+
+
+def test_claims_read_back_from_json_equal_the_report_claims(bundled_report):
+    # Every kind the bundled article has: narration, attributed and hedged claims, several spans.
+    rows = json.loads(render.to_json(render.report_json(bundled_report)))["claims"]
+    assert {row["source"]["kind"] for row in rows} >= {"author", "person"}
+    assert any(row["cue"] for row in rows) and any(row["cue"] is None for row in rows)
+    assert [Claim.from_jsonable(row) for row in rows] == list(bundled_report.claims)

@@ -6,7 +6,7 @@ so `text[span.start:span.end]` is the span's text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
@@ -100,6 +100,20 @@ class Claim:
         if not self.content_spans:
             object.__setattr__(self, "content_spans", self.spans)
 
+    @classmethod
+    def from_jsonable(cls, row: Mapping[str, Any]) -> Claim:
+        """A claim back from its `to_jsonable` form (a line of `verify corpus`'s claims.jsonl, a report's JSON)."""
+        source, cue = row["source"], row["cue"]
+        return cls(
+            id=row["id"],
+            text=row["text"],
+            spans=_spans(row["spans"]),
+            source=Source(source["mention"], source["name"], source["role"], source["kind"], _spans(source["spans"])),
+            cue=Cue(cue["text"], _spans(cue["spans"]), cue["hedged"]) if cue else None,
+            unit=Span(*row["unit"]) if row["unit"] else None,
+            content_spans=_spans(row["content_spans"]),
+        )
+
     @property
     def start(self) -> int:
         return self.spans[0].start
@@ -135,6 +149,7 @@ class NoteKind(str, Enum):
     same_source = "same_source"  # a source contradicts itself
     unresolved_reference = "unresolved_reference"  # across articles: "he", "it", "Yes", resolved in their articles
     different_speakers = "different_speakers"  # across articles: the "I" / "we" of two different sources
+    repeated_statement = "repeated_statement"  # across articles: one statement (a quotation) in both
 
 
 NOTE_SENTENCES = {
@@ -147,6 +162,7 @@ NOTE_SENTENCES = {
     NoteKind.same_source: "same source contradicts itself",
     NoteKind.unresolved_reference: "refers into its own article ({detail}): not compared across articles",
     NoteKind.different_speakers: "the subject is each speaker ({detail}): about different people",
+    NoteKind.repeated_statement: "the same statement in both articles, not a contradiction",
 }
 TIME_NOTES = (NoteKind.change_over_time, NoteKind.different_periods)
 
@@ -296,6 +312,10 @@ class ArticleFailure:
     id: str
     error: VerifyError
     fields: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _spans(pairs: Sequence[Sequence[int]]) -> tuple[Span, ...]:
+    return tuple(Span(start, end) for start, end in pairs)
 
 
 def to_jsonable(obj) -> dict:

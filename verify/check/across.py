@@ -181,7 +181,7 @@ class _CorpusClaims:
         one, other = self.claims[first].source, self.claims[second].source
         # "the author" of two articles is two reporters, so narration is never the same source across articles.
         same_source = one.name == other.name and one.kind != "author"
-        dates = {_publication_date(self.articles[self.article_of[row]].fields) for row in (first, second)}
+        dates = {publication_date(self.articles[self.article_of[row]].fields) for row in (first, second)}
         different_dates = None not in dates and len(dates) > 1
         return PairToCheck(first, second, similarity, same_source, different_dates, across_articles=True)
 
@@ -248,7 +248,7 @@ def _nearest_in_other_articles(
     return found
 
 
-def _publication_date(fields: Mapping[str, Any]) -> date | None:
+def publication_date(fields: Mapping[str, Any]) -> date | None:
     """The day of an article's fields["date"] (an ISO date or date-time, or a date object); None if unknown."""
     value = fields.get("date")
     if isinstance(value, datetime):

@@ -45,16 +45,16 @@ def decide(directions: Sequence[NLIScores], notes: RuleNotes, same_source: bool,
 
     A contradiction needs the threshold, or a place conflict the parse found (`notes.conflict`)
     where the model leans to contradiction, or incompatible figures (`notes.numbers`) whatever
-    the model says; `notes.different_times`, `notes.not_knowing`, `notes.elsewhere` and `notes.referents`
-    veto it, and `notes.not_knowing` and `notes.referents` veto a corroboration too. One source never
-    corroborates itself.
+    the model says; `notes.different_times`, `notes.not_knowing`, `notes.elsewhere`, `notes.referents`
+    and `notes.repeated` veto it, and `notes.not_knowing` and `notes.referents` veto a corroboration
+    too. One source never corroborates itself.
     """
     contradiction = max(scores.contradiction for scores in directions)
     entailment = max(scores.entailment for scores in directions)
     leans = leans_to_contradiction(directions, settings)
     place = notes.conflict if leans else None
     if notes.numbers or (leans and (contradiction >= settings.contradiction or place)):
-        veto = notes.different_times or notes.not_knowing or notes.elsewhere or notes.referents
+        veto = notes.different_times or notes.not_knowing or notes.elsewhere or notes.referents or notes.repeated
         if veto:
             return Decision("compatible", contradiction, (veto,))
         found = (notes.numbers, place, Note(NoteKind.same_source) if same_source else None)

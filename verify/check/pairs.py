@@ -76,9 +76,8 @@ def check_pairs(
     score: Scorer,
     settings: CheckSettings,
 ) -> list[ClaimRelation]:
-    """The relation of each pair, in order: NLI both ways (one call to `score` for all pairs), then
-    `_decided`. The claims of one article and of
-    several articles are checked here alike."""
+    """The relation of each pair, in order: NLI both ways (one call to `score` for all pairs), then the notes
+    and the decision (`_decided`). The claims of one article and of several articles are checked here alike."""
     asserted = [checked_text(claim) for claim in claims]
     scores = score(nli_inputs(pairs, asserted))
     forward, backward = scores[: len(pairs)], scores[len(pairs) :]
