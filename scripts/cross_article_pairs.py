@@ -4,11 +4,12 @@
              outlet, date, source, claim and sentence; not verify's label or probability), and their key
     decide   a corpus folder's cross-article pairs checked again by another model, or by the rules as they are
              now, through the corpus stage's own `check_pairs` (the pairs the index and gate chose do not depend
-             on the NLI model): a folder with the relations.jsonl that run would have written
+             on the NLI model): a folder with the relations.jsonl that run would have written, and its claims
     score    labels of such pairs -> the precision of the contradictions verify reported among them, with the
              labels joined to a corpus folder's relations by the claims' ids (any run: another model, other rules)
 
     python scripts/cross_article_pairs.py sample CORPUS_DIR --records RECORDS.jsonl --out WORK_DIR [--negatives 70]
+        [--labelled LABELS.jsonl]
     python scripts/cross_article_pairs.py decide CORPUS_DIR --records RECORDS.jsonl --out DIR [--model M]
     python scripts/cross_article_pairs.py score LABELS.jsonl CORPUS_DIR
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -93,6 +95,7 @@ def decide(corpus: Path, records: Path, out: Path, model: str | None) -> None:
     resolved = resolve_nli_model(model)
     decided = check_pairs(pairs, table, contexts, load_backend(resolved).score, for_model(resolved))
     out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(corpus / "claims.jsonl", out / "claims.jsonl")  # the claims stay those of the run
     with (out / "relations.jsonl").open("w", encoding="utf-8") as lines:
         for relation, checked in zip(relations, decided):
             details = to_jsonable(checked)
@@ -102,10 +105,16 @@ def decide(corpus: Path, records: Path, out: Path, model: str | None) -> None:
     print(f"{len(decided)} pairs, {sum(r.label == 'contradiction' for r in decided)} contradictions, in {out}")
 
 
-def sample(corpus: Path, records: Path, out: Path, negatives: int, seed: int) -> None:
+def read_labels(path: Path) -> dict[tuple[Side, Side], str]:
+    with path.open(encoding="utf-8") as lines:
+        return {(tuple(row["first"]), tuple(row["second"])): row["label"] for row in map(json.loads, lines)}
+
+
+def sample(corpus: Path, records: Path, out: Path, negatives: int, seed: int, labelled: Path | None) -> None:
     texts = read_records(records)
     units = {side: unit_text(claim, texts[side[0]]["text"]) for side, claim in read_claims(corpus).items()}
-    relations = list(across_relations(corpus))
+    done = read_labels(labelled) if labelled else {}
+    relations = [relation for relation in across_relations(corpus) if pair_key(relation) not in done]
     contradictions = [relation for relation in relations if relation["label"] == "contradiction"]
     others = [relation for relation in relations if relation["label"] != "contradiction"]
     chosen = contradictions + random.Random(seed).sample(others, min(negatives, len(others)))
@@ -133,11 +142,7 @@ def sample(corpus: Path, records: Path, out: Path, negatives: int, seed: int) ->
 
 
 def score(labels_path: Path, corpus: Path) -> dict:
-    labels = {}
-    with labels_path.open(encoding="utf-8") as lines:
-        for line in lines:
-            row = json.loads(line)
-            labels[(tuple(row["first"]), tuple(row["second"]))] = row["label"]
+    labels = read_labels(labels_path)
     found = {pair_key(relation): relation for relation in across_relations(corpus)}
     joined = [(labels[key], found[key]) for key in labels if key in found]
     reported = [(gold, relation) for gold, relation in joined if relation["label"] == "contradiction"]
@@ -181,6 +186,7 @@ def main() -> None:
     to_sample.add_argument("--out", type=Path, required=True)
     to_sample.add_argument("--negatives", type=int, default=70)
     to_sample.add_argument("--seed", type=int, default=0)
+    to_sample.add_argument("--labelled", type=Path, help="labels of pairs already labelled: left out of the sample")
     to_decide = commands.add_parser("decide")
     to_decide.add_argument("corpus", type=Path)
     to_decide.add_argument("--records", type=Path, required=True)
@@ -191,7 +197,7 @@ def main() -> None:
     to_score.add_argument("corpus", type=Path)
     args = parser.parse_args()
     if args.command == "sample":
-        sample(args.corpus, args.records, args.out, args.negatives, args.seed)
+        sample(args.corpus, args.records, args.out, args.negatives, args.seed, args.labelled)
     elif args.command == "decide":
         decide(args.corpus, args.records, args.out, args.model)
     else:

@@ -36,7 +36,6 @@ from verify.datamodel import (
 )
 from verify.embed import load_embedder
 from verify.errors import VerifyError
-from verify.memory import keep_large_blocks_mapped, release_freed_memory
 from verify.nli import load_backend
 from verify.nlp import pipeline as spacy_pipeline
 from verify.reading import require_article, require_claim
@@ -59,7 +58,6 @@ class Verifier:
         settings: CheckSettings | None = None,
         attributor: HybridAttributor | None = None,
     ) -> None:
-        keep_large_blocks_mapped()  # before the models load: their work then gives its memory back
         self.backend = load_backend(model)
         self.embedder = load_embedder()
         self.nlp = spacy_pipeline()  # loaded here so the first report does not pay for it
@@ -114,9 +112,7 @@ class Verifier:
         autocast), as the model pads a batch to its longest input (`verify.batch.BATCH_SIZE`)."""
         require_batch_size(batch_size)
         for batch in in_batches(records, batch_size):
-            analysed = self._analyse_batch(batch, progress)
-            release_freed_memory()  # else a long run's memory climbs with each article larger than the last
-            yield from analysed
+            yield from self._analyse_batch(batch, progress)
 
     def report_many(
         self,

@@ -52,7 +52,8 @@ class CheckSettings:
     # every loosely related one costs more than it finds. On the 924 PolNeAR articles (their 34,799 sentences
     # as a stand-in for claims), k = 10 with the in-article floors admits about 241,000 pairs; k = 5 admits
     # about 59,000 with floors 0.55 / 0.60 and 14,000 with 0.65 / 0.70. These floors are a cost bound between
-    # those, not chosen for precision or recall: no labelled cross-article pairs exist yet to choose on.
+    # those, not chosen for precision or recall: the labelled cross-article pairs (benchmarks/data) hold too
+    # few contradictions (4 of 199) to choose on.
     cross_candidates: int = 5
     cross_min_similarity: float = 0.60
     cross_min_similarity_alone: float = 0.65
