@@ -28,13 +28,15 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from verify.check.across import publication_date
-from verify.check.pairs import PairToCheck, check_pairs
+from verify.batch import json_line
+from verify.check.across import pair_across_articles
+from verify.check.pairs import check_pairs
 from verify.check.settings import for_model
-from verify.datamodel import Claim, to_jsonable
+from verify.datamodel import Claim
 from verify.evaluation.metrics import precision_recall_f1
 from verify.models import resolve_nli_model
 from verify.nli import load_backend
+from verify.render_corpus import across_line
 
 Side = tuple[str, str]  # (article id, claim id)
 
@@ -69,7 +71,7 @@ def unit_text(claim: dict, text: str) -> str:
 
 
 def decide(corpus: Path, records: Path, out: Path, model: str | None) -> None:
-    """As the corpus stage checks its admitted pairs (`check.across._CorpusClaims.pair`, `check_pairs`)."""
+    """As the corpus stage checks its admitted pairs (`check.across.pair_across_articles`, `check_pairs`)."""
     texts = read_records(records)
     claims = read_claims(corpus)
     relations = list(across_relations(corpus))
@@ -80,16 +82,12 @@ def decide(corpus: Path, records: Path, out: Path, model: str | None) -> None:
     pairs = []
     for relation in relations:
         first, second = pair_key(relation)
-        one, other = table[row[first]].source, table[row[second]].source
-        dates = {publication_date(texts[side[0]]) for side in (first, second)}
         pairs.append(
-            PairToCheck(
-                row[first],
-                row[second],
+            pair_across_articles(
+                (row[first], row[second]),
                 relation["similarity"],
-                one.name == other.name and one.kind != "author",
-                None not in dates and len(dates) > 1,
-                across_articles=True,
+                (table[row[first]].source, table[row[second]].source),
+                (texts[first[0]], texts[second[0]]),
             )
         )
     resolved = resolve_nli_model(model)
@@ -98,10 +96,7 @@ def decide(corpus: Path, records: Path, out: Path, model: str | None) -> None:
     shutil.copyfile(corpus / "claims.jsonl", out / "claims.jsonl")  # the claims stay those of the run
     with (out / "relations.jsonl").open("w", encoding="utf-8") as lines:
         for relation, checked in zip(relations, decided):
-            details = to_jsonable(checked)
-            del details["first"], details["second"]
-            line = {"scope": "across", "first": relation["first"], "second": relation["second"], **details}
-            lines.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+            lines.write(json_line(across_line(relation["first"], relation["second"], checked)) + "\n")
     print(f"{len(decided)} pairs, {sum(r.label == 'contradiction' for r in decided)} contradictions, in {out}")
 
 

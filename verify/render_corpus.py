@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from verify import __version__
-from verify.batch import json_line
+from verify.batch import json_line, result_line
 from verify.check.across import ClaimInArticle, CrossRelation
 from verify.corpus import Corpus
-from verify.datamodel import ArticleAnalysis, ArticleFailure, notes_text, to_jsonable
+from verify.datamodel import ArticleAnalysis, ArticleFailure, ClaimRelation, notes_text, to_jsonable
 from verify.errors import VerifyError
 from verify.output import write_file
 from verify.render import model_label, to_json, wrap
@@ -49,9 +49,7 @@ class CorpusFolder:
     def add(self, outcome: ArticleAnalysis | ArticleFailure) -> None:
         """Write out one article's line, claims and relations."""
         if isinstance(outcome, ArticleFailure):
-            self.parts["articles"].write(
-                json_line({"id": outcome.id, **outcome.fields, "error": str(outcome.error)}) + "\n"
-            )
+            self.parts["articles"].write(result_line(outcome).line + "\n")  # as `verify report --format jsonl`
             return
         record, report = outcome.record, outcome.report
         article = {
@@ -121,14 +119,15 @@ def _lines(rows: Iterable[dict]) -> Iterator[str]:
 def _across_lines(corpus: Corpus) -> Iterator[dict]:
     """The relations between articles (those inside an article follow them in relations.jsonl)."""
     for relation in corpus.findings.relations:
-        details = to_jsonable(relation.relation)
-        del details["first"], details["second"]  # the claims' ids, which the two sides name
-        yield {
-            "scope": "across",
-            "first": to_jsonable(relation.first),
-            "second": to_jsonable(relation.second),
-            **details,
-        }
+        yield across_line(to_jsonable(relation.first), to_jsonable(relation.second), relation.relation)
+
+
+def across_line(first: dict, second: dict, relation: ClaimRelation) -> dict:
+    """A relations.jsonl line of two claims of different articles, `first` and `second` their sides as JSON
+    (`ClaimInArticle`)."""
+    details = to_jsonable(relation)
+    del details["first"], details["second"]  # the claims' ids, which the two sides name
+    return {"scope": "across", "first": first, "second": second, **details}
 
 
 def _side(side: ClaimInArticle, markdown: bool) -> str:

@@ -25,7 +25,7 @@ from verify.check.gate import Candidates, content_words, gated_pairs
 from verify.check.notes import entity_names
 from verify.check.pairs import PairToCheck, Scorer, check_pairs, statement_context
 from verify.check.settings import CheckSettings
-from verify.datamodel import ArticleAnalysis, Claim, ClaimRelation, Note, RelationLabel
+from verify.datamodel import ArticleAnalysis, Claim, ClaimRelation, Note, RelationLabel, Source
 from verify.nlp import pipeline
 
 # HNSW graph: links per claim, and the candidate lists kept while building and while searching. Wider
@@ -178,12 +178,24 @@ class _CorpusClaims:
         )
 
     def pair(self, first: int, second: int, similarity: float) -> PairToCheck:
-        one, other = self.claims[first].source, self.claims[second].source
-        # "the author" of two articles is two reporters, so narration is never the same source across articles.
-        same_source = one.name == other.name and one.kind != "author"
-        dates = {publication_date(self.articles[self.article_of[row]].fields) for row in (first, second)}
-        different_dates = None not in dates and len(dates) > 1
-        return PairToCheck(first, second, similarity, same_source, different_dates, across_articles=True)
+        return pair_across_articles(
+            (first, second),
+            similarity,
+            (self.claims[first].source, self.claims[second].source),
+            (self.articles[self.article_of[first]].fields, self.articles[self.article_of[second]].fields),
+        )
+
+
+def pair_across_articles(
+    rows: tuple[int, int], similarity: float, sources: tuple[Source, Source], fields: tuple[Mapping, Mapping]
+) -> PairToCheck:
+    """The pair of claims `rows` of two articles (their sources, their articles' fields) as `check_pairs` takes it."""
+    one, other = sources
+    # "the author" of two articles is two reporters, so narration is never the same source across articles.
+    same_source = one.name == other.name and one.kind != "author"
+    dates = {_publication_date(article_fields) for article_fields in fields}
+    different_dates = None not in dates and len(dates) > 1
+    return PairToCheck(*rows, similarity, same_source, different_dates, across_articles=True)
 
 
 def cross_article_relations(
@@ -248,7 +260,7 @@ def _nearest_in_other_articles(
     return found
 
 
-def publication_date(fields: Mapping[str, Any]) -> date | None:
+def _publication_date(fields: Mapping[str, Any]) -> date | None:
     """The day of an article's fields["date"] (an ISO date or date-time, or a date object); None if unknown."""
     value = fields.get("date")
     if isinstance(value, datetime):
