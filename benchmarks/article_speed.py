@@ -1,7 +1,8 @@
 """Time a report on the bundled article: cold CLI runs and warm library calls (median of 5 each),
 and how many claim pairs the relatedness gate lets through to NLI out of all pairs. Prints JSON,
 one entry per model in the same run (default: the default model, then the small MiniLM model as
-the baseline), with the CPU flags that decide whether bf16 helps.
+the baseline), with the CPU flags that decide whether bf16 helps and the precision the NLI model ran in
+(`VERIFY_NLI_PRECISION` chooses; the kernel limits of `benchmarks/nli_speed.py` apply here too).
 
     python benchmarks/article_speed.py [--article PATH] [--models DIR ...] [--repeats 5] [--out FILE]
 """
@@ -48,6 +49,7 @@ def warm_library(article: Path, model: str | None, repeats: int) -> tuple[list[f
         "claims": report.stats.claims,
         "pairs_total": report.stats.pairs_total,
         "pairs_scored": report.stats.pairs_scored,
+        "precision": report.model.precision,
     }
 
 

@@ -1,11 +1,18 @@
-"""Pairs per second of verify's NLIBackend against a plain transformers pipeline.
+"""Pairs per second of verify's NLIBackend against a plain transformers pipeline and
+sentence-transformers' CrossEncoder.predict.
 
-Both score the same (premise, hypothesis) pairs with the same model, batch size and CPU
-threads, in the same run; the backend runs as shipped (precision "auto": bf16 where the CPU
-has native bf16) and in fp32, so the gains from batching and from precision show apart.
-Pairs of 64 tokens each, then pairs of mixed lengths (24-256 tokens, as real claims are).
-Each is timed `--repeats` times after a warm-up pass, runs alternating, and the median is
-reported, with the largest probability difference between the shipped backend and the pipeline.
+All score the same (premise, hypothesis) pairs with the same model (the pipeline and the cross-encoder
+load the backend's fp32 weights, saved to a temporary folder), batch size and CPU threads, in the same
+run; the backend runs as shipped (precision "auto": bf16 where the CPU has native bf16, else int8 when
+the model ships its calibration), in fp32, and in int8, so the gains from batching and from precision
+show apart. Pairs of 64 tokens each, then pairs of mixed lengths (24-256 tokens, as real claims are).
+Each is timed `--repeats` times after a warm-up pass, runs alternating, and the median is reported,
+with the largest probability difference of each backend run from the pipeline.
+
+To see what a CPU without some instructions would do, limit the libraries' kernels before the run
+(this is how the README's AVX2 rows were made on a CPU that has more):
+`ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 FBGEMM_ENABLE_INSTRUCTIONS=AVX2`
+with `--precisions fp32 int8` (bf16 would be emulated there).
 
     python benchmarks/nli_speed.py --model models/verify-nli-minilm-l6 --out nli_speed.json
 """
@@ -13,15 +20,15 @@ reported, with the largest probability difference between the shipped backend an
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import torch
+from benchmark_output import emit, machine
 
 from verify.datamodel import NLI_LABELS
 from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
@@ -70,6 +77,10 @@ def pairs_per_second(runs: dict, count: int, repeats: int) -> dict[str, float]:
     return {name: count / statistics.median(seconds) for name, seconds in times.items()}
 
 
+def largest_difference(ours: list[dict], theirs: list[dict]) -> float:
+    return round(max(abs(mine[name] - other[name]) for mine, other in zip(ours, theirs) for name in NLI_LABELS), 4)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="NLI checkpoint directory (default: the shipped model)")
@@ -77,64 +88,68 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--precisions", nargs="+", default=["auto", "fp32", "int8"], help="backend runs (verify.precision.PRECISIONS)"
+    )
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     args = parser.parse_args()
     model = args.model or (str(DEFAULT_NLI_MODEL_DIR) if has_weights(DEFAULT_NLI_MODEL_DIR) else None)
     if model is None:
         sys.exit(f"error: the shipped NLI model ({DEFAULT_NLI_MODEL_DIR}) is missing; pass --model DIR")
 
+    from sentence_transformers import CrossEncoder
     from transformers import pipeline
 
     torch.set_num_threads(args.threads)
-    backend = NLIBackend(model, batch_size=args.batch_size, precision="auto")
-    backend_fp32 = NLIBackend(model, batch_size=args.batch_size, precision="fp32")
+    backends = {
+        precision: NLIBackend(model, batch_size=args.batch_size, precision=precision) for precision in args.precisions
+    }
+    fp32 = backends.get("fp32") or NLIBackend(model, batch_size=args.batch_size, precision="fp32")
+    folder = tempfile.TemporaryDirectory()
+    fp32.model.save_pretrained(folder.name)
+    fp32.tokenizer.save_pretrained(folder.name)
     # Same precision as the backend: a half-precision checkpoint would otherwise load as float16.
-    classifier = pipeline("text-classification", model=model, top_k=None, device=-1, dtype=torch.float32)
+    classifier = pipeline("text-classification", model=folder.name, top_k=None, device=-1, dtype=torch.float32)
+    cross_encoder = CrossEncoder(folder.name, device="cpu", local_files_only=True)
+    cross_encoder_labels = [fp32.model.config.id2label[index].lower() for index in range(len(NLI_LABELS))]
     lengths = random.Random(0)
     scenarios = {
         f"pairs_{PAIR_TOKENS}_tokens": [PAIR_TOKENS] * args.pairs,
         "mixed_lengths": [lengths.randint(*MIXED_TOKENS) for _ in range(args.pairs)],
     }
     result = {
-        "model": backend.name,
+        "model": fp32.name,
         "batch_size": args.batch_size,
         "threads": args.threads,
         "repeats": args.repeats,
-        "torch": torch.__version__,
-        "cpu": platform.processor() or platform.machine(),
-        "nli_backend_bf16": backend.bf16,
+        "machine": machine(),
+        "backend_precisions": {name: backend.precision for name, backend in backends.items()},
     }
     for scenario, token_counts in scenarios.items():
-        pairs = build_pairs(backend.tokenizer, token_counts)
+        pairs = build_pairs(fp32.tokenizer, token_counts)
         inputs = [{"text": premise, "text_pair": hypothesis} for premise, hypothesis in pairs]
-        runs = {
-            "nli_backend": lambda pairs=pairs: backend.score(pairs),
-            "nli_backend_fp32": lambda pairs=pairs: backend_fp32.score(pairs),
-            "pipeline": lambda inputs=inputs: classifier(inputs, batch_size=args.batch_size),
-        }
+        runs = {f"nli_backend_{name}": (lambda b=backend, p=pairs: b.score(p)) for name, backend in backends.items()}
+        runs["pipeline"] = lambda inputs=inputs: classifier(inputs, batch_size=args.batch_size)
+        runs["cross_encoder"] = lambda pairs=pairs: cross_encoder.predict(
+            pairs, batch_size=args.batch_size, apply_softmax=True
+        )
         for run in runs.values():  # warm-up: first calls pay for allocations and thread start-up
             run()
         speed = pairs_per_second(runs, len(pairs), args.repeats)
-        ours = runs["nli_backend"]()
         theirs = [{item["label"].lower(): item["score"] for item in row} for row in runs["pipeline"]()]
-        result[scenario] = {
+        cross = [dict(zip(cross_encoder_labels, row.tolist())) for row in runs["cross_encoder"]()]
+        entry = {
             "pairs": len(pairs),
-            "mean_pair_tokens": statistics.mean(len(backend.tokenizer(p, h)["input_ids"]) for p, h in pairs),
-            "nli_backend_pairs_per_second": speed["nli_backend"],
-            "nli_backend_fp32_pairs_per_second": speed["nli_backend_fp32"],
-            "pipeline_pairs_per_second": speed["pipeline"],
-            "speedup": speed["nli_backend"] / speed["pipeline"],
-            "speedup_fp32": speed["nli_backend_fp32"] / speed["pipeline"],
-            "max_probability_difference": max(
-                abs(ours_row.as_dict()[name] - theirs_row[name])
-                for ours_row, theirs_row in zip(ours, theirs)
-                for name in NLI_LABELS
-            ),
+            "mean_pair_tokens": statistics.mean(len(fp32.tokenizer(p, h)["input_ids"]) for p, h in pairs),
+            "pairs_per_second": {name: round(value, 1) for name, value in speed.items()},
+            "speedup_over_pipeline": {name: round(value / speed["pipeline"], 2) for name, value in speed.items()},
+            "cross_encoder_max_probability_difference": largest_difference(cross, theirs),
         }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+        for name, backend in backends.items():
+            ours = [row.as_dict() for row in backend.score(pairs)]
+            entry[f"nli_backend_{name}_max_probability_difference"] = largest_difference(ours, theirs)
+        result[scenario] = entry
+    emit(result, args.out)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from verify.precision import inference_precision
+
 REPO = Path(__file__).resolve().parents[1]
 DEV_FIXTURES = REPO / "fixtures" / "dev"  # tuned on freely
 TEST_FIXTURES = REPO / "fixtures" / "test"  # frozen held-out set: never tuned on
@@ -17,6 +19,8 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 POLNEAR = SHARED_DATA / "attribution" / "polnear"
 NLI_DEV = SHARED_DATA / "nli" / "dev"
 SMALL_MODEL = REPO / "models" / "verify-nli-minilm-l6"  # the cheap model, where the model itself is not tested
+# What the shipped models (both with an int8 calibration) run in on this machine by default.
+SHIPPED_PRECISION = inference_precision("auto", "cpu", int8_calibrated=True)
 
 # A saved news page: the article among navigation, scripts, styles and a footer.
 NEWS_PAGE = """<!DOCTYPE html>

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import BUNDLED_ARTICLE, NEWS_PAGE, REPO, SMALL_MODEL, invoke_in_a_fresh_process
+from conftest import BUNDLED_ARTICLE, NEWS_PAGE, REPO, SHIPPED_PRECISION, SMALL_MODEL, invoke_in_a_fresh_process
 from verify.cli import app
 from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
 
@@ -135,7 +135,11 @@ def sha256_of_files(*paths: Path) -> str:
 @needs_model
 def test_report_json_names_the_model_by_name_and_hash_and_holds_no_path_of_the_machine(report_json):
     adapter = DEFAULT_NLI_MODEL_DIR / "adapter_model.safetensors"  # the default: a LoRA adapter with its head
-    assert report_json["model"] == {"name": "verify-nli-mpnet", "sha256": sha256_of_files(adapter)}
+    assert report_json["model"] == {
+        "name": "verify-nli-mpnet",
+        "sha256": sha256_of_files(adapter),
+        "precision": SHIPPED_PRECISION,
+    }
     assert (report_json["schema_version"], report_json["verify_version"]) == (2, version("verify-news"))
     written = json.dumps(report_json, ensure_ascii=False)
     assert str(Path.home()) not in written and str(REPO) not in written
@@ -319,7 +323,7 @@ def test_evaluate_json_names_the_model_and_the_version(tmp_path):
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.stdout)
     weights = sha256_of_files(SMALL_MODEL / "model.safetensors")
-    assert metrics["model"] == {"name": "verify-nli-minilm-l6", "sha256": weights}
+    assert metrics["model"] == {"name": "verify-nli-minilm-l6", "sha256": weights, "precision": SHIPPED_PRECISION}
     assert metrics["verify_version"] == version("verify-news")
 
 

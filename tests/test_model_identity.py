@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SMALL_MODEL
+from conftest import SHIPPED_PRECISION, SMALL_MODEL
 from verify.datamodel import ModelInfo
 from verify.models import has_weights, model_info, resolve_nli_model, shipped_model
 
@@ -90,5 +90,7 @@ def test_two_loads_of_a_model_name_it_alike():
 
     first, second = load_backend(SMALL_MODEL), NLIBackend(SMALL_MODEL)  # the cached load, and a fresh one
     assert first is not second
-    expected = ModelInfo("verify-nli-minilm-l6", sha256_of_files(SMALL_MODEL / "model.safetensors"))
+    expected = ModelInfo(
+        "verify-nli-minilm-l6", sha256_of_files(SMALL_MODEL / "model.safetensors"), precision=SHIPPED_PRECISION
+    )
     assert first.model_info == second.model_info == expected

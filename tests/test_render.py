@@ -108,7 +108,7 @@ def test_json_round_trips_with_documented_fields():
         "the grid operator",
     ]
     assert "text" not in data
-    assert data["model"] == {"name": "tiny-nli", "sha256": REPORT.model.sha256}
+    assert data["model"] == {"name": "tiny-nli", "sha256": REPORT.model.sha256, "precision": None}
     assert (data["schema_version"], data["verify_version"]) == (2, __version__)
 
 
@@ -120,6 +120,25 @@ def test_json_round_trips_with_documented_fields():
 def test_readable_reports_name_the_model_with_the_start_of_its_hash(rendered):
     assert "tiny-nli (sha256 9c1185a5c5e9)" in rendered
     assert REPORT.model.sha256 not in rendered  # 64 hex digits are for machines
+
+
+@pytest.mark.parametrize(
+    ("model", "label"),
+    [
+        (
+            ModelInfo("verify-nli-mpnet", "5ce97771ded4" + "0" * 52, "int8"),
+            "verify-nli-mpnet (sha256 5ce97771ded4, int8)",
+        ),
+        (
+            ModelInfo("verify-nli-minilm-l6", "68d2ddad65da" + "0" * 52, "bf16"),
+            "verify-nli-minilm-l6 (sha256 68d2ddad65da, bf16)",
+        ),
+        (ModelInfo("newsroom/nli-sharded", None, "fp32"), "newsroom/nli-sharded (fp32)"),
+        (ModelInfo("tiny-nli", None), "tiny-nli"),
+    ],
+)
+def test_model_label_says_the_precision_it_ran_in(model, label):
+    assert render.model_label(model) == label
 
 
 VERDICT_EVIDENCE = (Evidence(CLAIMS[0], C, refutes=True), Evidence(CLAIMS[1], N))
@@ -141,7 +160,10 @@ def test_a_verdict_is_written_in_nli_or_fever_names(claim_text, label, scores, f
     assert render.verdict_text(verdict, "fever").splitlines()[1].startswith(f"verdict: {fever} (E ")
     data = render.verdict_json(verdict, "fever")
     assert data["scores"] == scores.as_dict()  # the scores keep their NLI names
-    assert (data["model"], data["verify_version"]) == ({"name": "tiny-nli", "sha256": None}, __version__)
+    assert (data["model"], data["verify_version"]) == (
+        {"name": "tiny-nli", "sha256": None, "precision": None},
+        __version__,
+    )
 
 
 # Text a CSV must quote: commas, quotation marks, a line break inside a quotation.

@@ -24,7 +24,7 @@ import uvicorn
 from starlette.exceptions import HTTPException
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import REPO, SHIPPED_PRECISION
 from verify import render, service
 from verify.cli import app as cli
 from verify.pipeline import Verifier, get_verifier
@@ -226,7 +226,11 @@ def test_health_names_the_model_by_name_and_hash(server):
     weights = REPO / SMALL_MODEL / "model.safetensors"
     assert answer.json() == {
         "status": "ok",
-        "model": {"name": "verify-nli-minilm-l6", "sha256": hashlib.sha256(weights.read_bytes()).hexdigest()},
+        "model": {
+            "name": "verify-nli-minilm-l6",
+            "sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
+            "precision": SHIPPED_PRECISION,
+        },
         "verify_version": version("verify-news"),
     }
 

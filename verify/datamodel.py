@@ -231,6 +231,10 @@ class ModelInfo:
     # Hex digest of its weight files read in name order (`verify.models.WEIGHT_FILES`); None when the
     # folder holds none of them (a checkpoint in shards).
     sha256: str | None
+    # What inference ran in ("fp32", "bf16" or "int8", verify.precision): probabilities differ between
+    # them by rounding (bf16 about 0.01). None where no model ran in this process (a hand-built result,
+    # a Ray run's corpus).
+    precision: str | None = None
 
 
 @dataclass(frozen=True)

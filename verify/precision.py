@@ -1,7 +1,8 @@
-"""Where bfloat16 autocast pays: CUDA, and CPUs with native bf16 instructions.
+"""Which number format NLI runs in: where bfloat16 autocast pays, and where int8 takes its place.
 
-On such CPUs (AVX512-BF16 or AMX) bf16 matrix products run about twice as fast as fp32,
-for training and inference alike; elsewhere bf16 is emulated and slower, so fp32 stays.
+On CUDA and on CPUs with native bf16 instructions (AVX512-BF16 or AMX) bf16 matrix products run about
+twice as fast as fp32, for training and inference alike. Elsewhere bf16 is emulated and slower; there
+inference runs in int8 (verify.int8) when the model ships its calibration, else in fp32.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import functools
 
 import torch
 
-PRECISIONS = ("auto", "fp32", "bf16")
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
 
 
 def native_bf16(device: str | torch.device) -> bool:
@@ -35,9 +36,14 @@ def cpu_flags() -> list[str]:
     return [name for name, present in found.items() if present]
 
 
-def use_bf16(precision: str, device: str | torch.device) -> bool:
-    """Whether to autocast to bf16 for `precision` (one of PRECISIONS; 'auto' = where the device has native bf16)."""
-    return precision == "bf16" or (precision == "auto" and native_bf16(device))
+def inference_precision(requested: str, device: str | torch.device, int8_calibrated: bool) -> str:
+    """The precision inference runs in for `requested` (one of PRECISIONS): 'auto' is bf16 where the
+    device has native bf16, int8 on other CPUs for a model that ships its int8 calibration, else fp32."""
+    if requested != "auto":
+        return requested
+    if native_bf16(device):
+        return "bf16"
+    return "int8" if int8_calibrated and torch.device(device).type == "cpu" else "fp32"
 
 
 def autocast(device: str | torch.device, enabled: bool) -> torch.autocast:

@@ -40,8 +40,10 @@ def by_source(claims) -> dict[str, list[Claim]]:
 
 
 def model_label(model: ModelInfo) -> str:
-    """The model's name and the start of its weights' sha256, for readers."""
-    return model.name if model.sha256 is None else f"{model.name} (sha256 {model.sha256[:12]})"
+    """The model's name, the start of its weights' sha256 and the precision it ran in, for readers."""
+    about = [f"sha256 {model.sha256[:12]}"] if model.sha256 else []
+    about += [model.precision] if model.precision else []
+    return f"{model.name} ({', '.join(about)})" if about else model.name
 
 
 def source_label(claim: Claim) -> str:
