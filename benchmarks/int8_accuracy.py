@@ -42,7 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", required=True)
     parser.add_argument("--pairs", type=int, default=1500, help="measured dev pairs (DEV_SHARES of each set)")
-    parser.add_argument("--alphas", type=float, nargs="+", default=[0.5, 0.75, 0.95])
+    parser.add_argument("--alphas", type=float, nargs="+", default=[0.75, 0.85, 0.95])
     parser.add_argument("--seed", type=int, default=2)
     args = parser.parse_args()
     examples = dev_sample(args.pairs, args.seed)

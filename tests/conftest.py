@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,8 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 POLNEAR = SHARED_DATA / "attribution" / "polnear"
 NLI_DEV = SHARED_DATA / "nli" / "dev"
 SMALL_MODEL = REPO / "models" / "verify-nli-minilm-l6"  # the cheap model, where the model itself is not tested
-# What the shipped models (both with an int8 calibration) run in on this machine by default.
-SHIPPED_PRECISION = inference_precision("auto", "cpu", int8_calibrated=True)
+# What the shipped models (both with an int8 calibration) run in on this machine, as VERIFY_NLI_PRECISION asks.
+SHIPPED_PRECISION = inference_precision(os.environ.get("VERIFY_NLI_PRECISION") or "auto", "cpu", int8_calibrated=True)
 
 # A saved news page: the article among navigation, scripts, styles and a footer.
 NEWS_PAGE = """<!DOCTYPE html>

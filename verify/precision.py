@@ -11,6 +11,8 @@ import functools
 
 import torch
 
+from verify.errors import VerifyError
+
 PRECISIONS = ("auto", "fp32", "bf16", "int8")
 
 
@@ -38,12 +40,25 @@ def cpu_flags() -> list[str]:
 
 def inference_precision(requested: str, device: str | torch.device, int8_calibrated: bool) -> str:
     """The precision inference runs in for `requested` (one of PRECISIONS): 'auto' is bf16 where the
-    device has native bf16, int8 on other CPUs for a model that ships its int8 calibration, else fp32."""
+    device has native bf16, int8 on other x86 CPUs for a model that ships its int8 calibration, else
+    fp32. An int8 request that cannot run here is a one-line VerifyError."""
+    from verify.int8 import INT8_CALIBRATION, int8_available
+
+    if requested not in PRECISIONS:
+        raise VerifyError(f"unknown NLI precision '{requested}': choose one of {', '.join(PRECISIONS)}")
+    int8_runs = torch.device(device).type == "cpu" and int8_available()
+    if requested == "int8" and not int8_runs:
+        raise VerifyError(f"int8 NLI runs on x86 CPUs only, not on '{device}' of this machine")
+    if requested == "int8" and not int8_calibrated:
+        raise VerifyError(
+            f"the NLI model ships no int8 calibration ({INT8_CALIBRATION}): make one with "
+            "python -m verify.training.int8_calibration, or choose another precision"
+        )
     if requested != "auto":
         return requested
     if native_bf16(device):
         return "bf16"
-    return "int8" if int8_calibrated and torch.device(device).type == "cpu" else "fp32"
+    return "int8" if int8_calibrated and int8_runs else "fp32"
 
 
 def autocast(device: str | torch.device, enabled: bool) -> torch.autocast:

@@ -23,11 +23,9 @@ CALIBRATION_SETS = {"lingnli": 128, "mpe": 64, "vitaminc": 64}
 SEED = 0
 
 
-def calibration_pairs(
-    nli_dir: Path, sets: dict[str, int] = CALIBRATION_SETS, seed: int = SEED
-) -> list[tuple[str, str]]:
+def calibration_pairs(nli_dir: Path) -> list[tuple[str, str]]:
     pairs = []
-    for name, count in sets.items():
+    for name, count in CALIBRATION_SETS.items():
         examples = load_nli_examples(nli_dir / f"{name}.jsonl")
         random.Random(SEED).shuffle(examples)
         pairs += [(example.premise, example.hypothesis) for example in examples[:count]]
