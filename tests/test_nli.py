@@ -333,7 +333,9 @@ class TestShippedModel:
         ],
     )
     def test_probe_pairs_of_the_issue(self, premise, hypothesis, label):
-        [scores] = load_backend().score([(premise, hypothesis)])
+        # The trained weights' answers, as the model card gives them: in fp32 on any machine. In int8 the
+        # borderline turmoil probe (entailment 0.56 in fp32) turns neutral; the card says so.
+        [scores] = NLIBackend(precision="fp32").score([(premise, hypothesis)])
         assert scores.label == label, scores
 
     def test_airport_pair_leans_to_contradiction_over_entailment(self):
