@@ -20,6 +20,8 @@ from pathlib import Path
 
 from benchmark_output import emit, machine
 
+from verify.allocator import freed_memory_kept
+
 ROOT = Path(__file__).resolve().parents[1]
 POLNEAR = ROOT.parent / "shared" / "data" / "attribution" / "polnear"
 POLNEAR_TEXTS = (POLNEAR / "dev" / "text", POLNEAR / "train" / "text")  # 0.4 + 3.9 million characters
@@ -75,6 +77,8 @@ def one_run(size: int, model: str) -> dict:
         "cpu_seconds": round(_cpu_seconds() - cpu_started, 1),
         "stage_seconds": stages.seconds,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "precision": report.model.precision,
+        "malloc_keeps_freed_memory": freed_memory_kept(),
     }
 
 

@@ -1,0 +1,83 @@
+"""verify.allocator: a process that keeps freed memory does not fault its pages in again for the next batch.
+
+Each case runs in a fresh interpreter: the setting is process-wide and the first call decides."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from verify.allocator import _glibc
+
+pytestmark = pytest.mark.skipif(not _glibc(), reason="the malloc settings are glibc's; this C library is another")
+
+# Like a forward pass: eight 12 MB activations made, then all freed; a later pass makes them again.
+LATER_PASS_FAULTS = """
+import json, resource, sys
+import numpy as np
+from verify.allocator import freed_memory_kept, keep_freed_memory
+if sys.argv[1] == "keep":
+    keep_freed_memory()
+def one_pass():
+    blocks = [np.ones(1_500_000) for _ in range(8)]
+    del blocks
+one_pass()
+one_pass()  # glibc's dynamic thresholds have adapted to these blocks by now
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+one_pass()
+print(json.dumps({"faults": resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before, "kept": freed_memory_kept()}))
+"""
+PAGES_PER_PASS = 8 * 1_500_000 * 8 // 4096  # 23,437 pages of 4 KB
+
+
+def later_pass(setting: str, **environment: str) -> dict:
+    env = {key: value for key, value in os.environ.items() if key != "GLIBC_TUNABLES"} | environment
+    done = subprocess.run(
+        [sys.executable, "-c", LATER_PASS_FAULTS, setting], capture_output=True, text=True, env=env, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def test_kept_memory_is_reused_without_faulting_pages_in():
+    kept = later_pass("keep")
+    assert kept["kept"] is True
+    assert kept["faults"] < PAGES_PER_PASS // 20
+
+
+def test_by_default_glibc_faults_the_pages_in_again():
+    """The cost the setting removes: without it a later pass faults in pages again, however often the blocks
+    were made before (the heap is trimmed back after each)."""
+    default = later_pass("default")
+    assert default["kept"] is False
+    assert default["faults"] > PAGES_PER_PASS // 10
+
+
+def test_the_users_glibc_tunables_stand():
+    assert later_pass("keep", GLIBC_TUNABLES="glibc.malloc.trim_threshold=131072")["kept"] is False
+
+
+def test_an_int8_nli_model_keeps_freed_memory_and_others_do_not():
+    from verify.int8 import INT8_CALIBRATION, int8_available
+    from verify.models import shipped_model
+
+    model = shipped_model("verify-nli-minilm-l6")
+    if not (model / INT8_CALIBRATION).is_file() or not int8_available():
+        pytest.skip("needs the shipped MiniLM model with its int8 calibration, on an x86 CPU")
+    script = (
+        "import sys\n"
+        "from verify.allocator import freed_memory_kept\n"
+        "from verify.nli import NLIBackend\n"
+        "NLIBackend(sys.argv[1], precision=sys.argv[2])\n"
+        "print(freed_memory_kept())"
+    )
+    kept = {
+        precision: subprocess.run(
+            [sys.executable, "-c", script, str(model), precision], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for precision in ("int8", "fp32")
+    }
+    assert kept == {"int8": "True", "fp32": "False"}
