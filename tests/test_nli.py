@@ -17,6 +17,7 @@ from verify.nli import (
     NLIBackend,
     encode_pairs,
     hypothesis_parts,
+    length_batches,
     load_backend,
 )
 
@@ -216,6 +217,31 @@ def test_scores_come_back_in_input_order_whatever_the_batching(backend):
         assert scores.as_dict() == pytest.approx(reordered.as_dict(), abs=1e-5)
     # The random model still tells the pairs apart, so a mix-up would show.
     assert len({round(s.entailment, 6) for s in together}) == len(PAIRS)
+
+
+@pytest.mark.parametrize(
+    ("lengths", "most", "tokens", "batches"),
+    [
+        ([40, 40, 40, 40, 40], 4, 2048, [[0, 1, 2, 3], [4]]),  # short pairs: `most` at a time
+        ([20, 30, 40, 60], 4, 100, [[0, 1], [2], [3]]),  # 3 x 40 and 2 x 60 padded tokens exceed 100
+        ([64] * 40, 32, 2048, [list(range(32)), list(range(32, 40))]),  # 32 x 64 fills the budget exactly
+        ([250, 256, 256, 256, 256, 256, 256, 256, 256], 32, 2048, [list(range(8)), [8]]),  # long: 8 at a time
+        ([10, 3000], 32, 2048, [[0], [1]]),  # longer than the budget: alone
+    ],
+)
+def test_batches_hold_at_most_so_many_pairs_and_padded_tokens(lengths, most, tokens, batches):
+    assert list(length_batches(range(len(lengths)), lengths, most, tokens)) == batches
+
+
+def test_a_batch_budget_below_the_pairs_changes_no_score(backend):
+    """Scores of pairs batched two at a time by the token budget equal those of one batch."""
+    budgeted = NLIBackend(backend.name, batch_size=4, batch_tokens=130, max_length=64, precision="fp32")
+    batches = []
+    budgeted.model.register_forward_hook(lambda _module, _inputs, output: batches.append(len(output.logits)))
+    for mine, theirs in zip(budgeted.score(PAIRS), backend.score(PAIRS), strict=True):
+        assert mine.as_dict() == pytest.approx(theirs.as_dict(), abs=1e-5)
+    windows = sum(batches)  # the long premise of TIMES is scored in several windows
+    assert len(batches) > -(-windows // 4)  # more batches than 4 windows a batch needs: the budget cut them
 
 
 def test_scoring_is_deterministic(backend):
