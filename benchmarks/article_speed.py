@@ -35,6 +35,7 @@ def cold_cli_seconds(article: Path, model: str | None, repeats: int) -> list[flo
 
 
 def warm_library(article: Path, model: str | None, repeats: int) -> tuple[list[float], dict]:
+    from verify.allocator import freed_memory_kept
     from verify.pipeline import Verifier
 
     text = article.read_text(encoding="utf-8")
@@ -50,6 +51,7 @@ def warm_library(article: Path, model: str | None, repeats: int) -> tuple[list[f
         "pairs_total": report.stats.pairs_total,
         "pairs_scored": report.stats.pairs_scored,
         "precision": report.model.precision,
+        "malloc_keeps_freed_memory": freed_memory_kept(),  # in this process, for the warm runs (verify.allocator)
     }
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import torch
 
-from verify.allocator import freed_memory_kept
 from verify.precision import cpu_flags
 
 # Environment variables that keep torch's, oneDNN's, MKL's and fbgemm's kernels to an instruction set:
@@ -25,13 +24,12 @@ ISA_LIMITS = (
 
 def machine() -> dict:
     """The facts that decide the speed: cores, torch's threads, the CPU features (bf16 or not), the
-    kernel limits set (ISA_LIMITS), whether malloc keeps freed memory (verify.allocator), versions."""
+    kernel limits set (ISA_LIMITS), versions."""
     return {
         "cpus": os.cpu_count(),
         "cpu_threads": torch.get_num_threads(),
         "cpu_flags": cpu_flags(),
         "kernels_limited_to": {name: os.environ[name] for name in ISA_LIMITS if name in os.environ},
-        "malloc_keeps_freed_memory": freed_memory_kept(),
         "python": platform.python_version(),
         "torch": torch.__version__,
     }

@@ -30,6 +30,7 @@ from pathlib import Path
 import torch
 from benchmark_output import emit, machine
 
+from verify.allocator import freed_memory_kept
 from verify.datamodel import NLI_LABELS
 from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
 from verify.nli import NLIBackend
@@ -127,6 +128,8 @@ def main() -> None:
         "repeats": args.repeats,
         "machine": machine(),
         "backend_precisions": {name: backend.precision for name, backend in backends.items()},
+        # Process-wide, so it holds for the pipeline and the cross-encoder too (verify.allocator).
+        "malloc_keeps_freed_memory": freed_memory_kept(),
     }
     for scenario, token_counts in scenarios.items():
         pairs = build_pairs(fp32.tokenizer, token_counts)

@@ -227,10 +227,18 @@ def test_scores_come_back_in_input_order_whatever_the_batching(backend):
         ([64] * 40, 32, 2048, [list(range(32)), list(range(32, 40))]),  # 32 x 64 fills the budget exactly
         ([250, 256, 256, 256, 256, 256, 256, 256, 256], 32, 2048, [list(range(8)), [8]]),  # long: 8 at a time
         ([10, 3000], 32, 2048, [[0], [1]]),  # longer than the budget: alone
+        ([100, 10, 10], 4, 250, [[0, 1], [2]]),  # any order: padded to the longest so far (3 x 100 > 250)
+        ([], 32, 2048, []),
     ],
 )
 def test_batches_hold_at_most_so_many_pairs_and_padded_tokens(lengths, most, tokens, batches):
     assert list(length_batches(range(len(lengths)), lengths, most, tokens)) == batches
+
+
+@pytest.mark.parametrize(("batch_size", "batch_tokens"), [(0, 2048), (32, 0)])
+def test_an_empty_batch_is_a_one_line_error(tiny_model_dir, batch_size, batch_tokens):
+    with pytest.raises(VerifyError, match="at least 1 pair and 1 token"):
+        NLIBackend(tiny_model_dir, batch_size=batch_size, batch_tokens=batch_tokens, precision="fp32")
 
 
 def test_a_batch_budget_below_the_pairs_changes_no_score(backend):

@@ -6,13 +6,15 @@ the heap beyond its trim threshold is released. int8 linear layers allocate and 
 on every call, so each batch maps the same memory again and faults in every page of it. Keeping freed
 memory for reuse removes that cost, for more memory held: with AVX2 kernels MiniLM's int8 NLI scores 64-token
 pairs 24% faster and pairs of mixed lengths 16% faster; on a CPU with VNNI the default model's report on
-20,000 characters of news takes 13-17% less time and peaks 190-300 MB higher (MiniLM's: the same time,
+20,000 characters of news takes 12-17% less time and peaks 190-300 MB higher (MiniLM's: the same time,
 +70 MB). So loading an int8 NLI model makes the setting (verify.nli). Other precisions leave malloc as
-it is: bf16, which CPUs with native bf16 run, gains 2% for 200 MB; fp32 gains about a tenth, a trade its
-user can make with GLIBC_TUNABLES (README, "Measured results").
+it is: bf16, which CPUs with native bf16 run, gains 2% (mpnet, for 200 MB more; MiniLM: nothing); fp32 gains
+8-14% in the NLI benchmark, its memory cost unmeasured, a trade its user can make with GLIBC_TUNABLES (README,
+"Measured results").
 
 The setting is process-wide, and the memory a process has freed stays counted as its own until it ends.
-GLIBC_TUNABLES, when the user sets it, stands instead.
+malloc settings the user gave in GLIBC_TUNABLES (`glibc.malloc.*`) stand instead. Where another allocator is
+preloaded (jemalloc, tcmalloc), its own mallopt, if any, gets the call.
 """
 
 from __future__ import annotations
@@ -26,10 +28,13 @@ logger = logging.getLogger(__name__)
 # mallopt's parameter numbers (glibc's malloc.h).
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
-# The largest mmap threshold glibc accepts (half its 64 MB heap size): blocks up to it come from the heap.
+# The largest mmap threshold 64-bit glibc accepts (half its 64 MB heap size; 32-bit glibc refuses it, and
+# then nothing is set): blocks up to it come from the heap.
 MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024
-# Free heap memory kept rather than released: more than one forward pass's activations at verify's batch
-# sizes (mpnet, 32 pairs of 256 tokens: about 200 MB).
+# Free heap memory kept rather than released. MiniLM int8, AVX2 kernels, 64-token pairs: 165 pairs/s with
+# 64 MB, 184 with 256 MB, 189 with 512 MB (one run each, before NLI batches were limited to 2,048 tokens);
+# mpnet int8's report on 20k characters: 40.8 s and 1,977 MB peak with 256 MB, 39.1-39.9 s and
+# 2,308-2,438 MB with 512 MB. Not chosen again since the batch limit, which made batches smaller.
 TRIM_THRESHOLD_BYTES = 512 * 1024 * 1024
 
 
@@ -38,10 +43,10 @@ _kept: bool | None = None  # the process's setting once made: the first call dec
 
 def keep_freed_memory() -> bool:
     """Set glibc's malloc to keep freed memory for reuse (the module docstring says why), once per process.
-    False where the C library is not glibc or the user set GLIBC_TUNABLES (their settings stand)."""
+    False where the C library is not glibc or the user set malloc tunables (their settings stand)."""
     global _kept
     if _kept is None:
-        _kept = _glibc() and "GLIBC_TUNABLES" not in os.environ and _mallopt()
+        _kept = _glibc() and "glibc.malloc." not in os.environ.get("GLIBC_TUNABLES", "") and _mallopt()
         logger.debug("malloc keeps freed memory: %s", _kept)
     return _kept
 
