@@ -46,7 +46,7 @@ MIN_PREMISE_TOKENS = 32
 # out a few tokens longer than its slice of the whole.
 PART_MARGIN = 8
 # Padded tokens in one batch: short pairs still go 32 at a time, long ones fewer. With batches of 32 pairs
-# of up to 256 tokens, mpnet's report on 20k characters peaked 750 MB higher in int8 (320 MB in bf16) and
+# of up to 256 tokens, mpnet's report on 20k characters peaked 760 MB higher in int8 (350 MB in bf16) and
 # ran slower (README, "Measured results").
 BATCH_TOKENS = 2048
 
