@@ -289,10 +289,10 @@ class NLIBackend:
                 owner.append(index)
         windows = encode_pairs(self.tokenizer, expanded, self.max_length, self._longest_window)
         # Length-sorted batches keep padding (and wasted compute) small.
-        order = sorted(range(len(windows)), key=lambda i: (len(windows[i].input_ids), i))
+        lengths = [len(window.input_ids) for window in windows]
+        order = sorted(range(len(windows)), key=lambda i: (lengths[i], i))
         probabilities = torch.empty((len(windows), len(self.labels)))
         with torch.inference_mode(), autocast(self.device, self.bf16):
-            lengths = [len(window.input_ids) for window in windows]
             for chunk in length_batches(order, lengths, self.batch_size, self.batch_tokens):
                 batch = _padded_batch([windows[i] for i in chunk], self.tokenizer.pad_token_id)
                 logits = self.model(**{k: v.to(self.device) for k, v in batch.items()}).logits
