@@ -2,14 +2,17 @@
 
 Texts are real news, PolNeAR articles concatenated (dev, then train; a blank line between them) and
 cut at the first paragraph break after the size; each size runs in a fresh process (a cold start, models
-loaded, then one report timed) so its peak RSS is its own. Prints JSON; several models side by side.
+loaded, then one report timed) so its peak RSS is its own. Prints JSON; several models side by side, and
+with `--batch-tokens 2048 0` the NLI batch limit (verify.nli.BATCH_TOKENS) against none.
 
-    python benchmarks/length_scaling.py [--sizes 1000 5000 20000 100000] [--models DIR ...] [--out FILE]
+    python benchmarks/length_scaling.py [--sizes 1000 5000 20000 100000] [--models DIR ...]
+        [--batch-tokens N ...] [--out FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import resource
@@ -21,10 +24,12 @@ from pathlib import Path
 from benchmark_output import emit, machine
 
 from verify.allocator import freed_memory_kept
+from verify.nli import BATCH_TOKENS
 
 ROOT = Path(__file__).resolve().parents[1]
 POLNEAR = ROOT.parent / "shared" / "data" / "attribution" / "polnear"
 POLNEAR_TEXTS = (POLNEAR / "dev" / "text", POLNEAR / "train" / "text")  # 0.4 + 3.9 million characters
+UNLIMITED = 1_000_000  # --batch-tokens 0: no batch of 32 pairs of at most 256 tokens reaches it
 
 
 def news_text(size: int) -> str:
@@ -57,12 +62,14 @@ class StageTimes(logging.Handler):
         self.seconds[str(stage)] = round(float(seconds), 1)
 
 
-def one_run(size: int, model: str) -> dict:
+def one_run(size: int, model: str, batch_tokens: int) -> dict:
     """In this (fresh) process: load, report once, measure."""
     from verify.pipeline import Verifier
 
     text = news_text(size)
     verifier = Verifier(model)
+    verifier.backend.batch_tokens = batch_tokens or UNLIMITED
+    loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     stages = StageTimes()
     logging.getLogger("verify").addHandler(stages)
     logging.getLogger("verify").setLevel(logging.INFO)
@@ -76,7 +83,9 @@ def one_run(size: int, model: str) -> dict:
         # CPU time of this process: what the report cost even where other jobs shared the cores.
         "cpu_seconds": round(_cpu_seconds() - cpu_started, 1),
         "stage_seconds": stages.seconds,
+        "peak_rss_mb_after_loading": round(loaded_mb),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "batch_tokens": batch_tokens or None,
         "precision": report.model.precision,
         "malloc_keeps_freed_memory": freed_memory_kept(),
     }
@@ -86,24 +95,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000, 20_000, 100_000])
     parser.add_argument("--models", nargs="+", default=["models/verify-nli-mpnet", "models/verify-nli-minilm-l6"])
+    parser.add_argument(
+        "--batch-tokens",
+        type=int,
+        nargs="+",
+        default=[BATCH_TOKENS],
+        help="padded tokens an NLI batch may hold, a run for each (0: no limit, 32 pairs whatever their length)",
+    )
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--one", nargs=2, metavar=("SIZE", "MODEL"), help=argparse.SUPPRESS)
+    parser.add_argument("--one", nargs=3, metavar=("SIZE", "MODEL", "BATCH_TOKENS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one_run(int(args.one[0]), args.one[1])))
+        print(json.dumps(one_run(int(args.one[0]), args.one[1], int(args.one[2]))))
         return
     if not all(folder.is_dir() for folder in POLNEAR_TEXTS):
         sys.exit(f"error: {POLNEAR} is missing (../shared/data)")
     runs = []
-    for model in args.models:
-        for size in args.sizes:
-            done = subprocess.run(
-                [sys.executable, __file__, "--one", str(size), model], capture_output=True, text=True, cwd=ROOT
-            )
-            if done.returncode:
-                sys.exit(f"error: size {size}, {model}: {done.stderr.strip().splitlines()[-1:]}")
-            runs.append({"model": model, **json.loads(done.stdout.strip().splitlines()[-1])})
-            print(json.dumps(runs[-1]), file=sys.stderr)
+    for model, size, limit in itertools.product(args.models, args.sizes, args.batch_tokens):
+        command = [sys.executable, __file__, "--one", str(size), model, str(limit)]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        if done.returncode:
+            sys.exit(f"error: size {size}, {model}, batch tokens {limit}: {done.stderr.strip().splitlines()[-1:]}")
+        runs.append({"model": model, **json.loads(done.stdout.strip().splitlines()[-1])})
+        print(json.dumps(runs[-1]), file=sys.stderr)
     result = {
         "machine": machine(),
         "runs": runs,
