@@ -81,7 +81,8 @@ def test_the_users_malloc_tunables_stand(tunables, kept):
     assert later_pass("keep", GLIBC_TUNABLES=tunables)["kept"] is kept
 
 
-def test_an_int8_nli_model_keeps_freed_memory_and_others_do_not():
+def test_each_precision_makes_its_own_memory_setting():
+    """int8 keeps freed memory, bf16 bounds oneDNN's primitive cache, fp32 does neither."""
     from verify.int8 import INT8_CALIBRATION, int8_available
     from verify.models import shipped_model
 
@@ -93,12 +94,14 @@ def test_an_int8_nli_model_keeps_freed_memory_and_others_do_not():
         "from verify.allocator import freed_memory_kept\n"
         "from verify.nli import NLIBackend\n"
         "NLIBackend(sys.argv[1], precision=sys.argv[2])\n"
-        "print(freed_memory_kept())"
+        "import os\n"
+        "print(freed_memory_kept(), os.environ.get('ONEDNN_PRIMITIVE_CACHE_CAPACITY'))"
     )
-    kept = {
+    env = {key: value for key, value in os.environ.items() if "PRIMITIVE_CACHE_CAPACITY" not in key}
+    settings = {
         precision: subprocess.run(
-            [sys.executable, "-c", script, str(model), precision], capture_output=True, text=True, check=True
+            [sys.executable, "-c", script, str(model), precision], capture_output=True, text=True, check=True, env=env
         ).stdout.strip()
-        for precision in ("int8", "fp32")
+        for precision in ("int8", "bf16", "fp32")
     }
-    assert kept == {"int8": "True", "fp32": "False"}
+    assert settings == {"int8": "True None", "bf16": "False 256", "fp32": "False None"}
