@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from verify.allocator import _glibc
+from verify.allocator import PRIMITIVE_CACHE_VARIABLES, _glibc
 
 
 def _huge_pages_always() -> bool:
@@ -91,13 +91,12 @@ def test_each_precision_makes_its_own_memory_setting():
         pytest.skip("needs the shipped MiniLM model with its int8 calibration, on an x86 CPU")
     script = (
         "import sys\n"
-        "from verify.allocator import freed_memory_kept\n"
+        "from verify.allocator import freed_memory_kept, primitive_cache_capacity\n"
         "from verify.nli import NLIBackend\n"
         "NLIBackend(sys.argv[1], precision=sys.argv[2])\n"
-        "import os\n"
-        "print(freed_memory_kept(), os.environ.get('ONEDNN_PRIMITIVE_CACHE_CAPACITY'))"
+        "print(freed_memory_kept(), primitive_cache_capacity())"
     )
-    env = {key: value for key, value in os.environ.items() if "PRIMITIVE_CACHE_CAPACITY" not in key}
+    env = {key: value for key, value in os.environ.items() if key not in PRIMITIVE_CACHE_VARIABLES}
     settings = {
         precision: subprocess.run(
             [sys.executable, "-c", script, str(model), precision], capture_output=True, text=True, check=True, env=env

@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from verify.allocator import PRIMITIVE_CACHE_VARIABLES
+
 # bf16 products of 300 shapes, twice: oneDNN's verbose log says which primitives were built again.
 PRIMITIVES_BUILT = """
 import sys, torch
@@ -24,8 +26,7 @@ with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
 
 
 def primitives_built(setting: str, **environment: str) -> tuple[str, int, int]:
-    names = ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "DNNL_PRIMITIVE_CACHE_CAPACITY")
-    env = {key: value for key, value in os.environ.items() if key not in names} | environment
+    env = {key: value for key, value in os.environ.items() if key not in PRIMITIVE_CACHE_VARIABLES} | environment
     done = subprocess.run(
         [sys.executable, "-c", PRIMITIVES_BUILT, setting],
         capture_output=True,

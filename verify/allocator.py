@@ -73,11 +73,17 @@ def freed_memory_kept() -> bool:
 def bound_primitive_cache() -> bool:
     """Cap oneDNN's primitive cache at PRIMITIVE_CACHE_CAPACITY (the module docstring says why), unless the user
     set its capacity. True where this call set it."""
-    if any(name in os.environ for name in PRIMITIVE_CACHE_VARIABLES):
+    if primitive_cache_capacity() is not None:
         return False
     os.environ[PRIMITIVE_CACHE_VARIABLES[0]] = str(PRIMITIVE_CACHE_CAPACITY)
     logger.debug("oneDNN primitive cache capped at %d", PRIMITIVE_CACHE_CAPACITY)
     return True
+
+
+def primitive_cache_capacity() -> str | None:
+    """The primitive cache capacity this process gives oneDNN (the user's or `bound_primitive_cache`'s), as
+    set; None for oneDNN's default of 1,024. For benchmarks to record beside their numbers."""
+    return next((os.environ[name] for name in PRIMITIVE_CACHE_VARIABLES if name in os.environ), None)
 
 
 def _mallopt() -> bool:
