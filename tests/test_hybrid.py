@@ -3,7 +3,7 @@
 from dataclasses import FrozenInstanceError
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import BUNDLED_ARTICLE
@@ -365,6 +365,8 @@ SPAN_BOUNDS = st.tuples(st.integers(0, 60), st.integers(0, 20)).map(lambda b: Sp
 
 
 @given(st.lists(st.lists(SPAN_BOUNDS, min_size=1, max_size=3), max_size=12))
+# Found by hypothesis in CI: a claim whose later span nests in its first stays open to the first's end.
+@example([[Span(2, 2)], [Span(0, 2), Span(1, 1)]])
 def test_the_checked_claims_are_those_inside_no_other(span_lists):
     """The sweep finds what comparing every claim with every other finds, discontinuous claims included."""
     from verify.pipeline import _inside, checked_claims
