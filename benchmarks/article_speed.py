@@ -35,7 +35,7 @@ def cold_cli_seconds(article: Path, model: str | None, repeats: int) -> list[flo
 
 
 def warm_library(article: Path, model: str | None, repeats: int) -> tuple[list[float], dict]:
-    from verify.allocator import freed_memory_kept, primitive_cache_capacity
+    from verify.allocator import freed_memory_kept, shape_cache_capacities
     from verify.pipeline import Verifier
 
     text = article.read_text(encoding="utf-8")
@@ -52,7 +52,7 @@ def warm_library(article: Path, model: str | None, repeats: int) -> tuple[list[f
         "pairs_scored": report.stats.pairs_scored,
         "precision": report.model.precision,
         "malloc_keeps_freed_memory": freed_memory_kept(),  # in this process, for the warm runs (verify.allocator)
-        "onednn_primitive_cache_capacity": primitive_cache_capacity(),  # null: oneDNN's default, 1,024
+        "bf16_shape_cache_capacities": shape_cache_capacities(),  # null: the default, 1,024
     }
 
 

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from benchmark_output import emit, machine
 
+from verify.allocator import SHAPE_CACHES
+
 ROOT = Path(__file__).resolve().parents[1]
 POLNEAR = ROOT.parent / "shared" / "data" / "attribution" / "polnear"
 VERIFY = [sys.executable, "-c", "from verify.cli import app; app()"]
@@ -185,6 +187,10 @@ def main() -> None:
     result = {
         "data": "PolNeAR train + dev texts (../shared/data/attribution/polnear), outlet and date from metadata.tsv",
         "model": args.model,
+        # What each run's process gives a bf16 model's shape caches: this environment's setting, else verify's cap.
+        "bf16_shape_cache_capacities": {
+            cache.variables[0]: cache.capacity_set() or str(cache.capacity) for cache in SHAPE_CACHES
+        },
         "machine": machine(),
         "runs": runs,
     }

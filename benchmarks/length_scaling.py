@@ -23,7 +23,7 @@ from pathlib import Path
 
 from benchmark_output import emit, machine
 
-from verify.allocator import freed_memory_kept, primitive_cache_capacity
+from verify.allocator import freed_memory_kept, shape_cache_capacities
 from verify.nli import BATCH_TOKENS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +88,7 @@ def one_run(size: int, model: str, batch_tokens: int) -> dict:
         "batch_tokens": batch_tokens or None,
         "precision": report.model.precision,
         "malloc_keeps_freed_memory": freed_memory_kept(),
-        "onednn_primitive_cache_capacity": primitive_cache_capacity(),  # null: oneDNN's default, 1,024
+        "bf16_shape_cache_capacities": shape_cache_capacities(),  # null: the default, 1,024
     }
 
 

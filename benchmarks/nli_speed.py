@@ -30,7 +30,7 @@ from pathlib import Path
 import torch
 from benchmark_output import emit, machine
 
-from verify.allocator import freed_memory_kept, primitive_cache_capacity
+from verify.allocator import freed_memory_kept, shape_cache_capacities
 from verify.datamodel import NLI_LABELS
 from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
 from verify.nli import NLIBackend
@@ -130,7 +130,7 @@ def main() -> None:
         "backend_precisions": {name: backend.precision for name, backend in backends.items()},
         # Process-wide, so it holds for the pipeline and the cross-encoder too (verify.allocator).
         "malloc_keeps_freed_memory": freed_memory_kept(),
-        "onednn_primitive_cache_capacity": primitive_cache_capacity(),  # null: oneDNN's default, 1,024
+        "bf16_shape_cache_capacities": shape_cache_capacities(),  # null: the default, 1,024
     }
     for scenario, token_counts in scenarios.items():
         pairs = build_pairs(fp32.tokenizer, token_counts)

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from verify.allocator import PRIMITIVE_CACHE_VARIABLES, _glibc
+from verify.allocator import SHAPE_CACHES, _glibc
 
 
 def _huge_pages_always() -> bool:
@@ -82,7 +82,7 @@ def test_the_users_malloc_tunables_stand(tunables, kept):
 
 
 def test_each_precision_makes_its_own_memory_setting():
-    """int8 keeps freed memory, bf16 bounds oneDNN's primitive cache, fp32 does neither."""
+    """int8 keeps freed memory, bf16 bounds oneDNN's shape caches, fp32 does neither."""
     from verify.int8 import INT8_CALIBRATION, int8_available
     from verify.models import shipped_model
 
@@ -91,16 +91,17 @@ def test_each_precision_makes_its_own_memory_setting():
         pytest.skip("needs the shipped MiniLM model with its int8 calibration, on an x86 CPU")
     script = (
         "import sys\n"
-        "from verify.allocator import freed_memory_kept, primitive_cache_capacity\n"
+        "from verify.allocator import freed_memory_kept, shape_cache_capacities\n"
         "from verify.nli import NLIBackend\n"
         "NLIBackend(sys.argv[1], precision=sys.argv[2])\n"
-        "print(freed_memory_kept(), primitive_cache_capacity())"
+        "print(freed_memory_kept(), *shape_cache_capacities().values())"
     )
-    env = {key: value for key, value in os.environ.items() if key not in PRIMITIVE_CACHE_VARIABLES}
+    unset = {variable for cache in SHAPE_CACHES for variable in cache.variables}
+    env = {key: value for key, value in os.environ.items() if key not in unset}
     settings = {
         precision: subprocess.run(
             [sys.executable, "-c", script, str(model), precision], capture_output=True, text=True, check=True, env=env
         ).stdout.strip()
         for precision in ("int8", "bf16", "fp32")
     }
-    assert settings == {"int8": "True None", "bf16": "False 256", "fp32": "False None"}
+    assert settings == {"int8": "True None None", "bf16": "False 256 64", "fp32": "False None None"}

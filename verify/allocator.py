@@ -1,4 +1,4 @@
-"""Process-wide memory settings for verify's NLI: glibc's malloc under int8, oneDNN's primitive cache under bf16.
+"""Process-wide memory settings for verify's NLI: glibc's malloc under int8, oneDNN's caches under bf16.
 
 malloc (int8). glibc's malloc gives large freed blocks back to the operating system: a block over its mmap threshold
 (128 KB at first, rising to at most 32 MB as blocks are freed) is unmapped, and free memory at the top of
@@ -16,14 +16,16 @@ The setting is process-wide, and the memory a process has freed stays counted as
 malloc settings the user gave in GLIBC_TUNABLES (`glibc.malloc.*`) stand instead. Where another allocator is
 preloaded (jemalloc, tcmalloc), its own mallopt, if any, gets the call.
 
-oneDNN's primitive cache (bf16). torch runs bf16 matrix products through oneDNN, which builds a primitive for
-each shape and caches the last 1,024 built. Batches of NLI pairs come in many shapes (pairs a batch times tokens
-a pair), so over a corpus the cache fills slowly, some hundred KB a primitive: in-process corpus of 80 PolNeAR
-articles, MiniLM, AVX512-BF16 machine, one run each, peak 1,596 MB with the default, 1,468 MB capped at 256
-(time +1.5%), 1,339 MB at 64 (+5.5%); part of what kept the peak rising with the number of articles.
-Loading a bf16 NLI model caps it at PRIMITIVE_CACHE_CAPACITY, unless the user set the capacity
-(ONEDNN_PRIMITIVE_CACHE_CAPACITY, or oneDNN's older DNNL_ name). oneDNN reads it once, when the process builds
-its first primitive, so the cap holds only where verify's model loads first.
+Caches of per-shape state (bf16). torch runs bf16 matrix products through oneDNN, which builds a primitive for
+each shape and caches the last 1,024 built; torch's oneDNN layer (ideep) keeps per-shape state of its own in a
+second cache of 1,024 entries (LRU_CACHE_CAPACITY). Batches of NLI pairs come in many shapes (pairs a batch
+times tokens a pair), so over a corpus both fill slowly. In-process reports on the first 80 PolNeAR articles,
+MiniLM, AVX512-BF16 machine, one run each: oneDNN's cache took the peak from 1,596 MB at 1,024 to 1,468 MB at 256
+(time +1.5%), 1,339 MB at 64 (+5.5%); with that at 256, ideep's cache took it from 1,470 MB at 1,024 to 1,426 /
+1,332 / 1,354 / 1,341 MB at 256 / 64 / 16 / 1, and the memory in use after the run (RSS after malloc_trim) from
+1,066 MB to 934 / 874 / 866 / 864 MB, in the same time within the runs' spread (202-215 s). Loading a bf16 NLI
+model caps each at its SHAPE_CACHES capacity, unless the user set that capacity (with any of its variables).
+Each is read once, when the process first uses it, so the caps hold only where verify's model loads first.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +50,22 @@ MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024
 TRIM_THRESHOLD_BYTES = 512 * 1024 * 1024
 
 
-# Primitives oneDNN keeps (module docstring: measured at 1,024, 256 and 64).
-PRIMITIVE_CACHE_CAPACITY = 256
-PRIMITIVE_CACHE_VARIABLES = ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "DNNL_PRIMITIVE_CACHE_CAPACITY")
+@dataclass(frozen=True)
+class ShapeCache:
+    """A cache of per-shape state that torch's bf16 products fill, and the environment variables that size it."""
+
+    variables: tuple[str, ...]  # the first is the one verify sets
+    capacity: int  # what verify sets (module docstring: measured)
+
+    def capacity_set(self) -> str | None:
+        """The capacity this process gives the cache (the user's or verify's), as set; None for its default."""
+        return next((os.environ[name] for name in self.variables if name in os.environ), None)
+
+
+# oneDNN's primitives, under its current and its older name; ideep's entries.
+PRIMITIVE_CACHE = ShapeCache(("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "DNNL_PRIMITIVE_CACHE_CAPACITY"), 256)
+IDEEP_CACHE = ShapeCache(("LRU_CACHE_CAPACITY",), 64)
+SHAPE_CACHES = (PRIMITIVE_CACHE, IDEEP_CACHE)
 
 
 _kept: bool | None = None  # the process's setting once made: the first call decides
@@ -70,20 +86,21 @@ def freed_memory_kept() -> bool:
     return bool(_kept)
 
 
-def bound_primitive_cache() -> bool:
-    """Cap oneDNN's primitive cache at PRIMITIVE_CACHE_CAPACITY (the module docstring says why), unless the user
-    set its capacity. True where this call set it."""
-    if primitive_cache_capacity() is not None:
-        return False
-    os.environ[PRIMITIVE_CACHE_VARIABLES[0]] = str(PRIMITIVE_CACHE_CAPACITY)
-    logger.debug("oneDNN primitive cache capped at %d", PRIMITIVE_CACHE_CAPACITY)
-    return True
+def bound_shape_caches() -> tuple[str, ...]:
+    """Cap each of SHAPE_CACHES at its capacity (the module docstring says why), unless the user set it. The
+    variables this call set."""
+    bounded = tuple(cache.variables[0] for cache in SHAPE_CACHES if cache.capacity_set() is None)
+    for cache in SHAPE_CACHES:
+        if cache.variables[0] in bounded:
+            os.environ[cache.variables[0]] = str(cache.capacity)
+    logger.debug("bf16 shape caches bounded: %s", ", ".join(bounded) or "none (the user's capacities stand)")
+    return bounded
 
 
-def primitive_cache_capacity() -> str | None:
-    """The primitive cache capacity this process gives oneDNN (the user's or `bound_primitive_cache`'s), as
-    set; None for oneDNN's default of 1,024. For benchmarks to record beside their numbers."""
-    return next((os.environ[name] for name in PRIMITIVE_CACHE_VARIABLES if name in os.environ), None)
+def shape_cache_capacities() -> dict[str, str | None]:
+    """Each shape cache's capacity in this process (None: its default, 1,024), by the variable verify sets: for
+    benchmarks to record beside their numbers."""
+    return {cache.variables[0]: cache.capacity_set() for cache in SHAPE_CACHES}
 
 
 def _mallopt() -> bool:

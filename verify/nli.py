@@ -27,7 +27,7 @@ from pathlib import Path
 
 import torch
 
-from verify.allocator import bound_primitive_cache, keep_freed_memory
+from verify.allocator import bound_shape_caches, keep_freed_memory
 from verify.bases import base_model
 from verify.datamodel import NLI_LABELS, ModelInfo, NLIScores
 from verify.errors import VerifyError
@@ -250,7 +250,7 @@ class NLIBackend:
                 self.model = int8_model(self.model.eval(), calibration)
                 keep_freed_memory()  # after the load, so the fp32 weights it freed go back to the system
             elif self.precision == "bf16":
-                bound_primitive_cache()  # before the first bf16 product builds a primitive
+                bound_shape_caches()  # before the first bf16 product fills them
             self.labels = _label_order(self.model.config.id2label)
             # Once per load, for every result to name the model by: hashing its weights takes well under a second.
             self._info = dataclasses.replace(model_info(self._name), precision=self.precision)
