@@ -189,7 +189,10 @@ def main() -> None:
         "model": args.model,
         # What each run's process gives a bf16 model's shape caches: this environment's setting, else verify's cap.
         "bf16_shape_cache_capacities": {
-            cache.variables[0]: cache.capacity_set() or str(cache.capacity) for cache in SHAPE_CACHES
+            cache.variables[0]: str(cache.capacity)
+            if cache.configured_capacity() is None
+            else cache.configured_capacity()
+            for cache in SHAPE_CACHES
         },
         "machine": machine(),
         "runs": runs,

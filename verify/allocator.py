@@ -16,16 +16,17 @@ The setting is process-wide, and the memory a process has freed stays counted as
 malloc settings the user gave in GLIBC_TUNABLES (`glibc.malloc.*`) stand instead. Where another allocator is
 preloaded (jemalloc, tcmalloc), its own mallopt, if any, gets the call.
 
-Caches of per-shape state (bf16). torch runs bf16 matrix products through oneDNN, which builds a primitive for
-each shape and caches the last 1,024 built; torch's oneDNN layer (ideep) keeps per-shape state of its own in a
-second cache of 1,024 entries (LRU_CACHE_CAPACITY). Batches of NLI pairs come in many shapes (pairs a batch
-times tokens a pair), so over a corpus both fill slowly. In-process reports on the first 80 PolNeAR articles,
-MiniLM, AVX512-BF16 machine, one run each: oneDNN's cache took the peak from 1,596 MB at 1,024 to 1,468 MB at 256
-(time +1.5%), 1,339 MB at 64 (+5.5%); with that at 256, ideep's cache took it from 1,470 MB at 1,024 to 1,426 /
-1,332 / 1,354 / 1,341 MB at 256 / 64 / 16 / 1, and the memory in use after the run (RSS after malloc_trim) from
-1,066 MB to 934 / 874 / 866 / 864 MB, in the same time within the runs' spread (202-215 s). Loading a bf16 NLI
-model caps each at its SHAPE_CACHES capacity, unless the user set that capacity (with any of its variables).
-Each is read once, when the process first uses it, so the caps hold only where verify's model loads first.
+Caches of per-shape state (bf16). torch runs bf16 matrix products through oneDNN, which builds a primitive for each
+shape and caches the last 1,024 built; torch's oneDNN layer (ideep) keeps per-shape state of its own in caches of
+1,024 entries, one for each thread that calls it (LRU_CACHE_CAPACITY). Batches of NLI pairs come in many shapes
+(pairs a batch times tokens a pair), so over a corpus they fill slowly. In-process reports on the first 80 PolNeAR
+articles, MiniLM, AVX512-BF16 machine, one run each: oneDNN's cache took the peak from 1,596 MB at 1,024 to 1,468 MB
+at 256 (time +1.5%), 1,339 MB at 64 (+5.5%); with that at 256, ideep's cache took it from 1,470 MB at 1,024 to 1,426
+/ 1,332 / 1,354 / 1,341 MB at 256 / 64 / 16 / 1, and the memory in use after the run (RSS after malloc_trim) from
+1,066 MB to 934 / 874 / 866 / 864 MB, in the same time within the runs' spread (202-215 s). Loading a bf16 NLI model
+caps each at its SHAPE_CACHES capacity, unless the user set that capacity (with any of its variables). oneDNN reads
+its capacity once, when the process builds its first primitive, and ideep when a thread first uses its cache, so the
+caps hold only where verify's model loads before any bf16 product has run.
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ class ShapeCache:
     variables: tuple[str, ...]  # the first is the one verify sets
     capacity: int  # what verify sets (module docstring: measured)
 
-    def capacity_set(self) -> str | None:
-        """The capacity this process gives the cache (the user's or verify's), as set; None for its default."""
+    def configured_capacity(self) -> str | None:
+        """The capacity the environment gives the cache (the user's or verify's), as written; None: its default."""
         return next((os.environ[name] for name in self.variables if name in os.environ), None)
 
 
@@ -89,18 +90,19 @@ def freed_memory_kept() -> bool:
 def bound_shape_caches() -> tuple[str, ...]:
     """Cap each of SHAPE_CACHES at its capacity (the module docstring says why), unless the user set it. The
     variables this call set."""
-    bounded = tuple(cache.variables[0] for cache in SHAPE_CACHES if cache.capacity_set() is None)
+    bounded = []
     for cache in SHAPE_CACHES:
-        if cache.variables[0] in bounded:
+        if cache.configured_capacity() is None:
             os.environ[cache.variables[0]] = str(cache.capacity)
-    logger.debug("bf16 shape caches bounded: %s", ", ".join(bounded) or "none (the user's capacities stand)")
-    return bounded
+            bounded.append(cache.variables[0])
+    logger.debug("bf16 shape caches bounded: %s", ", ".join(bounded) or "none (their capacities were already set)")
+    return tuple(bounded)
 
 
 def shape_cache_capacities() -> dict[str, str | None]:
     """Each shape cache's capacity in this process (None: its default, 1,024), by the variable verify sets: for
     benchmarks to record beside their numbers."""
-    return {cache.variables[0]: cache.capacity_set() for cache in SHAPE_CACHES}
+    return {cache.variables[0]: cache.configured_capacity() for cache in SHAPE_CACHES}
 
 
 def _mallopt() -> bool:
