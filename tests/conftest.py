@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from verify.allocator import SHAPE_CACHES
 from verify.precision import inference_precision
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,3 +72,10 @@ def invoke_in_a_fresh_process(args: list[str], cwd: Path) -> tuple[str, str]:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd)
     status, _, stderr = done.stdout.partition("\n")
     return status, stderr or done.stderr
+
+
+def environment_without_shape_caches() -> dict[str, str]:
+    """This process's environment less any capacity of verify.allocator's shape caches, for a child process in
+    which verify's own setting, or the default, is what counts."""
+    unset = {variable for cache in SHAPE_CACHES for variable in cache.variables}
+    return {key: value for key, value in os.environ.items() if key not in unset}

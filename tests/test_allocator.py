@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-from verify.allocator import SHAPE_CACHES, _glibc
+from conftest import environment_without_shape_caches
+from verify.allocator import _glibc
 
 
 def _huge_pages_always() -> bool:
@@ -96,8 +97,7 @@ def test_each_precision_makes_its_own_memory_setting():
         "NLIBackend(sys.argv[1], precision=sys.argv[2])\n"
         "print(freed_memory_kept(), *shape_cache_capacities().values())"
     )
-    unset = {variable for cache in SHAPE_CACHES for variable in cache.variables}
-    env = {key: value for key, value in os.environ.items() if key not in unset}
+    env = environment_without_shape_caches()
     settings = {
         precision: subprocess.run(
             [sys.executable, "-c", script, str(model), precision], capture_output=True, text=True, check=True, env=env

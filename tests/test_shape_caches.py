@@ -5,13 +5,13 @@ first use."""
 from __future__ import annotations
 
 import functools
-import os
 import subprocess
 import sys
 
 import pytest
 
-from verify.allocator import SHAPE_CACHES, _glibc
+from conftest import environment_without_shape_caches
+from verify.allocator import _glibc
 
 # bf16 products of 300 shapes, twice: oneDNN's verbose log says which primitives were built again.
 PRIMITIVES_BUILT = """
@@ -51,8 +51,7 @@ with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
 def run_bf16(script: str, setting: str, **environment: str) -> tuple[str, str]:
     """The script's output in a fresh interpreter whose environment sets no shape cache but `environment`, and
     the line that says which caches `bound_shape_caches` bounded ("" where it was not called)."""
-    unset = {variable for cache in SHAPE_CACHES for variable in cache.variables}
-    env = {key: value for key, value in os.environ.items() if key not in unset} | environment
+    env = environment_without_shape_caches() | environment
     done = subprocess.run([sys.executable, "-c", script, setting], capture_output=True, text=True, env=env, check=True)
     bound = next((line for line in done.stdout.splitlines() if line.startswith("bound:")), "")
     return bound, done.stdout
