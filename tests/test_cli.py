@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import BUNDLED_ARTICLE, NEWS_PAGE, REPO, SHIPPED_PRECISION, SMALL_MODEL, invoke_in_a_fresh_process
+from conftest import (
+    BUNDLED_ARTICLE,
+    DEV_FIXTURES,
+    NEWS_PAGE,
+    REPO,
+    SHIPPED_PRECISION,
+    SMALL_MODEL,
+    invoke_in_a_fresh_process,
+)
 from verify.cli import app
 from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
 
@@ -399,3 +407,9 @@ def test_an_html_page_is_reported_on_its_article_text(tmp_path):
     for claim in report["claims"]:
         spanned = " ".join(" ".join(text[start:end].split()) for start, end in claim["spans"])
         assert spanned == claim["text"]
+
+
+def test_a_story_part_outside_the_check_task_is_a_user_error():
+    assert_one_line_error(
+        invoke("evaluate", str(DEV_FIXTURES), "--stories", "held"), "a story part applies to FNC-1 claim checks"
+    )

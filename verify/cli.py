@@ -112,6 +112,11 @@ class Attributor(str, Enum):
     tagger = "tagger"
 
 
+class StoryPart(str, Enum):
+    fit = "fit"
+    held = "held"
+
+
 class Task(str, Enum):
     fixtures = "fixtures"
     nli = "nli"
@@ -661,6 +666,14 @@ def evaluate(
             "--per-class", min=1, help="check task: a seeded sample of this many pairs per stance (default: all)."
         ),
     ] = None,
+    stories: Annotated[
+        StoryPart | None,
+        typer.Option(
+            "--stories",
+            help="check task on FNC-1 dev: only the stories a method may be fitted on (fit), "
+            "or only those held out from fitting (held); default: all.",
+        ),
+    ] = None,
     parse_rules: Annotated[
         bool,
         typer.Option(
@@ -680,7 +693,14 @@ def evaluate(
         from verify.evaluation.dispatch import evaluate as run_evaluation
 
         metrics = run_evaluation(
-            path, task.value if task else None, model, progress, attributor.value, parse_rules, per_class
+            path,
+            task.value if task else None,
+            model,
+            progress,
+            attributor.value,
+            parse_rules,
+            per_class,
+            stories.value if stories else None,
         )
         if format is Format.json:
             return render.to_json(metrics)

@@ -4,7 +4,9 @@ the evidence; Pomerleau & Rao 2017, built on Emergent).
 The body's stance maps to verify's verdicts: agree → entailment (supported), disagree →
 contradiction (refuted), discuss → neutral (not enough information). `unrelated` pairs are not
 checks of a claim and are left out. `per_class` draws a seeded sample of each stance, so a run
-costs minutes rather than the hours of all 3,720 related pairs.
+costs minutes rather than the hours of all 3,720 related pairs. `stories` keeps one part of a fixed
+split of the dev stories (`fnc1_story_split.json`): a method fitted or chosen on the `fit` part is
+measured on the `held` part, whose headlines and bodies it has never seen.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from verify.evaluation.metrics import classification_metrics
 from verify.labels import VERDICT_NAMES
 
 STANCE_VERDICTS = {"agree": "entailment", "disagree": "contradiction", "discuss": "neutral"}
+STORY_SPLIT = Path(__file__).with_name("fnc1_story_split.json")
+STORY_PARTS = ("fit", "held")
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,19 @@ def _read_jsonl(path: Path) -> list[dict]:
         raise VerifyError(f"cannot read {path}: {error}") from None
 
 
-def load_fnc1(stances_path: Path, per_class: int | None = None, seed: int = 13) -> list[ClaimCheckExample]:
-    """Related FNC-1 pairs of `*_stances.jsonl`, with the bodies of the `*_bodies.jsonl` beside it."""
+def held_body_ids() -> frozenset[str]:
+    """The bodies of the held stories of FNC-1 dev (`fnc1_story_split.json`)."""
+    return frozenset(json.loads(STORY_SPLIT.read_text(encoding="utf-8"))["held_body_ids"])
+
+
+def load_fnc1(
+    stances_path: Path, per_class: int | None = None, seed: int = 13, stories: str | None = None
+) -> list[ClaimCheckExample]:
+    """Related FNC-1 pairs of `*_stances.jsonl`, with the bodies of the `*_bodies.jsonl` beside it;
+    only those of the `stories` part ("fit" or "held") when given."""
+    if stories is not None and stories not in STORY_PARTS:
+        raise VerifyError(f"unknown story part '{stories}' (choose from {', '.join(STORY_PARTS)})")
+    held = held_body_ids() if stories else frozenset()
     bodies_path = stances_path.with_name(stances_path.name.replace("stances", "bodies"))
     if bodies_path == stances_path or not bodies_path.is_file():
         raise VerifyError(f"{stances_path}: FNC-1 stances need their bodies file beside them ({bodies_path.name})")
@@ -52,6 +67,8 @@ def load_fnc1(stances_path: Path, per_class: int | None = None, seed: int = 13) 
         if row.get("label") not in STANCE_VERDICTS:
             continue
         body_id = str(row["body_id"])
+        if stories and (body_id in held) != (stories == "held"):
+            continue
         if body_id not in bodies:
             raise VerifyError(
                 f"{stances_path}: stance {row.get('id')} names body {body_id}, which is not in {bodies_path.name}"
@@ -71,7 +88,8 @@ def load_fnc1(stances_path: Path, per_class: int | None = None, seed: int = 13) 
         rows = by_label[stance]
         examples += rows if per_class is None or per_class >= len(rows) else rng.sample(rows, per_class)
     if not examples:
-        raise VerifyError(f"{stances_path} has no agree / disagree / discuss pairs")
+        part = f" in the {stories} stories" if stories else ""
+        raise VerifyError(f"{stances_path} has no agree / disagree / discuss pairs{part}")
     return examples
 
 

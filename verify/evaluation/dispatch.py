@@ -81,15 +81,18 @@ def evaluate(
     attributor: str = DEFAULT_ATTRIBUTOR,
     parse_rules: bool = True,
     per_class: int | None = None,
+    stories: str | None = None,
 ) -> dict:
     """Metrics of the project's models on the labeled data at `path`, with verify's version.
 
-    Fixtures and check run with the model's own check settings; `parse_rules` False leaves the
-    parse rules out (to measure them); `per_class` samples that many pairs of each stance for
-    check (seeded), all of them when None. A model-based task names its model as
-    `{"name", "sha256"}` (`verify.models.model_info`).
+        Fixtures and check run with the model's own check settings; `parse_rules` False leaves the
+        parse rules out (to measure them); `per_class` samples that many pairs of each stance for
+        check (seeded), all of them when None; `stories` keeps the check pairs of one part ("fit" or "held")
+    of the FNC-1 dev story split (`verify.evaluation.claim_check`). A model-based task names its model as
+        `{"name", "sha256"}` (`verify.models.model_info`).
     """
-    return {**_metrics(path, task, model, progress, attributor, parse_rules, per_class), "verify_version": __version__}
+    metrics = _metrics(path, task, model, progress, attributor, parse_rules, per_class, stories)
+    return {**metrics, "verify_version": __version__}
 
 
 def _metrics(
@@ -100,6 +103,7 @@ def _metrics(
     attributor: str,
     parse_rules: bool,
     per_class: int | None,
+    stories: str | None,
 ) -> dict:
     with _utf8_errors(path):
         if not path.exists():
@@ -107,6 +111,8 @@ def _metrics(
         task = task or detect_task(path)
         if task not in TASKS:
             raise VerifyError(f"unknown task '{task}' (choose from {', '.join(TASKS)})")
+        if stories and task != "check":
+            raise VerifyError(f"a story part applies to FNC-1 claim checks (the check task), not to the {task} task")
         if task == "nli":
             from verify.evaluation.nli_pairs import NLIEvaluator, load_nli_examples
             from verify.nli import load_backend
@@ -128,7 +134,7 @@ def _metrics(
             from verify.evaluation.claim_check import ClaimCheckEvaluator, load_fnc1
             from verify.pipeline import get_verifier
 
-            checks = load_fnc1(path, per_class)
+            checks = load_fnc1(path, per_class, stories=stories)
             verifier = get_verifier(model, _check_settings(model, parse_rules))
             metrics = ClaimCheckEvaluator(checks)(
                 verifier.check, lambda done, total: progress(f"checking claim {done}/{total}")
@@ -138,6 +144,7 @@ def _metrics(
                 "model": asdict(verifier.model_info),
                 "data": str(path),
                 "per_class_sample": per_class,
+                "stories": stories or "all",
                 "parse_rules": verifier.settings.parse_rules,
                 "settings": asdict(verifier.settings),
                 **metrics,
