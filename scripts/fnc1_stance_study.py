@@ -1,0 +1,274 @@
+"""How much FNC-1 stance the shipped checker's own signals carry, on the fit stories only.
+
+`verify check` decides a claim against an article with the report's decision rule over the
+evidence claims the gate lets through. On FNC-1 (a headline checked against an article body) that
+rule is near chance. This script asks whether a verdict learned over the same signals would do
+better, before anyone builds one: for every related pair of the *fit* stories
+(`verify.evaluation.claim_check`, never the held ones) it runs the check itself
+(`check_evidence`, with a scorer that records every evidence → claim score), then compares by
+5-fold cross-validation grouped by story (no story in a training and a test fold at once):
+
+- `rule`: the shipped verdict, as `verify check` gives it;
+- `learned`: a class-balanced logistic regression over features of the same check (NLI scores of
+  the gated evidence, similarities, who states the evidence and how, the rule's own verdict, and
+  refuting and hedging words of the evidence and of the article).
+
+Prints JSON (development numbers: the fit stories chose nothing shipped).
+
+`--write-pairs DIR` instead writes the fit stories as NLI pairs for `verify.training.nli_trainer`
+(premise: the article's first three sentences; hypothesis: the headline; agree / discuss / disagree
+as entailment / neutral / contradiction, disagree pairs three times over): `DIR/train.jsonl` and
+`DIR/mix.json` from three quarters of the fit stories, `DIR/dev/fnc1_fit_validation.jsonl` from the
+other quarter, so a fine-tuned checker can be compared with the rows above on stories it did not see.
+
+    .venv/bin/python scripts/fnc1_stance_study.py ../shared/data/news/fnc1_dev_stances.jsonl [--model DIR]
+    .venv/bin/python scripts/fnc1_stance_study.py ../shared/data/news/fnc1_dev_stances.jsonl --write-pairs DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GroupKFold
+from sklearn.preprocessing import StandardScaler
+
+from verify.check.pairs import checked_text
+from verify.check.verdict import check_evidence
+from verify.datamodel import NLI_LABELS, ClaimVerdict, NLIScores
+from verify.evaluation.claim_check import ClaimCheckExample, load_fnc1
+from verify.pipeline import Verifier, checked_claims
+
+# Words that call a report untrue, and words that report without asserting (with the hedged cues
+# of verify.attribution.lexicon, which mark only a claim's own cue).
+REFUTING = re.compile(
+    r"\b(hoax\w*|fake|false(ly)?|debunk\w*|den(y|ies|ied|ial)|untrue|fabricat\w*|rumou?r\w*|satir\w*|"
+    r"no evidence|not true|misleading|bogus)\b",
+    re.IGNORECASE,
+)
+HEDGING = re.compile(
+    r"\b(reportedly|allegedly|alleged|claim(s|ed)?|unconfirmed|purported(ly)?|apparently|may|might|could|"
+    r"possibly|suggest\w*|believed|unverified)\b",
+    re.IGNORECASE,
+)
+
+
+def rate(pattern: re.Pattern, text: str) -> float:
+    """Matches per 100 words."""
+    return 100 * len(pattern.findall(text)) / max(1, len(text.split()))
+
+
+def check_features(verifier: Verifier, examples: list[ClaimCheckExample]) -> tuple[list[str], list[dict]]:
+    """`verify check` on each example, its verdict and the features of what it saw."""
+    by_body: dict[str, list[ClaimCheckExample]] = defaultdict(list)
+    for example in examples:
+        by_body[example.body_id].append(example)
+    verdicts: dict[str, str] = {}
+    features: dict[str, dict] = {}
+    scored: list[tuple[str, NLIScores]] = []  # every evidence → claim score of the current check
+
+    def score(pairs: list[tuple[str, str]]) -> list[NLIScores]:
+        found = verifier.backend.score(pairs)
+        scored.extend((premise, scores) for (premise, _), scores in zip(pairs, found))
+        return found
+
+    for body_id in sorted(by_body):
+        group = by_body[body_id]
+        evidence = group[0].evidence
+        claims = checked_claims(verifier.claims(evidence))
+        premises = {checked_text(claim): claim for claim in claims}
+        embeddings = verifier.embedder.encode([claim.text for claim in claims])
+        for example in group:
+            claim = example.claim.strip()
+            similarities = embeddings @ verifier.embedder.encode([claim])[0]
+            scored.clear()
+            verdict = check_evidence(claim, claims, similarities, score, verifier.settings)
+            verdicts[example.id] = verdict.label
+            features[example.id] = features_of(claim, verdict, scored, premises, claims, similarities, evidence)
+    return [verdicts[e.id] for e in examples], [features[e.id] for e in examples]
+
+
+def features_of(claim, verdict: ClaimVerdict, scored, premises, claims, similarities, article) -> dict:
+    index = {id(c): k for k, c in enumerate(claims)}
+    rows = sorted(
+        ((float(similarities[index[id(premises[p])]]), p, premises[p], s) for p, s in scored), key=lambda r: -r[0]
+    )
+    sims = np.array([r[0] for r in rows])
+    entail = np.array([r[3].entailment for r in rows])
+    contra = np.array([r[3].contradiction for r in rows])
+    neutral = np.array([r[3].neutral for r in rows])
+    asserted = [r[2].source.kind == "author" for r in rows]
+    hedged = [bool(r[2].cue and r[2].cue.hedged) for r in rows]
+    strongest_e, strongest_c = int(entail.argmax()), int(contra.argmax())
+    top = slice(0, 3)
+    return {
+        "max_entailment": entail.max(),
+        "max_contradiction": contra.max(),
+        "top3_entailment": entail[top].mean(),
+        "top3_contradiction": contra[top].mean(),
+        "top3_neutral": neutral[top].mean(),
+        "nearest_entailment": entail[0],
+        "nearest_contradiction": contra[0],
+        "nearest_similarity": sims[0],
+        "top3_similarity": sims[top].mean(),
+        "rule_supported": float(verdict.label == "entailment"),
+        "rule_refuted": float(verdict.label == "contradiction"),
+        "strongest_entailment_by_author": float(asserted[strongest_e]),
+        "strongest_entailment_hedged": float(hedged[strongest_e]),
+        "strongest_contradiction_by_author": float(asserted[strongest_c]),
+        "article_hedged_share": np.mean([bool(c.cue and c.cue.hedged) for c in claims]),
+        "article_author_share": np.mean([c.source.kind == "author" for c in claims]),
+        "related_hedged_share": np.mean(hedged),
+        "related_author_share": np.mean(asserted),
+        "related_refuting_share": np.mean([bool(REFUTING.search(r[1])) for r in rows]),
+        "related_hedging_share": np.mean([bool(HEDGING.search(r[1])) for r in rows]),
+        "claim_hedging": float(bool(HEDGING.search(claim))),
+        "claim_refuting": float(bool(REFUTING.search(claim))),
+        "claim_question": float("?" in claim),
+        "article_claims_log": np.log1p(len(claims)),
+        "related_log": np.log1p(len(rows)),
+        "strongest_entailment_x_similarity": entail.max() * sims[strongest_e],
+        "strongest_contradiction_x_similarity": contra.max() * sims[strongest_c],
+        "related_entailing": float((entail > 0.5).sum()),
+        "related_contradicting": float((contra > 0.5).sum()),
+        "article_refuting_log": np.log1p(len(REFUTING.findall(article))),
+        "article_refuting_rate": rate(REFUTING, article),
+        "article_hedging_rate": rate(HEDGING, article),
+    }
+
+
+def stories(examples: list[ClaimCheckExample]) -> list[str]:
+    """Each example's story: the connected group of headlines and bodies, named by its first body."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for example in examples:
+        parent[root("h" + example.claim.strip())] = root("b" + example.body_id)
+    members: dict[str, list[str]] = defaultdict(list)
+    for example in examples:
+        members[root("b" + example.body_id)].append(example.body_id)
+    return [min(members[root("b" + e.body_id)], key=int) for e in examples]
+
+
+def lead(text: str, sentences: int = 3) -> str:
+    """The first sentences of an article, whitespace normalised."""
+    return " ".join(re.split(r"(?<=[.!?])\s+", " ".join(text.split()))[:sentences])
+
+
+def validation_stories(examples: list[ClaimCheckExample], seed: int = 7) -> set[str]:
+    """Stories (seeded) holding about a quarter of the examples: the validation part of the fit stories."""
+    sizes: dict[str, int] = defaultdict(int)
+    for group in stories(examples):
+        sizes[group] += 1
+    order = sorted(sizes, key=int)
+    random.Random(seed).shuffle(order)
+    chosen: set[str] = set()
+    for group in order:
+        if sum(sizes[g] for g in chosen) < len(examples) / 4:
+            chosen.add(group)
+    return chosen
+
+
+def write_pairs(examples: list[ClaimCheckExample], out: Path) -> dict:
+    """The stance pairs of `examples`, the validation stories apart."""
+    groups = stories(examples)
+    validation = validation_stories(examples)
+    copies = {"contradiction": 3, "entailment": 1, "neutral": 1}
+    train, held = [], []
+    for example, group in zip(examples, groups):
+        row = {
+            "premise": lead(example.evidence),
+            "hypothesis": example.claim.strip(),
+            "label": example.label,
+            "dataset": "fnc1_fit",
+            "id": example.id,
+        }
+        if group in validation:
+            held.append(row)
+        else:
+            train += [row] * copies[example.label]
+    random.Random(0).shuffle(train)
+    (out / "dev").mkdir(parents=True, exist_ok=True)
+    (out / "train.jsonl").write_text("".join(json.dumps(row) + "\n" for row in train), encoding="utf-8")
+    (out / "dev" / "fnc1_fit_validation.jsonl").write_text(
+        "".join(json.dumps(row) + "\n" for row in held), encoding="utf-8"
+    )
+    about = {"about": "FNC-1 dev fit stories as stance pairs (scripts/fnc1_stance_study.py --write-pairs)"}
+    summary = {**about, "train_rows": len(train), "validation_rows": len(held), "validation_stories": len(validation)}
+    (out / "mix.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    return summary
+
+
+def summary(truth: np.ndarray, predicted: np.ndarray) -> dict:
+    f1 = f1_score(truth, predicted, average=None, labels=[0, 1, 2])
+    return {
+        "macro_f1": round(float(f1.mean()), 3),
+        **{f"{label}_f1": round(float(value), 3) for label, value in zip(NLI_LABELS, f1)},
+        "accuracy": round(float((truth == predicted).mean()), 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("stances", type=Path)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--regularisation", type=float, nargs="+", default=[0.01, 0.1, 1.0])
+    parser.add_argument("--write-pairs", type=Path, help="write the fit stories as training pairs here instead")
+    args = parser.parse_args()
+    examples = load_fnc1(args.stances, stories="fit")
+    if args.write_pairs:
+        print(json.dumps(write_pairs(examples, args.write_pairs), indent=1))
+        return
+    verifier = Verifier(args.model)
+    rule, rows = check_features(verifier, examples)
+    names = list(rows[0])
+    features = np.array([[row[name] for name in names] for row in rows])
+    truth = np.array([NLI_LABELS.index(e.label) for e in examples])
+    groups = stories(examples)
+    rule_labels = np.array([NLI_LABELS.index(label) for label in rule])
+    results = {"rule": summary(truth, rule_labels)}
+    for strength in args.regularisation:
+        predicted = np.zeros_like(truth)
+        for train, test in GroupKFold(5).split(features, truth, groups):
+            scale = StandardScaler().fit(features[train])
+            fitted = LogisticRegression(C=strength, class_weight="balanced", max_iter=5000)
+            fitted.fit(scale.transform(features[train]), truth[train])
+            predicted[test] = fitted.predict(scale.transform(features[test]))
+        results[f"learned (C={strength})"] = summary(truth, predicted)
+    # The same two on the validation stories of --write-pairs, learned on the other fit stories:
+    # the rows a checker fine-tuned on those pairs compares with.
+    validation = np.array([group in validation_stories(examples) for group in groups])
+    scale = StandardScaler().fit(features[~validation])
+    fitted = LogisticRegression(C=args.regularisation[1], class_weight="balanced", max_iter=5000)
+    fitted.fit(scale.transform(features[~validation]), truth[~validation])
+    results["validation stories: rule"] = summary(truth[validation], rule_labels[validation])
+    results[f"validation stories: learned (C={args.regularisation[1]})"] = summary(
+        truth[validation], fitted.predict(scale.transform(features[validation]))
+    )
+    print(
+        json.dumps(
+            {
+                "data": f"{args.stances}, fit stories: {len(examples)} related pairs, {len(set(groups))} stories",
+                "model": verifier.model_info.name,
+                "cross_validation": "5 folds grouped by story",
+                "features": names,
+                "results": results,
+            },
+            indent=1,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
