@@ -166,16 +166,17 @@ def lead(text: str, sentences: int = 3) -> str:
     return " ".join(re.split(r"(?<=[.!?])\s+", " ".join(text.split()))[:sentences])
 
 
-def validation_stories(examples: list[ClaimCheckExample], seed: int = 7) -> set[str]:
-    """Stories (seeded) holding about a quarter of the examples: the validation part of the fit stories."""
+def validation_stories(groups: list[str], seed: int = 7) -> set[str]:
+    """Stories (seeded) holding about a quarter of the examples whose stories are `groups`: the validation
+    part of the fit stories."""
     sizes: dict[str, int] = defaultdict(int)
-    for group in stories(examples):
+    for group in groups:
         sizes[group] += 1
     order = sorted(sizes, key=int)
     random.Random(seed).shuffle(order)
     chosen: set[str] = set()
     for group in order:
-        if sum(sizes[g] for g in chosen) < len(examples) / 4:
+        if sum(sizes[g] for g in chosen) < len(groups) / 4:
             chosen.add(group)
     return chosen
 
@@ -183,7 +184,7 @@ def validation_stories(examples: list[ClaimCheckExample], seed: int = 7) -> set[
 def write_pairs(examples: list[ClaimCheckExample], out: Path) -> dict:
     """The stance pairs of `examples`, the validation stories apart."""
     groups = stories(examples)
-    validation = validation_stories(examples)
+    validation = validation_stories(groups)
     copies = {"contradiction": 3, "entailment": 1, "neutral": 1}
     train, held = [], []
     for example, group in zip(examples, groups):
@@ -208,6 +209,14 @@ def write_pairs(examples: list[ClaimCheckExample], out: Path) -> dict:
     summary = {**about, "train_rows": len(train), "validation_rows": len(held), "validation_stories": len(validation)}
     (out / "mix.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return summary
+
+
+def fit_predict(features: np.ndarray, truth: np.ndarray, train, test, strength: float) -> np.ndarray:
+    """A class-balanced logistic regression on standardised features, fitted on `train`, applied to `test`."""
+    scale = StandardScaler().fit(features[train])
+    fitted = LogisticRegression(C=strength, class_weight="balanced", max_iter=5000)
+    fitted.fit(scale.transform(features[train]), truth[train])
+    return fitted.predict(scale.transform(features[test]))
 
 
 def summary(truth: np.ndarray, predicted: np.ndarray) -> dict:
@@ -241,20 +250,15 @@ def main() -> None:
     for strength in args.regularisation:
         predicted = np.zeros_like(truth)
         for train, test in GroupKFold(5).split(features, truth, groups):
-            scale = StandardScaler().fit(features[train])
-            fitted = LogisticRegression(C=strength, class_weight="balanced", max_iter=5000)
-            fitted.fit(scale.transform(features[train]), truth[train])
-            predicted[test] = fitted.predict(scale.transform(features[test]))
+            predicted[test] = fit_predict(features, truth, train, test, strength)
         results[f"learned (C={strength})"] = summary(truth, predicted)
     # The same two on the validation stories of --write-pairs, learned on the other fit stories:
     # the rows a checker fine-tuned on those pairs compares with.
-    validation = np.array([group in validation_stories(examples) for group in groups])
-    scale = StandardScaler().fit(features[~validation])
-    fitted = LogisticRegression(C=args.regularisation[1], class_weight="balanced", max_iter=5000)
-    fitted.fit(scale.transform(features[~validation]), truth[~validation])
+    held_out = validation_stories(groups)
+    validation = np.array([group in held_out for group in groups])
     results["validation stories: rule"] = summary(truth[validation], rule_labels[validation])
     results[f"validation stories: learned (C={args.regularisation[1]})"] = summary(
-        truth[validation], fitted.predict(scale.transform(features[validation]))
+        truth[validation], fit_predict(features, truth, ~validation, validation, args.regularisation[1])
     )
     print(
         json.dumps(

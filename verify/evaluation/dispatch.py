@@ -85,11 +85,11 @@ def evaluate(
 ) -> dict:
     """Metrics of the project's models on the labeled data at `path`, with verify's version.
 
-        Fixtures and check run with the model's own check settings; `parse_rules` False leaves the
-        parse rules out (to measure them); `per_class` samples that many pairs of each stance for
-        check (seeded), all of them when None; `stories` keeps the check pairs of one part ("fit" or "held")
-    of the FNC-1 dev story split (`verify.evaluation.claim_check`). A model-based task names its model as
-        `{"name", "sha256"}` (`verify.models.model_info`).
+    Fixtures and check run with the model's own check settings; `parse_rules` False leaves the
+    parse rules out (to measure them); `per_class` samples that many pairs of each stance for
+    check (seeded), all of them when None; `stories` keeps the check pairs of one part ("fit" or
+    "held") of the FNC-1 dev story split (`verify.evaluation.claim_check`). A model-based task names
+    its model as `{"name", "sha256"}` (`verify.models.model_info`).
     """
     metrics = _metrics(path, task, model, progress, attributor, parse_rules, per_class, stories)
     return {**metrics, "verify_version": __version__}
