@@ -20,9 +20,17 @@ Prints JSON (development numbers: the fit stories chose nothing shipped).
 as entailment / neutral / contradiction, disagree pairs three times over): `DIR/train.jsonl` and
 `DIR/mix.json` from three quarters of the fit stories, `DIR/dev/fnc1_fit_validation.jsonl` from the
 other quarter, so a fine-tuned checker can be compared with the rows above on stories it did not see.
+With `--replay MIX` (a mix from `verify.training.nli_data`, e.g. with `--general-sample`) the training rows
+are that mix's pairs and the stance pairs together, shuffled: continued training that keeps seeing NLI.
+
+`--validation-rule` instead runs only the shipped rule (`verify check` with `--model`) on those validation
+stories: how a candidate checker compares there with the rule of the shipped one.
 
     .venv/bin/python scripts/fnc1_stance_study.py ../shared/data/news/fnc1_dev_stances.jsonl [--model DIR]
-    .venv/bin/python scripts/fnc1_stance_study.py ../shared/data/news/fnc1_dev_stances.jsonl --write-pairs DIR
+    .venv/bin/python scripts/fnc1_stance_study.py ../shared/data/news/fnc1_dev_stances.jsonl --write-pairs DIR \
+        [--replay MIX]
+    .venv/bin/python scripts/fnc1_stance_study.py ../shared/data/news/fnc1_dev_stances.jsonl --validation-rule \
+        --model DIR
 """
 
 from __future__ import annotations
@@ -181,8 +189,9 @@ def validation_stories(groups: list[str], seed: int = 7) -> set[str]:
     return chosen
 
 
-def write_pairs(examples: list[ClaimCheckExample], out: Path) -> dict:
-    """The stance pairs of `examples`, the validation stories apart."""
+def write_pairs(examples: list[ClaimCheckExample], out: Path, replay: Path | None = None) -> dict:
+    """The stance pairs of `examples`, the validation stories apart; with `replay` (a mix directory), that
+    mix's pairs and the stance pairs shuffled together as the training rows."""
     groups = stories(examples)
     validation = validation_stories(groups)
     copies = {"contradiction": 3, "entailment": 1, "neutral": 1}
@@ -200,15 +209,40 @@ def write_pairs(examples: list[ClaimCheckExample], out: Path) -> dict:
         else:
             train += [row] * copies[example.label]
     random.Random(0).shuffle(train)
-    (out / "dev").mkdir(parents=True, exist_ok=True)
-    (out / "train.jsonl").write_text("".join(json.dumps(row) + "\n" for row in train), encoding="utf-8")
-    (out / "dev" / "fnc1_fit_validation.jsonl").write_text(
-        "".join(json.dumps(row) + "\n" for row in held), encoding="utf-8"
-    )
+    stance_rows = len(train)
     about = {"about": "FNC-1 dev fit stories as stance pairs (scripts/fnc1_stance_study.py --write-pairs)"}
-    summary = {**about, "train_rows": len(train), "validation_rows": len(held), "validation_stories": len(validation)}
+    if replay:
+        replayed = [json.loads(line) for line in (replay / "train.jsonl").read_text(encoding="utf-8").splitlines()]
+        train = replayed + train
+        random.Random(31).shuffle(train)
+        mix = json.loads((replay / "mix.json").read_text(encoding="utf-8"))
+        about["replay"] = {"mix": mix["config"], "pairs": mix["pairs"], "counts": mix["counts"]}
+    (out / "dev").mkdir(parents=True, exist_ok=True)
+    (out / "train.jsonl").write_text("".join(json_line(row) for row in train), encoding="utf-8")
+    (out / "dev" / "fnc1_fit_validation.jsonl").write_text("".join(json_line(row) for row in held), encoding="utf-8")
+    summary = {
+        **about,
+        "stance_rows": stance_rows,
+        "train_rows": len(train),
+        "validation_rows": len(held),
+        "validation_stories": len(validation),
+    }
     (out / "mix.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return summary
+
+
+def json_line(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def validation_rule(verifier: Verifier, examples: list[ClaimCheckExample]) -> dict:
+    """The shipped rule with `verifier`'s model on the validation stories of `--write-pairs`."""
+    groups = stories(examples)
+    chosen = validation_stories(groups)
+    validation = [example for example, group in zip(examples, groups) if group in chosen]
+    verdicts = [verifier.check(example.claim, example.evidence).label for example in validation]
+    truth = np.array([NLI_LABELS.index(example.label) for example in validation])
+    return summary(truth, np.array([NLI_LABELS.index(label) for label in verdicts]))
 
 
 def fit_predict(features: np.ndarray, truth: np.ndarray, train, test, strength: float) -> np.ndarray:
@@ -234,12 +268,18 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--regularisation", type=float, nargs="+", default=[0.01, 0.1, 1.0])
     parser.add_argument("--write-pairs", type=Path, help="write the fit stories as training pairs here instead")
+    parser.add_argument("--replay", type=Path, help="with --write-pairs: an NLI mix to train on beside them")
+    parser.add_argument("--validation-rule", action="store_true", help="only the rule, on the validation stories")
     args = parser.parse_args()
     examples = load_fnc1(args.stances, stories="fit")
     if args.write_pairs:
-        print(json.dumps(write_pairs(examples, args.write_pairs), indent=1))
+        print(json.dumps(write_pairs(examples, args.write_pairs, args.replay), indent=1))
         return
     verifier = Verifier(args.model)
+    if args.validation_rule:
+        result = {"validation stories: rule": validation_rule(verifier, examples)}
+        print(json.dumps({"data": f"{args.stances}", "model": verifier.model_info.name, "results": result}, indent=1))
+        return
     rule, rows = check_features(verifier, examples)
     names = list(rows[0])
     features = np.array([[row[name] for name in names] for row in rows])
