@@ -9,6 +9,10 @@ show apart. Pairs of 64 tokens each, then pairs of mixed lengths (24-256 tokens,
 Each is timed `--repeats` times after a warm-up pass, runs alternating, and the median is reported,
 with the largest probability difference of each backend run from the pipeline.
 
+`--onnx` adds ONNX Runtime (`pip install .[bench]`): the same fp32 weights exported to ONNX, run in fp32
+and after onnxruntime's dynamic int8 quantization (int8 weights per channel, inputs quantized per batch),
+batched like the backend (length-sorted), to see whether another runtime is a faster path than the backend's.
+
 To see what a CPU without some instructions would do, limit the libraries' kernels before the run
 (this is how the README's AVX2 rows were made on a CPU that has more):
 `ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 FBGEMM_ENABLE_INSTRUCTIONS=AVX2`
@@ -20,11 +24,13 @@ with `--precisions fp32 int8` (bf16 would be emulated there).
 from __future__ import annotations
 
 import argparse
+import inspect
 import random
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -82,6 +88,66 @@ def largest_difference(ours: list[dict], theirs: list[dict]) -> float:
     return round(max(abs(mine[name] - other[name]) for mine, other in zip(ours, theirs) for name in NLI_LABELS), 4)
 
 
+def onnx_scorers(fp32: NLIBackend, folder: Path, batch_size: int, threads: int) -> dict[str, Callable]:
+    """ONNX Runtime sessions of the backend's fp32 model, fp32 and dynamically quantized int8, each as a
+    function from pairs to probabilities by label. Imported here: only --onnx needs onnxruntime."""
+    import numpy as np
+    import onnxruntime
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    exported = folder / "model.onnx"
+    # Two pairs of different lengths: traced without padding, the attention mask would be left out of the graph.
+    sample = dict(
+        fp32.tokenizer(
+            ["The airport was closed.", "Security forces opened fire on protesters in the main square on Wednesday."],
+            ["It was open.", "Nobody was hurt."],
+            padding=True,
+            return_tensors="pt",
+        )
+    )
+    # The TorchScript exporter: the dynamo one needs onnxscript, which is not a dependency.
+    torch.onnx.export(
+        fp32.model,
+        (sample,),
+        str(exported),
+        # The exporter numbers the inputs in the order of forward's parameters, whatever the dict's order.
+        input_names=[name for name in inspect.signature(fp32.model.forward).parameters if name in sample],
+        output_names=["logits"],
+        dynamic_axes={name: {0: "batch", 1: "tokens"} for name in sample} | {"logits": {0: "batch"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    quantized = folder / "model-int8.onnx"
+    # reduce_range: 7-bit weights, so AVX2's 16-bit sums of two u8 x s8 products cannot overflow.
+    quantize_dynamic(str(exported), str(quantized), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    labels = [str(fp32.model.config.id2label[index]).lower() for index in range(len(NLI_LABELS))]
+
+    def scorer(path: Path) -> Callable[[list[tuple[str, str]]], list[dict]]:
+        session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        wanted = {node.name for node in session.get_inputs()}
+
+        def score(pairs: list[tuple[str, str]]) -> list[dict]:
+            lengths = [len(ids) for ids in fp32.tokenizer([p for p, _ in pairs], [h for _, h in pairs])["input_ids"]]
+            order = sorted(range(len(pairs)), key=lambda index: (lengths[index], index))
+            found: dict[int, dict] = {}
+            for start in range(0, len(order), batch_size):
+                chunk = order[start : start + batch_size]
+                encoded = fp32.tokenizer(
+                    [pairs[i][0] for i in chunk], [pairs[i][1] for i in chunk], padding=True, return_tensors="np"
+                )
+                logits = session.run(None, {name: encoded[name].astype(np.int64) for name in wanted})[0]
+                probabilities = torch.from_numpy(logits).float().softmax(dim=-1).tolist()
+                found.update((index, dict(zip(labels, row))) for index, row in zip(chunk, probabilities))
+            return [found[index] for index in range(len(pairs))]
+
+        return score
+
+    return {"onnxruntime_fp32": scorer(exported), "onnxruntime_int8": scorer(quantized)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="NLI checkpoint directory (default: the shipped model)")
@@ -95,6 +161,7 @@ def main() -> None:
         default=["auto", "fp32"],
         help="backend runs (verify.precision.PRECISIONS; int8 needs a calibrated model)",
     )
+    parser.add_argument("--onnx", action="store_true", help="also ONNX Runtime, fp32 and dynamic int8")
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     args = parser.parse_args()
     model = args.model or (str(DEFAULT_NLI_MODEL_DIR) if has_weights(DEFAULT_NLI_MODEL_DIR) else None)
@@ -116,6 +183,7 @@ def main() -> None:
     classifier = pipeline("text-classification", model=folder.name, top_k=None, device=-1, dtype=torch.float32)
     cross_encoder = CrossEncoder(folder.name, device="cpu", local_files_only=True)
     cross_encoder_labels = [fp32.model.config.id2label[index].lower() for index in range(len(NLI_LABELS))]
+    other_runtimes = onnx_scorers(fp32, Path(folder.name), args.batch_size, args.threads) if args.onnx else {}
     lengths = random.Random(0)
     scenarios = {
         f"pairs_{PAIR_TOKENS}_tokens": [PAIR_TOKENS] * args.pairs,
@@ -140,6 +208,7 @@ def main() -> None:
         runs["cross_encoder"] = lambda pairs=pairs: cross_encoder.predict(
             pairs, batch_size=args.batch_size, apply_softmax=True
         )
+        runs.update({name: (lambda s=score, p=pairs: s(p)) for name, score in other_runtimes.items()})
         for run in runs.values():  # warm-up: first calls pay for allocations and thread start-up
             run()
         speed = pairs_per_second(runs, len(pairs), args.repeats)
@@ -155,6 +224,8 @@ def main() -> None:
         for name, backend in backends.items():
             ours = [row.as_dict() for row in backend.score(pairs)]
             entry[f"nli_backend_{name}_max_probability_difference"] = largest_difference(ours, theirs)
+        for name, score in other_runtimes.items():
+            entry[f"{name}_max_probability_difference"] = largest_difference(score(pairs), theirs)
         result[scenario] = entry
     emit(result, args.out)
 
