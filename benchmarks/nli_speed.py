@@ -10,8 +10,9 @@ Each is timed `--repeats` times after a warm-up pass, runs alternating, and the 
 with the largest probability difference of each backend run from the pipeline.
 
 `--onnx` adds ONNX Runtime (`pip install .[bench]`): the same fp32 weights exported to ONNX, run in fp32
-and after onnxruntime's dynamic int8 quantization (int8 weights per channel, inputs quantized per batch),
-batched like the backend (length-sorted), to see whether another runtime is a faster path than the backend's.
+and after onnxruntime's dynamic quantization (7-bit weights per channel, `reduce_range`, which AVX2 needs;
+8-bit inputs quantized per batch), batched as the backend batches (`verify.nli.length_batches`), to see
+whether another runtime is a faster path than the backend's.
 
 To see what a CPU without some instructions would do, limit the libraries' kernels before the run
 (this is how the README's AVX2 rows were made on a CPU that has more):
@@ -39,7 +40,7 @@ from benchmark_output import emit, machine
 from verify.allocator import freed_memory_kept, shape_cache_capacities
 from verify.datamodel import NLI_LABELS
 from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
-from verify.nli import NLIBackend
+from verify.nli import NLIBackend, length_batches
 
 # Words to build pairs from: sentences in the style of the articles verify checks.
 NEWS = (
@@ -88,7 +89,7 @@ def largest_difference(ours: list[dict], theirs: list[dict]) -> float:
     return round(max(abs(mine[name] - other[name]) for mine, other in zip(ours, theirs) for name in NLI_LABELS), 4)
 
 
-def onnx_scorers(fp32: NLIBackend, folder: Path, batch_size: int, threads: int) -> dict[str, Callable]:
+def onnx_scorers(fp32: NLIBackend, folder: Path, threads: int) -> dict[str, Callable]:
     """ONNX Runtime sessions of the backend's fp32 model, fp32 and dynamically quantized int8, each as a
     function from pairs to probabilities by label. Imported here: only --onnx needs onnxruntime."""
     import numpy as np
@@ -123,24 +124,24 @@ def onnx_scorers(fp32: NLIBackend, folder: Path, batch_size: int, threads: int) 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    labels = [str(fp32.model.config.id2label[index]).lower() for index in range(len(NLI_LABELS))]
+    # Idle threads that spin would take the cores from the torch runs timed next to them.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
 
     def scorer(path: Path) -> Callable[[list[tuple[str, str]]], list[dict]]:
         session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        wanted = {node.name for node in session.get_inputs()}
+        input_names = {node.name for node in session.get_inputs()}
 
         def score(pairs: list[tuple[str, str]]) -> list[dict]:
             lengths = [len(ids) for ids in fp32.tokenizer([p for p, _ in pairs], [h for _, h in pairs])["input_ids"]]
             order = sorted(range(len(pairs)), key=lambda index: (lengths[index], index))
             found: dict[int, dict] = {}
-            for start in range(0, len(order), batch_size):
-                chunk = order[start : start + batch_size]
+            for chunk in length_batches(order, lengths, fp32.batch_size, fp32.batch_tokens):
                 encoded = fp32.tokenizer(
                     [pairs[i][0] for i in chunk], [pairs[i][1] for i in chunk], padding=True, return_tensors="np"
                 )
-                logits = session.run(None, {name: encoded[name].astype(np.int64) for name in wanted})[0]
+                logits = session.run(None, {name: encoded[name].astype(np.int64) for name in input_names})[0]
                 probabilities = torch.from_numpy(logits).float().softmax(dim=-1).tolist()
-                found.update((index, dict(zip(labels, row))) for index, row in zip(chunk, probabilities))
+                found.update((index, dict(zip(fp32.labels, row))) for index, row in zip(chunk, probabilities))
             return [found[index] for index in range(len(pairs))]
 
         return score
@@ -183,7 +184,7 @@ def main() -> None:
     classifier = pipeline("text-classification", model=folder.name, top_k=None, device=-1, dtype=torch.float32)
     cross_encoder = CrossEncoder(folder.name, device="cpu", local_files_only=True)
     cross_encoder_labels = [fp32.model.config.id2label[index].lower() for index in range(len(NLI_LABELS))]
-    other_runtimes = onnx_scorers(fp32, Path(folder.name), args.batch_size, args.threads) if args.onnx else {}
+    onnx_runs = onnx_scorers(fp32, Path(folder.name), args.threads) if args.onnx else {}
     lengths = random.Random(0)
     scenarios = {
         f"pairs_{PAIR_TOKENS}_tokens": [PAIR_TOKENS] * args.pairs,
@@ -199,7 +200,12 @@ def main() -> None:
         # Process-wide, so it holds for the pipeline and the cross-encoder too (verify.allocator).
         "malloc_keeps_freed_memory": freed_memory_kept(),
         "bf16_shape_cache_capacities": shape_cache_capacities(),  # null: the default, 1,024
+        "batch_tokens": fp32.batch_tokens,
     }
+    if args.onnx:
+        import onnxruntime
+
+        result["onnxruntime"] = onnxruntime.__version__
     for scenario, token_counts in scenarios.items():
         pairs = build_pairs(fp32.tokenizer, token_counts)
         inputs = [{"text": premise, "text_pair": hypothesis} for premise, hypothesis in pairs]
@@ -208,7 +214,7 @@ def main() -> None:
         runs["cross_encoder"] = lambda pairs=pairs: cross_encoder.predict(
             pairs, batch_size=args.batch_size, apply_softmax=True
         )
-        runs.update({name: (lambda s=score, p=pairs: s(p)) for name, score in other_runtimes.items()})
+        runs.update({name: (lambda s=score, p=pairs: s(p)) for name, score in onnx_runs.items()})
         for run in runs.values():  # warm-up: first calls pay for allocations and thread start-up
             run()
         speed = pairs_per_second(runs, len(pairs), args.repeats)
@@ -224,7 +230,7 @@ def main() -> None:
         for name, backend in backends.items():
             ours = [row.as_dict() for row in backend.score(pairs)]
             entry[f"nli_backend_{name}_max_probability_difference"] = largest_difference(ours, theirs)
-        for name, score in other_runtimes.items():
+        for name, score in onnx_runs.items():
             entry[f"{name}_max_probability_difference"] = largest_difference(score(pairs), theirs)
         result[scenario] = entry
     emit(result, args.out)

@@ -53,6 +53,7 @@ from verify.check.verdict import check_evidence
 from verify.datamodel import NLI_LABELS, ClaimVerdict, NLIScores
 from verify.evaluation.claim_check import ClaimCheckExample, load_fnc1
 from verify.pipeline import Verifier, checked_claims
+from verify.training.nli_trainer import find_mix_file, read_jsonl
 
 # Words that call a report untrue, and words that report without asserting (with the hedged cues
 # of verify.attribution.lexicon, which mark only a claim's own cue).
@@ -209,40 +210,41 @@ def write_pairs(examples: list[ClaimCheckExample], out: Path, replay: Path | Non
         else:
             train += [row] * copies[example.label]
     random.Random(0).shuffle(train)
-    stance_rows = len(train)
-    about = {"about": "FNC-1 dev fit stories as stance pairs (scripts/fnc1_stance_study.py --write-pairs)"}
+    summary: dict = {
+        "about": "FNC-1 dev fit stories as stance pairs (scripts/fnc1_stance_study.py --write-pairs)",
+        "stance_rows": len(train),
+    }
     if replay:
-        replayed = [json.loads(line) for line in (replay / "train.jsonl").read_text(encoding="utf-8").splitlines()]
-        train = replayed + train
+        train = read_jsonl(find_mix_file(replay)) + train
         random.Random(31).shuffle(train)
         mix = json.loads((replay / "mix.json").read_text(encoding="utf-8"))
-        about["replay"] = {"mix": mix["config"], "pairs": mix["pairs"], "counts": mix["counts"]}
+        summary["replay"] = {"mix": mix["config"], "pairs": mix["pairs"], "counts": mix["counts"]}
     (out / "dev").mkdir(parents=True, exist_ok=True)
     (out / "train.jsonl").write_text("".join(json_line(row) for row in train), encoding="utf-8")
     (out / "dev" / "fnc1_fit_validation.jsonl").write_text("".join(json_line(row) for row in held), encoding="utf-8")
-    summary = {
-        **about,
-        "stance_rows": stance_rows,
-        "train_rows": len(train),
-        "validation_rows": len(held),
-        "validation_stories": len(validation),
-    }
+    summary.update(train_rows=len(train), validation_rows=len(held), validation_stories=len(validation))
     (out / "mix.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return summary
 
 
 def json_line(row: dict) -> str:
+    """A JSON line with its text as written (not \\u-escaped)."""
     return json.dumps(row, ensure_ascii=False) + "\n"
 
 
 def validation_rule(verifier: Verifier, examples: list[ClaimCheckExample]) -> dict:
-    """The shipped rule with `verifier`'s model on the validation stories of `--write-pairs`."""
+    """The shipped rule with `verifier`'s model on the validation stories of `--write-pairs` (`verify check`
+    on each pair, as a user runs it)."""
     groups = stories(examples)
-    chosen = validation_stories(groups)
-    validation = [example for example, group in zip(examples, groups) if group in chosen]
+    validation_names = validation_stories(groups)
+    validation = [example for example, group in zip(examples, groups) if group in validation_names]
     verdicts = [verifier.check(example.claim, example.evidence).label for example in validation]
     truth = np.array([NLI_LABELS.index(example.label) for example in validation])
-    return summary(truth, np.array([NLI_LABELS.index(label) for label in verdicts]))
+    return {
+        "pairs": len(validation),
+        "stories": len(validation_names),
+        **summary(truth, np.array([NLI_LABELS.index(label) for label in verdicts])),
+    }
 
 
 def fit_predict(features: np.ndarray, truth: np.ndarray, train, test, strength: float) -> np.ndarray:
@@ -271,6 +273,10 @@ def main() -> None:
     parser.add_argument("--replay", type=Path, help="with --write-pairs: an NLI mix to train on beside them")
     parser.add_argument("--validation-rule", action="store_true", help="only the rule, on the validation stories")
     args = parser.parse_args()
+    if args.replay and not args.write_pairs:
+        parser.error("--replay goes with --write-pairs")
+    if args.validation_rule and args.write_pairs:
+        parser.error("--validation-rule and --write-pairs are separate runs")
     examples = load_fnc1(args.stances, stories="fit")
     if args.write_pairs:
         print(json.dumps(write_pairs(examples, args.write_pairs, args.replay), indent=1))
@@ -278,7 +284,7 @@ def main() -> None:
     verifier = Verifier(args.model)
     if args.validation_rule:
         result = {"validation stories: rule": validation_rule(verifier, examples)}
-        print(json.dumps({"data": f"{args.stances}", "model": verifier.model_info.name, "results": result}, indent=1))
+        print(json.dumps({"data": str(args.stances), "model": verifier.model_info.name, "results": result}, indent=1))
         return
     rule, rows = check_features(verifier, examples)
     names = list(rows[0])
