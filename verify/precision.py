@@ -33,6 +33,7 @@ def cpu_flags() -> list[str]:
         "avx2": torch.cpu._is_avx2_supported(),
         "avx512": torch.cpu._is_avx512_supported(),
         "avx512_bf16": torch.cpu._is_avx512_bf16_supported(),
+        "avx512_vnni": torch.cpu._is_vnni_supported(),  # int8 dot products: fbgemm's int8 runs much faster with it
         "amx_bf16": torch.cpu._is_amx_tile_supported(),
     }
     return [name for name, present in found.items() if present]
