@@ -132,13 +132,13 @@ def onnx_scorers(fp32: NLIBackend, folder: Path, threads: int) -> dict[str, Call
         input_names = {node.name for node in session.get_inputs()}
 
         def score(pairs: list[tuple[str, str]]) -> list[dict]:
-            lengths = [len(ids) for ids in fp32.tokenizer([p for p, _ in pairs], [h for _, h in pairs])["input_ids"]]
+            tokenized = fp32.tokenizer([p for p, _ in pairs], [h for _, h in pairs])
+            lengths = [len(ids) for ids in tokenized["input_ids"]]
             order = sorted(range(len(pairs)), key=lambda index: (lengths[index], index))
             found: dict[int, dict] = {}
             for chunk in length_batches(order, lengths, fp32.batch_size, fp32.batch_tokens):
-                encoded = fp32.tokenizer(
-                    [pairs[i][0] for i in chunk], [pairs[i][1] for i in chunk], padding=True, return_tensors="np"
-                )
+                rows = {name: [tokenized[name][i] for i in chunk] for name in tokenized}
+                encoded = fp32.tokenizer.pad(rows, return_tensors="np")
                 logits = session.run(None, {name: encoded[name].astype(np.int64) for name in input_names})[0]
                 probabilities = torch.from_numpy(logits).float().softmax(dim=-1).tolist()
                 found.update((index, dict(zip(fp32.labels, row))) for index, row in zip(chunk, probabilities))

@@ -44,14 +44,14 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
 from verify.check.pairs import checked_text
 from verify.check.verdict import check_evidence
 from verify.datamodel import NLI_LABELS, ClaimVerdict, NLIScores
-from verify.evaluation.claim_check import ClaimCheckExample, load_fnc1
+from verify.evaluation.claim_check import ClaimCheckEvaluator, ClaimCheckExample, load_fnc1
+from verify.evaluation.metrics import classification_metrics
 from verify.pipeline import Verifier, checked_claims
 from verify.training.nli_trainer import find_mix_file, read_jsonl
 
@@ -210,7 +210,7 @@ def write_pairs(examples: list[ClaimCheckExample], out: Path, replay: Path | Non
         else:
             train += [row] * copies[example.label]
     random.Random(0).shuffle(train)
-    summary: dict = {
+    written: dict = {
         "about": "FNC-1 dev fit stories as stance pairs (scripts/fnc1_stance_study.py --write-pairs)",
         "stance_rows": len(train),
     }
@@ -218,13 +218,13 @@ def write_pairs(examples: list[ClaimCheckExample], out: Path, replay: Path | Non
         train = read_jsonl(find_mix_file(replay)) + train
         random.Random(31).shuffle(train)
         mix = json.loads((replay / "mix.json").read_text(encoding="utf-8"))
-        summary["replay"] = {"mix": mix["config"], "pairs": mix["pairs"], "counts": mix["counts"]}
+        written["replay"] = {"mix": mix["config"], "pairs": mix["pairs"], "counts": mix["counts"]}
     (out / "dev").mkdir(parents=True, exist_ok=True)
     (out / "train.jsonl").write_text("".join(json_line(row) for row in train), encoding="utf-8")
     (out / "dev" / "fnc1_fit_validation.jsonl").write_text("".join(json_line(row) for row in held), encoding="utf-8")
-    summary.update(train_rows=len(train), validation_rows=len(held), validation_stories=len(validation))
-    (out / "mix.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
-    return summary
+    written.update(train_rows=len(train), validation_rows=len(held), validation_stories=len(validation))
+    (out / "mix.json").write_text(json.dumps(written, indent=1) + "\n", encoding="utf-8")
+    return written
 
 
 def json_line(row: dict) -> str:
@@ -238,13 +238,8 @@ def validation_rule(verifier: Verifier, examples: list[ClaimCheckExample]) -> di
     groups = stories(examples)
     validation_names = validation_stories(groups)
     validation = [example for example, group in zip(examples, groups) if group in validation_names]
-    verdicts = [verifier.check(example.claim, example.evidence).label for example in validation]
-    truth = np.array([NLI_LABELS.index(example.label) for example in validation])
-    return {
-        "pairs": len(validation),
-        "stories": len(validation_names),
-        **summary(truth, np.array([NLI_LABELS.index(label) for label in verdicts])),
-    }
+    metrics = ClaimCheckEvaluator(validation)(verifier.check)
+    return {"pairs": len(validation), "stories": len(validation_names), **headline(metrics)}
 
 
 def fit_predict(features: np.ndarray, truth: np.ndarray, train, test, strength: float) -> np.ndarray:
@@ -256,11 +251,17 @@ def fit_predict(features: np.ndarray, truth: np.ndarray, train, test, strength: 
 
 
 def summary(truth: np.ndarray, predicted: np.ndarray) -> dict:
-    f1 = f1_score(truth, predicted, average=None, labels=[0, 1, 2])
+    """`headline` of label indices (NLI_LABELS order), gold against predicted."""
+    pairs = [(NLI_LABELS[gold], NLI_LABELS[guess]) for gold, guess in zip(truth, predicted)]
+    return headline(classification_metrics(pairs, NLI_LABELS))
+
+
+def headline(metrics: dict) -> dict:
+    """Macro-F1, F1 per class and accuracy of the project's classification metrics, rounded."""
     return {
-        "macro_f1": round(float(f1.mean()), 3),
-        **{f"{label}_f1": round(float(value), 3) for label, value in zip(NLI_LABELS, f1)},
-        "accuracy": round(float((truth == predicted).mean()), 3),
+        "macro_f1": round(metrics["macro_f1"], 3),
+        **{f"{label}_f1": round(metrics["per_class"][label]["f1"], 3) for label in NLI_LABELS},
+        "accuracy": round(metrics["accuracy"], 3),
     }
 
 
