@@ -3,10 +3,11 @@
 Texts are real news, PolNeAR articles concatenated (dev, then train; a blank line between them) and
 cut at the first paragraph break after the size; each size runs in a fresh process (a cold start, models
 loaded, then one report timed) so its peak RSS is its own. Prints JSON; several models side by side, and
-with `--batch-tokens 2048 0` the NLI batch limit (verify.nli.BATCH_TOKENS) against none.
+with `--batch-tokens 2048 0` the NLI batch limit (verify.nli.BATCH_TOKENS) against none, and with
+`--screens shipped off` each model's screen (CheckSettings.screen_model) against none.
 
     python benchmarks/length_scaling.py [--sizes 1000 5000 20000 100000] [--models DIR ...]
-        [--batch-tokens N ...] [--out FILE]
+        [--batch-tokens N ...] [--screens shipped off] [--out FILE]
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from benchmark_output import emit, machine
 
 from verify.allocator import freed_memory_kept, shape_cache_capacities
+from verify.check.settings import for_model
+from verify.models import resolve_nli_model
 from verify.nli import BATCH_TOKENS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,12 +66,13 @@ class StageTimes(logging.Handler):
         self.seconds[str(stage)] = round(float(seconds), 1)
 
 
-def one_run(size: int, model: str, batch_tokens: int) -> dict:
-    """In this (fresh) process: load, report once, measure."""
+def one_run(size: int, model: str, batch_tokens: int, screen: str) -> dict:
+    """In this (fresh) process: load, report once, measure. `screen`: "shipped" (the model's settings) or "off"."""
     from verify.pipeline import Verifier
 
     text = news_text(size)
-    verifier = Verifier(model)
+    settings = for_model(resolve_nli_model(model))
+    verifier = Verifier(model, settings=settings if screen == "shipped" else replace(settings, screen_model=None))
     verifier.backend.batch_tokens = batch_tokens or UNLIMITED
     loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     stages = StageTimes()
@@ -79,6 +84,8 @@ def one_run(size: int, model: str, batch_tokens: int) -> dict:
         "characters": len(text),
         "claims": report.stats.claims,
         "pairs_scored": report.stats.pairs_scored,
+        "pairs_screened_out": report.stats.pairs_screened_out,
+        "screen": f"{report.model.screen.name} under {settings.screen_threshold}" if report.model.screen else None,
         "seconds": round(time.perf_counter() - started, 1),
         # CPU time of this process: what the report cost even where other jobs shared the cores.
         "cpu_seconds": round(_cpu_seconds() - cpu_started, 1),
@@ -103,20 +110,28 @@ def main() -> None:
         default=[BATCH_TOKENS],
         help="padded tokens an NLI batch may hold, a run for each (0: no limit, 32 pairs whatever their length)",
     )
+    parser.add_argument(
+        "--screens",
+        nargs="+",
+        choices=("shipped", "off"),
+        default=["shipped"],
+        help="a run with each model's screen as shipped, and/or one without",
+    )
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--one", nargs=3, metavar=("SIZE", "MODEL", "BATCH_TOKENS"), help=argparse.SUPPRESS)
+    parser.add_argument("--one", nargs=4, metavar=("SIZE", "MODEL", "BATCH_TOKENS", "SCREEN"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one_run(int(args.one[0]), args.one[1], int(args.one[2]))))
+        print(json.dumps(one_run(int(args.one[0]), args.one[1], int(args.one[2]), args.one[3])))
         return
     if not all(folder.is_dir() for folder in POLNEAR_TEXTS):
         sys.exit(f"error: {POLNEAR} is missing (../shared/data)")
     runs = []
-    for model, size, limit in itertools.product(args.models, args.sizes, args.batch_tokens):
-        command = [sys.executable, __file__, "--one", str(size), model, str(limit)]
+    for model, size, limit, screen in itertools.product(args.models, args.sizes, args.batch_tokens, args.screens):
+        command = [sys.executable, __file__, "--one", str(size), model, str(limit), screen]
         done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
         if done.returncode:
-            sys.exit(f"error: size {size}, {model}, batch tokens {limit}: {done.stderr.strip().splitlines()[-1:]}")
+            failure = done.stderr.strip().splitlines()[-1:]
+            sys.exit(f"error: size {size}, {model}, batch tokens {limit}, screen {screen}: {failure}")
         runs.append({"model": model, **json.loads(done.stdout.strip().splitlines()[-1])})
         print(json.dumps(runs[-1]), file=sys.stderr)
     result = {

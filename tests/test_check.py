@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from verify.check.decision import decide
+from verify.check.decision import decide, worth_scoring
 from verify.check.gate import content_words, related_pairs
 from verify.check.notes import (
     RuleNotes,
@@ -20,7 +20,7 @@ from verify.check.notes import (
     repeated_note,
     time_note,
 )
-from verify.check.pairs import check_claims, checked_text
+from verify.check.pairs import PairToCheck, check_claims, checked_text, screened_pairs
 from verify.check.settings import CheckSettings
 from verify.datamodel import Claim, Cue, NLIScores, Note, NoteKind, Source, Span
 from verify.nlp import parse
@@ -312,6 +312,72 @@ def test_check_claims_scores_both_directions_and_names_pairs():
     assert [(r.first, r.second, r.label) for r in relations] == [("c1", "c2", "contradiction")]
     assert seen == [(claims[0].text, claims[1].text), (claims[1].text, claims[0].text)]
     assert relations[0].backward == CONTRADICTING and relations[0].forward == NEUTRAL
+
+
+FAINT = NLIScores(entailment=0.12, neutral=0.60, contradiction=0.28)  # under the screen's 0.30 both ways
+
+
+@pytest.mark.parametrize(
+    "forward, backward, worth",
+    [
+        (NEUTRAL, NEUTRAL, False),
+        (FAINT, NEUTRAL, False),
+        (NEUTRAL, LEANING, True),  # one direction is enough: NLI is not symmetric
+        (ENTAILING, NEUTRAL, True),
+        (NLIScores(entailment=0.30, neutral=0.70, contradiction=0.0), NEUTRAL, True),  # the threshold itself
+    ],
+)
+def test_worth_scoring_needs_a_sign_of_contradiction_or_entailment_either_way(forward, backward, worth):
+    assert worth_scoring((forward, backward), replace(SETTINGS, screen_threshold=0.30)) is worth
+
+
+SCREENED = [
+    # the screen sees the conflict: scored
+    ("they had also taken five planes at Almaty's airport", "The airport was operating smoothly on Friday", True),
+    # the screen sees nothing, but the figures conflict and the number rule needs no model: scored
+    ("Eight people were killed in the blast", "Twelve people were killed in the blast", True),
+    # the screen sees nothing and the figures measure different things: left unscored
+    ("Eight people were killed in the blast", "Police arrested 3 suspects on Monday", False),
+    # the screen sees nothing and there are no figures: left unscored
+    ("The weather was mild for the season", "The minister will visit the region next week", False),
+]
+
+
+def test_screened_pairs_keep_what_the_screen_or_the_number_rule_could_find():
+    claims = [claim(text, f"source {k}", f"c{k}") for k, pair in enumerate(SCREENED) for text in pair[:2]]
+    pairs = [PairToCheck(2 * k, 2 * k + 1, 0.5, False) for k in range(len(SCREENED))]
+    seen = []
+
+    def screen(texts):
+        seen.extend(texts)
+        return [LEANING if "airport" in premise else FAINT for premise, _ in texts]
+
+    kept = screened_pairs(pairs, claims, screen, replace(SETTINGS, screen_threshold=0.30))
+    assert kept == [pair for pair, (_, _, scored) in zip(pairs, SCREENED) if scored]
+    assert seen[: len(pairs)] == [(first, second) for first, second, _ in SCREENED]  # both ways, in one call
+    assert seen[len(pairs) :] == [(second, first) for first, second, _ in SCREENED]
+
+
+def test_check_claims_with_a_screen_scores_only_the_screened_pairs():
+    claims = [
+        claim("they had also taken five planes at Almaty’s airport", "Kassym-Jomart Tokayev"),
+        claim("The airport had been cleared of demonstrators and was operating smoothly", "deputy mayor", "c2"),
+        claim("The weather was mild for the season", "the author", "c3"),
+    ]
+    embeddings = np.stack([unit(0.0), unit(0.1), unit(0.2)])
+    scored = []
+
+    def score(pairs):
+        scored.extend(pairs)
+        return [LEANING for _ in pairs]
+
+    def screen(pairs):
+        return [LEANING if "weather" not in premise + hypothesis else NEUTRAL for premise, hypothesis in pairs]
+
+    settings = replace(SETTINGS, neighbours=0, min_similarity_alone=0.0)
+    relations = check_claims(claims, [c.text for c in claims], embeddings, score, settings, screen)
+    assert [(r.first, r.second, r.label) for r in relations] == [("c1", "c2", "contradiction")]
+    assert len(scored) == 2  # the one screened pair, both ways
 
 
 def test_check_claims_applies_the_parse_rules():

@@ -147,6 +147,12 @@ def test_report_json_names_the_model_by_name_and_hash_and_holds_no_path_of_the_m
         "name": "verify-nli-mpnet",
         "sha256": sha256_of_files(adapter),
         "precision": SHIPPED_PRECISION,
+        "screen": {  # the smaller model that screened its pairs (its check_settings.json)
+            "name": "verify-nli-minilm-l6",
+            "sha256": sha256_of_files(SMALL_MODEL / "model.safetensors"),
+            "precision": SHIPPED_PRECISION,
+            "screen": None,
+        },
     }
     assert (report_json["schema_version"], report_json["verify_version"]) == (2, version("verify-news"))
     written = json.dumps(report_json, ensure_ascii=False)
@@ -331,7 +337,12 @@ def test_evaluate_json_names_the_model_and_the_version(tmp_path):
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.stdout)
     weights = sha256_of_files(SMALL_MODEL / "model.safetensors")
-    assert metrics["model"] == {"name": "verify-nli-minilm-l6", "sha256": weights, "precision": SHIPPED_PRECISION}
+    assert metrics["model"] == {
+        "name": "verify-nli-minilm-l6",
+        "sha256": weights,
+        "precision": SHIPPED_PRECISION,
+        "screen": None,
+    }
     assert metrics["verify_version"] == version("verify-news")
 
 

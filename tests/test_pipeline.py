@@ -1,9 +1,12 @@
 """The library calls: one per article, one per claim; models load once; same input, same output."""
 
+from dataclasses import replace
+
 import pytest
 
-from conftest import BUNDLED_ARTICLE
+from conftest import BUNDLED_ARTICLE, SMALL_MODEL
 from verify import VerifyError, check_claim, verify_article
+from verify.check.settings import for_model
 from verify.datamodel import Note, NoteKind, to_jsonable
 from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
 from verify.pipeline import get_verifier
@@ -119,3 +122,29 @@ def test_report_groups_tokayevs_statements():
 def test_library_user_errors(text):
     with pytest.raises(VerifyError):
         verify_article(text)
+
+
+def test_the_default_model_is_screened_and_says_so():
+    report = verify_article(ARTICLE)
+    assert report.model.screen is not None and report.model.screen.name == "verify-nli-minilm-l6"
+    assert report.stats.pairs_screened_out > 0
+
+
+def test_a_screen_leaves_out_only_pairs_in_which_it_finds_nothing(bundled_report):
+    """A screen that is the main model itself can change no finding: what it leaves out, the model would have
+    called compatible."""
+    small = str(SMALL_MODEL)
+    settings = replace(for_model(small), screen_model="verify-nli-minilm-l6", screen_threshold=0.25)
+    screened = get_verifier(small, settings).report(ARTICLE, BUNDLED_ARTICLE.name)
+    assert screened.stats.pairs_scored + screened.stats.pairs_screened_out == bundled_report.stats.pairs_scored
+    assert 0 < screened.stats.pairs_screened_out < bundled_report.stats.pairs_scored
+    kept = {(relation.first, relation.second) for relation in screened.relations}
+    left_out = [relation for relation in bundled_report.relations if (relation.first, relation.second) not in kept]
+    assert len(left_out) == screened.stats.pairs_screened_out
+    for relation in left_out:
+        assert relation.label == "compatible"
+        # under the threshold both ways, give or take bf16's rounding between batches
+        assert max(relation.forward.contradiction, relation.forward.entailment) < 0.27
+        assert max(relation.backward.contradiction, relation.backward.entailment) < 0.27
+    found = lambda report: {(r.first, r.second, r.label) for r in report.relations if r.label != "compatible"}  # noqa: E731
+    assert found(screened) == found(bundled_report)

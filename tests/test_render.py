@@ -108,7 +108,7 @@ def test_json_round_trips_with_documented_fields():
         "the grid operator",
     ]
     assert "text" not in data
-    assert data["model"] == {"name": "tiny-nli", "sha256": REPORT.model.sha256, "precision": None}
+    assert data["model"] == {"name": "tiny-nli", "sha256": REPORT.model.sha256, "precision": None, "screen": None}
     assert (data["schema_version"], data["verify_version"]) == (2, __version__)
 
 
@@ -161,7 +161,7 @@ def test_a_verdict_is_written_in_nli_or_fever_names(claim_text, label, scores, f
     data = render.verdict_json(verdict, "fever")
     assert data["scores"] == scores.as_dict()  # the scores keep their NLI names
     assert (data["model"], data["verify_version"]) == (
-        {"name": "tiny-nli", "sha256": None, "precision": None},
+        {"name": "tiny-nli", "sha256": None, "precision": None, "screen": None},
         __version__,
     )
 

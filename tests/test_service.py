@@ -230,6 +230,7 @@ def test_health_names_the_model_by_name_and_hash(server):
             "name": "verify-nli-minilm-l6",
             "sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
             "precision": SHIPPED_PRECISION,
+            "screen": None,
         },
         "verify_version": version("verify-news"),
     }

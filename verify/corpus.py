@@ -33,13 +33,15 @@ Analyse = Callable[[Iterable[ArticleRecord | ArticleFailure]], Iterator[ArticleA
 
 @dataclass(frozen=True)
 class Engine:
-    """Where the work runs: `analyse` is the per-article stage, `score` the NLI scorer of the corpus stage."""
+    """Where the work runs: `analyse` is the per-article stage, `score` the NLI scorer of the corpus stage and
+    `screen` its screen model's scorer (None: no screen)."""
 
     name: str  # "process" or "ray"
     analyse: Analyse
     score: Scorer
     settings: CheckSettings
     model: ModelInfo
+    screen: Scorer | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class CorpusStats:
     in_article_pairs_scored: int
     pairs_considered: int  # cross-article candidate pairs from the index
     pairs_scored: int  # of those, admitted by the gate and scored
+    pairs_screened_out: int  # admitted by the gate, left unscored by the screen model
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
 
 
@@ -88,7 +91,7 @@ def analyse_corpus(
         article_done(outcome)
     analysed = time.perf_counter()
     logger.info("per-article stage (%d articles, %s): %.2f s", len(articles), engine.name, analysed - started)
-    findings = cross_article_relations(articles, engine.score, engine.settings)
+    findings = cross_article_relations(articles, engine.score, engine.settings, engine.screen)
     finished = time.perf_counter()
     logger.info("cross-article stage (%d pairs scored): %.2f s", findings.pairs_scored, finished - analysed)
     stats = CorpusStats(
@@ -98,6 +101,7 @@ def analyse_corpus(
         in_article_pairs_scored=in_article_pairs,
         pairs_considered=findings.pairs_considered,
         pairs_scored=findings.pairs_scored,
+        pairs_screened_out=findings.pairs_screened_out,
         seconds={
             "per_article": round(analysed - started, 3),
             "cross_article": round(finished - analysed, 3),
@@ -143,4 +147,5 @@ def in_process_engine(verifier, batch_size: int, progress: Callable[[str], None]
         score=verifier.scorer(progress),
         settings=verifier.settings,
         model=verifier.model_info,
+        screen=verifier.screener(progress),
     )

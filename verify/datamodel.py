@@ -237,6 +237,8 @@ class ModelInfo:
     # them by rounding (bf16 about 0.01). None where no model ran in this process (a hand-built result,
     # a Ray run's corpus).
     precision: str | None = None
+    # The smaller model that screened the pairs before this one scored them (CheckSettings.screen_model), if any.
+    screen: ModelInfo | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,9 @@ class ReportStats:
     pairs_total: int
     pairs_scored: int
     seconds: float
+    # Related pairs the screen model found no sign of contradiction or entailment in, left unscored
+    # (CheckSettings.screen_model); pairs_scored + pairs_screened_out passed the gate.
+    pairs_screened_out: int = 0
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import pickle
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,14 +79,21 @@ def ray_engine(
     """Both stages of `verify.corpus.analyse_corpus` on Ray (`analyse_on_ray`, `ray_scorer`), over one
     connection to the cluster for the block (`ray_cluster`)."""
     resolved = resolve_nli_model(model)
+    settings = for_model(resolved)
     score = ray_scorer(model=model, workers=workers, address=address)  # checks the workers before connecting
+    screen = None
+    info = model_info(resolved)
+    if settings.screen_model:  # the screen model the per-article stage's Verifiers load too
+        screen = ray_scorer(model=settings.screen_model, workers=workers, address=address)
+        info = replace(info, screen=model_info(resolve_nli_model(settings.screen_model)))
     with ray_cluster(address):
         yield Engine(
             name="ray",
             analyse=lambda records: analyse_on_ray(records, model=model, workers=workers, batch_size=batch_size),
             score=score,
-            settings=for_model(resolved),
-            model=model_info(resolved),
+            settings=settings,
+            model=info,
+            screen=screen,
         )
 
 

@@ -7,7 +7,16 @@ import textwrap
 from collections import defaultdict
 
 from verify.check.settings import CheckSettings
-from verify.datamodel import Claim, ClaimRelation, ClaimVerdict, ModelInfo, NLIScores, Report, to_jsonable
+from verify.datamodel import (
+    Claim,
+    ClaimRelation,
+    ClaimVerdict,
+    ModelInfo,
+    NLIScores,
+    Report,
+    ReportStats,
+    to_jsonable,
+)
 from verify.labels import LabelVocabulary, verdict_label
 
 
@@ -43,7 +52,8 @@ def model_label(model: ModelInfo) -> str:
     """The model's name, the start of its weights' sha256 and the precision it ran in, for readers."""
     about = [f"sha256 {model.sha256[:12]}"] if model.sha256 else []
     about += [model.precision] if model.precision else []
-    return f"{model.name} ({', '.join(about)})" if about else model.name
+    label = f"{model.name} ({', '.join(about)})" if about else model.name
+    return f"{label}, screened by {model_label(model.screen)}" if model.screen else label
 
 
 def source_label(claim: Claim) -> str:
@@ -107,13 +117,19 @@ def relation_sections(report: Report) -> list[tuple[str, list[ClaimRelation]]]:
     ]
 
 
+def screened_out(stats: ReportStats) -> str:
+    """How many related pairs the screen model left unscored, as a clause to follow the pairs checked."""
+    return f" ({stats.pairs_screened_out} more related, screened out)" if stats.pairs_screened_out else ""
+
+
 def report_text(report: Report) -> str:
     sources = by_source(report.claims)
     lines = [
         f"verify report: {report.article}",
         f"model: {model_label(report.model)}",
         f"{report.stats.claims} claims from {len(sources)} sources; {report.stats.pairs_scored} of "
-        f"{report.stats.pairs_total} claim pairs related and checked; {report.stats.seconds:.1f} s",
+        f"{report.stats.pairs_total} claim pairs related and checked{screened_out(report.stats)}; "
+        f"{report.stats.seconds:.1f} s",
         "",
     ]
     lines.append("CLAIMS BY SOURCE")
@@ -144,7 +160,7 @@ def report_markdown(report: Report) -> str:
         f"# verify report: {report.article}",
         "",
         f"Model `{model_label(report.model)}` · {report.stats.claims} claims from {len(sources)} sources · "
-        f"{report.stats.pairs_scored} of {report.stats.pairs_total} pairs checked",
+        f"{report.stats.pairs_scored} of {report.stats.pairs_total} pairs checked{screened_out(report.stats)}",
         "",
         "## Claims by source",
         "",

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from verify.check.gate import Candidates, content_words, gated_pairs
 from verify.check.notes import entity_names
-from verify.check.pairs import PairToCheck, Scorer, check_pairs, statement_context
+from verify.check.pairs import PairToCheck, Scorer, check_pairs, screened_pairs, statement_context
 from verify.check.settings import CheckSettings
 from verify.datamodel import ArticleAnalysis, Claim, ClaimRelation, Note, RelationLabel, Source
 from verify.nlp import pipeline
@@ -96,6 +96,7 @@ class CorpusFindings:
     stories: tuple[Story, ...]
     pairs_considered: int  # distinct cross-article claim pairs the index proposed
     pairs_scored: int  # of those, the pairs the gate admitted and NLI scored
+    pairs_screened_out: int = 0  # admitted by the gate, left unscored by the screen model (`pairs.screened_pairs`)
 
     @property
     def contradictions(self) -> tuple[CrossRelation, ...]:
@@ -199,32 +200,35 @@ def pair_across_articles(
 
 
 def cross_article_relations(
-    articles: Sequence[ArticleClaims], score: Scorer, settings: CheckSettings = CheckSettings()
+    articles: Sequence[ArticleClaims],
+    score: Scorer,
+    settings: CheckSettings = CheckSettings(),
+    screen: Scorer | None = None,
 ) -> CorpusFindings:
     """Relations between related claims of different articles, and the stories they make.
 
     Each claim is paired with its `settings.cross_candidates` nearest claims of other articles; the gate
-    (`settings.across_articles()`) admits the related ones, which are checked as pairs inside an article
-    are. Article ids must be unique; the output does not depend on the order of `articles`."""
+    (`settings.across_articles()`) admits the related ones, which link stories and are screened (`screen`,
+    the settings' screen model, if any) and checked as pairs inside an article are. Article ids must be
+    unique; the output does not depend on the order of `articles`."""
     corpus = _CorpusClaims.of(articles)
     candidates = _nearest_in_other_articles(corpus.embeddings, corpus.bounds, settings.cross_candidates)
     considered = {(min(found.claim, j), max(found.claim, j)) for found in candidates for j in found.nearest}
     words = [content_words(claim.text) for claim in corpus.claims]
     admitted = gated_pairs(candidates, words, settings.across_articles())
-    relations = check_pairs(
-        [corpus.pair(i, j, similarity) for i, j, similarity in admitted],
-        corpus.claims,
-        corpus.contexts,
-        score,
-        settings,
-    )
+    pairs = [corpus.pair(i, j, similarity) for i, j, similarity in admitted]
+    if screen is not None:
+        pairs = screened_pairs(pairs, corpus.claims, screen, settings)
+    relations = check_pairs(pairs, corpus.claims, corpus.contexts, score, settings)
     return CorpusFindings(
         relations=tuple(
-            CrossRelation(corpus.side(i), corpus.side(j), relation) for (i, j, _), relation in zip(admitted, relations)
+            CrossRelation(corpus.side(pair.first), corpus.side(pair.second), relation)
+            for pair, relation in zip(pairs, relations)
         ),
         stories=_stories(corpus, [(i, j) for i, j, _ in admitted]),
         pairs_considered=len(considered),
         pairs_scored=len(relations),
+        pairs_screened_out=len(admitted) - len(relations),
     )
 
 

@@ -40,6 +40,13 @@ def needs_parse(directions: Sequence[NLIScores], texts: Sequence[str], settings:
     )
 
 
+def worth_scoring(screen_directions: Sequence[NLIScores], settings: CheckSettings) -> bool:
+    """Whether the screen model's scores of a pair (both ways) leave the main model something to find:
+    contradiction or entailment at `settings.screen_threshold` or above, either way."""
+    signal = max(max(scores.contradiction, scores.entailment) for scores in screen_directions)
+    return signal >= settings.screen_threshold
+
+
 def decide(directions: Sequence[NLIScores], notes: RuleNotes, same_source: bool, settings: CheckSettings) -> Decision:
     """The label of a scored pair; `directions` are the NLI scores that count (one or both ways).
 

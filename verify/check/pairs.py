@@ -1,6 +1,7 @@
-"""Claims against each other: gate related pairs, score them with NLI both ways, decide each with the
-rule notes. `check_claims` does it for one article; `check_pairs`, the work per pair, serves the pairs
-across articles too (`verify.check.across`)."""
+"""Claims against each other: gate related pairs, screen them with a smaller NLI model where the settings name
+one, score them with NLI both ways, decide each with the rule notes. `check_claims` does it for one article;
+`screened_pairs` and `check_pairs`, the work per pair, serve the pairs across articles too
+(`verify.check.across`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from verify.check.decision import decide, needs_parse
+from verify.check.decision import decide, needs_parse, worth_scoring
 from verify.check.gate import related_pairs
 from verify.check.negation import asserted_text
-from verify.check.notes import RuleNotes, parse_notes, time_note
+from verify.check.notes import RuleNotes, number_note, parse_notes, time_note
+from verify.check.quantities import may_state_quantities
 from verify.check.settings import CheckSettings
 from verify.datamodel import Claim, ClaimRelation, NLIScores
 from verify.nlp import pipeline
@@ -57,9 +59,14 @@ def check_claims(
     embeddings: np.ndarray,
     score: Scorer,
     settings: CheckSettings = CheckSettings(),
+    screen: Scorer | None = None,
 ) -> list[ClaimRelation]:
-    """Relations between related claims. `contexts` are the statement units the claims come from."""
-    return check_pairs(article_pairs(claims, embeddings, settings), claims, contexts, score, settings)
+    """Relations between related claims. `contexts` are the statement units the claims come from; `screen`
+    scores the pairs first with the settings' screen model (`screened_pairs`)."""
+    pairs = article_pairs(claims, embeddings, settings)
+    if screen is not None:
+        pairs = screened_pairs(pairs, claims, screen, settings)
+    return check_pairs(pairs, claims, contexts, score, settings)
 
 
 def nli_inputs(pairs: Sequence[PairToCheck], asserted: Sequence[str]) -> list[tuple[str, str]]:
@@ -67,6 +74,26 @@ def nli_inputs(pairs: Sequence[PairToCheck], asserted: Sequence[str]) -> list[tu
     then the other."""
     forward = [(asserted[pair.first], asserted[pair.second]) for pair in pairs]
     return forward + [(hypothesis, premise) for premise, hypothesis in forward]
+
+
+def screened_pairs(
+    pairs: Sequence[PairToCheck], claims: Sequence[Claim], screen: Scorer, settings: CheckSettings
+) -> list[PairToCheck]:
+    """The pairs worth the main model, in order: those in which the screen model (`screen`, scored both ways in
+    one call) finds a sign of contradiction or entailment (`decision.worth_scoring`), and those whose claims
+    state conflicting figures, which the number rule makes a contradiction whatever a model says."""
+    asserted = [checked_text(claim) for claim in claims]
+    scores = screen(nli_inputs(pairs, asserted))
+    signalled = [worth_scoring(directions, settings) for directions in zip(scores[: len(pairs)], scores[len(pairs) :])]
+    with_figures = [
+        pair
+        for pair, signal in zip(pairs, signalled)
+        if not signal and may_state_quantities(asserted[pair.first]) and may_state_quantities(asserted[pair.second])
+    ]
+    parsed = sorted({index for pair in with_figures for index in (pair.first, pair.second)})
+    docs = dict(zip(parsed, pipeline().pipe(asserted[index] for index in parsed)))
+    conflicting = {pair for pair in with_figures if number_note(docs[pair.first], docs[pair.second])}
+    return [pair for pair, signal in zip(pairs, signalled) if signal or pair in conflicting]
 
 
 def check_pairs(

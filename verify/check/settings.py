@@ -36,6 +36,12 @@ class CheckSettings:
     corroboration: float = 0.50  # probability of entailment, either direction
     # Contradiction probability worth a reader's look in a report, though below `contradiction`.
     possible_conflict: float = 0.30
+    # A smaller NLI model (a shipped model's name) that scores the gated pairs first, both ways; a pair whose
+    # contradiction and entailment it puts under `screen_threshold` both ways is left unscored (as the gate
+    # leaves a pair), unless its figures conflict (the number rule decides whatever the model says). None: no
+    # screen. It is what keeps a long article's cost within reach of a large model (README, "The screen").
+    screen_model: str | None = None
+    screen_threshold: float = 0.25
     # The dependency-parse rules (not informed, place states, figures); off only to measure them.
     parse_rules: bool = True
     # Checking one claim against an article (`verify check`) scores evidence → claim only, and an
