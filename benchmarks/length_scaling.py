@@ -73,7 +73,9 @@ def one_run(size: int, model: str, batch_tokens: int, screen: str) -> dict:
     text = news_text(size)
     settings = for_model(resolve_nli_model(model))
     verifier = Verifier(model, settings=settings if screen == "shipped" else replace(settings, screen_model=None))
-    verifier.backend.batch_tokens = batch_tokens or UNLIMITED
+    for backend in (verifier.backend, verifier.screen_backend):  # the screen batches as the main model does
+        if backend is not None:
+            backend.batch_tokens = batch_tokens or UNLIMITED
     loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     stages = StageTimes()
     logging.getLogger("verify").addHandler(stages)

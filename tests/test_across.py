@@ -243,13 +243,14 @@ def test_pairs_of_one_article_are_left_to_the_article_and_unrelated_claims_are_n
 
 def test_a_screen_leaves_unsignalled_pairs_unscored_and_the_stories_alone():
     scored: list[tuple[str, str]] = []
-    score = scorer({frozenset((KILLED, UNHURT)): 0.95}, scored)
-    screen = scorer({frozenset((KILLED, UNHURT)): 0.60})  # sees only the one conflict
-    settings = replace(CheckSettings(), screen_model="a screen", screen_threshold=0.25)
-    findings = cross_article_relations(three_articles(), score, settings, screen)
-    assert [(r.first.text, r.second.text, r.label) for r in findings.relations] == [(KILLED, UNHURT, "contradiction")]
+    score = scorer({frozenset((STORMED, CALM)): 0.95}, scored)
+    screen = scorer({frozenset((STORMED, CALM)): 0.60})  # sees only the last of the three admitted pairs
+    findings = cross_article_relations(three_articles(), score, replace(CheckSettings(), screen_threshold=0.25), screen)
+    unscreened = cross_article_relations(three_articles(), scorer({frozenset((STORMED, CALM)): 0.95}))
+    kept = [found for found in unscreened.relations if {found.first.text, found.second.text} == {STORMED, CALM}]
+    assert list(findings.relations) == kept
     assert (findings.pairs_scored, findings.pairs_screened_out, len(scored)) == (1, 2, 2)
-    assert findings.stories == cross_article_relations(three_articles(), scorer({})).stories
+    assert findings.stories == unscreened.stories
 
 
 def test_stories_group_claims_and_articles_by_event():

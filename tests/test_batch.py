@@ -301,6 +301,25 @@ def test_report_many_equals_report_article_by_article(verifier):
 
 
 @needs_small_model
+def test_a_screened_batch_counts_each_articles_pairs(verifier):
+    from verify.pipeline import get_verifier
+
+    articles = real_news()
+    records = [ArticleRecord(name, text) for name, text in articles]
+    unscreened = [verifier.report(text, name) for name, text in articles]
+    settings = replace(verifier.settings, screen_model="verify-nli-minilm-l6", screen_threshold=0.25)
+    screened = get_verifier(str(SMALL_MODEL), settings)
+    alone = [screened.report(text, name) for name, text in articles]
+    assert [comparable(report) for report in screened.report_many(records)] == [comparable(r) for r in alone]
+    for report, expected in zip(screened.report_many(records, batch_size=4), unscreened):
+        assert report.model.screen is not None and report.model.screen.name == "verify-nli-minilm-l6"
+        assert report.stats.pairs_scored + report.stats.pairs_screened_out == expected.stats.pairs_scored
+        kept = {(relation.first, relation.second) for relation in report.relations}
+        assert kept <= {(relation.first, relation.second) for relation in expected.relations}
+    assert sum(report.stats.pairs_screened_out for report in alone) > 0
+
+
+@needs_small_model
 def test_a_failing_article_does_not_stop_the_others(verifier):
     texts = [NEWS["port-fire"], "", NEWS["rail-strike"], "!!! ---", None]
     outcomes = list(verifier.report_many(texts, batch_size=2))

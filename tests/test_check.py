@@ -358,26 +358,17 @@ def test_screened_pairs_keep_what_the_screen_or_the_number_rule_could_find():
     assert seen[len(pairs) :] == [(second, first) for first, second, _ in SCREENED]
 
 
-def test_check_claims_with_a_screen_scores_only_the_screened_pairs():
-    claims = [
-        claim("they had also taken five planes at Almaty’s airport", "Kassym-Jomart Tokayev"),
-        claim("The airport had been cleared of demonstrators and was operating smoothly", "deputy mayor", "c2"),
-        claim("The weather was mild for the season", "the author", "c3"),
-    ]
-    embeddings = np.stack([unit(0.0), unit(0.1), unit(0.2)])
-    scored = []
+def test_without_the_parse_rules_the_screen_keeps_no_pair_for_its_figures():
+    claims = [claim(SCREENED[1][0], "police"), claim(SCREENED[1][1], "hospital officials", "c2")]
+    pair = PairToCheck(0, 1, 0.5, False)
+    settings = replace(SETTINGS, screen_threshold=0.30)
+    faint = lambda texts: [FAINT for _ in texts]  # noqa: E731
+    assert screened_pairs([pair], claims, faint, settings) == [pair]
+    assert screened_pairs([pair], claims, faint, replace(settings, parse_rules=False)) == []
 
-    def score(pairs):
-        scored.extend(pairs)
-        return [LEANING for _ in pairs]
 
-    def screen(pairs):
-        return [LEANING if "weather" not in premise + hypothesis else NEUTRAL for premise, hypothesis in pairs]
-
-    settings = replace(SETTINGS, neighbours=0, min_similarity_alone=0.0)
-    relations = check_claims(claims, [c.text for c in claims], embeddings, score, settings, screen)
-    assert [(r.first, r.second, r.label) for r in relations] == [("c1", "c2", "contradiction")]
-    assert len(scored) == 2  # the one screened pair, both ways
+def test_no_pairs_to_screen():
+    assert screened_pairs([], [claim("Eight people were killed in the blast")], lambda texts: [], SETTINGS) == []
 
 
 def test_check_claims_applies_the_parse_rules():

@@ -90,6 +90,19 @@ def test_every_article_is_analysed_and_a_bad_one_is_a_failure_not_a_crash(run):
     assert 0 < corpus.stats.pairs_scored <= corpus.stats.pairs_considered
 
 
+def test_a_screened_corpus_scores_a_part_of_the_same_pairs_and_says_so(run):
+    # A screen that leaves out all but the strongest signals, so that these few short articles lose pairs to it.
+    settings = replace(get_verifier(MODEL).settings, screen_model="verify-nli-minilm-l6", screen_threshold=0.9)
+    engine = in_process_engine(get_verifier(MODEL, settings), 2, lambda _: None)
+    corpus = analyse_corpus(ARTICLES, engine)
+    screened, unscreened = corpus.stats, run.corpus.stats
+    in_article = screened.in_article_pairs_scored + screened.in_article_pairs_screened_out
+    assert in_article == unscreened.in_article_pairs_scored
+    assert screened.pairs_scored + screened.pairs_screened_out == unscreened.pairs_scored
+    assert screened.in_article_pairs_screened_out > 0 and unscreened.in_article_pairs_screened_out == 0
+    assert f"({screened.in_article_pairs_screened_out} more related, screened out)" in corpus_summary(corpus)
+
+
 def test_the_conflict_between_outlets_names_both_outlets_and_sources(run):
     # The first listed: across outlets, the most probable (the small model also calls the two reporters'
     # "a blaze" / "a fire broke out" sentences a contradiction, a known weakness of it).

@@ -141,6 +141,21 @@ def test_model_label_says_the_precision_it_ran_in(model, label):
     assert render.model_label(model) == label
 
 
+SCREENED = replace(
+    REPORT,
+    model=replace(REPORT.model, screen=ModelInfo("verify-nli-minilm-l6", "68d2ddad65da" + "0" * 52, "bf16")),
+    stats=replace(REPORT.stats, pairs_screened_out=2),
+)
+
+
+@pytest.mark.parametrize("rendering", [render.report_text, render.report_markdown, report_html])
+def test_readable_reports_name_the_screen_and_what_it_left_out(rendering):
+    rendered = rendering(SCREENED)
+    assert "tiny-nli (sha256 9c1185a5c5e9), screened by verify-nli-minilm-l6 (sha256 68d2ddad65da, bf16)" in rendered
+    assert "3 of 6" in rendered and "(2 more related, screened out)" in rendered
+    assert "screened" not in rendering(REPORT)
+
+
 VERDICT_EVIDENCE = (Evidence(CLAIMS[0], C, refutes=True), Evidence(CLAIMS[1], N))
 
 

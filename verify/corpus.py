@@ -50,6 +50,7 @@ class CorpusStats:
     failed: int  # could not be read or analysed (each has an error in `Corpus.failures`)
     claims: int
     in_article_pairs_scored: int
+    in_article_pairs_screened_out: int  # related, left unscored by the screen model
     pairs_considered: int  # cross-article candidate pairs from the index
     pairs_scored: int  # of those, admitted by the gate and scored
     pairs_screened_out: int  # admitted by the gate, left unscored by the screen model
@@ -80,7 +81,7 @@ def analyse_corpus(
     started = time.perf_counter()
     articles: list[ArticleClaims] = []  # what the corpus stage needs, not the reports: memory grows with claims
     failures: list[ArticleFailure] = []
-    claims = in_article_pairs = 0
+    claims = in_article_pairs = in_article_screened_out = 0
     for outcome in engine.analyse(records):
         if isinstance(outcome, ArticleFailure):
             failures.append(outcome)
@@ -88,6 +89,7 @@ def analyse_corpus(
             articles.append(ArticleClaims.of(outcome))
             claims += len(outcome.report.claims)
             in_article_pairs += outcome.report.stats.pairs_scored
+            in_article_screened_out += outcome.report.stats.pairs_screened_out
         article_done(outcome)
     analysed = time.perf_counter()
     logger.info("per-article stage (%d articles, %s): %.2f s", len(articles), engine.name, analysed - started)
@@ -99,6 +101,7 @@ def analyse_corpus(
         failed=len(failures),
         claims=claims,
         in_article_pairs_scored=in_article_pairs,
+        in_article_pairs_screened_out=in_article_screened_out,
         pairs_considered=findings.pairs_considered,
         pairs_scored=findings.pairs_scored,
         pairs_screened_out=findings.pairs_screened_out,

@@ -5,6 +5,7 @@ and narration."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import time
@@ -73,19 +74,23 @@ class Verifier:
         self.attributor = attributor if attributor is not None else HybridAttributor.load()
         # None: the settings chosen for this model (its check_settings.json), else the defaults.
         self.settings = settings if settings is not None else for_model(self.backend.name)
-        screen_model = self.settings.screen_model
-        self.screen: NLIBackend | None = load_backend(screen_model) if screen_model else None
+
+    @functools.cached_property
+    def screen_backend(self) -> NLIBackend | None:
+        """The screen model (`CheckSettings.screen_model`), loaded when a report first needs it: checking one claim
+        (`check`) does not screen."""
+        return load_backend(self.settings.screen_model) if self.settings.screen_model else None
 
     def scorer(self, progress: Progress = _quiet) -> Scorer:
         """The NLI backend's scorer, telling `progress` the pairs done and the time left."""
         return _with_progress(self.backend.score, progress, "scoring claim pairs with NLI")
 
     def screener(self, progress: Progress = _quiet) -> Scorer | None:
-        """The screen model's scorer (`CheckSettings.screen_model`), telling `progress` as `scorer` does; None
-        without a screen."""
-        if self.screen is None:
+        """The screen model's scorer, telling `progress` as `scorer` does; None without a screen."""
+        screen = self.screen_backend
+        if screen is None:
             return None
-        return _with_progress(self.screen.score, progress, f"screening claim pairs with {self.screen.model_info.name}")
+        return _with_progress(screen.score, progress, f"screening claim pairs with {screen.model_info.name}")
 
     @property
     def model_name(self) -> str:
@@ -94,10 +99,9 @@ class Verifier:
 
     @property
     def model_info(self) -> ModelInfo:
-        """The NLI model's name and content hash, and its screen's, as results name them."""
-        if self.screen is None:
-            return self.backend.model_info
-        return replace(self.backend.model_info, screen=self.screen.model_info)
+        """The NLI model's name and content hash, and its screen's, as reports name them."""
+        screen = self.screen_backend
+        return self.backend.model_info if screen is None else replace(self.backend.model_info, screen=screen.model_info)
 
     def claims(self, text: str) -> list[Claim]:
         require_article(text)
@@ -153,7 +157,8 @@ class Verifier:
         self, batch: Sequence[ArticleRecord | ArticleFailure], progress: Progress
     ) -> list[ArticleAnalysis | ArticleFailure]:
         """The one code path of `report` and `analyse_many`: segment and attribute each article, embed the
-        checked claims of all, gate each article's pairs, score all pairs in one call, decide each article's."""
+        checked claims of all, gate each article's pairs, screen all of them in one call (where the settings name
+        a screen model), score all the pairs kept in one call, decide each article's."""
         started = time.perf_counter()
         stages = _Stages(progress)
         stages.start("segmenting and attributing claims")
@@ -232,7 +237,7 @@ class Verifier:
         verdict = check_evidence(
             claim.strip(), evidence_claims, embeddings[1:] @ embeddings[0], self.scorer(progress), self.settings
         )
-        return replace(verdict, model=self.model_info)
+        return replace(verdict, model=self.backend.model_info)  # no screen: a claim's few pairs are all scored
 
 
 @dataclass(frozen=True)
@@ -297,34 +302,57 @@ def require_batch_size(batch_size: int) -> None:
 SCORING_CHUNK = 256  # pairs scored between two progress messages
 
 
+def scoring_chunks(pairs: Sequence[tuple[str, str]]) -> list[list[int]]:
+    """The chunks (indices into `pairs`) a scorer scores one after another: the shortest pairs first, SCORING_CHUNK
+    at a time. The backend sorts by length only within a call, so chunks of like lengths pad less (README, "The
+    screen"); the Ray scorer cuts the same chunks, to give the same scores."""
+    order = sorted(range(len(pairs)), key=lambda index: (_characters(pairs[index]), index))
+    return list(in_batches(order, SCORING_CHUNK))
+
+
+def in_input_order(chunks: Sequence[Sequence[int]], scored: Iterable[NLIScores], count: int) -> list[NLIScores]:
+    """The scores of `count` pairs, scored chunk after chunk (`scoring_chunks`), back in the pairs' order."""
+    results: list[NLIScores | None] = [None] * count
+    for index, scores in zip((index for chunk in chunks for index in chunk), scored, strict=True):
+        results[index] = scores
+    return [scores for scores in results if scores is not None]
+
+
+def _characters(pair: tuple[str, str]) -> int:
+    return len(pair[0]) + len(pair[1])
+
+
 def _scored_together(score: Scorer, articles: Sequence[_Segmented], pairs: Sequence[Sequence[PairToCheck]]) -> Scorer:
     """The NLI inputs of every article's `pairs` scored in one `score` call (batches fill across articles), as a
     scorer that looks each input's scores up."""
-    # Shortest first: the progress wrapper scores a chunk at a time and the backend sorts by length only within
-    # a call, so inputs of like length together pad less (8% faster on a 100,000-character article).
-    inputs = sorted(
-        {
+    inputs = list(  # each once, in a deterministic order (a set's would vary with the process's string hashes)
+        dict.fromkeys(
             texts
             for article, their_pairs in zip(articles, pairs)
             for texts in nli_inputs(their_pairs, [checked_text(claim) for claim in article.checked])
-        },
-        key=lambda texts: (len(texts[0]) + len(texts[1]), texts),
+        )
     )
     scores = dict(zip(inputs, score(inputs)))
     return lambda texts: [scores[pair] for pair in texts]
 
 
 def _with_progress(score: Callable[[list[tuple[str, str]]], list[NLIScores]], progress: Progress, doing: str):
-    """`score` in chunks, telling `progress` what it is `doing`, the pairs done of the total and the time left."""
+    """`score` chunk by chunk (`scoring_chunks`), telling `progress` what it is `doing`, the pairs done of the total
+    and the time left (by characters, since the chunks grow longer)."""
 
     def scored(pairs: list[tuple[str, str]]) -> list[NLIScores]:
+        chunks = scoring_chunks(pairs)
+        total = sum(map(_characters, pairs))
         results: list[NLIScores] = []
+        done = characters = 0
         started = time.perf_counter()
-        for chunk in in_batches(pairs, SCORING_CHUNK):
-            results += score(chunk)
-            left = (time.perf_counter() - started) / len(results) * (len(pairs) - len(results))
-            progress(f"{doing}: {len(results)}/{len(pairs)}, about {left:.0f} s left")
-        return results
+        for chunk in chunks:
+            results += score([pairs[index] for index in chunk])
+            done += len(chunk)
+            characters += sum(_characters(pairs[index]) for index in chunk)
+            left = (time.perf_counter() - started) / characters * (total - characters) if characters else 0.0
+            progress(f"{doing}: {done}/{len(pairs)}, about {left:.0f} s left")
+        return in_input_order(chunks, results, len(pairs))
 
     return scored
 

@@ -5,7 +5,8 @@ batches, and gathers the outcomes in input order. The per-article stage (segment
 in-article checks) runs on a pool of Ray actors through Ray Data `map_batches`: each actor loads the models
 once and runs `Verifier.analyse_many`, the in-process code path, on the batches it is given. The cross-article
 stage runs on the driver (the nearest-neighbour index, the gate, the notes, the stories), except its NLI
-scoring, which goes the same way in chunks to a pool of actors holding the NLI model.
+scoring, which goes the same way in chunks to a pool of actors holding the NLI model, and, where the model's
+settings name a screen model (`CheckSettings.screen_model`), its screening, to a pool of actors holding that.
 
 Same results as in process, by construction: an actor analyses exactly the articles `analyse_many` batches
 together, and scores exactly the chunks the in-process scorer (`Verifier.scorer`) scores one after another.
@@ -38,7 +39,7 @@ from verify.datamodel import ArticleAnalysis, ArticleFailure, ArticleRecord, NLI
 from verify.errors import VerifyError
 from verify.models import model_info, resolve_nli_model, shipped_model
 from verify.nli import load_backend
-from verify.pipeline import SCORING_CHUNK, Verifier, in_batches, require_batch_size
+from verify.pipeline import Verifier, in_batches, in_input_order, require_batch_size, scoring_chunks
 
 # One core per actor: Ray gives an actor's torch as many threads as the actor has cores, so `workers` actors
 # keep `workers` cores busy without competing for them.
@@ -118,15 +119,16 @@ def analyse_on_ray(
 def ray_scorer(*, model: str | Path | None = None, workers: int, address: str | None = None) -> Scorer:
     """A `Scorer` (for `verify.check.across.cross_article_relations`) that scores on up to `workers` Ray actors
     holding the NLI model, started for each call. The pairs go out in the chunks the in-process scorer scores
-    one after another (SCORING_CHUNK) and come back in order: the same scores. `address` as for `ray_cluster`."""
+    one after another (`scoring_chunks`) and come back in order: the same scores. `address` as for `ray_cluster`."""
     actors = StageActors.of(model, workers)
 
     def score(pairs: list[tuple[str, str]]) -> list[NLIScores]:
-        chunks = list(in_batches(pairs, SCORING_CHUNK))
+        chunks = scoring_chunks(pairs)
         if not chunks:
             return []
         with ray_cluster(address):
-            return list(_map_on_actors(NLIScorer, actors, chunks))
+            scored = _map_on_actors(NLIScorer, actors, [[pairs[index] for index in chunk] for chunk in chunks])
+            return in_input_order(chunks, scored, len(pairs))
 
     return score
 

@@ -14,7 +14,6 @@ from verify.datamodel import (
     ModelInfo,
     NLIScores,
     Report,
-    ReportStats,
     to_jsonable,
 )
 from verify.labels import LabelVocabulary, verdict_label
@@ -117,9 +116,9 @@ def relation_sections(report: Report) -> list[tuple[str, list[ClaimRelation]]]:
     ]
 
 
-def screened_out(stats: ReportStats) -> str:
-    """How many related pairs the screen model left unscored, as a clause to follow the pairs checked."""
-    return f" ({stats.pairs_screened_out} more related, screened out)" if stats.pairs_screened_out else ""
+def screened_out(count: int) -> str:
+    """`count` related pairs the screen model left unscored, as a clause to follow the pairs checked."""
+    return f" ({count} more related, screened out)" if count else ""
 
 
 def report_text(report: Report) -> str:
@@ -128,7 +127,7 @@ def report_text(report: Report) -> str:
         f"verify report: {report.article}",
         f"model: {model_label(report.model)}",
         f"{report.stats.claims} claims from {len(sources)} sources; {report.stats.pairs_scored} of "
-        f"{report.stats.pairs_total} claim pairs related and checked{screened_out(report.stats)}; "
+        f"{report.stats.pairs_total} claim pairs related and checked{screened_out(report.stats.pairs_screened_out)}; "
         f"{report.stats.seconds:.1f} s",
         "",
     ]
@@ -160,7 +159,8 @@ def report_markdown(report: Report) -> str:
         f"# verify report: {report.article}",
         "",
         f"Model `{model_label(report.model)}` · {report.stats.claims} claims from {len(sources)} sources · "
-        f"{report.stats.pairs_scored} of {report.stats.pairs_total} pairs checked{screened_out(report.stats)}",
+        f"{report.stats.pairs_scored} of {report.stats.pairs_total} pairs checked"
+        f"{screened_out(report.stats.pairs_screened_out)}",
         "",
         "## Claims by source",
         "",

@@ -19,7 +19,7 @@ from verify.corpus import Corpus
 from verify.datamodel import ArticleAnalysis, ArticleFailure, ClaimRelation, notes_text, to_jsonable
 from verify.errors import VerifyError
 from verify.output import write_file
-from verify.render import model_label, to_json, wrap
+from verify.render import model_label, screened_out, to_json, wrap
 
 CORPUS_FILES = ("corpus.json", "articles.jsonl", "claims.jsonl", "relations.jsonl", "stories.jsonl")
 WORK_FILES = ("articles", "claims", "relations")  # written article by article, copied into the files at the end
@@ -57,6 +57,7 @@ class CorpusFolder:
             **record.fields,
             "claims": len(report.claims),
             "pairs_scored": report.stats.pairs_scored,
+            "pairs_screened_out": report.stats.pairs_screened_out,
             "contradictions": len(report.contradictions),
         }
         self.parts["articles"].write(json_line(article) + "\n")
@@ -159,8 +160,9 @@ def corpus_summary(corpus: Corpus, markdown: bool = False) -> str:
         f"{'# ' if markdown else ''}verify corpus: {stats.articles} articles, {stats.claims} claims",
         "",
         f"model: {model_label(corpus.model)}; engine: {corpus.engine}",
-        f"in-article pairs scored: {stats.in_article_pairs_scored}; cross-article pairs considered "
-        f"(index): {stats.pairs_considered}, scored: {stats.pairs_scored}; {stats.seconds.get('total', 0):.1f} s",
+        f"in-article pairs scored: {stats.in_article_pairs_scored}{screened_out(stats.in_article_pairs_screened_out)}; "
+        f"cross-article pairs considered (index): {stats.pairs_considered}, scored: {stats.pairs_scored}"
+        f"{screened_out(stats.pairs_screened_out)}; {stats.seconds.get('total', 0):.1f} s",
         f"stories: {len(findings.stories)}; failed articles: {stats.failed}",
         "",
         f"{heading}Contradictions across outlets ({len(across)})",

@@ -262,9 +262,8 @@ def report_html(report: Report) -> str:
         f"<style>{style}</style>\n</head>\n<body>\n"
         f"<header><h1>verify report: {escape(report.article)}</h1>"
         f'<p class="meta">{stats.claims} claims from {len(page.sources)} sources · {stats.pairs_scored} of '
-        f"{stats.pairs_total} claim pairs related and checked{render.screened_out(stats)} · {stats.seconds:.1f} s · "
-        f"model "
-        f"{escape(render.model_label(report.model))}</p></header>\n"
+        f"{stats.pairs_total} claim pairs related and checked{render.screened_out(stats.pairs_screened_out)} · "
+        f"{stats.seconds:.1f} s · model {escape(render.model_label(report.model))}</p></header>\n"
         f"<main>\n{page.article()}\n<aside>\n{page.legend()}\n{page.relations()}\n</aside>\n</main>\n"
         f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
     )

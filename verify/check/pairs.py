@@ -5,10 +5,11 @@ one, score them with NLI both ways, decide each with the rule notes. `check_clai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from spacy.tokens import Doc
 
 from verify.check.decision import decide, needs_parse, worth_scoring
 from verify.check.gate import related_pairs
@@ -59,14 +60,9 @@ def check_claims(
     embeddings: np.ndarray,
     score: Scorer,
     settings: CheckSettings = CheckSettings(),
-    screen: Scorer | None = None,
 ) -> list[ClaimRelation]:
-    """Relations between related claims. `contexts` are the statement units the claims come from; `screen`
-    scores the pairs first with the settings' screen model (`screened_pairs`)."""
-    pairs = article_pairs(claims, embeddings, settings)
-    if screen is not None:
-        pairs = screened_pairs(pairs, claims, screen, settings)
-    return check_pairs(pairs, claims, contexts, score, settings)
+    """Relations between related claims. `contexts` are the statement units the claims come from."""
+    return check_pairs(article_pairs(claims, embeddings, settings), claims, contexts, score, settings)
 
 
 def nli_inputs(pairs: Sequence[PairToCheck], asserted: Sequence[str]) -> list[tuple[str, str]]:
@@ -79,21 +75,33 @@ def nli_inputs(pairs: Sequence[PairToCheck], asserted: Sequence[str]) -> list[tu
 def screened_pairs(
     pairs: Sequence[PairToCheck], claims: Sequence[Claim], screen: Scorer, settings: CheckSettings
 ) -> list[PairToCheck]:
-    """The pairs worth the main model, in order: those in which the screen model (`screen`, scored both ways in
-    one call) finds a sign of contradiction or entailment (`decision.worth_scoring`), and those whose claims
-    state conflicting figures, which the number rule makes a contradiction whatever a model says."""
+    """The pairs worth the main model, in order: those in which the screen model (`screen`, the settings' screen
+    model, scored both ways in one call) finds a sign of contradiction or entailment (`decision.worth_scoring`),
+    and, with the parse rules on, those whose claims state conflicting figures, which the number rule makes a
+    contradiction whatever a model says."""
     asserted = [checked_text(claim) for claim in claims]
     scores = screen(nli_inputs(pairs, asserted))
     signalled = [worth_scoring(directions, settings) for directions in zip(scores[: len(pairs)], scores[len(pairs) :])]
     with_figures = [
         pair
         for pair, signal in zip(pairs, signalled)
-        if not signal and may_state_quantities(asserted[pair.first]) and may_state_quantities(asserted[pair.second])
+        if settings.parse_rules
+        and not signal
+        and may_state_quantities(asserted[pair.first])
+        and may_state_quantities(asserted[pair.second])
     ]
-    parsed = sorted({index for pair in with_figures for index in (pair.first, pair.second)})
-    docs = dict(zip(parsed, pipeline().pipe(asserted[index] for index in parsed)))
-    conflicting = {pair for pair in with_figures if number_note(docs[pair.first], docs[pair.second])}
+    conflicting: set[PairToCheck] = set()
+    for window in range(0, len(with_figures), PARSE_WINDOW):
+        in_window = with_figures[window : window + PARSE_WINDOW]
+        docs = _parsed(asserted, {index for pair in in_window for index in (pair.first, pair.second)})
+        conflicting.update(pair for pair in in_window if number_note(docs[pair.first], docs[pair.second]))
     return [pair for pair, signal in zip(pairs, signalled) if signal or pair in conflicting]
+
+
+def _parsed(asserted: Sequence[str], indices: Iterable[int]) -> dict[int, Doc]:
+    """The parses of the claims `indices` (their asserted texts), in one spaCy pass."""
+    chosen = sorted(indices)
+    return dict(zip(chosen, pipeline().pipe(asserted[index] for index in chosen)))
 
 
 def check_pairs(
@@ -135,10 +143,8 @@ def _decided(
     ]
     # The parse rules only matter where the model could decide the pair: parse just those claims (spaCy parses
     # a text alike in any batch, so a claim of pairs in two windows is parsed alike twice).
-    parsed = sorted(
-        {index for pair, decide_it in zip(pairs, decidable) if decide_it for index in (pair.first, pair.second)}
-    )
-    docs = dict(zip(parsed, pipeline().pipe(asserted[index] for index in parsed)))
+    to_parse = [pair for pair, decide_it in zip(pairs, decidable) if decide_it]
+    docs = _parsed(asserted, {index for pair in to_parse for index in (pair.first, pair.second)})
     relations = []
     for pair, ahead, back, decide_it in zip(pairs, forward, backward, decidable):
         i, j = pair.first, pair.second

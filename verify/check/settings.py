@@ -1,4 +1,4 @@
-"""The gate and the thresholds of checking, in one place."""
+"""The gate, the screen and the thresholds of checking, in one place."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ MODEL_SETTINGS_FILE = "check_settings.json"
 
 @dataclass(frozen=True)
 class CheckSettings:
-    """Gate and thresholds, chosen on fixtures/dev only (scripts/sweep_check_settings.py; README,
-    "Choosing the settings").
+    """Gate, screen and thresholds, chosen on fixtures/dev only (scripts/sweep_check_settings.py,
+    scripts/sweep_screen.py; README, "Choosing the settings").
 
     The gate keeps at least 95% of the dev fixtures' labeled contradictions: a pair is scored when
     its claims are similar enough, or when either claim is among the other's `neighbours` most
