@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from verify.check.decision import screen_signal
 from verify.check.pairs import PairToCheck, checked_text, nli_inputs, screened_pairs
 from verify.check.settings import CheckSettings, for_model
 from verify.datamodel import ClaimRelation, NLIScores, Report
@@ -106,17 +107,12 @@ def long_text(verifier: Verifier, screen: NLIBackend, settings: CheckSettings, c
                     "probability": relation.probability,
                     "first": report.claim(relation.first).text,
                     "second": report.claim(relation.second).text,
-                    "screen_signal": _signal(_both_ways(report, relation, scores)),
+                    "screen_signal": round(screen_signal(_both_ways(report, relation, scores)), 3),
                 }
                 for relation in dropped
                 if relation.label != "compatible"
             ]
     return {"characters": len(text), "pairs": len(reports[0].relations), "thresholds": rows, "lost_at_chosen": lost}
-
-
-def _signal(directions: tuple[NLIScores, NLIScores]) -> float:
-    """What the screen's decision reads (`decision.worth_scoring`): the strongest contradiction or entailment."""
-    return round(max(max(scores.contradiction, scores.entailment) for scores in directions), 3)
 
 
 def _both_ways(report: Report, relation: ClaimRelation, scores: dict) -> tuple[NLIScores, NLIScores]:

@@ -344,14 +344,13 @@ def _with_progress(score: Callable[[list[tuple[str, str]]], list[NLIScores]], pr
         chunks = scoring_chunks(pairs)
         total = sum(map(_characters, pairs))
         results: list[NLIScores] = []
-        done = characters = 0
+        characters = 0
         started = time.perf_counter()
         for chunk in chunks:
             results += score([pairs[index] for index in chunk])
-            done += len(chunk)
             characters += sum(_characters(pairs[index]) for index in chunk)
             left = (time.perf_counter() - started) / characters * (total - characters) if characters else 0.0
-            progress(f"{doing}: {done}/{len(pairs)}, about {left:.0f} s left")
+            progress(f"{doing}: {len(results)}/{len(pairs)}, about {left:.0f} s left")
         return in_input_order(chunks, results, len(pairs))
 
     return scored

@@ -7,15 +7,7 @@ import textwrap
 from collections import defaultdict
 
 from verify.check.settings import CheckSettings
-from verify.datamodel import (
-    Claim,
-    ClaimRelation,
-    ClaimVerdict,
-    ModelInfo,
-    NLIScores,
-    Report,
-    to_jsonable,
-)
+from verify.datamodel import Claim, ClaimRelation, ClaimVerdict, ModelInfo, NLIScores, Report, to_jsonable
 from verify.labels import LabelVocabulary, verdict_label
 
 

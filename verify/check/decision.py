@@ -40,11 +40,15 @@ def needs_parse(directions: Sequence[NLIScores], texts: Sequence[str], settings:
     )
 
 
+def screen_signal(screen_directions: Sequence[NLIScores]) -> float:
+    """What the screen reads in a pair's screen-model scores (both ways): the strongest contradiction or entailment."""
+    return max(max(scores.contradiction, scores.entailment) for scores in screen_directions)
+
+
 def worth_scoring(screen_directions: Sequence[NLIScores], settings: CheckSettings) -> bool:
-    """Whether the screen model's scores of a pair (both ways) leave the main model something to find:
-    contradiction or entailment at `settings.screen_threshold` or above, either way."""
-    signal = max(max(scores.contradiction, scores.entailment) for scores in screen_directions)
-    return signal >= settings.screen_threshold
+    """Whether the screen model's scores of a pair leave the main model something to find: a `screen_signal` at
+    `settings.screen_threshold` or above."""
+    return screen_signal(screen_directions) >= settings.screen_threshold
 
 
 def decide(directions: Sequence[NLIScores], notes: RuleNotes, same_source: bool, settings: CheckSettings) -> Decision:
