@@ -292,6 +292,138 @@ def test_sources_resolve_to_earlier_mentions(text, content, mention, name):
     assert (claim.source.mention, claim.source.name) == (mention, name)
 
 
+# News names a source in full once and shortens it after: the short form is the full name's, whatever the entity
+# tagger makes of it (it often tags an unfamiliar surname as an organisation), and a shortened organisation
+# name or "the bank" is the organisation named before. (source, name, role, kind)
+SHORT_FORMS = [
+    (
+        "Dana Whitlow, a spokeswoman for the airline, said the plane had landed safely. Whitlow said the cause "
+        "was still under investigation.",
+        "the cause was still under investigation",
+        ("Dana Whitlow", "spokesperson", "person"),
+    ),
+    (
+        "Fire chief Marcus Dale said crews were exhausted. Dale said the fire had not been contained.",
+        "the fire had not been contained",
+        ("Marcus Dale", "fire chief", "person"),
+    ),
+    (
+        "A spokesman for the force, Anders Holm, said three soldiers were wounded.",
+        "three soldiers were wounded",
+        ("Anders Holm", "spokesperson", "person"),
+    ),
+    (
+        "Customers of Corran Bank could not log in on Monday. Corran said it had received a ransom demand.",
+        "it had received a ransom demand",
+        ("Corran Bank", "bank", "organisation"),
+    ),
+    (
+        "Halden Mining Group said 32 miners were underground. Halden said it would reopen the mine on Thursday.",
+        "it would reopen the mine on Thursday",
+        ("Halden Mining Group", "group", "organisation"),
+    ),
+    (
+        "Customers of Corran Bank were locked out on Monday. The bank said no customer data had been stolen.",
+        "no customer data had been stolen",
+        ("Corran Bank", "bank", "organisation"),
+    ),
+    (
+        "The health ministry said 74 percent of children were vaccinated. The ministry said supplies would arrive "
+        "next week.",
+        "supplies would arrive next week",
+        ("health ministry", "health ministry", "government_body"),
+    ),
+    # a headline's capitals run words into names: the text's own full name first, the headline's where it has none
+    (
+        "Black Lawmakers Rip Donald Trump Over His Past Statements\n\nDonald Trump spoke on Monday. Mr. Trump said "
+        "the wall would be built.",
+        "the wall would be built",
+        ("Donald Trump", None, "person"),
+    ),
+    (
+        "Hillary Clinton Wins Missouri Primary\n\nMrs. Clinton said the vote was close.",
+        "the vote was close",
+        ("Hillary Clinton", None, "person"),
+    ),
+    # whole names: with "of" and a hyphen, without a title or rank in front
+    (
+        "The Lorne Valley Chamber of Commerce said firms had lost at least 120 million euros.",
+        "firms had lost at least 120 million euros",
+        ("Lorne Valley Chamber of Commerce", None, "organisation"),
+    ),
+    (
+        "In the late 1990s, the conservative nationalist Swiss People's Party said that migration was a threat.",
+        "migration was a threat",
+        ("Swiss People's Party", "party", "organisation"),
+    ),
+    (
+        "Meteo-France said gusts of 152 km/h were recorded at Pointe du Raz.",
+        "gusts of 152 km/h were recorded at Pointe du Raz",
+        ("Meteo-France", None, "organisation"),
+    ),
+    (
+        "Chief Executive Martin Ellery said no customer data had been stolen.",
+        "no customer data had been stolen",
+        ("Martin Ellery", "chief executive", "person"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "content", "source"), SHORT_FORMS)
+def test_short_forms_and_definite_descriptions_name_the_full_source(text, content, source):
+    found = claim_saying(extract_claims(text), content).source
+    assert (found.name, found.role, found.kind) == source
+
+
+# ... but not where nothing was named before, where the name is whose or what the speaker is about, or where an
+# institution is named after a person (text, content, name)
+NOT_THE_EARLIER_SOURCE = [
+    ("The bank said interest rates would stay at 2 percent.", "interest rates would stay at 2 percent", "bank"),
+    (
+        "The federal appeals court said on Monday that the law was valid. The district court had said that the law "
+        "was unconstitutional.",
+        "the law was unconstitutional",
+        "district court",
+    ),
+    (
+        "Megyn Kelly hosted the debate. Fox News' Megyn Kelly said the questions had been fair.",
+        "the questions had been fair",
+        "Megyn Kelly",
+    ),
+    ("Many Democrats said the plan would fail.", "the plan would fail", "Democrats"),
+    (
+        "Washington Post Hit Piece Exploits Trump Supporter\n\nThe Washington Post said the profile was fair.",
+        "the profile was fair",
+        "Washington Post",
+    ),
+    (
+        "Keith Scott was shot on Tuesday. Scott's lawyer said the police should release the video.",
+        "the police should release the video",
+        "Scott's lawyer",
+    ),
+    (
+        "Dana Whitlow spoke on Monday. Supporters of Whitlow said the vote had been rigged.",
+        "the vote had been rigged",
+        "supporters of Whitlow",
+    ),
+    (
+        "Jeb Bush spoke in Iowa. The Jeb Bush campaign said it had raised 5 million dollars.",
+        "it had raised 5 million dollars",
+        "Jeb Bush campaign",
+    ),
+    (
+        "Chris Christie spoke on Monday. The Christie supporter said that the governor would win.",
+        "the governor would win",
+        "Christie supporter",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "content", "name"), NOT_THE_EARLIER_SOURCE)
+def test_short_forms_do_not_reach_past_the_speaker(text, content, name):
+    assert claim_saying(extract_claims(text), content).source.name == name
+
+
 def test_smailov_keeps_his_title_when_named_by_surname():
     text = "Prime Minister Alikhan Smailov resigned on Wednesday. Smailov told reporters that he had no regrets."
     assert claim_saying(extract_claims(text), "no regrets").source.role == "prime minister"
@@ -617,7 +749,9 @@ def test_sources_follow_the_naming_conventions(text, content, name, role, kind):
     assert (source.name, source.role, source.kind) == (name, role, kind)
 
 
-ALL_TEXTS = [row[0] for row in ATTRIBUTED + COREFERENCE + INDIRECT + SOURCE_CONVENTIONS]
+ALL_TEXTS = [
+    row[0] for row in ATTRIBUTED + COREFERENCE + INDIRECT + SOURCE_CONVENTIONS + SHORT_FORMS + NOT_THE_EARLIER_SOURCE
+]
 
 
 @pytest.mark.parametrize("text", ALL_TEXTS)

@@ -98,7 +98,7 @@ COMBINED = [
         "the company would double production next year",
         "Tesla's chief executive, Elon Musk",  # without the comma the tagger takes along
         "Elon Musk",
-        "chief",
+        "chief executive",
         "person",
         "told",
         False,
@@ -110,7 +110,7 @@ COMBINED = [
         "prices would fall",
         "He",
         "Elon Musk",
-        "chief",
+        "chief executive",
         "person",
         "also predicted",
         False,

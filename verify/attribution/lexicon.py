@@ -44,7 +44,13 @@ INDEFINITE_WORDS = frozenset("a an some several two three many few other unnamed
 ANONYMITY_WORDS = frozenset("anonymity anonymously unnamed unidentified".split())
 
 RELATIVE_PRONOUNS = frozenset("who which that".split())
-NON_PERSON_ENTITIES = frozenset("ORG GPE NORP LOC FAC PRODUCT EVENT WORK_OF_ART LAW DATE TIME".split())
+# Forms of address and ranks written before a name ("Dr Leila Moussavi", "Lieutenant Colonel Anders Holm"):
+# never a given name, though the entity tagger may leave them outside a name as it leaves given names.
+HONORIFICS = frozenset(
+    "mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend father sister brother imam rabbi sheikh "
+    "gen general lt lieutenant col colonel maj major capt captain sgt sergeant cpl corporal adm admiral cmdr "
+    "commander brig brigadier marshal judge justice sen senator rep gov del speaker pastor bishop chancellor".split()
+)
 PERSON_PRONOUNS = frozenset("he she him her".split())
 POSSESSIVE_PERSON_PRONOUNS = frozenset("his her".split())
 GROUP_PRONOUNS = frozenset("they them it".split())
@@ -79,7 +85,8 @@ ROLE_LEXICON: dict[str, RoleEntry] = {
         "person",
         "president, vice president, prime minister, minister, deputy minister, foreign minister, mayor, "
         "deputy mayor, governor, senator, congressman, congresswoman, representative=lawmaker, lawmaker, "
-        "mp=lawmaker, ambassador, secretary, general, commander, chief, director, chairman, chairwoman, "
+        "mp=lawmaker, ambassador, secretary, general, commander, chief, chief executive, "
+        "chief executive officer=chief executive, director, chairman, chairwoman, "
         "chair, chairman=chair, chairwoman=chair, chairperson=chair, general secretary, "
         "secretary general=general secretary, secretary-general=general secretary, ceo, king, queen, prince, "
         "pope, judge, prosecutor, sheriff, spokesperson, spokesman=spokesperson, spokeswoman=spokesperson, "

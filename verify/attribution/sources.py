@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as TokenSpan
 
 from verify.attribution.lexicon import (
     ANONYMITY_WORDS,
@@ -13,10 +14,10 @@ from verify.attribution.lexicon import (
     COMMUNICATION_VERBS,
     DOCUMENT_NOUNS,
     GROUP_PRONOUNS,
+    HONORIFICS,
     INDEFINITE_WORDS,
     LONGEST_ROLE,
     MEMBER_NAMED_BODIES,
-    NON_PERSON_ENTITIES,
     PERSON_PRONOUNS,
     POSSESSIVE_PERSON_PRONOUNS,
     RELATIVE_PRONOUNS,
@@ -178,6 +179,9 @@ class PersonMention:
     start: int  # character offset of the mention
     name: str  # the full name it refers to
     role: str | None
+    # named in a headline, whose capitals run other words into names ("Lawmakers Rip Donald Trump"): a short
+    # name refers to it only where the text itself names no one so
+    in_headline: bool = False
 
 
 class SourceResolver:
@@ -192,9 +196,16 @@ class SourceResolver:
         self.doc = doc
         self.people: list[PersonMention] = []
         self.sources: list[Source] = []  # resolved so far, in text order
+        # Organisations the article names (as it names them, without "the"), the antecedents of their short
+        # forms ("Corran" for Corran Bank) and of "the bank" where they have not spoken before.
+        self.organisations: list[TokenSpan] = []
         for entity in doc.ents:
             if entity.label_ == "PERSON":
-                self.people.append(self._person_mention(entity))
+                self.people.append(self._person_mention(_with_given_name(entity)))
+            elif entity.label_ == "ORG" and not _title_cased(entity.sent):  # "Washington Post Hit Piece Exploits"
+                named = entity[1:] if entity[0].lower_ == "the" else entity
+                if len(named):
+                    self.organisations.append(named)
 
     def anonymous(self) -> Source:
         return Source(mention="", name="anonymous", role=None, kind="anonymous")
@@ -223,7 +234,14 @@ class SourceResolver:
             )
             if earlier is not None:  # "Enedis said" after "grid operator Enedis"
                 return earlier.name, earlier.role, earlier.kind
-        known = None if _names_an_institution(described, entry, end) else self._person_named(mention, start)
+            organisation = self._organisation_opening(proper, start)
+            if organisation is not None:  # "Corran said" after "customers of Corran Bank"
+                return self._named_organisation(organisation)
+        # "grid operator Enedis", "the Sanders campaign": an institution, whoever it is named after
+        names_institution = _names_an_institution(described, entry, end) or _headed_by_institution(
+            mention, *find_role(mention)
+        )
+        known = None if names_institution else self._person_named(mention, start)
         if known is not None:
             return known.name, role if entry is not None and entry.kind == "person" else known.role, "person"
         if phrase_head(mention).pos_ != "PROPN" and entry is not None and entry.title and _is_definite(mention):
@@ -237,10 +255,16 @@ class SourceResolver:
                 return institution_name, role, institution_kind
         if not proper and entry is not None and _is_definite(mention):
             same_type = self._latest_source(
-                lambda source: role_family(source.role) == role_family(role) and source.name[:1].isupper()
+                lambda source: (
+                    role_family(source.role) == role_family(role)
+                    and (source.name[:1].isupper() or _narrows(source.name, mention))
+                )
             )
             if same_type is not None:  # "the company" for the grid operator named before
                 return same_type.name, same_type.role, same_type.kind
+            organisation = self._organisation_headed(mention, start)
+            if organisation is not None:  # "the bank" after "customers of Corran Bank"
+                return self._named_organisation(organisation)
         owner = next((child for child in phrase_head(mention).children if child.dep_ == "poss"), None)
         if not proper and entry is not None and owner is not None and owner.lower_ in POSSESSIVE_PERSON_PRONOUNS:
             owner_name = self._pronoun(owner, start)[0]  # "her campaign"
@@ -271,6 +295,54 @@ class SourceResolver:
                 return identified
         return None
 
+    def _organisation_opening(self, proper: list[Token], start: int) -> TokenSpan | None:
+        """The one organisation named earlier whose name this shorter name opens ("Corran" for Corran Bank, as
+        news shortens an organisation's name after its first mention); None where the name also ends an
+        earlier person's (the surname convention wins) or opens several organisations' names."""
+        written = phrase_text(proper)
+        if self._person_ending(written, start) is not None:
+            return None
+        fuller = {
+            organisation.text: organisation
+            for organisation in self.organisations
+            if organisation.start_char < start and organisation.text.startswith(written + " ")
+        }
+        return next(iter(fuller.values())) if len(fuller) == 1 else None
+
+    def _organisation_headed(self, mention: list[Token], start: int) -> TokenSpan | None:
+        """The latest organisation named earlier whose name has this description's head noun and its other words
+        ("the bank" for Corran Bank, "the chamber" for the Lorne Valley Chamber of Commerce; not "the district
+        court" for the Federal Appeals Court)."""
+        head = phrase_head(mention).lemma_.lower()
+        return next(
+            (
+                organisation
+                for organisation in reversed(self.organisations)
+                if organisation.start_char < start
+                and organisation.root.lemma_.lower() == head
+                and _description_words(mention) <= {token.lemma_.lower() for token in organisation}
+            ),
+            None,
+        )
+
+    def _named_organisation(self, organisation: TokenSpan) -> tuple[str, str | None, SourceKind]:
+        """An organisation the article names, as a source: as it was resolved if it has spoken before."""
+        tokens = list(organisation)
+        earlier = self._latest_source(lambda source: source.name == phrase_text(tokens))
+        if earlier is not None:
+            return earlier.name, earlier.role, earlier.kind
+        return self._identify(tokens, tokens, organisation.start_char)
+
+    def _person_ending(self, written: str, start: int) -> PersonMention | None:
+        """The earliest person named before `start` whose full name is or ends in `written` ("Tokayev"), outside
+        headlines first."""
+        named = [
+            person
+            for person in self.people
+            if person.start <= start and (person.name == written or person.name.endswith(" " + written))
+        ]
+        return min(named, key=lambda person: (person.in_headline, person.start), default=None)
+
     def _person_titled(self, role: str | None) -> PersonMention | None:
         """The one person the article gives this title, named before or after the mention."""
         titled = [person for person in self.people if role is not None and person.role == role]
@@ -298,18 +370,17 @@ class SourceResolver:
         """The person a name refers to: an earlier full name it equals or ends ("Tokayev"), else itself
         when the tagger saw a person; None for names of no known person."""
         names = [token for token in mention if not _is_title(token)]
-        names = [token for token in names if token.ent_type_ == "PERSON"] or [
-            token for token in names if token.pos_ == "PROPN" and token.ent_type_ not in NON_PERSON_ENTITIES
-        ]
-        if not names:
-            return None
-        written = phrase_text(names)
-        for person in self.people:
-            if person.start <= names[0].idx and (person.name == written or person.name.endswith(" " + written)):
-                return person
-        if any(token.ent_type_ == "PERSON" for token in names):
-            return PersonMention(start, written, None)
-        return None
+        tagged = [token for token in names if token.ent_type_ == "PERSON"]
+        # A surname the entity tagger calls an organisation or a place is still the person named before
+        # ("Whitlow said" after "Dana Whitlow, a spokeswoman"): the name decides, not its tag, where it names
+        # who speaks and not whose or what the phrase is about.
+        head = phrase_head(mention)
+        untagged = [token for token in names if token.pos_ == "PROPN" and not _owner_or_object(token, head)]
+        for candidates in (tagged, untagged):
+            earlier = self._person_ending(phrase_text(candidates), candidates[0].idx) if candidates else None
+            if earlier is not None:
+                return earlier
+        return PersonMention(start, phrase_text(tagged), None) if tagged else None
 
     def _person_mention(self, entity) -> PersonMention:
         """A PERSON entity with its full name (short forms point back to it) and title, if any."""
@@ -317,9 +388,77 @@ class SourceResolver:
         written = phrase_text(tokens) if tokens else entity.text
         earlier = next((person for person in reversed(self.people) if person.name.endswith(" " + written)), None)
         title = _title_before(self.doc, entity.start) or _appositive_title(entity.root)
+        headline = _title_cased(entity.sent)
         if earlier is not None:
-            return PersonMention(entity.start_char, earlier.name, title or earlier.role)
-        return PersonMention(entity.start_char, written, title)
+            return PersonMention(entity.start_char, earlier.name, title or earlier.role, headline)
+        return PersonMention(entity.start_char, written, title, headline)
+
+
+def _with_given_name(entity: TokenSpan) -> TokenSpan:
+    """A PERSON entity with the given name in front of it that the entity tagger left out ("Anders Holm" when it
+    tagged only "Holm"); not a rank, a form of address or the end of a title ("Colonel Holm", "President
+    Tokayev"). Only a lone surname: where the tagger took two names or more, the word before them is a title or a
+    description ("Chancellor Angela Merkel", "Vermonter Bernie Sanders")."""
+    if entity.start == 0 or len(entity) > 1:
+        return entity
+    token = entity.doc[entity.start - 1]
+    given_name = (
+        token.dep_ == "compound"
+        and entity.start <= token.head.i < entity.end
+        and _is_proper(token)
+        and not token.ent_type_
+        and not _is_common(token)  # "Rival Hillary Clinton": capitalised at the start of a sentence
+        and not _title_cased(token.sent)  # "Black Lawmakers Rip Donald Trump": every word is capitalised
+        and token.lower_.rstrip(".") not in HONORIFICS
+        and not _ends_a_role(token)
+    )
+    return entity.doc[token.i : entity.end] if given_name else entity
+
+
+def _owner_or_object(token: Token, head: Token) -> bool:
+    """Whether `token` names whose or what the phrase of `head` is about, not who it is: "Scott's family",
+    "supporters of Sanders", "the Christie supporter"; an appositive names who it is, wherever the parser
+    attaches it ("a spokesman for the force, Anders Holm")."""
+    while token != head and token.head != token:
+        if token.dep_ == "appos":
+            return False
+        if token.dep_ == "compound" and token.head == head and head.pos_ == "NOUN":  # "the Christie supporter"
+            return True
+        if token.dep_ in ("poss", "pobj", "prep"):
+            return True
+        token = token.head
+    return False
+
+
+def _title_cased(sentence: TokenSpan) -> bool:
+    """A headline's capitals ("Conservative Icon Morton Blackwell Says ..."), which say nothing of names: every
+    word but the function words capitalised ("Customers of Corran Bank could not log in" is prose)."""
+    words = [token for token in sentence if token.is_alpha and not token.is_stop]
+    return len(words) >= 4 and all(token.text[:1].isupper() for token in words)
+
+
+def _ends_a_role(token: Token) -> bool:
+    """Whether a role phrase of the lexicon ends at `token` ("Executive" in "Chief Executive")."""
+    sentence_start = token.sent.start
+    for length in range(1, min(LONGEST_ROLE, token.i - sentence_start + 1) + 1):
+        words = list(token.doc[token.i - length + 1 : token.i + 1])
+        entry, first, end = find_role(words)
+        if entry is not None and end == len(words):
+            return True
+    return False
+
+
+def _narrows(name: str, mention: list[Token]) -> bool:
+    """ "health ministry" for "the ministry": a longer description with the same head noun and the mention's other
+    words (not "federal appeals court" for "the district court")."""
+    words = name.lower().split()
+    head = phrase_head(mention).lemma_.lower()
+    return len(words) > 1 and words[-1] == head and _description_words(mention) - {head} <= set(words)
+
+
+def _description_words(mention: list[Token]) -> set[str]:
+    """The words of a description but its determiners and punctuation, as lemmas: {"district", "court"}."""
+    return {token.lemma_.lower() for token in mention if token.dep_ not in ("det", "poss", "case") and token.is_alpha}
 
 
 def _title_before(doc: Doc, position: int) -> str | None:
@@ -377,6 +516,13 @@ def _names_an_institution(tokens: list[Token], entry: RoleEntry | None, end: int
     return entry is not None and entry.kind not in ("person", "anonymous") and tokens[end - 1].dep_ == "compound"
 
 
+def _headed_by_institution(tokens: list[Token], entry: RoleEntry | None, first: int, end: int) -> bool:
+    """ "The Sanders campaign", "the Trump Organization": the phrase's head is an institution's role word."""
+    if entry is None or entry.kind in ("person", "anonymous") or not tokens:
+        return False
+    return first <= tokens.index(phrase_head(tokens)) < end
+
+
 def _is_definite(mention: list[Token]) -> bool:
     return mention[0].lower_ == "the" or any(
         child.dep_ == "poss" and child.pos_ != "PRON" for child in phrase_head(mention).children
@@ -400,6 +546,10 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
     head = phrase_head(mention)
     if entry is not None and _is_proper(mention[first]) and not _is_type_before_name(mention[first]):
         tokens = _capitalised_run(mention, first)
+    elif _is_proper(head) and not _title_cased(head.sent):
+        # the whole name: "Lorne Valley Chamber of Commerce", "Meteo-France"; not a possessor ("the Huffington
+        # Post's Scott Conroy")
+        tokens = _capitalised_run(mention, mention.index(head), possessors=False)
     elif _is_proper(head):
         tokens = _proper_modifiers(head) + [head]
     elif any(child.pos_ == "PROPN" and child.dep_ == "appos" for child in head.rights):
@@ -407,6 +557,8 @@ def _organisation_name(mention: list[Token], entry: RoleEntry | None, first: int
         tokens = [node for node in name.subtree if not node.is_punct]
     elif entry is not None and entry.kind != "person" and _proper_modifiers(head):
         tokens = _proper_modifiers(head)  # "the Havenbond union" is Havenbond
+        if any(token.ent_type_ == "PERSON" for token in tokens):  # "the Jeb Bush campaign" is not Jeb Bush
+            tokens = sorted({node for token in tokens for node in token.subtree} | {head}, key=lambda token: token.i)
     else:
         tokens = mention[1:] if mention[0].lower_ in ("the", "a", "an") and len(mention) > 1 else mention
         if not _is_proper(tokens[0]) or _is_common(tokens[0]):  # a description: "Police" is "police"
@@ -434,24 +586,48 @@ def _is_proper(token: Token) -> bool:
     return token.pos_ == "PROPN" and token.text[:1].isupper()
 
 
-def _capitalised_run(mention: list[Token], position: int) -> list[Token]:
-    """The capitalised words (and "of", "for", "and" between them) around `mention[position]`."""
+def _capitalised_run(mention: list[Token], position: int, possessors: bool = True) -> list[Token]:
+    """The capitalised words (and "of", "for", "and" between them) around `mention[position]`; with `possessors`
+    an institution's possessor too ("The Steelworkers' Federation"), else only one the entity tagger puts inside
+    the name ("Swiss People's Party"; not "Fox News' Megyn Kelly")."""
 
     def inside(token: Token) -> bool:
-        return token.text[:1].isupper() and token.lower_ != "the"
+        # "Many Democrats", "Both Blocher and ...": a word capitalised only because it opens the sentence
+        opens_sentence = token.is_sent_start and (token.is_stop or token.pos_ not in ("PROPN", "ADJ"))
+        return token.text[:1].isupper() and token.lower_ != "the" and not opens_sentence
 
-    def possessor_in_name(token: Token) -> bool:
-        return inside(token) and token.ent_type_ not in ("GPE", "PERSON", "NORP") and token.pos_ != "PRON"
+    def possessor_in_name(token: Token, marker: Token, named: Token) -> bool:
+        # "Swiss People's Party": the entity tagger's one name, possessive and all (not "Fox News' Megyn Kelly")
+        if marker.ent_iob_ == "I" and named.ent_iob_ == "I":
+            return True
+        return (
+            possessors and inside(token) and token.ent_type_ not in ("GPE", "PERSON", "NORP") and token.pos_ != "PRON"
+        )
+
+    def hyphen(index: int) -> bool:  # "Meteo-France": a hyphen with no space on either side
+        return (
+            index > 0 and mention[index].text == "-" and not mention[index - 1].whitespace_ + mention[index].whitespace_
+        )
 
     def joining(index: int) -> bool:
-        between = mention[index].lower_ in ("of", "for", "and", "&")
+        between = mention[index].lower_ in ("of", "for", "and", "&") or hyphen(index)
         return between and index + 1 < len(mention) and inside(mention[index + 1])
 
     start = position
     while start > 0:
-        if inside(mention[start - 1]) and mention[start - 1].dep_ != "poss":
+        if (
+            inside(mention[start - 1])
+            and mention[start - 1].dep_ != "poss"
+            and not _is_type_before_name(mention[start - 1])
+        ):
             start -= 1
-        elif start > 1 and mention[start - 1].dep_ == "case" and possessor_in_name(mention[start - 2]):
+        elif start > 1 and hyphen(start - 1) and inside(mention[start - 2]):
+            start -= 2
+        elif (
+            start > 1
+            and mention[start - 1].dep_ == "case"
+            and possessor_in_name(mention[start - 2], mention[start - 1], mention[start])
+        ):
             start -= 2  # "The Steelworkers' Federation"; not "Portugal's Finance Ministry"
         else:
             break
