@@ -49,7 +49,8 @@ RELATIVE_PRONOUNS = frozenset("who which that".split())
 HONORIFICS = frozenset(
     "mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend father sister brother imam rabbi sheikh "
     "gen general lt lieutenant col colonel maj major capt captain sgt sergeant cpl corporal adm admiral cmdr "
-    "commander brig brigadier marshal judge justice sen senator rep gov del speaker pastor bishop chancellor".split()
+    "commander brig brigadier marshal judge justice sen senator rep gov del speaker pastor bishop archbishop "
+    "cardinal chancellor premier coach commissioner superintendent inspector detective constable".split()
 )
 PERSON_PRONOUNS = frozenset("he she him her".split())
 POSSESSIVE_PERSON_PRONOUNS = frozenset("his her".split())
@@ -88,9 +89,9 @@ ROLE_LEXICON: dict[str, RoleEntry] = {
         "mp=lawmaker, ambassador, secretary, general, commander, chief, chief executive, "
         "chief executive officer=chief executive, director, chairman, chairwoman, "
         "chair, chairman=chair, chairwoman=chair, chairperson=chair, general secretary, "
-        "secretary general=general secretary, secretary-general=general secretary, ceo, king, queen, prince, "
-        "pope, judge, prosecutor, sheriff, spokesperson, spokesman=spokesperson, spokeswoman=spokesperson, "
-        "press secretary=spokesperson",
+        "secretary general=general secretary, secretary-general=general secretary, ceo=chief executive, "
+        "king, queen, prince, pope, judge, prosecutor, sheriff, spokesperson, spokesman=spokesperson, "
+        "spokeswoman=spokesperson, press secretary=spokesperson",
         title=True,
     ),
     **_entries(

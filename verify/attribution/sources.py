@@ -188,16 +188,20 @@ class SourceResolver:
     """Turns source mentions into `Source`s, resolving pronouns and short forms to earlier full mentions.
 
     The coreference is deliberately simple: "he"/"she" is the most recent person mentioned, "Tokayev" is the
-    earlier full name ending in "Tokayev", "the ministry"/"they" is the most recent earlier source with that
-    role or of a group kind. Call `resolve` in text order: each resolved source becomes an antecedent.
+    earlier full name ending in "Tokayev" (whatever the entity tagger makes of the short form), "the
+    ministry"/"they" the most recent earlier source with that role or of a group kind, "the bank" else the
+    latest organisation named earlier with that head. A shortened organisation name ("Corran" for Corran Bank)
+    is left as written: the tagger cannot tell it from a place that speaks for its government ("Washington
+    said" after "The Washington Post"). Call `resolve` in text order: each resolved source becomes an
+    antecedent.
     """
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.people: list[PersonMention] = []
         self.sources: list[Source] = []  # resolved so far, in text order
-        # Organisations the article names (as it names them, without "the"), the antecedents of their short
-        # forms ("Corran" for Corran Bank) and of "the bank" where they have not spoken before.
+        # Organisations the article names (as it names them, without "the"): what "the bank" refers to where
+        # no bank has spoken before.
         self.organisations: list[TokenSpan] = []
         for entity in doc.ents:
             if entity.label_ == "PERSON":
@@ -234,10 +238,8 @@ class SourceResolver:
             )
             if earlier is not None:  # "Enedis said" after "grid operator Enedis"
                 return earlier.name, earlier.role, earlier.kind
-            organisation = self._organisation_opening(proper, start)
-            if organisation is not None:  # "Corran said" after "customers of Corran Bank"
-                return self._named_organisation(organisation)
-        # "grid operator Enedis", "the Sanders campaign": an institution, whoever it is named after
+        # "grid operator Enedis", "the Sanders campaign": an institution, whoever it is named after. The campaign
+        # test reads the mention itself, not an appositive description of it ("Trump, the GOP frontrunner").
         names_institution = _names_an_institution(described, entry, end) or _headed_by_institution(
             mention, *find_role(mention)
         )
@@ -295,24 +297,11 @@ class SourceResolver:
                 return identified
         return None
 
-    def _organisation_opening(self, proper: list[Token], start: int) -> TokenSpan | None:
-        """The one organisation named earlier whose name this shorter name opens ("Corran" for Corran Bank, as
-        news shortens an organisation's name after its first mention); None where the name also ends an
-        earlier person's (the surname convention wins) or opens several organisations' names."""
-        written = phrase_text(proper)
-        if self._person_ending(written, start) is not None:
-            return None
-        fuller = {
-            organisation.text: organisation
-            for organisation in self.organisations
-            if organisation.start_char < start and organisation.text.startswith(written + " ")
-        }
-        return next(iter(fuller.values())) if len(fuller) == 1 else None
-
     def _organisation_headed(self, mention: list[Token], start: int) -> TokenSpan | None:
         """The latest organisation named earlier whose name has this description's head noun and its other words
         ("the bank" for Corran Bank, "the chamber" for the Lorne Valley Chamber of Commerce; not "the district
-        court" for the Federal Appeals Court)."""
+        court" for the Federal Appeals Court). A bridging reference to a body never named ("Farmers protested
+        against the European Union's rules. The union said ...") is taken for the one named."""
         head = phrase_head(mention).lemma_.lower()
         return next(
             (
@@ -367,8 +356,9 @@ class SourceResolver:
         return next((source for source in reversed(self.sources) if accepts(source)), None)
 
     def _person_named(self, mention: list[Token], start: int) -> PersonMention | None:
-        """The person a name refers to: an earlier full name it equals or ends ("Tokayev"), else itself
-        when the tagger saw a person; None for names of no known person."""
+        """The person a name refers to: an earlier full name that its person-tagged words, or else its proper
+        nouns that name the speaker (not an owner or an object), equal or end ("Tokayev"); else itself when the
+        tagger saw a person; None for names of no known person."""
         names = [token for token in mention if not _is_title(token)]
         tagged = [token for token in names if token.ent_type_ == "PERSON"]
         # A surname the entity tagger calls an organisation or a place is still the person named before
@@ -587,14 +577,18 @@ def _is_proper(token: Token) -> bool:
 
 
 def _capitalised_run(mention: list[Token], position: int, possessors: bool = True) -> list[Token]:
-    """The capitalised words (and "of", "for", "and" between them) around `mention[position]`; with `possessors`
-    an institution's possessor too ("The Steelworkers' Federation"), else only one the entity tagger puts inside
+    """The capitalised words around `mention[position]`, with "of", "for", "and", "&" and unspaced hyphens
+    between them ("Lorne Valley Chamber of Commerce", "Meteo-France"), but not a word capitalised only because
+    it opens the sentence, nor a type word before the name ("Carmaker Nexora"); with `possessors` an
+    institution's possessor too ("The Steelworkers' Federation"), else only one the entity tagger puts inside
     the name ("Swiss People's Party"; not "Fox News' Megyn Kelly")."""
 
     def inside(token: Token) -> bool:
-        # "Many Democrats", "Both Blocher and ...": a word capitalised only because it opens the sentence
+        # "Many Democrats", "Both Blocher and ...": a word capitalised only because it opens the sentence, unless
+        # the entity tagger reads it into a name ("First Republic Bank", "Whole Foods Market")
         opens_sentence = token.is_sent_start and (token.is_stop or token.pos_ not in ("PROPN", "ADJ"))
-        return token.text[:1].isupper() and token.lower_ != "the" and not opens_sentence
+        in_a_name = token.ent_iob_ == "B" and token.i + 1 < len(token.doc) and token.nbor().ent_iob_ == "I"
+        return token.text[:1].isupper() and token.lower_ != "the" and (in_a_name or not opens_sentence)
 
     def possessor_in_name(token: Token, marker: Token, named: Token) -> bool:
         # "Swiss People's Party": the entity tagger's one name, possessive and all (not "Fox News' Megyn Kelly")
