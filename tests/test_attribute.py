@@ -323,6 +323,13 @@ SHORT_FORMS = [
         "supplies would arrive next week",
         ("health ministry", "health ministry", "government_body"),
     ),
+    # the role in an appositive, not in a relative clause on it
+    (
+        "Morton Blackwell, the conservative icon who founded the Leadership Institute in 1979, spoke on Friday. "
+        "Blackwell said Cruz had the best team.",
+        "Cruz had the best team",
+        ("Morton Blackwell", "icon", "person"),
+    ),
     # a headline's capitals run words into names: the text's own full name first, the headline's where it has none
     (
         "Black Lawmakers Rip Donald Trump Over His Past Statements\n\nDonald Trump spoke on Monday. Mr. Trump said "

@@ -474,8 +474,9 @@ def _is_title(token: Token) -> bool:
 
 def _appositive_title(root: Token) -> str | None:
     """ "Tokayev, the president, said", "Rokeya Begum, a machine operator", "The factory's owner, Tareq
-    Hossain": the role in an appositive, or of the noun the name is an appositive to."""
-    phrases = [list(child.subtree) for child in root.children if child.dep_ == "appos"]
+    Hossain": the role in an appositive, or of the noun the name is an appositive to; not in a relative clause
+    on it ("the conservative icon who founded the Leadership Institute" is no institute)."""
+    phrases = [mention_tokens(child) for child in root.children if child.dep_ == "appos"]
     if root.dep_ == "appos":
         phrases.append([node for node in root.head.subtree if node.i <= root.head.i])
     for phrase in phrases:
