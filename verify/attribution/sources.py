@@ -3,6 +3,7 @@ earlier mentions), roles, kinds and anonymity, read off the dependency parse wit
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -231,6 +232,7 @@ class SourceResolver:
             return self._pronoun(mention[0], start)
         described, entry, first, end = _descriptor(mention)
         role = describe_role(described, entry, first, end)
+        named_role = find_role(mention)  # the mention's own role word, beside an appositive's
         proper = [token for token in mention if token.pos_ == "PROPN"]
         if entry is None and proper:
             earlier = self._latest_source(
@@ -240,9 +242,7 @@ class SourceResolver:
                 return earlier.name, earlier.role, earlier.kind
         # "grid operator Enedis", "the Sanders campaign": an institution, whoever it is named after. The campaign
         # test reads the mention itself, not an appositive description of it ("Trump, the GOP frontrunner").
-        names_institution = _names_an_institution(described, entry, end) or _headed_by_institution(
-            mention, *find_role(mention)
-        )
+        names_institution = _names_an_institution(described, entry, end) or _headed_by_institution(mention, *named_role)
         known = None if names_institution else self._person_named(mention, start)
         if known is not None:
             return known.name, role if entry is not None and entry.kind == "person" else known.role, "person"
@@ -272,7 +272,7 @@ class SourceResolver:
             owner_name = self._pronoun(owner, start)[0]  # "her campaign"
             if owner_name != owner.lower_:
                 return f"{owner_name}'s {role}", role, _kind(mention, scope, entry)
-        name = _organisation_name(mention, *find_role(mention))
+        name = _organisation_name(mention, *named_role)
         return name, role if entry is not None else _common_noun_role(mention), _kind(mention, scope, entry)
 
     def _institution_spoken_for(self, head: Token, start: int) -> tuple[str, str | None, SourceKind] | None:
@@ -429,13 +429,17 @@ def _title_cased(sentence: TokenSpan) -> bool:
 
 def _ends_a_role(token: Token) -> bool:
     """Whether a role phrase of the lexicon ends at `token` ("Executive" in "Chief Executive")."""
-    sentence_start = token.sent.start
-    for length in range(1, min(LONGEST_ROLE, token.i - sentence_start + 1) + 1):
-        words = list(token.doc[token.i - length + 1 : token.i + 1])
-        entry, first, end = find_role(words)
-        if entry is not None and end == len(words):
-            return True
-    return False
+    return next(_roles_ending(list(token.doc[token.sent.start : token.i + 1])), None) is not None
+
+
+def _roles_ending(words: list[Token]) -> Iterator[tuple[RoleEntry, int, int]]:
+    """Each role phrase of the lexicon that ends with the last of `words`, longest first, as (entry, first, end)
+    with indices into `words` (`find_role` on each ending of `words`)."""
+    for length in range(min(LONGEST_ROLE, len(words)), 0, -1):
+        offset = len(words) - length
+        entry, first, end = find_role(words[offset:])
+        if entry is not None and end == length:
+            yield entry, first + offset, end + offset
 
 
 def _narrows(name: str, mention: list[Token]) -> bool:
@@ -454,14 +458,10 @@ def _description_words(mention: list[Token]) -> set[str]:
 def _title_before(doc: Doc, position: int) -> str | None:
     """ "President Kassym-Jomart Tokayev", "district police chief Mahbub Alam": a title right before the name,
     in its sentence (a line ending in "... the Prime Minister" titles no name that opens the next)."""
-    sentence_start = doc[position].sent.start
-    before = list(doc[sentence_start:position])  # with the nouns in front of the title
-    for length in range(min(LONGEST_ROLE, len(before)), 0, -1):
-        words = before[-length:]
-        entry, first, end = find_role(words)
-        if entry is not None and entry.title and end == len(words):
-            offset = len(before) - len(words)
-            return describe_role(before, entry, first + offset, end + offset)
+    before = list(doc[doc[position].sent.start : position])  # with the nouns in front of the title
+    for entry, first, end in _roles_ending(before):
+        if entry.title:
+            return describe_role(before, entry, first, end)
     for token in doc[position : position + 4]:
         if _is_title(token):
             return ROLE_LEXICON[token.lower_].role
