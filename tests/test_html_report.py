@@ -248,8 +248,19 @@ def test_the_article_pane_shows_the_report_text_exactly(report):
 
 def test_every_claim_link_targets_an_existing_claim(report):
     page = read_page(report_html(report))
-    targets = [href[1:] for href in page.hrefs]
-    assert targets and all(target in page.ids and target.startswith("claim-") for target in targets)
+    claims = [href[1:] for href in page.hrefs if href.startswith("#claim-")]
+    assert claims and all(target in page.ids for target in claims)
+    assert {href for href in page.hrefs if not href.startswith("#claim-")} == {"#relations"}
+
+
+def test_the_first_line_counts_the_findings_and_jumps_to_them(report):
+    """On a phone the findings come after the article: the heading says what was found and links to it."""
+    html = report_html(report)
+    heading = html[html.index("<h1>") : html.index("</h1>")]
+    contradictions, corroborations = len(report.contradictions), len(report.corroborations)
+    assert f'<a href="#relations">{contradictions} contradiction' in heading
+    assert f"{corroborations} corroboration" in heading
+    assert 'id="relations"' in html
 
 
 def test_each_contradiction_and_corroboration_is_one_entry_linking_both_claims(report):

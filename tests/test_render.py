@@ -89,6 +89,21 @@ def test_text_sections_name_both_sources(section, sources):
     assert all(source in body for source in sources), body
 
 
+@pytest.mark.parametrize(
+    ("relations", "first_line"),
+    [
+        (RELATIONS, "verify report: fire.txt — 1 contradiction, 0 corroborations"),
+        ((), "verify report: fire.txt — 0 contradictions, 0 corroborations"),
+        (
+            (*RELATIONS, ClaimRelation("c3", "c1", "corroboration", 0.9, N, N, 0.5, False)),
+            "verify report: fire.txt — 1 contradiction, 1 corroboration",
+        ),
+    ],
+)
+def test_the_text_report_says_what_it_found_in_its_first_line(relations, first_line):
+    assert render.report_text(replace(REPORT, relations=relations)).splitlines()[0] == first_line
+
+
 def test_markdown_shows_contradiction_probability_for_possible_conflicts():
     markdown = render.report_markdown(REPORT)
     possible = markdown[markdown.index("## Possible conflicts") :]

@@ -122,6 +122,7 @@ class Task(str, Enum):
     nli = "nli"
     attribution = "attribution"
     check = "check"
+    judged = "judged"
 
 
 ModelOption = Annotated[
@@ -643,8 +644,8 @@ def evaluate(
         typer.Argument(
             metavar="PATH",
             help="Labeled fixtures (dir or .json), NLI pairs (.jsonl, dir, saved "
-            "dataset), a PolNeAR split directory, or FNC-1 *_stances.jsonl "
-            "(a claim checked against an article).",
+            "dataset), a PolNeAR split directory, FNC-1 *_stances.jsonl "
+            "(a claim checked against an article), or judged real-news pairs (*_judged.jsonl, with --articles).",
         ),
     ],
     task: Annotated[Task | None, typer.Option("--task", help="What PATH holds (default: detected).")] = None,
@@ -682,10 +683,18 @@ def evaluate(
             "(not informed, place states, figures); off to measure them.",
         ),
     ] = True,
+    articles: Annotated[
+        Path | None,
+        typer.Option(
+            "--articles",
+            help="judged task: the folder of the judged articles' texts (*.txt), each reported and scored.",
+        ),
+    ] = None,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Score the models on labeled data: article fixtures, NLI pairs, PolNeAR attributions or FNC-1 claim checks."""
+    """Score the models on labeled data: article fixtures, NLI pairs, PolNeAR attributions, FNC-1 claim checks,
+    or real news judged pair by pair."""
 
     def work(progress) -> str:
         require_format("evaluate", format, TEXT_OR_JSON)
@@ -701,6 +710,7 @@ def evaluate(
             parse_rules,
             per_class,
             stories.value if stories else None,
+            articles,
         )
         if format is Format.json:
             return render.to_json(metrics)

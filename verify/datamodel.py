@@ -7,7 +7,7 @@ so `text[span.start:span.end]` is the span's text.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field, fields
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -152,6 +152,7 @@ class NoteKind(str, Enum):
     unresolved_reference = "unresolved_reference"  # across articles: "he", "it", "Yes", resolved in their articles
     different_speakers = "different_speakers"  # across articles: the "I" / "we" of two different sources
     repeated_statement = "repeated_statement"  # across articles: one statement (a quotation) in both
+    fragment = "fragment"  # a claim with no verb or of a word or two: nothing to check ("her 2016 bid")
 
 
 NOTE_SENTENCES = {
@@ -165,6 +166,7 @@ NOTE_SENTENCES = {
     NoteKind.unresolved_reference: "refers into its own article ({detail}): not compared across articles",
     NoteKind.different_speakers: "the subject is each speaker ({detail}): about different people",
     NoteKind.repeated_statement: "the same statement in both articles, not a contradiction",
+    NoteKind.fragment: "'{detail}' states nothing to check",
 }
 TIME_NOTES = (NoteKind.change_over_time, NoteKind.different_periods)
 
@@ -186,6 +188,40 @@ def notes_text(notes: tuple[Note, ...]) -> str:
 
 
 @dataclass(frozen=True)
+class PairSignals:
+    """One scored pair as the fitted decision sees it (`verify.check.signals`). Probabilities enter as log-odds."""
+
+    contradiction_max: float  # the stronger direction's contradiction, log-odds
+    contradiction_min: float  # the weaker direction's
+    entailment_max: float
+    entailment_min: float
+    similarity: float  # the gate's embedding cosine
+    # Share of the shorter claim's content words the other has too: near 1, one claim restates or holds the
+    # other (a headline and the sentence it sums up), which is neither a conflict nor a second source.
+    word_overlap: float
+    same_source: float  # 1: one source says both
+    author_claims: float  # how many of the two are the reporter's own narration (0, 1, 2)
+    hedged: float  # 1: either cue hedges ("allegedly", "reportedly")
+    shared_names: float  # named entities both claims name
+    names_only_one_side: float  # 1: one claim names entities and shares none of them with the other
+    same_predicate: float  # 1: the main verbs have one lemma
+    negation_differs: float  # 1: one claim has a negation, the other none
+    shorter_tokens: float  # log of the shorter claim's length in tokens
+    figures_conflict: float  # the number rule's note
+    place_conflict: float  # the place rule's note
+    different_times: float  # a change over time or different periods
+    not_informed: float
+    different_places: float
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(field.name for field in fields(cls))
+
+    def vector(self) -> tuple[float, ...]:
+        return astuple(self)
+
+
+@dataclass(frozen=True)
 class ClaimRelation:
     """The verdict on a pair of related claims, scored in both directions.
 
@@ -201,6 +237,8 @@ class ClaimRelation:
     similarity: float  # embedding cosine that let the pair through the gate
     same_source: bool
     notes: tuple[Note, ...] = ()
+    # What the fitted decision read (`verify.check.signals`); None where the scores left nothing to decide.
+    signals: PairSignals | None = None
     temporal_update: bool = field(init=False)  # a change over time or of period vetoed a contradiction
     note: str = field(init=False)
 

@@ -108,6 +108,12 @@ def relation_sections(report: Report) -> list[tuple[str, list[ClaimRelation]]]:
     ]
 
 
+def findings_line(report: Report) -> str:
+    """What the report found, for its first line: "1 contradiction, 3 corroborations"."""
+    counts = ((len(report.contradictions), "contradiction"), (len(report.corroborations), "corroboration"))
+    return ", ".join(f"{count} {label}{'' if count == 1 else 's'}" for count, label in counts)
+
+
 def screened_out(count: int) -> str:
     """`count` related pairs the screen model left unscored, as a clause to follow the pairs checked."""
     return f" ({count} more related, screened out)" if count else ""
@@ -116,7 +122,7 @@ def screened_out(count: int) -> str:
 def report_text(report: Report) -> str:
     sources = by_source(report.claims)
     lines = [
-        f"verify report: {report.article}",
+        f"verify report: {report.article} — {findings_line(report)}",
         f"model: {model_label(report.model)}",
         f"{report.stats.claims} claims from {len(sources)} sources; {report.stats.pairs_scored} of "
         f"{report.stats.pairs_total} claim pairs related and checked{screened_out(report.stats.pairs_screened_out)}; "

@@ -260,7 +260,8 @@ def report_html(report: Report) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
         f"<title>verify report: {escape(report.article)}</title>\n"
         f"<style>{style}</style>\n</head>\n<body>\n"
-        f"<header><h1>verify report: {escape(report.article)}</h1>"
+        f"<header><h1>verify report: {escape(report.article)} — "
+        f'<a href="#relations">{escape(render.findings_line(report))}</a></h1>'
         f'<p class="meta">{stats.claims} claims from {len(page.sources)} sources · {stats.pairs_scored} of '
         f"{stats.pairs_total} claim pairs related and checked{render.screened_out(stats.pairs_screened_out)} · "
         f"{stats.seconds:.1f} s · model {escape(render.model_label(report.model))}</p></header>\n"

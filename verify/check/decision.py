@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from verify.check.notes import RuleNotes
 from verify.check.quantities import may_state_quantities
 from verify.check.settings import CheckSettings
-from verify.datamodel import NLIScores, Note, NoteKind, RelationLabel
+from verify.datamodel import NLIScores, Note, NoteKind, PairSignals, RelationLabel
 
 
 @dataclass(frozen=True)
@@ -51,29 +51,55 @@ def worth_scoring(screen_directions: Sequence[NLIScores], settings: CheckSetting
     return screen_signal(screen_directions) >= settings.screen_threshold
 
 
-def decide(directions: Sequence[NLIScores], notes: RuleNotes, same_source: bool, settings: CheckSettings) -> Decision:
+def decide(
+    directions: Sequence[NLIScores],
+    notes: RuleNotes,
+    same_source: bool,
+    settings: CheckSettings,
+    signals: PairSignals | None = None,
+) -> Decision:
     """The label of a scored pair; `directions` are the NLI scores that count (one or both ways).
 
-    A contradiction needs the threshold, or a place conflict the parse found (`notes.conflict`)
-    where the model leans to contradiction, or incompatible figures (`notes.numbers`) whatever
-    the model says; `notes.different_times`, `notes.not_knowing`, `notes.elsewhere`, `notes.referents`
-    and `notes.repeated` veto it, and `notes.not_knowing` and `notes.referents` veto a corroboration
-    too. One source never corroborates itself.
+    With the model's fitted decision (`settings.fitted`) and the pair's `signals`, the calibrated probabilities
+    decide (`_fitted_label`). Otherwise a contradiction needs the threshold, or a place conflict the parse found
+    (`notes.conflict`) where the model leans to contradiction, or incompatible figures (`notes.numbers`)
+    whatever the model says. Either way `notes.fragment`, `notes.different_times`, `notes.not_knowing`,
+    `notes.elsewhere`, `notes.referents` and `notes.repeated` veto a contradiction, and `notes.fragment`,
+    `notes.not_knowing` and `notes.referents` veto a corroboration too. One source never corroborates itself.
     """
     contradiction = max(scores.contradiction for scores in directions)
     entailment = max(scores.entailment for scores in directions)
     leans = leans_to_contradiction(directions, settings)
     place = notes.conflict if leans else None
-    if notes.numbers or (leans and (contradiction >= settings.contradiction or place)):
-        veto = notes.different_times or notes.not_knowing or notes.elsewhere or notes.referents or notes.repeated
+    fitted = settings.fitted if signals is not None else None
+    if fitted is not None and signals is not None:
+        contradiction = fitted.contradiction.probability(signals)
+        entailment = fitted.corroboration.probability(signals)
+        contradicts = contradiction >= fitted.contradiction_threshold
+        corroborates = entailment >= fitted.corroboration_threshold
+        place = notes.conflict
+    else:
+        contradicts = bool(notes.numbers) or (leans and (contradiction >= settings.contradiction or bool(place)))
+        corroborates = entailment >= settings.corroboration
+    if contradicts:
+        veto = (
+            notes.fragment
+            or notes.different_times
+            or notes.not_knowing
+            or notes.elsewhere
+            or notes.referents
+            or notes.repeated
+        )
         if veto:
             return Decision("compatible", contradiction, (veto,))
         found = (notes.numbers, place, Note(NoteKind.same_source) if same_source else None)
         return Decision("contradiction", contradiction, tuple(note for note in found if note))
-    if entailment >= settings.corroboration and not same_source:
-        unfounded = notes.not_knowing or notes.referents
+    if corroborates and not same_source:
+        unfounded = notes.fragment or notes.not_knowing or notes.referents
         if unfounded:
             return Decision("compatible", entailment, (unfounded,))
         return Decision("corroboration", entailment)
+    if fitted is not None:  # calibrated: what is neither finding
+        return Decision("compatible", 1 - max(contradiction, entailment))
     neutral = min(scores.neutral for scores in directions)
     return Decision("compatible", max(neutral, 1 - max(contradiction, entailment)))

@@ -57,6 +57,7 @@ class RuleNotes:
     elsewhere: Note | None = None  # `places_note`: the pair cannot contradict
     referents: Note | None = None  # `referents_note`, across articles: neither contradiction nor corroboration
     repeated: Note | None = None  # `repeated_note`, across articles: the pair cannot contradict
+    fragment: Note | None = None  # `fragment_note`: the pair neither contradicts nor corroborates
 
 
 def times_mentioned(text: str) -> set[str]:
@@ -234,6 +235,23 @@ def repeated_note(first: Doc, second: Doc) -> Note | None:
     return Note(NoteKind.repeated_statement) if words[0] and words[0] == words[1] else None
 
 
+PREDICATE_TAGS = frozenset({"VERB", "AUX"})
+NAMING_TAGS = frozenset({"NOUN", "PROPN", "NUM"})
+MIN_STATEMENT_WORDS = 3
+
+
+def fragment_note(first: Doc, second: Doc) -> Note | None:
+    """Where a claim states nothing to check: it has no verb ("her 2016 presidential bid", "the intrusions",
+    a list's lead-in), or is a word or two naming nothing ("It goes", "Shifting"; "Prices rose" names prices).
+    Such a claim is shown, never a finding."""
+    for doc in (first, second):
+        words = [token for token in doc if not (token.is_punct or token.is_space)]
+        names_nothing = len(words) < MIN_STATEMENT_WORDS and not any(token.pos_ in NAMING_TAGS for token in words)
+        if names_nothing or not any(token.pos_ in PREDICATE_TAGS for token in words):
+            return Note(NoteKind.fragment, doc.text.strip())
+    return None
+
+
 def parse_notes(
     first: Doc,
     second: Doc,
@@ -251,4 +269,5 @@ def parse_notes(
         places_note(first, second),
         referents_note(first, second, same_source) if across_articles else None,
         repeated_note(first, second) if across_articles else None,
+        fragment_note(first, second),
     )

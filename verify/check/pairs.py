@@ -17,6 +17,7 @@ from verify.check.negation import asserted_text
 from verify.check.notes import RuleNotes, number_note, parse_notes, time_note
 from verify.check.quantities import may_state_quantities
 from verify.check.settings import CheckSettings
+from verify.check.signals import pair_signals
 from verify.datamodel import Claim, ClaimRelation, NLIScores
 from verify.nlp import pipeline
 
@@ -154,7 +155,14 @@ def _decided(
             if decide_it
             else RuleNotes(different_times)
         )
-        decision = decide((ahead, back), notes, pair.same_source, settings)
+        signals = (
+            pair_signals(
+                claims[i], claims[j], (docs[i], docs[j]), (ahead, back), notes, pair.similarity, pair.same_source
+            )
+            if decide_it
+            else None
+        )
+        decision = decide((ahead, back), notes, pair.same_source, settings, signals)
         relations.append(
             ClaimRelation(
                 first=claims[i].id,
@@ -166,6 +174,7 @@ def _decided(
                 similarity=round(pair.similarity, 4),
                 same_source=pair.same_source,
                 notes=decision.notes,
+                signals=signals,
             )
         )
     return relations

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from verify.check.fitted import FittedDecision, load_fitted_decision
 from verify.errors import VerifyError
 
 # A model's own thresholds, beside its weights: probabilities mean different things for
@@ -63,6 +64,15 @@ class CheckSettings:
     cross_candidates: int = 5
     cross_min_similarity: float = 0.60
     cross_min_similarity_alone: float = 0.65
+    # The model's fitted decision (its decision.json, `verify.check.fitted`): where it ships one, a candidate
+    # pair's label comes from calibrated probabilities over its signals, not from `contradiction` and
+    # `corroboration` on the NLI scores alone. None: the NLI thresholds decide.
+    fitted: FittedDecision | None = field(default=None, repr=False)
+
+    def as_record(self) -> dict:
+        """The settings as evaluation outputs name them: the fitted decision by whether there is one."""
+        record = {field.name: getattr(self, field.name) for field in fields(self) if field.name != "fitted"}
+        return {**record, "fitted_decision": self.fitted is not None}
 
     def for_claim_checks(self) -> CheckSettings:
         """The settings a single-claim check decides with."""
@@ -84,9 +94,10 @@ class CheckSettings:
 
 
 def for_model(model_dir: str | Path, **overrides) -> CheckSettings:
-    """The defaults, then the model's check_settings.json (if it has one), then `overrides`.
+    """The defaults, then the model's check_settings.json (if it has one) and fitted decision (decision.json, if
+    it has one), then `overrides`.
 
-    The file holds CheckSettings fields and an optional "about" (how they were chosen).
+    The settings file holds CheckSettings fields and an optional "about" (how they were chosen).
     """
     path = Path(model_dir) / MODEL_SETTINGS_FILE
     chosen = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
@@ -95,4 +106,6 @@ def for_model(model_dir: str | Path, **overrides) -> CheckSettings:
     unknown = sorted(set(chosen) - known)
     if unknown:
         raise VerifyError(f"{path}: unknown check settings {', '.join(unknown)}")
-    return replace(CheckSettings(**chosen), **overrides)
+    if "fitted" in chosen:
+        raise VerifyError(f"{path}: the fitted decision ships in its own file, {model_dir}/decision.json")
+    return replace(CheckSettings(**chosen, fitted=load_fitted_decision(model_dir)), **overrides)

@@ -11,7 +11,7 @@ from verify import __version__
 from verify.check.settings import CheckSettings, for_model
 from verify.errors import VerifyError
 
-TASKS = ("fixtures", "nli", "attribution", "check")
+TASKS = ("fixtures", "nli", "attribution", "check", "judged")
 Progress = Callable[[str], None]
 
 
@@ -20,10 +20,13 @@ def _quiet(_: str) -> None:
 
 
 def detect_task(path: Path) -> str:
-    """fixtures (labeled articles), nli (pairs: .jsonl or a saved dataset), attribution (PolNeAR split)
-    or check (FNC-1 `*_stances.jsonl`: a claim against an article)."""
+    """fixtures (labeled articles), nli (pairs: .jsonl or a saved dataset), attribution (PolNeAR split),
+    check (FNC-1 `*_stances.jsonl`: a claim against an article) or judged (`*_judged.jsonl`: real news judged
+    pair by pair)."""
     if path.is_file() and path.name.endswith("_stances.jsonl"):
         return "check"
+    if path.is_file() and path.name.endswith("_judged.jsonl"):
+        return "judged"
     if path.is_file():
         return "nli" if path.suffix == ".jsonl" else "fixtures"
     if (path / "attributions").is_dir():
@@ -31,6 +34,31 @@ def detect_task(path: Path) -> str:
     if (path / "dataset_info.json").exists() or (path / "state.json").exists() or any(path.glob("*.jsonl")):
         return "nli"
     return "fixtures"
+
+
+def _judged_metrics(
+    path: Path, articles: Path | None, model: str | Path | None, progress: Progress, parse_rules: bool
+) -> dict:
+    from verify.evaluation.judged import JudgedNewsEvaluator, load_judged_pairs
+    from verify.pipeline import get_verifier
+
+    judged = load_judged_pairs(path)
+    texts = sorted(articles.glob("*.txt")) if articles is not None and articles.is_dir() else []
+    if not texts:
+        raise VerifyError(f"{articles}: no *.txt articles to report")
+    verifier = get_verifier(model, _check_settings(model, parse_rules))
+    reports = []
+    for number, text_path in enumerate(texts, 1):
+        progress(f"reporting article {number}/{len(texts)}: {text_path.stem}")
+        reports.append(verifier.report(text_path.read_text(encoding="utf-8"), str(text_path)))
+    return {
+        "task": "judged",
+        "model": asdict(verifier.model_info),
+        "data": str(path),
+        "articles": str(articles),
+        "settings": verifier.settings.as_record(),
+        **JudgedNewsEvaluator(judged)(reports),
+    }
 
 
 ATTRIBUTORS = ("hybrid", "rules", "tagger")
@@ -82,16 +110,19 @@ def evaluate(
     parse_rules: bool = True,
     per_class: int | None = None,
     stories: str | None = None,
+    articles: Path | None = None,
 ) -> dict:
     """Metrics of the project's models on the labeled data at `path`, with verify's version.
 
     Fixtures and check run with the model's own check settings; `parse_rules` False leaves the
     parse rules out (to measure them); `per_class` samples that many pairs of each stance for
     check (seeded), all of them when None; `stories` keeps the check pairs of one part ("fit" or
-    "held") of the FNC-1 dev story split (`verify.evaluation.claim_check`). A model-based task names
-    its model as `{"name", "sha256"}` (`verify.models.model_info`).
+    "held") of the FNC-1 dev story split (`verify.evaluation.claim_check`); `articles` is the folder of the
+    judged articles (judged task: each of its *.txt is reported and scored against the judgements,
+    `verify.evaluation.judged`). A model-based task names its model as `{"name", "sha256"}`
+    (`verify.models.model_info`).
     """
-    metrics = _metrics(path, task, model, progress, attributor, parse_rules, per_class, stories)
+    metrics = _metrics(path, task, model, progress, attributor, parse_rules, per_class, stories, articles)
     return {**metrics, "verify_version": __version__}
 
 
@@ -104,6 +135,7 @@ def _metrics(
     parse_rules: bool,
     per_class: int | None,
     stories: str | None,
+    articles: Path | None,
 ) -> dict:
     with _utf8_errors(path):
         if not path.exists():
@@ -113,6 +145,10 @@ def _metrics(
             raise VerifyError(f"unknown task '{task}' (choose from {', '.join(TASKS)})")
         if stories and task != "check":
             raise VerifyError(f"a story part applies to FNC-1 claim checks (the check task), not to the {task} task")
+        if (articles is not None) != (task == "judged"):
+            raise VerifyError("the judged task needs --articles (the judged articles' folder), and only it takes it")
+        if task == "judged":
+            return _judged_metrics(path, articles, model, progress, parse_rules)
         if task == "nli":
             from verify.evaluation.nli_pairs import NLIEvaluator, load_nli_examples
             from verify.nli import load_backend
@@ -146,25 +182,25 @@ def _metrics(
                 "per_class_sample": per_class,
                 "stories": stories or "all",
                 "parse_rules": verifier.settings.parse_rules,
-                "settings": asdict(verifier.settings),
+                "settings": verifier.settings.as_record(),
                 **metrics,
             }
         from verify.evaluation.fixtures import ArticleEvaluator, load_labeled_articles
         from verify.pipeline import get_verifier
 
-        articles = load_labeled_articles(path)
+        labeled = load_labeled_articles(path)
         verifier = get_verifier(model, _check_settings(model, parse_rules))
         reports = []
-        for number, article in enumerate(articles, 1):
-            progress(f"verifying article {number}/{len(articles)}: {article.name}")
+        for number, article in enumerate(labeled, 1):
+            progress(f"verifying article {number}/{len(labeled)}: {article.name}")
             reports.append(verifier.report(article.text, article.name))
-        evaluator = ArticleEvaluator(articles)
+        evaluator = ArticleEvaluator(labeled)
         return {
             "task": "fixtures",
             "model": asdict(verifier.model_info),
             "data": str(path),
             "parse_rules": verifier.settings.parse_rules,
-            "settings": asdict(verifier.settings),
+            "settings": verifier.settings.as_record(),
             **evaluator(reports),
             "per_article": evaluator.per_article(reports),
         }
