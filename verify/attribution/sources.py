@@ -147,10 +147,32 @@ def mention_tokens(head: Token) -> list[Token]:
     for child in head.children:
         if child.dep_ in ("relcl", "acl"):
             cut |= {node.i for node in child.subtree}
-    tokens = [node for node in head.subtree if node.i not in cut]
+    tokens = _without_dateline([node for node in head.subtree if node.i not in cut])
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
     return tokens
+
+
+DATELINE_DASHES = frozenset({"-", "—", "–", "--"})
+NEWS_AGENCIES = frozenset({"ap", "afp", "reuters", "upi", "dpa", "efe", "ians", "pti", "xinhua", "cnn", "ansa"})
+
+
+def _without_dateline(tokens: list[Token]) -> list[Token]:
+    """The mention without a dateline the parse put in it: "BRUSSELS - European leaders" are European leaders,
+    "Washington (AFP) — Officials" officials. A dateline opens its sentence: a place in capitals, or a place and
+    an agency in brackets, then a dash. Without the capitals or the agency ("Anne-Marie - the mayor") the
+    words stay."""
+    if not tokens or not tokens[0].is_sent_start:
+        return tokens
+    dash = next((index for index, token in enumerate(tokens[:10]) if token.text in DATELINE_DASHES), None)
+    if dash is None or dash == 0 or dash == len(tokens) - 1:
+        return tokens
+    before = tokens[:dash]
+    words = [token for token in before if token.is_alpha]
+    in_capitals = bool(words) and all(token.is_upper and len(token) > 1 for token in words)
+    agency = any(token.lower_ in NEWS_AGENCIES for token in before) and any(token.text == "(" for token in before)
+    only_place = all(token.is_alpha or token.text in {",", "(", ")", "."} for token in before)
+    return tokens[dash + 1 :] if only_place and (in_capitals or agency) else tokens
 
 
 def is_anonymous(mention: list[Token], context: list[Token], role: RoleEntry | None) -> bool:

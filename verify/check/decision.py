@@ -65,7 +65,7 @@ def decide(
     (`notes.conflict`) where the model leans to contradiction, or incompatible figures (`notes.numbers`)
     whatever the model says. Either way `notes.fragment`, `notes.different_times`, `notes.not_knowing`,
     `notes.elsewhere`, `notes.referents` and `notes.repeated` veto a contradiction, and `notes.fragment`,
-    `notes.not_knowing` and `notes.referents` veto a corroboration too. One source never corroborates itself.
+    `notes.not_knowing`, `notes.referents` and `notes.repeated` veto a corroboration too. One source never corroborates itself.
     """
     contradiction = max(scores.contradiction for scores in directions)
     entailment = max(scores.entailment for scores in directions)
@@ -95,7 +95,7 @@ def decide(
         found = (notes.numbers, place, Note(NoteKind.same_source) if same_source else None)
         return Decision("contradiction", contradiction, tuple(note for note in found if note))
     if corroborates and not same_source:
-        unfounded = notes.fragment or notes.not_knowing or notes.referents
+        unfounded = notes.fragment or notes.not_knowing or notes.referents or notes.repeated
         if unfounded:
             return Decision("compatible", entailment, (unfounded,))
         return Decision("corroboration", entailment)

@@ -56,7 +56,7 @@ class RuleNotes:
     numbers: Note | None = None  # `number_note`: a contradiction whatever the model says
     elsewhere: Note | None = None  # `places_note`: the pair cannot contradict
     referents: Note | None = None  # `referents_note`, across articles: neither contradiction nor corroboration
-    repeated: Note | None = None  # `repeated_note`, across articles: the pair cannot contradict
+    repeated: Note | None = None  # `repeated_note`: the pair neither contradicts nor corroborates
     fragment: Note | None = None  # `fragment_note`: the pair neither contradicts nor corroborates
 
 
@@ -229,8 +229,8 @@ def referents_note(first: Doc, second: Doc, same_source: bool) -> Note | None:
 
 
 def repeated_note(first: Doc, second: Doc) -> Note | None:
-    """One statement in both articles, but for punctuation, case or spacing (a quotation two outlets carry):
-    whatever the model makes of it, a statement does not contradict itself."""
+    """One statement twice, but for punctuation, case or spacing: a quotation two outlets carry, or one article
+    quoting a line again. Whatever the model makes of it, a statement neither contradicts nor backs itself."""
     words = [[token.lower_ for token in doc if not (token.is_punct or token.is_space)] for doc in (first, second)]
     return Note(NoteKind.repeated_statement) if words[0] and words[0] == words[1] else None
 
@@ -259,8 +259,8 @@ def parse_notes(
     across_articles: bool = False,
     same_source: bool = False,
 ) -> RuleNotes:
-    """The rule notes of a pair from its claims' parses (and `time_note`'s verdict); `referents_note` and
-    `repeated_note` only for claims of different articles (`same_source`: of one source)."""
+    """The rule notes of a pair from its claims' parses (and `time_note`'s verdict); `referents_note` only for
+    claims of different articles (`same_source`: of one source)."""
     return RuleNotes(
         different_times,
         knowledge_note(first, second),
@@ -268,6 +268,6 @@ def parse_notes(
         number_note(first, second),
         places_note(first, second),
         referents_note(first, second, same_source) if across_articles else None,
-        repeated_note(first, second) if across_articles else None,
+        repeated_note(first, second),
         fragment_note(first, second),
     )

@@ -5,6 +5,7 @@ one, score them with NLI both ways, decide each with the rule notes. `check_clai
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from verify.check.notes import RuleNotes, number_note, parse_notes, time_note
 from verify.check.quantities import may_state_quantities
 from verify.check.settings import CheckSettings
 from verify.check.signals import pair_signals
-from verify.datamodel import Claim, ClaimRelation, NLIScores
+from verify.datamodel import Claim, ClaimRelation, NLIScores, Source
 from verify.nlp import pipeline
 
 Scorer = Callable[[list[tuple[str, str]]], list[NLIScores]]
@@ -50,9 +51,33 @@ class PairToCheck:
 def article_pairs(claims: Sequence[Claim], embeddings: np.ndarray, settings: CheckSettings) -> list[PairToCheck]:
     """The pairs of one article's claims that the gate lets through."""
     return [
-        PairToCheck(i, j, similarity, claims[i].source.name == claims[j].source.name)
+        PairToCheck(i, j, similarity, same_speaker(claims[i].source, claims[j].source))
         for i, j, similarity in related_pairs(claims, embeddings, settings)
     ]
+
+
+POSSESSIVE_ENDING = re.compile(r"['’]s?$")
+
+
+def _name_words(source: Source) -> list[str]:
+    name = POSSESSIVE_ENDING.sub("", source.name.strip()).casefold()
+    return name.removeprefix("the ").split()
+
+
+def same_speaker(first: Source, second: Source) -> bool:
+    """Whether two claims of one article have one speaker: the same canonical name, or one person under a full
+    name and a surname the attribution left apart ("Michael Flynn" / "Flynn", "Donald Trump's" / "Donald Trump").
+    Two people who share only a surname in one article are rare; two given names ("Bill" / "Bill Clinton") are
+    not taken as one."""
+    if first.name == second.name:
+        return True
+    if "author" in (first.kind, second.kind) or "anonymous" in (first.kind, second.kind):
+        return False
+    words = sorted((_name_words(first), _name_words(second)), key=len)
+    shorter, longer = words
+    if not shorter:
+        return False
+    return shorter == longer or (len(shorter) == 1 and len(longer) > 1 and shorter[0] == longer[-1])
 
 
 def check_claims(

@@ -108,6 +108,7 @@ people person passenger worker crew driver member officer soldier troop civilian
 patient student teacher protester demonstrator miner employee staff victim pilgrim migrant refugee voter fan
 spectator tourist prisoner inmate player citizen man men woman women boy girl baby infant firefighter policeman
 nurse doctor journalist customer user pupil villager household family families guest runner athlete
+striker hostage detainee captive
 """.split()
 )
 EVENT_CLASSES = {
@@ -116,6 +117,8 @@ EVENT_CLASSES = {
     "arrest": frozenset("arrest detain detention arrested".split()),
     "evacuation": frozenset("evacuate evacuation".split()),
     "missing": frozenset("missing".split()),
+    "release": frozenset("release free freed liberate".split()),
+    "strike": frozenset("strike walkout".split()),
 }
 # Verbs that state a measure's value rather than an event: "turnout was 62 percent", "reached 70 percent".
 VALUE_VERBS = frozenset("be reach stand total hit amount come climb rise fall drop jump increase decrease".split())
@@ -128,6 +131,7 @@ OPINION_VERBS = frozenset("say tell think believe feel expect want worry fear ag
 TARGET_NOUNS = frozenset("goal target aim plan pledge promise bid quota limit cap ceiling".split())
 MODIFIER_DEPENDENCIES = frozenset("compound amod nmod npadvmod".split())
 NO_EVENT = frozenset("be have include".split()) | {""}  # "there were 56 passengers": no event counted
+PREDICATIVE = frozenset({"acomp", "attr", "oprd"})  # "were dead", "were missing"
 
 
 @dataclass(frozen=True)
@@ -148,8 +152,9 @@ class Quantity:
 
 
 def _number(text: str) -> float | None:
-    cleaned = text.lower().replace(",", "")
-    if re.fullmatch(r"\d+(\.\d+)?", cleaned):
+    """The value a number token writes, its sign kept ("-5", "−12.5")."""
+    cleaned = text.lower().replace(",", "").replace("\u2212", "-")
+    if re.fullmatch(r"[-+]?\d+(\.\d+)?", cleaned):
         return float(cleaned)
     if cleaned in SMALL_NUMBERS:
         return float(SMALL_NUMBERS[cleaned])
@@ -162,6 +167,8 @@ def _value(token: Token) -> tuple[float, float] | None:
     if value is None:
         return None
     doc = token.doc
+    if _signed_negative(token):
+        value = -value
     if token.i + 2 < len(doc) and doc[token.i + 1].text == "-" and (units := _number(doc[token.i + 2].text)):
         value += units  # "forty-three"
     for following in token.doc[token.i + 1 : token.i + 3]:
@@ -170,6 +177,20 @@ def _value(token: Token) -> tuple[float, float] | None:
             break
         value *= multiplier
     return value, value
+
+
+def _signed_negative(token: Token) -> bool:
+    """A minus written before the figure: "-5" or "−5" (a sign the tokenizer splits off, `verify.nlp`), or
+    "minus 5"; not the dash of a range ("3-5") or of a compound."""
+    if token.i == 0:
+        return False
+    before = token.doc[token.i - 1]
+    if before.lower_ == "minus":
+        return True
+    attached = before.text in {"-", "\u2212"} and not before.whitespace_
+    return attached and (
+        before.i == 0 or not before.doc[before.i - 1].like_num and bool(before.doc[before.i - 1].whitespace_)
+    )
 
 
 def _words_before(token: Token, count: int) -> tuple[str, ...]:
@@ -294,8 +315,13 @@ def _measured(anchor: Token, unit: str) -> tuple[str, str, Token | None]:
         if noun.lemma_.lower() in {"number", "total", "toll", "count"}:
             measure = _noun_class(_partitive_noun(noun))
         event = _event_class(verb.lemma_.lower()) if verb is not None else ""
-        if event in NO_EVENT:
-            event = _event_class(noun.lemma_.lower()) if _event_class(noun.lemma_.lower()) in EVENT_CLASSES else ""
+        counted_event = _event_class(noun.lemma_.lower())
+        # "three deaths" are three people dead, whatever verb reports them; "12 of the dead" is a part of them
+        if counted_event in EVENT_CLASSES and partitive is None:
+            return "person", counted_event, verb
+        if event in NO_EVENT and verb is not None:  # "three protesters were dead": the predicate says the event
+            predicates = (_event_class(child.lemma_.lower()) for child in verb.children if child.dep_ in PREDICATIVE)
+            event = next((predicate for predicate in predicates if predicate in EVENT_CLASSES), "")
         return measure, event, verb
     # A percentage or an amount: whose it is ("three in four residents": the residents).
     if (
@@ -428,6 +454,8 @@ def _read_quantities(doc: Doc) -> list[Quantity]:
     for token in doc:
         if token.i >= 2 and doc[token.i - 1].lower_ in {"in", "-"} and _number(doc[token.i - 2].text):
             continue  # the "four" of "three in four", the "three" of "forty-three"
+        if token.lower_ == "no" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "one":
+            continue  # "no one" is read once, at its "one"
         if (
             token.like_num
             or token.lower_ in ZERO_WORDS

@@ -58,6 +58,7 @@ def pair_signals(
         names_only_one_side=float(not shared and bool(names[0]) != bool(names[1])),
         same_predicate=float(None not in roots and roots[0].lemma_.lower() == roots[1].lemma_.lower()),
         negation_differs=float(negated[0] != negated[1]),
+        fragment=float(NoteKind.fragment in kinds),
         shorter_tokens=math.log(1 + min(len(doc) for doc in docs)),
         figures_conflict=float(NoteKind.number_conflict in kinds),
         place_conflict=float(NoteKind.place_conflict in kinds),
