@@ -134,14 +134,15 @@ def fixture_rows(reports: Sequence[Report], fixtures: Path) -> list[tuple[PairSi
 def choose_threshold(sweep: Sequence[dict], min_precision: float, max_false_per_article: float) -> dict:
     """Of the thresholds whose judged findings are at least `min_precision` real and at most
     `max_false_per_article` wrong per article, the one that finds the most judged-real findings, then the one
-    with fewest wrong, then the highest. A threshold that reports nothing qualifies, so where no threshold finds
-    anything a reader would agree with at that precision, the decision reports nothing rather than noise."""
+    with fewest wrong, then the lowest (what the judged data cannot tell apart, the decision reports). A
+    threshold that reports nothing on the judged articles qualifies, so where no threshold finds anything a
+    reader would agree with at that precision, the decision reports nothing there rather than noise."""
     qualifying = [
         row
         for row in sweep
         if row["precision"] >= min_precision and row["wrong"] <= max_false_per_article * row["articles"]
     ]
-    return max(qualifying, key=lambda row: (row["real"], -row["wrong"], row["threshold"]))
+    return max(qualifying, key=lambda row: (row["real"], -row["wrong"], -row["threshold"]))
 
 
 def fitted_model(features: np.ndarray, labels: np.ndarray) -> tuple[LogisticModel, LogisticRegression]:
@@ -224,6 +225,13 @@ def main() -> None:
             "coefficients": dict(zip(PairSignals.names(), models[label].coefficients)),
             "calibration_out_of_fold": reliability(out_of_fold(features, labels, groups), labels),
         }
+    # Calibration on real news the models were not fitted on: PolNeAR dev's candidate pairs, judged.
+    dev_rows = [row for row in judged_rows(sets["dev"], arguments.dev_judged) if row[1] != "unclear"]
+    dev_features = np.array([signals.vector() for signals, _, _ in dev_rows])
+    for label in FINDINGS:
+        dev_labels = np.array([truth == label for _, truth, _ in dev_rows], dtype=int)
+        dev_probabilities = np.array([models[label].probability(PairSignals(*row)) for row in dev_features])
+        results[label]["calibration_polnear_dev"] = reliability(dev_probabilities, dev_labels)
     dev_judged = load_judged_pairs(arguments.dev_judged)
     dev_raw = read_reports(arguments.dev)
     dev_scores, dev_texts = recorded_scores(dev_raw), article_texts(dev_raw)

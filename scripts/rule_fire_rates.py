@@ -1,6 +1,8 @@
 """How often the check stage's parse rules fire on real news: PolNeAR's gold attribution contents.
 
-Each rule is general linguistics, so on news without such claims it should stay quiet. For every
+Each rule is general linguistics, so on news without such claims it should stay quiet; the fragment rule
+counts the gold contents it would keep from being a finding (PolNeAR marks every attributed content, so a
+fragment among them is a content of a few words or without a verb). For every
 article (one annotation file per article, train and dev) the gold contents are parsed once; the
 script counts contents each rule reads something in, and same-article pairs of contents it finds
 in conflict (or, for the places rule, about different places or groups), with a random sample of
@@ -24,7 +26,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from verify.check.knowledge import reports_no_knowledge
-from verify.check.notes import places_and_groups, places_note
+from verify.check.notes import fragment_note, places_and_groups, places_note
 from verify.check.place_state import conflicting_place, place_states
 from verify.check.quantities import conflicting_quantity, describe, quantities
 from verify.evaluation.polnear import load_polnear
@@ -99,10 +101,11 @@ def main() -> None:
             if article.text not in seen:  # one annotation file per article
                 seen.add(article.text)
                 articles.append(article)
-    counts = {"articles": len(articles), "contents": 0, "pairs": 0, "knowledge_contents": 0}
+    counts = {"articles": len(articles), "contents": 0, "pairs": 0, "knowledge_contents": 0, "fragment_contents": 0}
     counts |= {rule.contents: 0 for rule in RULES} | {rule.pairs: 0 for rule in RULES}
     rng = random.Random(0)
     examples = {rule.examples: Sample(args.examples, rng) for rule in RULES if rule.examples}
+    examples["fragment_examples"] = Sample(args.examples, rng)
     nlp = pipeline()
     for article in articles:
         contents = [claim.text for claim in article.claims]
@@ -110,6 +113,10 @@ def main() -> None:
         counts["contents"] += len(docs)
         counts["pairs"] += len(docs) * (len(docs) - 1) // 2
         counts["knowledge_contents"] += sum(reports_no_knowledge(doc) for doc in docs)
+        for doc in docs:
+            if fragment_note(doc, doc):  # a content that states nothing to check is never a finding
+                counts["fragment_contents"] += 1
+                examples["fragment_examples"].offer({"article": article.doc_id, "content": doc.text})
         for rule in RULES:
             read = [doc for doc in docs if rule.reads(doc)]
             counts[rule.contents] += len(read)

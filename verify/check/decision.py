@@ -99,7 +99,10 @@ def decide(
         if unfounded:
             return Decision("compatible", entailment, (unfounded,))
         return Decision("corroboration", entailment)
+    # A pair the model reads as a possible conflict that the time rule explains is shown as the change it is.
+    read_as_conflict = leans and max(scores.contradiction for scores in directions) >= settings.possible_conflict
+    explained = (notes.different_times,) if notes.different_times and read_as_conflict else ()
     if fitted is not None:  # calibrated: what is neither finding
-        return Decision("compatible", 1 - max(contradiction, entailment))
+        return Decision("compatible", 1 - max(contradiction, entailment), explained)
     neutral = min(scores.neutral for scores in directions)
-    return Decision("compatible", max(neutral, 1 - max(contradiction, entailment)))
+    return Decision("compatible", max(neutral, 1 - max(contradiction, entailment)), explained)

@@ -1,0 +1,95 @@
+"""What the fitted decision costs: warm reports on the bundled article with this checkout's code and with an
+earlier commit's, in one run, each in a fresh process, alternating (median of --repeats per round). The earlier
+commit is checked out with `git worktree` into a temporary folder; both use the same installed packages and
+model base. Prints JSON with the CPU flags (bf16 autocast is twice as fast where AVX512-BF16 is present).
+
+    python benchmarks/decision_cost.py --baseline 2ec5ce6 [--rounds 3] [--repeats 5] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmark_output import emit, machine
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMED = """
+import json, sys, time
+from verify.pipeline import Verifier
+text = open(sys.argv[1], encoding="utf-8").read()
+verifier = Verifier()
+verifier.report(text)
+seconds = []
+for _ in range(int(sys.argv[2])):
+    started = time.perf_counter()
+    report = verifier.report(text)
+    seconds.append(time.perf_counter() - started)
+print(json.dumps({"seconds": seconds, "contradictions": len(report.contradictions),
+                  "corroborations": len(report.corroborations), "pairs_scored": report.stats.pairs_scored}))
+"""
+
+
+def warm_seconds(tree: Path, article: Path, repeats: int) -> dict:
+    environment = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(tree))
+    finished = subprocess.run(
+        [sys.executable, "-c", TIMED, str(article), str(repeats)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tree,
+    )
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--baseline", required=True, help="the git revision to compare with")
+    parser.add_argument("--article", type=Path, default=ROOT / "fixtures" / "dev" / "kazakhstan_unrest.txt")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--out", type=Path)
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        baseline_tree = Path(folder) / "baseline"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(baseline_tree), arguments.baseline], check=True, cwd=ROOT
+        )
+        try:
+            runs: dict[str, list[dict]] = {"this checkout": [], arguments.baseline: []}
+            for _ in range(arguments.rounds):
+                runs["this checkout"].append(warm_seconds(ROOT, arguments.article.resolve(), arguments.repeats))
+                runs[arguments.baseline].append(
+                    warm_seconds(baseline_tree, arguments.article.resolve(), arguments.repeats)
+                )
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(baseline_tree)], check=True, cwd=ROOT)
+    results = {
+        name: {
+            "median_warm_seconds": statistics.median(second for run in each for second in run["seconds"]),
+            "runs": each,
+        }
+        for name, each in runs.items()
+    }
+    ratio = results["this checkout"]["median_warm_seconds"] / results[arguments.baseline]["median_warm_seconds"]
+    emit(
+        {
+            "article": str(arguments.article.relative_to(ROOT)),
+            "baseline": arguments.baseline,
+            "slowdown": round(ratio - 1, 4),
+            "results": results,
+            "machine": machine(),
+        },
+        arguments.out,
+    )
+
+
+if __name__ == "__main__":
+    main()
