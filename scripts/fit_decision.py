@@ -250,7 +250,8 @@ def main() -> None:
         )
         everything = replayed(replaying(verifier, dev_scores), dev_raw, dev_texts)
         sweep = []
-        for threshold in np.round(np.arange(0.05, 0.996, 0.01), 2):
+        # From 0.50: a finding is more likely real than not, so its word is never "unlikely".
+        for threshold in np.round(np.arange(0.50, 0.996, 0.01), 2):
             reports = [kept_above(report, label, float(threshold)) for report in everything]
             metrics = JudgedNewsEvaluator(dev_judged)(reports)
             sweep.append({"threshold": float(threshold), "articles": metrics["articles"], **metrics[label]})
