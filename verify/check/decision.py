@@ -65,7 +65,9 @@ def decide(
     (`notes.conflict`) where the model leans to contradiction, or incompatible figures (`notes.numbers`)
     whatever the model says. Either way `notes.fragment`, `notes.different_times`, `notes.not_knowing`,
     `notes.elsewhere`, `notes.referents` and `notes.repeated` veto a contradiction, and `notes.fragment`,
-    `notes.not_knowing`, `notes.referents` and `notes.repeated` veto a corroboration too. One source never corroborates itself.
+    `notes.not_knowing`, `notes.referents` and `notes.repeated` veto a corroboration too. One source never
+    corroborates itself. A compatible pair the model reads as a possible conflict keeps the time note that
+    explains it (shown as a change over time).
     """
     contradiction = max(scores.contradiction for scores in directions)
     entailment = max(scores.entailment for scores in directions)
