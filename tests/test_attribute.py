@@ -446,6 +446,12 @@ DATELINES = [
         "the road to the airport had been reopened",
         "afghan officials",
     ),
+    # a name before an aside set off by dashes is the source, not a dateline
+    (
+        "NATO - the alliance of 29 nations - said the exercise would go ahead.",
+        "the exercise would go ahead",
+        "NATO",
+    ),
     # a hyphenated name that opens the sentence stays whole
     (
         "Jean-Claude Juncker said the sanctions would stay in place.",

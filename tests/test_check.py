@@ -311,6 +311,7 @@ def test_decide_a_pair(sources, forward, backward, notes, label, note):
         (("the White House", "government_body"), ("White House", "government_body"), True),
         (("Bill Clinton", "person"), ("Hillary Clinton", "person"), False),  # a shared surname only
         (("Bill", "person"), ("Bill Clinton", "person"), False),  # a given name is not the surname
+        (("the House", "government_body"), ("the White House", "government_body"), False),  # not people
         (("Flynn", "person"), ("the author", "author"), False),
         (("Clinton campaign", "organisation"), ("Clinton", "person"), False),
     ],
@@ -603,13 +604,15 @@ def test_repeated_note(first, second, repeated):
     assert (repeated_note(parse(first), parse(second)) is not None) is repeated
 
 
-def test_referents_are_compared_across_articles_only_and_repetition_everywhere():
+def test_referents_are_compared_across_articles_only_and_repetition_across_articles_or_one_source():
     he, him = parse("he will vote for Clinton"), parse("he would never vote for Clinton")
     assert parse_notes(he, him).referents is None
     assert parse_notes(he, him, across_articles=True).referents is not None
     quoted = parse("The plant will close.")
-    assert parse_notes(quoted, quoted).repeated is not None
-    assert parse_notes(quoted, parse("The plant will not close.")).repeated is None
+    assert parse_notes(quoted, quoted, across_articles=True).repeated is not None
+    assert parse_notes(quoted, quoted, same_source=True).repeated is not None  # one source quoted twice
+    assert parse_notes(quoted, quoted).repeated is None  # "police said X", "the ministry said X": two sources
+    assert parse_notes(quoted, parse("The plant will not close."), same_source=True).repeated is None
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from verify.check.fitted import FittedDecision, LogisticModel, load_fitted_decis
 from verify.check.notes import RuleNotes, fragment_note, parse_notes
 from verify.check.settings import CheckSettings, for_model
 from verify.check.signals import pair_signals
-from verify.datamodel import Cue, NoteKind, PairSignals, Span
+from verify.datamodel import Cue, Note, NoteKind, PairSignals, Span
 from verify.errors import VerifyError
 from verify.models import DEFAULT_NLI_MODEL_DIR
 from verify.nlp import parse
@@ -138,6 +138,24 @@ def test_the_fitted_decision_labels_by_calibrated_probability(first, second, sou
     assert found.probability == pytest.approx(
         (lower.contradiction if found.label == "contradiction" else lower.corroboration).probability(signals)
     )
+
+
+def test_incompatible_figures_stay_a_contradiction_and_a_vetoed_pair_has_its_compatible_probability():
+    signals = signals_of(
+        "Three miners died in the collapse.", "Nobody died in the collapse.", directions=(NEUTRAL, NEUTRAL)
+    )
+    figures = RuleNotes(numbers=Note(NoteKind.number_conflict, "people (death): Three against Nobody"))
+    decision = decide((NEUTRAL, NEUTRAL), figures, False, CheckSettings(fitted=FITTED), signals)
+    assert decision.label == "contradiction" and decision.notes == (figures.numbers,)
+    vetoed = decide(
+        (NEUTRAL, NEUTRAL),
+        replace(figures, different_times=Note(NoteKind.change_over_time)),
+        False,
+        CheckSettings(fitted=FITTED),
+        signals,
+    )
+    probabilities = FITTED.contradiction.probability(signals), FITTED.corroboration.probability(signals)
+    assert vetoed.label == "compatible" and vetoed.probability == pytest.approx(1 - max(probabilities))
 
 
 def test_without_signals_the_nli_thresholds_decide():

@@ -71,6 +71,13 @@ def test_a_reported_pair_matches_its_judgement_by_offsets(first, second, found):
     assert (matching_judgement(first, second, [judgement]) is judgement) is found
 
 
+def test_a_reported_pair_meets_the_judgement_it_overlaps_most():
+    """Two judgements sharing a claim: the reported pair is the one whose other claim it covers most closely."""
+    wide = judged(CLAIMS[0], claim("x", 50, 177, "Engineers"), "neither")
+    close = judged(CLAIMS[0], CLAIMS[1], "contradiction")
+    assert matching_judgement(CLAIMS[0], CLAIMS[1], [wide, close]) is close
+
+
 def test_the_evaluator_counts_real_wrong_and_unjudged_findings():
     judgements = [
         judged(CLAIMS[0], CLAIMS[1], "contradiction"),

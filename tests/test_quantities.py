@@ -84,6 +84,7 @@ def test_compatible_figures_do_not(first, second):
         ("No one had been killed", 0, 0, "count"),
         ("Temperatures fell to -5 degrees", -5, -5, "count"),
         ("Temperatures fell to \u221212.5 degrees", -12.5, -12.5, "count"),
+        ("Temperatures fell (-2 degrees at noon)", -2, -2, "count"),
         ("The club paid 1.2 million euros for the striker", 1_200_000, 1_200_000, "money"),
     ],
 )

@@ -172,7 +172,13 @@ def _without_dateline(tokens: list[Token]) -> list[Token]:
     in_capitals = bool(words) and all(token.is_upper and len(token) > 1 for token in words)
     agency = any(token.lower_ in NEWS_AGENCIES for token in before) and any(token.text == "(" for token in before)
     only_place = all(token.is_alpha or token.text in {",", "(", ")", "."} for token in before)
-    return tokens[dash + 1 :] if only_place and (in_capitals or agency) else tokens
+    # A second dash closes an aside ("NATO - the alliance of 29 nations - said"): no dateline.
+    last = tokens[-1]
+    closing = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
+    aside = any(token.text in DATELINE_DASHES for token in tokens[dash + 1 :]) or (
+        closing is not None and closing.text in DATELINE_DASHES
+    )
+    return tokens[dash + 1 :] if only_place and (in_capitals or agency) and not aside else tokens
 
 
 def is_anonymous(mention: list[Token], context: list[Token], role: RoleEntry | None) -> bool:

@@ -1,7 +1,9 @@
 """The one decision rule: contradiction, corroboration or compatible, from NLI scores and rule notes.
 
 Both the pairs of a report (both directions scored) and the evidence of a single-claim verdict
-(evidence → claim scored) are decided here, so a pair is judged the same way by both.
+(evidence → claim scored) are decided here. A report's pairs (and pairs across articles) are decided by the
+model's fitted decision where it ships one; a single claim's evidence, scored one way only, by the NLI
+thresholds (the fitted decision was fitted on pairs scored both ways).
 """
 
 from __future__ import annotations
@@ -61,7 +63,9 @@ def decide(
     """The label of a scored pair; `directions` are the NLI scores that count (one or both ways).
 
     With the model's fitted decision (`settings.fitted`) and the pair's `signals`, the calibrated probabilities
-    decide (`_fitted_label`). Otherwise a contradiction needs the threshold, or a place conflict the parse found
+    decide against the fitted thresholds, and incompatible figures (`notes.numbers`) still make a contradiction;
+    the probability is the calibrated one of the label (of a compatible pair: one minus the larger of the two).
+    Otherwise a contradiction needs the threshold, or a place conflict the parse found
     (`notes.conflict`) where the model leans to contradiction, or incompatible figures (`notes.numbers`)
     whatever the model says. Either way `notes.fragment`, `notes.different_times`, `notes.not_knowing`,
     `notes.elsewhere`, `notes.referents` and `notes.repeated` veto a contradiction, and `notes.fragment`,
@@ -77,9 +81,11 @@ def decide(
     if fitted is not None and signals is not None:
         contradiction = fitted.contradiction.probability(signals)
         entailment = fitted.corroboration.probability(signals)
-        contradicts = contradiction >= fitted.contradiction_threshold
+        # Incompatible figures are a contradiction whatever the scores say, as without the fitted decision: the
+        # rule fires too rarely in the fit data for the regression to learn it (its probability stays the
+        # calibrated one).
+        contradicts = contradiction >= fitted.contradiction_threshold or bool(notes.numbers)
         corroborates = entailment >= fitted.corroboration_threshold
-        place = notes.conflict
     else:
         contradicts = bool(notes.numbers) or (leans and (contradiction >= settings.contradiction or bool(place)))
         corroborates = entailment >= settings.corroboration
@@ -92,14 +98,16 @@ def decide(
             or notes.referents
             or notes.repeated
         )
-        if veto:
-            return Decision("compatible", contradiction, (veto,))
+        if veto:  # the probability of what the pair is: compatible
+            compatible = 1 - max(contradiction, entailment) if fitted is not None else contradiction
+            return Decision("compatible", compatible, (veto,))
         found = (notes.numbers, place, Note(NoteKind.same_source) if same_source else None)
         return Decision("contradiction", contradiction, tuple(note for note in found if note))
     if corroborates and not same_source:
         unfounded = notes.fragment or notes.not_knowing or notes.referents or notes.repeated
         if unfounded:
-            return Decision("compatible", entailment, (unfounded,))
+            compatible = 1 - max(contradiction, entailment) if fitted is not None else entailment
+            return Decision("compatible", compatible, (unfounded,))
         return Decision("corroboration", entailment)
     # A pair the model reads as a possible conflict that the time rule explains is shown as the change it is.
     read_as_conflict = leans and max(scores.contradiction for scores in directions) >= settings.possible_conflict

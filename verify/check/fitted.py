@@ -39,14 +39,15 @@ class LogisticModel:
     def from_jsonable(cls, data: dict) -> LogisticModel:
         unknown = sorted(set(data["features"]) - set(PairSignals.names()))
         if unknown:
-            raise VerifyError(f"the fitted decision reads signals this version does not make: {', '.join(unknown)}")
-        return cls(
-            tuple(data["features"]),
-            tuple(data["mean"]),
-            tuple(data["scale"]),
-            tuple(data["coefficients"]),
-            float(data["intercept"]),
+            raise ValueError(f"it reads signals this version does not make: {', '.join(unknown)}")
+        mean, scale, coefficients = (
+            tuple(float(value) for value in data[key]) for key in ("mean", "scale", "coefficients")
         )
+        if not len(mean) == len(scale) == len(coefficients) == len(data["features"]):
+            raise ValueError("features, mean, scale and coefficients differ in length")
+        if any(value <= 0 for value in scale):
+            raise ValueError("a scale is not positive")
+        return cls(tuple(data["features"]), mean, scale, coefficients, float(data["intercept"]))
 
 
 @dataclass(frozen=True)

@@ -260,7 +260,7 @@ def parse_notes(
     same_source: bool = False,
 ) -> RuleNotes:
     """The rule notes of a pair from its claims' parses (and `time_note`'s verdict); `referents_note` only for
-    claims of different articles (`same_source`: of one source)."""
+    claims of different articles, `repeated_note` for those and for one source's claims (`same_source`)."""
     return RuleNotes(
         different_times,
         knowledge_note(first, second),
@@ -268,6 +268,8 @@ def parse_notes(
         number_note(first, second),
         places_note(first, second),
         referents_note(first, second, same_source) if across_articles else None,
-        repeated_note(first, second),
+        # In one article the same words from two sources are two sources saying it ("police said X", "the
+        # ministry said X"); from one source, or across articles, one statement twice.
+        repeated_note(first, second) if across_articles or same_source else None,
         fragment_note(first, second),
     )

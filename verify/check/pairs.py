@@ -67,17 +67,17 @@ def _name_words(source: Source) -> list[str]:
 def same_speaker(first: Source, second: Source) -> bool:
     """Whether two claims of one article have one speaker: the same canonical name, or one person under a full
     name and a surname the attribution left apart ("Michael Flynn" / "Flynn", "Donald Trump's" / "Donald Trump").
-    Two people who share only a surname in one article are rare; two given names ("Bill" / "Bill Clinton") are
-    not taken as one."""
+    Only people are matched by surname (two who share one in an article are rare; "Obama" against "Michelle
+    Obama" is a known miss); a given name ("Bill" / "Bill Clinton") is not taken for the person."""
     if first.name == second.name:
         return True
     if "author" in (first.kind, second.kind) or "anonymous" in (first.kind, second.kind):
         return False
-    words = sorted((_name_words(first), _name_words(second)), key=len)
-    shorter, longer = words
+    shorter, longer = sorted((_name_words(first), _name_words(second)), key=len)
     if not shorter:
         return False
-    return shorter == longer or (len(shorter) == 1 and len(longer) > 1 and shorter[0] == longer[-1])
+    persons = first.kind == second.kind == "person"  # "the House" is not "the White House"
+    return shorter == longer or (persons and len(shorter) == 1 and len(longer) > 1 and shorter[0] == longer[-1])
 
 
 def check_claims(

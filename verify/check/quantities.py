@@ -188,9 +188,10 @@ def _signed_negative(token: Token) -> bool:
     if before.lower_ == "minus":
         return True
     attached = before.text in {"-", "\u2212"} and not before.whitespace_
-    return attached and (
-        before.i == 0 or not before.doc[before.i - 1].like_num and bool(before.doc[before.i - 1].whitespace_)
-    )
+    if not attached or before.i == 0:
+        return attached
+    earlier = before.doc[before.i - 1]
+    return not (earlier.like_num and not earlier.whitespace_)  # "3-5" is a range; "(-2", "to -5" are signs
 
 
 def _words_before(token: Token, count: int) -> tuple[str, ...]:

@@ -72,7 +72,8 @@ class CheckSettings:
     def as_record(self) -> dict:
         """The settings as evaluation outputs name them: the fitted decision by whether there is one."""
         record = {field.name: getattr(self, field.name) for field in fields(self) if field.name != "fitted"}
-        return {**record, "fitted_decision": self.fitted is not None}
+        # The fitted decision reads the parse rules' signals: without them the NLI thresholds decide.
+        return {**record, "fitted_decision": self.fitted is not None and self.parse_rules}
 
     def for_claim_checks(self) -> CheckSettings:
         """The settings a single-claim check decides with."""

@@ -61,7 +61,8 @@ def pair_signals(
         fragment=float(NoteKind.fragment in kinds),
         shorter_tokens=math.log(1 + min(len(doc) for doc in docs)),
         figures_conflict=float(NoteKind.number_conflict in kinds),
-        place_conflict=float(NoteKind.place_conflict in kinds),
+        # As the rule without the fitted decision reads it: only where the model leans to contradiction.
+        place_conflict=float(NoteKind.place_conflict in kinds and contradictions[1] > entailments[1]),
         different_times=float(bool(kinds & {NoteKind.change_over_time, NoteKind.different_periods})),
         not_informed=float(NoteKind.not_informed in kinds),
         different_places=float(NoteKind.different_places in kinds),

@@ -95,20 +95,27 @@ def judged_pair_record(pair: JudgedPair) -> dict:
     }
 
 
-def _covers(claim: Claim, judged: JudgedClaim) -> bool:
+def _overlap(claim: Claim, judged: JudgedClaim) -> float:
+    """How closely a claim covers a judged claim: the characters they share as a share of the longer (so a
+    claim inside a much longer one covers it less than an equal one does); 0 where they share under MIN_OVERLAP
+    of the shorter."""
     shared = shared_characters(claim.spans, (judged.span,))
-    shorter = min(sum(len(span) for span in claim.spans), len(judged.span))
-    return shorter > 0 and shared >= MIN_OVERLAP * shorter
+    lengths = sum(len(span) for span in claim.spans), len(judged.span)
+    if not min(lengths) or shared < MIN_OVERLAP * min(lengths):
+        return 0.0
+    return shared / max(lengths)
 
 
 def matching_judgement(first: Claim, second: Claim, judged: Iterable[JudgedPair]) -> JudgedPair | None:
-    """The judgement of the pair (`first`, `second`), in either order; None when it was never judged."""
+    """The judgement of the pair (`first`, `second`), in either order, whose claims it overlaps most; None when it
+    was never judged."""
+    best, best_overlap = None, 0.0
     for pair in judged:
-        if (_covers(first, pair.first) and _covers(second, pair.second)) or (
-            _covers(first, pair.second) and _covers(second, pair.first)
-        ):
-            return pair
-    return None
+        for one, other in ((pair.first, pair.second), (pair.second, pair.first)):
+            overlaps = _overlap(first, one), _overlap(second, other)
+            if min(overlaps) > 0 and sum(overlaps) > best_overlap:
+                best, best_overlap = pair, sum(overlaps)
+    return best
 
 
 class JudgedNewsEvaluator:
