@@ -39,18 +39,12 @@ from verify.check.fitted import DECISION_FILE, FittedDecision, LogisticModel
 from verify.check.pairs import checked_text
 from verify.datamodel import Claim, NLIScores, PairSignals, Report
 from verify.evaluation.fixtures import load_labeled_articles, match_claims
-from verify.evaluation.judged import JudgedNewsEvaluator, load_judged_pairs, matching_judgement
+from verify.evaluation.judged import JudgedNewsEvaluator, load_judged_pairs, matching_judgement, report_lines
 from verify.pipeline import Verifier
 
 FINDINGS = ("contradiction", "corroboration")
 KEPT = NLIScores(0.0, 0.0, 1.0)  # what the replayed screen says of a pair the report scored: keep it
 LEFT = NLIScores(0.0, 1.0, 0.0)  # and of one it did not: screened out
-
-
-def read_reports(path: Path) -> list[dict]:
-    """The reports of a `verify report --format jsonl` file (error lines left out)."""
-    lines = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    return [line["report"] for line in lines if "report" in line]
 
 
 def recorded_scores(reports: Iterable[dict]) -> dict[tuple[str, str], NLIScores]:
@@ -209,7 +203,7 @@ def main() -> None:
     verifier.settings = plain
     sets = {}
     for name, path in (("train", arguments.train), ("fixtures", arguments.fixture_reports), ("dev", arguments.dev)):
-        raw = read_reports(path)
+        raw = report_lines(path)
         sets[name] = replayed(replaying(verifier, recorded_scores(raw)), raw, article_texts(raw))
     rows = judged_rows(sets["train"], arguments.train_judged) + fixture_rows(sets["fixtures"], arguments.fixtures)
     rows = [row for row in rows if row[1] != "unclear"]
@@ -233,7 +227,7 @@ def main() -> None:
         dev_probabilities = np.array([models[label].probability(PairSignals(*row)) for row in dev_features])
         results[label]["calibration_polnear_dev"] = reliability(dev_probabilities, dev_labels)
     dev_judged = load_judged_pairs(arguments.dev_judged)
-    dev_raw = read_reports(arguments.dev)
+    dev_raw = report_lines(arguments.dev)
     dev_scores, dev_texts = recorded_scores(dev_raw), article_texts(dev_raw)
     thresholds = {}
     for label in FINDINGS:

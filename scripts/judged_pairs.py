@@ -28,14 +28,10 @@ from verify.evaluation.judged import (
     judged_pair_record,
     load_judged_pairs,
     matching_judgement,
+    report_lines,
 )
 
 FINDINGS = ("contradiction", "corroboration")
-
-
-def read_reports(path: Path) -> list[dict]:
-    lines = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    return [line["report"] for line in lines if "report" in line]
 
 
 def article_name(report: dict) -> str:
@@ -63,7 +59,7 @@ def write_packets(reports_path: Path, judged_path: Path | None, out: Path, parts
     for pair in judged:
         by_article.setdefault(pair.article, []).append(pair)
     work = []
-    for report in read_reports(reports_path):
+    for report in report_lines(reports_path):
         pairs = to_read(report, near, by_article.get(article_name(report), []))
         work.append((report, pairs))
     out.mkdir(parents=True, exist_ok=True)
@@ -104,7 +100,7 @@ def quoted_claim(text: str, quote: str, source: str) -> JudgedClaim | None:
 
 
 def merge(reports_path: Path, answers: list[Path], reader: str, judged_path: Path) -> None:
-    reports = {article_name(report): report for report in read_reports(reports_path)}
+    reports = {article_name(report): report for report in report_lines(reports_path)}
     claims = {
         name: {row["id"]: Claim.from_jsonable(row) for row in report["claims"]} for name, report in reports.items()
     }

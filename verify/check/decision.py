@@ -73,19 +73,20 @@ def decide(
     corroborates itself. A compatible pair the model reads as a possible conflict keeps the time note that
     explains it (shown as a change over time).
     """
-    contradiction = max(scores.contradiction for scores in directions)
-    entailment = max(scores.entailment for scores in directions)
+    model_contradiction = max(scores.contradiction for scores in directions)
+    contradiction, entailment = model_contradiction, max(scores.entailment for scores in directions)
     leans = leans_to_contradiction(directions, settings)
     place = notes.conflict if leans else None
-    fitted = settings.fitted if signals is not None else None
-    if fitted is not None and signals is not None:
-        contradiction = fitted.contradiction.probability(signals)
-        entailment = fitted.corroboration.probability(signals)
+    calibrated_compatible: float | None = None  # with the fitted decision: one minus the larger finding
+    if settings.fitted is not None and signals is not None:
+        contradiction = settings.fitted.contradiction.probability(signals)
+        entailment = settings.fitted.corroboration.probability(signals)
+        calibrated_compatible = 1 - max(contradiction, entailment)
         # Incompatible figures are a contradiction whatever the scores say, as without the fitted decision: the
         # rule fires too rarely in the fit data for the regression to learn it (its probability stays the
         # calibrated one).
-        contradicts = contradiction >= fitted.contradiction_threshold or bool(notes.numbers)
-        corroborates = entailment >= fitted.corroboration_threshold
+        contradicts = contradiction >= settings.fitted.contradiction_threshold or bool(notes.numbers)
+        corroborates = entailment >= settings.fitted.corroboration_threshold
     else:
         contradicts = bool(notes.numbers) or (leans and (contradiction >= settings.contradiction or bool(place)))
         corroborates = entailment >= settings.corroboration
@@ -98,21 +99,24 @@ def decide(
             or notes.referents
             or notes.repeated
         )
-        if veto:  # the probability of what the pair is: compatible
-            compatible = 1 - max(contradiction, entailment) if fitted is not None else contradiction
-            return Decision("compatible", compatible, (veto,))
+        if veto:
+            return Decision("compatible", _either(calibrated_compatible, contradiction), (veto,))
         found = (notes.numbers, place, Note(NoteKind.same_source) if same_source else None)
         return Decision("contradiction", contradiction, tuple(note for note in found if note))
     if corroborates and not same_source:
         unfounded = notes.fragment or notes.not_knowing or notes.referents or notes.repeated
         if unfounded:
-            compatible = 1 - max(contradiction, entailment) if fitted is not None else entailment
-            return Decision("compatible", compatible, (unfounded,))
+            return Decision("compatible", _either(calibrated_compatible, entailment), (unfounded,))
         return Decision("corroboration", entailment)
     # A pair the model reads as a possible conflict that the time rule explains is shown as the change it is.
-    read_as_conflict = leans and max(scores.contradiction for scores in directions) >= settings.possible_conflict
+    read_as_conflict = leans and model_contradiction >= settings.possible_conflict
     explained = (notes.different_times,) if notes.different_times and read_as_conflict else ()
-    if fitted is not None:  # calibrated: what is neither finding
-        return Decision("compatible", 1 - max(contradiction, entailment), explained)
     neutral = min(scores.neutral for scores in directions)
-    return Decision("compatible", max(neutral, 1 - max(contradiction, entailment)), explained)
+    return Decision(
+        "compatible", _either(calibrated_compatible, max(neutral, 1 - max(contradiction, entailment))), explained
+    )
+
+
+def _either(calibrated: float | None, from_the_model: float) -> float:
+    """A compatible pair's probability: the calibrated one where the fitted decision decided, else the model's."""
+    return from_the_model if calibrated is None else calibrated

@@ -5,7 +5,6 @@ one, score them with NLI both ways, decide each with the rule notes. `check_clai
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ from spacy.tokens import Doc
 from verify.check.decision import decide, needs_parse, worth_scoring
 from verify.check.gate import related_pairs
 from verify.check.negation import asserted_text
-from verify.check.notes import RuleNotes, number_note, parse_notes, time_note
+from verify.check.notes import POSSESSIVE, RuleNotes, number_note, parse_notes, time_note
 from verify.check.quantities import may_state_quantities
 from verify.check.settings import CheckSettings
 from verify.check.signals import pair_signals
@@ -56,11 +55,8 @@ def article_pairs(claims: Sequence[Claim], embeddings: np.ndarray, settings: Che
     ]
 
 
-POSSESSIVE_ENDING = re.compile(r"['’]s?$")
-
-
 def _name_words(source: Source) -> list[str]:
-    name = POSSESSIVE_ENDING.sub("", source.name.strip()).casefold()
+    name = POSSESSIVE.sub("", source.name.strip()).casefold()
     return name.removeprefix("the ").split()
 
 

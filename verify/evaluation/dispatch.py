@@ -6,10 +6,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from verify import __version__
 from verify.check.settings import CheckSettings, for_model
 from verify.errors import VerifyError
+
+if TYPE_CHECKING:
+    from verify.datamodel import Report
+    from verify.pipeline import Verifier
 
 TASKS = ("fixtures", "nli", "attribution", "check", "judged")
 Progress = Callable[[str], None]
@@ -47,10 +52,7 @@ def _judged_metrics(
     if not texts:
         raise VerifyError(f"{articles}: no *.txt articles to report")
     verifier = get_verifier(model, _check_settings(model, parse_rules))
-    reports = []
-    for number, text_path in enumerate(texts, 1):
-        progress(f"reporting article {number}/{len(texts)}: {text_path.stem}")
-        reports.append(verifier.report(text_path.read_text(encoding="utf-8"), str(text_path)))
+    reports = _reported(verifier, [(str(text), text.read_text(encoding="utf-8")) for text in texts], progress)
     return {
         "task": "judged",
         "model": asdict(verifier.model_info),
@@ -59,6 +61,15 @@ def _judged_metrics(
         "settings": verifier.settings.as_record(),
         **JudgedNewsEvaluator(judged)(reports),
     }
+
+
+def _reported(verifier: Verifier, articles: list[tuple[str, str]], progress: Progress) -> list[Report]:
+    """The report of each (name, text), telling `progress` which article of how many it is at."""
+    reports = []
+    for number, (name, text) in enumerate(articles, 1):
+        progress(f"verifying article {number}/{len(articles)}: {Path(name).stem}")
+        reports.append(verifier.report(text, name))
+    return reports
 
 
 ATTRIBUTORS = ("hybrid", "rules", "tagger")
@@ -190,10 +201,7 @@ def _metrics(
 
         labeled = load_labeled_articles(path)
         verifier = get_verifier(model, _check_settings(model, parse_rules))
-        reports = []
-        for number, article in enumerate(labeled, 1):
-            progress(f"verifying article {number}/{len(labeled)}: {article.name}")
-            reports.append(verifier.report(article.text, article.name))
+        reports = _reported(verifier, [(article.name, article.text) for article in labeled], progress)
         evaluator = ArticleEvaluator(labeled)
         return {
             "task": "fixtures",

@@ -82,6 +82,13 @@ def load_judged_pairs(path: Path) -> list[JudgedPair]:
     return pairs
 
 
+def report_lines(path: Path) -> list[dict]:
+    """The reports of a `verify report --format jsonl` file, in order (its error lines left out): what reading
+    packets are made from and what the decision is fitted on (`scripts/judged_pairs.py`, `scripts/fit_decision.py`)."""
+    lines = (json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip())
+    return [line["report"] for line in lines if "report" in line]
+
+
 def judged_pair_record(pair: JudgedPair) -> dict:
     """The JSON-lines record of a judged pair (`load_judged_pairs` reads it back)."""
     return {
@@ -151,11 +158,13 @@ class JudgedNewsEvaluator:
                 if verdict == "real":
                     found.add(id(judgement))
         articles = len(reports)
+        reported_articles = {Path(report.article).stem for report in reports}
         metrics: dict = {"articles": articles}
         for label in FINDINGS:
             real, wrong = counts[f"{label}s_real"], counts[f"{label}s_wrong"]
-            known = [pair for pairs in self.by_article.values() for pair in pairs if pair.truth == label]
-            known_here = [pair for pair in known if pair.article in {Path(r.article).stem for r in reports}]
+            known_here = [
+                pair for name in reported_articles for pair in self.by_article.get(name, []) if pair.truth == label
+            ]
             metrics[label] = {
                 "reported": counts[f"reported_{label}s"],
                 "per_article": counts[f"reported_{label}s"] / articles if articles else 0.0,
