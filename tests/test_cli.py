@@ -6,8 +6,10 @@ import csv
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
+from contextlib import ExitStack
 from importlib.metadata import version
 from pathlib import Path
 
@@ -440,3 +442,51 @@ def test_a_story_part_outside_the_check_task_is_a_user_error():
     assert_one_line_error(
         invoke("evaluate", str(DEV_FIXTURES), "--stories", "held"), "a story part applies to FNC-1 claim checks"
     )
+
+
+# Standard output that cannot take the output: closed (known before any work), a full device, a reader that
+# stopped reading. Each is the command's file descriptor 1, as a shell's redirection makes it.
+def _closed_stdout(stack: ExitStack) -> dict:
+    return {"preexec_fn": lambda: os.close(1)}
+
+
+def _full_stdout(stack: ExitStack) -> dict:
+    return {"stdout": stack.enter_context(open("/dev/full", "wb"))}
+
+
+def _pipe_nobody_reads(stack: ExitStack) -> dict:
+    reading, writing = os.pipe()
+    os.close(reading)
+    stack.callback(os.close, writing)
+    return {"stdout": writing}
+
+
+CLOSED = "standard output is closed: nothing would be written (use --out FILE)"
+FULL = "standard output: cannot write (No space left on device)"
+BROKEN_PIPE = "standard output: cannot write (the reader closed the pipe)"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+@pytest.mark.parametrize(
+    ("stdout", "format", "expected"),
+    [
+        (_closed_stdout, "text", CLOSED),
+        (_closed_stdout, "jsonl", CLOSED),
+        (_full_stdout, "text", FULL),
+        (_full_stdout, "jsonl", FULL),
+        (_pipe_nobody_reads, "json", BROKEN_PIPE),
+        (_pipe_nobody_reads, "jsonl", BROKEN_PIPE),
+    ],
+    ids=["closed", "closed-jsonl", "full", "full-jsonl", "broken-pipe", "broken-pipe-jsonl"],
+)
+def test_a_report_standard_output_cannot_take_is_one_line_and_a_failure(tmp_path, stdout, format, expected):
+    article = tmp_path / "article.txt"
+    article.write_text("Police said the bridge was closed on Monday. The mayor said it stayed open.\n")
+    verify = Path(sys.executable).parent / "verify"
+    command = [str(verify), "report", str(article), "--model", str(SMALL_MODEL), "--format", format]
+    with ExitStack() as stack:
+        done = subprocess.run(
+            command, stderr=subprocess.PIPE, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, **stdout(stack)
+        )
+    assert (done.returncode, done.stderr) == (2, f"error: {expected}\n")

@@ -57,8 +57,10 @@ app = typer.Typer(
 def print_version(asked: bool) -> None:
     if asked:
         from verify import __version__
+        from verify.output import write_stdout
 
-        typer.echo(f"verify {__version__}")
+        with user_errors(verbose=False, quiet=True):
+            write_stdout(f"verify {__version__}\n")
         raise typer.Exit()
 
 
@@ -274,16 +276,18 @@ def run(
 
     `verbose`: the library's log (stage timings) on stderr; `quiet`: no progress, no "wrote" line.
     """
-    from verify.output import check_destination, write_file
+    from verify.output import check_destination, require_stdout, write_file, write_stdout
 
     with user_errors(verbose, quiet):
         if out is not None:
             check_destination(out, force)  # before any work: a run is never lost to a bad --out
+        else:
+            require_stdout()
         with progress_display(enabled=not quiet) as progress:
             result = work(progress)
         output, status = result if isinstance(result, tuple) else (result, 0)
         if out is None:
-            typer.echo(output, nl=False)
+            write_stdout(output)
         else:
             write_file(out, output, force)
             if not quiet:
@@ -457,10 +461,12 @@ def report_many(options: ManyArticles, quiet: bool) -> None:
     status 1 if an article failed (or, with --fail-on, a report has a contradiction)."""
     from verify.inputs import article_inputs
     from verify.models import resolve_nli_model
-    from verify.output import AppendedLines
+    from verify.output import AppendedLines, require_stdout, write_stdout
 
     inputs = article_inputs(options.paths, options.records, options.dataset, options.input_format)
     _require_jsonl(options.paths, options.format)
+    if options.out is None:
+        require_stdout()
     with ExitStack() as opened:
         appended = opened.enter_context(AppendedLines(options.out, options.force)) if options.out else None
         finished = appended.finished if appended else set()
@@ -480,7 +486,7 @@ def report_many(options: ManyArticles, quiet: bool) -> None:
                     if appended:
                         appended.append(result.line)
                     else:
-                        typer.echo(result.line)
+                        write_stdout(result.line + "\n")
                     progress.advance()
                     failed += result.failed
                     contradicted += result.contradictions > 0
@@ -561,10 +567,11 @@ def corpus(
         from verify.corpus import require_engine
         from verify.inputs import article_inputs
         from verify.models import resolve_nli_model
-        from verify.output import check_folder_for_files
+        from verify.output import check_folder_for_files, require_stdout, write_stdout
 
         inputs = article_inputs(articles or [], records, dataset, input_format)
         check_folder_for_files(out, force)
+        require_stdout()  # the summary's place
         require_engine(engine.value)
         resolve_nli_model(model)
         with progress_display(enabled=not quiet, articles=len(inputs.ids)) as progress:
@@ -583,7 +590,7 @@ def corpus(
 
                 result = analyse_corpus(inputs.records(), chosen, article_done)
                 files.finish(result)
-        typer.echo(corpus_summary(result, markdown=format is Format.markdown), nl=False)
+        write_stdout(corpus_summary(result, markdown=format is Format.markdown))
         if not quiet:
             typer.echo(f"wrote {out}", err=True)
         if result.failures:

@@ -16,6 +16,9 @@ a time, so that a rerun of the same command resumes where a crash or `kill -9` s
   is logged; a line that is not a result line of verify (another file given as --out) is refused;
 - the file is locked while a run appends to it, never followed if it is a symlink, and a failed write
   (a full disk) is truncated back to the last whole line.
+
+Standard output is checked before any work too (`require_stdout`: closed), and a write to it that fails (a
+full disk, a reader that stopped reading) is one line (`write_stdout`), as for --out.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import logging
 import os
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -95,6 +99,29 @@ def write_file(path: Path, content: str | Iterable[str], force: bool) -> None:
     finally:
         if os.path.lexists(temporary):
             os.unlink(temporary)
+
+
+def require_stdout() -> None:
+    """Standard output is open: a report written to a closed one would be lost without a word. (Python starts
+    with sys.stdout None when its descriptor is closed.)"""
+    if sys.stdout is None:
+        raise VerifyError("standard output is closed: nothing would be written (use --out FILE)")
+
+
+def write_stdout(text: str) -> None:
+    """Write `text` to standard output and flush it, so that a failure is known here, as one line."""
+    require_stdout()
+    assert sys.stdout is not None  # for mypy: require_stdout raised otherwise
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as error:
+        # What is still buffered could not be written either: drop it, or Python's exit would flush it again
+        # and print a traceback ("Exception ignored ... BrokenPipeError").
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reason = "the reader closed the pipe" if isinstance(error, BrokenPipeError) else error.strerror or error
+        raise VerifyError(f"standard output: cannot write ({reason})") from None
 
 
 def _link_without_replacing(temporary: str, path: Path) -> None:
