@@ -51,9 +51,36 @@ def test_undecodable_text_is_one_line(data, message):
     assert "\n" not in str(raised.value)
 
 
-def test_a_nul_byte_late_in_a_text_is_left_to_the_analysis():
-    data = (TEXT * 200).encode("utf-8") + b"\x00 The governor said the port was closed."
-    assert "\x00" in decode_article(data, "scraped.txt")
+# A text with a few control characters (scraped pages, copy-paste) is text; a file made of them is not.
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00The governor said the port was closed on Monday.",  # a NUL first
+        b"The governor said\x00 the port was closed.\x00 The mayor said it reopened.",
+        (TEXT * 200).encode("utf-8") + b"\x00 The governor said the port was closed.",
+        "Der Minister sagte,\x00 dass zwölf Menschen verletzt wurden.".encode(),
+        b"Page 1\x0c\nThe ministry said 12 people were hurt.\x1b[0m",  # a form feed, a terminal colour code
+    ],
+    ids=["nul-first", "nuls-in-sentences", "nul-late", "nul-in-german", "form-feed-and-escape"],
+)
+def test_a_text_with_stray_control_characters_is_read_as_given(data):
+    assert decode_article(data, "scraped.txt") == data.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",  # an image: not UTF-8, with NULs
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcb\x48\xcd\xc9\xc9\x07\x00",  # gzip
+        "The mayor said the bridge was safe.".encode("utf-16-le"),  # UTF-16 without its mark: half NULs
+        b"\x00\x01\x02\x03 said \x04\x05\x06\x07\x08\x0e\x0f",  # valid UTF-8, but mostly control bytes
+    ],
+    ids=["png", "gzip", "utf-16-without-mark", "control-bytes"],
+)
+def test_a_binary_file_is_one_line(data):
+    with pytest.raises(VerifyError, match="looks like a binary file") as raised:
+        decode_article(data, "scan.txt")
+    assert "\n" not in str(raised.value)
 
 
 def test_a_closed_standard_input_is_one_line(monkeypatch):

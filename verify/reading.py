@@ -27,18 +27,36 @@ BYTE_ORDER_MARKS = (
 )
 
 
+# What makes a file binary rather than text with a stray control character (a NUL in a scraped page):
+# control bytes other than tab, line feed, vertical tab, form feed and carriage return make up more than
+# BINARY_CONTROL_SHARE of its first BINARY_SAMPLE bytes, or it holds a NUL and is not UTF-8 either.
+# (git and grep call a file binary at its first NUL, which would refuse such a page.)
+CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+BINARY_SAMPLE = 8192
+BINARY_CONTROL_SHARE = 0.1
+
+
+def looks_binary(data: bytes, is_utf8: bool) -> bool:
+    """Whether `data` (without a byte-order mark) is a binary file, as said above."""
+    sample = data[:BINARY_SAMPLE]
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+    return controls > BINARY_CONTROL_SHARE * len(sample) or (not is_utf8 and b"\x00" in sample)
+
+
 def decode_article(data: bytes, name: str) -> str:
-    """UTF-8 (with or without a byte-order mark), or UTF-16/32 with one; NUL bytes early on mean a
-    binary file. Control characters later in a text are left to the analysis, which ignores them
-    (verify/attribution/invisible.py)."""
+    """UTF-8 (with or without a byte-order mark), or UTF-16/32 with one; a binary file (`looks_binary`) is
+    refused. Control characters in a text, NUL included, are left to the analysis, which ignores them
+    while its offsets still point into the text as given (verify/attribution/invisible.py)."""
     encoding = next((encoding for mark, encoding in BYTE_ORDER_MARKS if data.startswith(mark)), "utf-8-sig")
-    if encoding == "utf-8-sig" and b"\x00" in data[:8192]:
-        raise VerifyError(f"{name}: looks like a binary file, not text")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
+        if encoding == "utf-8-sig" and looks_binary(data, is_utf8=False):
+            raise VerifyError(f"{name}: looks like a binary file, not text") from None
         what = "UTF-8" if encoding == "utf-8-sig" else encoding.upper()
         raise VerifyError(f"{name}: not {what} text (invalid byte at offset {error.start})") from None
+    if encoding == "utf-8-sig" and looks_binary(data, is_utf8=True):
+        raise VerifyError(f"{name}: looks like a binary file, not text")
     if not INVISIBLE.sub("", text).strip():
         raise VerifyError(f"{name}: the article is empty")
     return text
