@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from conftest import BUNDLED_ARTICLE
 from verify.attribution import frames
+from verify.attribution.frames import extract_claims
 from verify.attribution.hybrid import HybridAttributor, HybridSettings, combine
 from verify.attribution.segment import statement_units
 from verify.attribution.tagger import DEFAULT_TAGGER_DIR, TaggedSpan
@@ -385,3 +386,25 @@ def test_the_checked_claims_are_those_inside_no_other(span_lists):
         )
     ]
     assert checked_claims(claims) == by_every_pair
+
+
+# A figure's sign is part of what the claim says, wherever the parser hangs it; a dash that is no sign is not.
+SIGNED_FIGURES = [
+    ("-5 degrees were recorded in Almaty on Monday, the weather service said.", "-5 degrees were recorded in Almaty"),
+    ("The weather service said \u221212 degrees were recorded overnight.", "\u221212 degrees were recorded overnight"),
+    ("The pollster said +3 points was the party's lead in Ohio.", "+3 points was the party's lead in Ohio"),
+    ("The agency said 2019-2020 was a record season for exports.", "2019-2020 was a record season for exports"),
+    ("The minister said 40 people were arrested.", "40 people were arrested"),
+]
+
+
+@pytest.mark.parametrize(("text", "content"), SIGNED_FIGURES)
+def test_the_rules_keep_a_figures_sign_in_the_claim(text, content):
+    assert any(claim.text.startswith(content) for claim in extract_claims(text)), extract_claims(text)
+
+
+@needs_tagger
+@pytest.mark.parametrize(("text", "content"), SIGNED_FIGURES)
+def test_the_product_keeps_a_figures_sign_in_the_claim(hybrid, text, content):
+    claims = hybrid.extract_claims(text)
+    assert any(claim.text.startswith(content) for claim in claims), [claim.text for claim in claims]

@@ -100,3 +100,18 @@ def test_values_are_read_as_intervals(text, low, high, unit):
 )
 def test_the_cheap_test_before_parsing(text, hint):
     assert may_state_quantities(text) is hint
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("Temperatures fell to -5 degrees", "-5"),
+        ("Temperatures fell to \u221212.5 degrees", "\u221212.5"),
+        ("Temperatures fell to minus 8 degrees", "minus 8"),
+        ("Temperatures fell to 5 degrees", "5"),
+        ("Twelve people died", "Twelve"),
+    ],
+)
+def test_a_figure_is_quoted_with_its_sign(text, written):
+    (quantity,) = quantities(parse(text))
+    assert quantity.text == written

@@ -38,7 +38,7 @@ from verify.attribution.sources import (
     mention_tokens,
 )
 from verify.datamodel import Claim, Cue, Source, Span
-from verify.nlp import expanded_span, parse, text_of
+from verify.nlp import SIGN_BEFORE_DIGIT, expanded_span, parse, text_of
 
 SUBJECTS = ("nsubj", "nsubjpass", "expl", "csubj")
 EDGE_PUNCTUATION = ",;:-–—"
@@ -575,11 +575,15 @@ def trim_span(doc: Doc, span: Span) -> Span | None:
 
 
 def _trim_chars(text: str, start: int, end: int) -> Span | None:
-    """Drop edge punctuation and the quotation marks that enclose the whole piece or are left unmatched."""
+    """Drop edge punctuation and the quotation marks that enclose the whole piece or are left unmatched; keep
+    the sign of a figure the piece starts with, which the parser may hang elsewhere ("said +3 points": "+"
+    under "said")."""
+    if start and _is_sign(text, start - 1):
+        start -= 1
     while start < end:
         piece = text[start:end]
         opening, closing = opens_quote(piece[0]), closes_quote(piece[-1]) and len(piece) > 1
-        if piece[0].isspace() or piece[0] in EDGE_PUNCTUATION:
+        if piece[0].isspace() or (piece[0] in EDGE_PUNCTUATION and not _is_sign(text, start)):
             start += 1
         elif piece[-1].isspace() or piece[-1] in EDGE_PUNCTUATION:
             end -= 1
@@ -592,6 +596,12 @@ def _trim_chars(text: str, start: int, end: int) -> Span | None:
         else:
             return Span(start, end)
     return None
+
+
+def _is_sign(text: str, index: int) -> bool:
+    """The sign of a figure ("-5 degrees", "(+3"), which a claim keeps: a sign at the start, after a space or
+    an opening bracket; not the dash of a range ("3-5", "42%-49%")."""
+    return re.match(SIGN_BEFORE_DIGIT, text[index:]) is not None and (index == 0 or text[index - 1] in " \t\n([{")
 
 
 def claim_from_content(

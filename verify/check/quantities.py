@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from verify.check.negation import is_negated
+from verify.nlp import phrase_text
 
 APPROXIMATE = 0.15  # relative half-width of "about N"
 # Figures are read in single statements; a long quotation holds too many numbers about too many things.
@@ -402,7 +403,8 @@ def _quantity(token: Token) -> Quantity | None:
     if _is_hypothetical(verb) or not measure or (unit == "count" and not event):
         return None
     qualifiers = _qualifiers(verb, anchor, _partitive_noun(anchor))
-    return Quantity(interval[0], interval[1], unit, measure, event, qualifiers, token.text)
+    written = phrase_text((token.doc[token.i - 1], token)) if _signed_negative(token) else token.text
+    return Quantity(interval[0], interval[1], unit, measure, event, qualifiers, written)
 
 
 def _is_year(token: Token) -> bool:
