@@ -693,3 +693,31 @@ def test_a_single_claim_is_decided_with_the_claim_check_thresholds(scores, thres
         "The airport was closed on Friday.", evidence, np.array([0.8]), lambda pairs: [scores] * len(pairs), settings
     )
     assert result.label == verdict
+
+
+# `probability` is that of the label, whatever made it: a finding's own, and for a compatible pair one minus the
+# larger finding, where a note vetoed one too (it used to be the vetoed finding's, 0.93 for "compatible").
+@pytest.mark.parametrize(
+    ("directions", "notes", "label", "probability"),
+    [
+        ((NLIScores(0.02, 0.05, 0.93), NLIScores(0.03, 0.10, 0.87)), RuleNotes(), "contradiction", 0.93),
+        ((NLIScores(0.91, 0.07, 0.02), NLIScores(0.88, 0.10, 0.02)), RuleNotes(), "corroboration", 0.91),
+        (
+            (NLIScores(0.02, 0.05, 0.93), NLIScores(0.03, 0.10, 0.87)),
+            RuleNotes(elsewhere=ELSEWHERE),
+            "compatible",
+            0.07,
+        ),
+        (
+            (NLIScores(0.91, 0.07, 0.02), NLIScores(0.88, 0.10, 0.02)),
+            RuleNotes(repeated=Note(NoteKind.repeated_statement)),
+            "compatible",
+            0.09,
+        ),
+        ((NLIScores(0.10, 0.80, 0.10), NLIScores(0.20, 0.75, 0.05)), RuleNotes(), "compatible", 0.80),
+    ],
+    ids=["contradiction", "corroboration", "vetoed-contradiction", "vetoed-corroboration", "neutral"],
+)
+def test_a_relations_probability_is_that_of_its_label(directions, notes, label, probability):
+    decision = decide(directions, notes, False, SETTINGS)
+    assert (decision.label, decision.probability) == (label, pytest.approx(probability))

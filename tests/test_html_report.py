@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
+import math
 import os
 import pickle
 import re
@@ -37,7 +39,7 @@ from verify.datamodel import (
     Span,
 )
 from verify.models import has_weights
-from verify.render_html import probability_words, report_html
+from verify.render_html import CSS, probability_words, report_html
 
 ARTIFACTS = REPO / "build" / "artifacts"
 VOID_TAGS = {"meta", "br", "link", "img", "input", "hr"}
@@ -384,6 +386,120 @@ def test_an_entry_gives_the_probability_in_words_and_numbers_and_the_rule():
     entry = entry[: entry.index("</li>")]
     assert "unlikely (0.31)" in entry and "rule: the airport disrupted in one claim" in entry
     assert "Kassym-Jomart Tokayev (president)" in entry and "deputy mayor" in entry
+
+
+# A flood told by twelve sources, more than the palette's ten colours.
+FLOOD_SOURCES = (
+    ("Police", "police", "government_body", "said", "the river rose two metres overnight"),
+    ("The mayor", "mayor", "person", "announced", "forty homes were flooded in the old town"),
+    ("Firefighters", "firefighters", "government_body", "reported", "they rescued twelve people from rooftops"),
+    ("The Red Cross", "aid agency", "organisation", "confirmed", "two shelters were open at the schools"),
+    ("The weather service", "agency", "government_body", "warned", "more rain would fall on Friday"),
+    ("A hospital spokesperson", "spokesperson", "person", "stated", "three people were treated for hypothermia"),
+    ("The rail operator", "company", "organisation", "wrote", "the line to the coast was closed"),
+    ("The power company", "company", "organisation", "estimated", "six thousand homes had no electricity"),
+    ("Residents", None, "anonymous", "told reporters", "the sirens sounded too late"),
+    ("The army", "army", "government_body", "added", "two hundred soldiers were helping with sandbags"),
+    ("The environment ministry", "ministry", "government_body", "noted", "the dam was holding"),
+    ("Insurers", None, "organisation", "claimed", "damage would pass ten million euros"),
+)
+FLOOD = " ".join(f"{mention} {cue} {content}." for mention, _, _, cue, content in FLOOD_SOURCES)
+FLOOD_REPORT = build_report(
+    FLOOD,
+    tuple(
+        claim(f"c{number}", FLOOD, (content,), source(mention, role, kind, mention, FLOOD), cue=cue)
+        for number, (mention, role, kind, cue, content) in enumerate(FLOOD_SOURCES, 1)
+    ),
+)
+
+
+def source_styles(report: Report) -> list[dict[str, str]]:
+    """Each source's custom properties on the page, in the order of its classes: {"--fill": ..., "--ink": ...}."""
+    (style,) = read_page(report_html(report)).styles
+    rules = re.findall(r"\.src-\d+\{([^}]*)\}", style)
+    return [dict(declaration.split(":", 1) for declaration in rule.split(";")) for rule in rules]
+
+
+def page_colour(pattern: str) -> str:
+    """A colour the page's CSS sets, found by the regular expression of its declaration."""
+    return re.search(pattern, CSS)[1]
+
+
+# Colour arithmetic: WCAG 2 relative luminance and contrast ratio, CIELAB under D65 for CIE76 differences, and
+# the simulation of full protanopia and deuteranopia by Machado, Oliveira & Fernandes (2009, severity 1.0), whose
+# matrices apply to linear RGB.
+def linear_rgb(colour: str) -> tuple[float, ...]:
+    digits = colour.removeprefix("#")
+    digits = "".join(digit * 2 for digit in digits) if len(digits) == 3 else digits
+    encoded = (int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return tuple(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in encoded)
+
+
+def luminance(rgb: tuple[float, ...]) -> float:
+    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    lighter, darker = sorted((luminance(linear_rgb(first)), luminance(linear_rgb(second))), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def times(matrix: tuple[tuple[float, ...], ...], rgb: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(sum(weight * channel for weight, channel in zip(row, rgb)) for row in matrix)
+
+
+NORMAL_VISION = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
+PROTANOPIA = ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998))
+DEUTERANOPIA = ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881))
+SRGB_TO_XYZ = ((0.4124, 0.3576, 0.1805), (0.2126, 0.7152, 0.0722), (0.0193, 0.1192, 0.9505))
+D65_WHITE = (0.95047, 1.0, 1.08883)
+
+
+def seen_as_lab(colour: str, vision: tuple[tuple[float, ...], ...]) -> tuple[float, float, float]:
+    seen = tuple(min(1.0, max(0.0, channel)) for channel in times(vision, linear_rgb(colour)))
+    fx, fy, fz = (
+        t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+        for t in (value / white for value, white in zip(times(SRGB_TO_XYZ, seen), D65_WHITE))
+    )
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+# CIE76 ΔE about 2.3 is a just-noticeable difference side by side; colours that tell sources apart across a page,
+# a claim here and its source's legend swatch there, need several times that.
+DISTINCT_DELTA_E = 10
+
+
+@pytest.mark.parametrize(
+    "vision", [NORMAL_VISION, DEUTERANOPIA, PROTANOPIA], ids=["normal", "deuteranopia", "protanopia"]
+)
+def test_the_first_ten_sources_and_narration_have_fills_told_apart_in_colour_blind_vision(vision):
+    fills = [style["--fill"] for style in source_styles(FLOOD_REPORT)[:10]]
+    fills.append(page_colour(r"\.narration\{--fill:(#\w+)"))
+    seen = [seen_as_lab(fill, vision) for fill in fills]
+    closest = min((math.dist(seen[i], seen[j]), fills[i], fills[j]) for i, j in itertools.combinations(range(11), 2))
+    assert closest[0] >= DISTINCT_DELTA_E, closest
+
+
+def test_every_fill_keeps_the_text_readable_and_every_ink_is_readable_wherever_a_mention_sits():
+    styles = source_styles(FLOOD_REPORT)
+    text = page_colour(r"--text:(#\w+)")
+    assert min(contrast_ratio(style["--fill"], text) for style in styles) >= 4.5  # WCAG AA for body text
+    # A mention sits on the page, in narration, in a clicked (lit) claim or in any source's claim.
+    backgrounds = [
+        page_colour(r"\.panel\{background:(#\w+)"),
+        page_colour(r"\.narration\{--fill:(#\w+)"),
+        page_colour(r"--lit:(#\w+)"),
+        *(style["--fill"] for style in styles),
+    ]
+    assert min(contrast_ratio(style["--ink"], background) for style in styles for background in backgrounds) >= 4.5
+
+
+def test_sources_past_the_tenth_reuse_the_fills_under_stripes():
+    styles = source_styles(FLOOD_REPORT)
+    assert len(styles) == 12 and {style["--stripes"] for style in styles[:10]} == {"none"}
+    assert [style["--fill"] for style in styles[10:]] == [style["--fill"] for style in styles[:2]]
+    assert all(style["--stripes"].startswith("repeating-linear-gradient(") for style in styles[10:])
+    assert len({(style["--fill"], style["--stripes"]) for style in styles}) == 12
 
 
 # The command line: html (and csv) is for `verify report` only; the others say what they write.

@@ -27,7 +27,7 @@ from verify.datamodel import (
 )
 from verify.errors import VerifyError
 from verify.render_html import report_html
-from verify.tables import CLAIM_COLUMNS, RELATION_COLUMNS, report_csv
+from verify.tables import CLAIM_COLUMNS, RELATION_COLUMNS, report_csv, table_rows
 
 TEXT = (
     "Police said eight people died in the fire. Hospital officials said twelve people died. "
@@ -318,6 +318,59 @@ def test_a_csv_cell_keeps_line_breaks_quotes_and_commas(mention):
     report = replace(QUOTED_REPORT, claims=(replace(QUOTED_CLAIMS[0], source=source), QUOTED_CLAIMS[1]))
     rows = list(csv.DictReader(io.StringIO(report_csv(report, "claims"), newline="")))
     assert [row["mention"] for row in rows] == [mention, QUOTED_CLAIMS[1].source.mention]
+
+
+# A cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): one starting with =, +, -, @, a tab or a
+# carriage return.
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("-5 degrees were recorded in Oymyakon overnight", "'-5 degrees were recorded in Oymyakon overnight"),
+        ("+3 points for the Greens in the latest poll", "'+3 points for the Greens in the latest poll"),
+        (
+            '=HYPERLINK("http://leak.example","full donor list")',
+            '\'=HYPERLINK("http://leak.example","full donor list")',
+        ),
+        ("=SUM(A1:A9) is the council's own budget total", "'=SUM(A1:A9) is the council's own budget total"),
+        ("@AlmatyPolice is the force's only account", "'@AlmatyPolice is the force's only account"),
+        ("\tthe port reopened at noon", "'\tthe port reopened at noon"),
+        ("\rthe port reopened at noon", "'\rthe port reopened at noon"),
+        ("5 degrees were recorded in Oymyakon overnight", "5 degrees were recorded in Oymyakon overnight"),
+        ("the score was 2 - 1 at half time", "the score was 2 - 1 at half time"),
+        ("questions go to press@police.example", "questions go to press@police.example"),
+        ("'-5' was the figure the ministry gave", "'-5' was the figure the ministry gave"),
+    ],
+)
+def test_csv_cells_a_spreadsheet_would_evaluate_are_written_as_text(text, cell):
+    report = replace(QUOTED_REPORT, claims=(replace(QUOTED_CLAIMS[0], text=text), QUOTED_CLAIMS[1]))
+    claims = list(csv.DictReader(io.StringIO(report_csv(report, "claims"), newline="")))
+    (relation,) = csv.DictReader(io.StringIO(report_csv(report, "relations"), newline=""))
+    assert (claims[0]["text"], relation["first_text"]) == (cell, cell)
+    assert float(relation["probability"]) == 0.93 and int(claims[0]["start"]) == QUOTED_CLAIMS[0].start
+    # The rows for programs hold the text as it is.
+    assert table_rows(report, "claims")[0]["text"] == table_rows(report, "relations")[0]["first_text"] == text
+
+
+def test_a_source_named_by_its_handle_is_written_as_text():
+    handle = Source("@AlmatyPolice", "@AlmatyPolice", "police", "government_body")
+    report = replace(QUOTED_REPORT, claims=(replace(QUOTED_CLAIMS[0], source=handle), QUOTED_CLAIMS[1]))
+    (first, _) = csv.DictReader(io.StringIO(report_csv(report, "claims")))
+    (relation,) = csv.DictReader(io.StringIO(report_csv(report, "relations")))
+    assert (first["source"], first["mention"], relation["first_source"]) == ("'@AlmatyPolice",) * 3
+
+
+def test_csv_relations_carry_both_claims_text_and_source():
+    (relation,) = csv.DictReader(io.StringIO(report_csv(QUOTED_REPORT, "relations")))
+    assert (relation["first"], relation["first_text"], relation["first_source"]) == (
+        "c1",
+        "Two ships, maybe three, sank.",
+        "The harbour master",
+    )
+    assert (relation["second"], relation["second_text"], relation["second_source"]) == (
+        "c2",
+        "Only one ship sank and its crew is safe.",
+        "the coast guard",
+    )
 
 
 def test_claims_read_back_from_json_equal_the_report_claims(bundled_report):

@@ -232,7 +232,7 @@ class ClaimRelation:
     first: str  # claim ids
     second: str
     label: RelationLabel
-    probability: float  # of `label`, the stronger direction
+    probability: float  # of `label`: of the finding, or for compatible one minus the larger finding (`decide`)
     forward: NLIScores  # first as premise, second as hypothesis
     backward: NLIScores  # second as premise, first as hypothesis
     similarity: float  # embedding cosine that let the pair through the gate

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from verify import render
 from verify.datamodel import NLI_LABELS, Claim, ClaimRelation, Report, Span
@@ -43,15 +43,41 @@ def probability_rule() -> str:
     return "".join(bands) + PROBABILITY_WORDS[-1][0]
 
 
-# Hues far apart for the first sources, and away from the yellow that lights a clicked claim.
-HUES = (210, 15, 130, 280, 180, 330, 95, 250)
+# Fills behind dark text that colour-blind readers tell apart too, each with an ink for its source's mentions.
+# The fills: Paul Tol's "light" scheme without its grey (narration is grey), then pale yellow from his "pale"
+# scheme and red from his "bright" one, the two of his that stay apart from those eight and from the grey
+# under protanopia and deuteranopia (P. Tol, "Colour Schemes", SRON/EPS/TN/09-002, https://personal.sron.nl/~pault/).
+# Each ink is its fill's hue (OKLCH) at a relative luminance of 0.021, with as much chroma as sRGB holds there:
+# a mention reads at a WCAG contrast of 4.5 or more on the page, in narration, in a lit claim and in any
+# source's claim.
+SOURCE_PALETTE = (
+    ("#77aadd", "#00294b"),  # light blue
+    ("#ee8866", "#4d1400"),  # orange
+    ("#eedd88", "#2f2801"),  # light yellow
+    ("#ffaabb", "#560122"),  # pink
+    ("#99ddff", "#012b3d"),  # light cyan
+    ("#44bb99", "#012e23"),  # mint
+    ("#bbcc33", "#262a00"),  # pear
+    ("#aaaa00", "#292901"),  # olive
+    ("#eeeebb", "#2b2901"),  # pale yellow
+    ("#ee6677", "#570018"),  # red
+)
 
 
-def source_colours(index: int) -> tuple[str, str]:
-    """A light fill behind a source's claims and a dark ink for its marks; past HUES, each source is a
-    golden angle round the colour wheel from the one before, so any number of sources get colours."""
-    hue = HUES[index] if index < len(HUES) else round((HUES[-1] + (index - len(HUES) + 1) * 137.508) % 360)
-    return f"hsl({hue} 85% 86%)", f"hsl({hue} 70% 30%)"
+class SourceColours(NamedTuple):
+    fill: str  # behind the source's claims
+    ink: str  # its mentions, and its swatch's border
+    stripes: str  # a CSS image over the fill: "none", or white stripes for a source past the palette
+
+
+def source_colours(index: int) -> SourceColours:
+    """The colours of the page's `index`-th source. Past the palette the fills come round again under white
+    stripes, at 45° for sources 11-20, 90° for 21-30 and so on (the stripes only lighten the fill, so the text
+    stays as readable)."""
+    cycle, position = divmod(index, len(SOURCE_PALETTE))
+    fill, ink = SOURCE_PALETTE[position]
+    stripes = f"repeating-linear-gradient({45 * cycle}deg,#fff9 0 3px,#0000 3px 7px)" if cycle else "none"
+    return SourceColours(fill, ink, stripes)
 
 
 MarkKind = Literal["claim", "cue", "mention"]
@@ -120,8 +146,10 @@ class Page:
         rules: list[str] = []
         for name, claims in self.sources.items():
             if claims[0].source.kind != "author":  # narration is grey, whoever the author is
-                fill, ink = source_colours(len(rules))
-                rules.append(f".{self.source_class[name]}{{--fill:{fill};--ink:{ink}}}")
+                colours = source_colours(len(rules))
+                rules.append(
+                    f".{self.source_class[name]}{{--fill:{colours.fill};--ink:{colours.ink};--stripes:{colours.stripes}}}"
+                )
         return CSS + "\n".join(rules) + "\n"
 
     def article(self) -> str:
@@ -286,8 +314,8 @@ max-width:1400px;margin:0 auto;padding:20px 24px}
 aside{position:sticky;top:0;max-height:100vh;overflow-y:auto}
 h2{margin:0 0 8px;font-size:13px;letter-spacing:.06em;text-transform:uppercase;color:var(--muted)}
 h3{margin:14px 0 4px;font-size:15px}
-.claim{background:var(--fill)}
-.narration{--fill:#eceeef;--ink:#59636e}
+.claim{background:var(--stripes) var(--fill)}
+.narration{--fill:#eceeef;--ink:#59636e;--stripes:none}
 .mention{font-weight:700;color:var(--ink)}
 .cue{text-decoration:underline 2px;text-underline-offset:3px}
 .cue.hedged{text-decoration-style:wavy;text-decoration-color:#e8590c}
@@ -302,8 +330,8 @@ td.count,th:last-child{text-align:right;padding-right:0}
 .key .claim{padding:0 3px}
 .claim-link{color:inherit;font-weight:600;text-decoration:none}
 .claim-link:hover,.claim-link:focus{text-decoration:underline}
-.swatch{display:inline-block;width:.8em;height:.8em;margin-right:5px;border-radius:2px;background:var(--fill);
-border:1px solid var(--ink)}
+.swatch{display:inline-block;width:.8em;height:.8em;margin-right:5px;border-radius:2px;
+background:var(--stripes) var(--fill);border:1px solid var(--ink)}
 .about,.none{font-size:13px;color:var(--muted);margin:4px 0}
 ol.relations{list-style:none;margin:0;padding:0}
 .relation{border-top:1px solid var(--line);padding:8px 6px;font-size:14px}

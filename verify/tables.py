@@ -32,6 +32,8 @@ CLAIM_COLUMNS = (
 RELATION_COLUMNS = (
     "first",
     "second",
+    "first_text",
+    "second_text",
     "label",
     "probability",
     "first_source",
@@ -43,6 +45,8 @@ RELATION_COLUMNS = (
     *(f"{direction}_{label}" for direction in ("forward", "backward") for label in NLI_LABELS),
 )
 COLUMNS: dict[str, tuple[str, ...]] = {"claims": CLAIM_COLUMNS, "relations": RELATION_COLUMNS}
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): a text starting with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _spans(spans: tuple[Span, ...]) -> str:
@@ -67,14 +71,17 @@ def _claim_row(claim: Claim) -> dict[str, Any]:
     return dict(zip(CLAIM_COLUMNS, values))
 
 
-def _relation_row(sources: dict[str, str], relation: ClaimRelation) -> dict[str, Any]:
+def _relation_row(claims: dict[str, Claim], relation: ClaimRelation) -> dict[str, Any]:
+    first, second = claims[relation.first], claims[relation.second]
     values = (
         relation.first,
         relation.second,
+        first.text,
+        second.text,
         relation.label,
         relation.probability,
-        sources[relation.first],
-        sources[relation.second],
+        first.source.name,
+        second.source.name,
         relation.similarity,
         relation.same_source,
         relation.temporal_update,
@@ -89,8 +96,8 @@ def table_rows(report: Report, table: Table) -> list[dict[str, Any]]:
     """One table of the report as rows: column name → value (None for none)."""
     if table == "claims":
         return [_claim_row(claim) for claim in report.claims]
-    sources = {claim.id: claim.source.name for claim in report.claims}
-    return [_relation_row(sources, relation) for relation in report.relations]
+    claims = {claim.id: claim for claim in report.claims}
+    return [_relation_row(claims, relation) for relation in report.relations]
 
 
 def report_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
@@ -98,13 +105,20 @@ def report_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
     return {table: table_rows(report, table) for table in ("claims", "relations")}
 
 
+def _as_text(value: Any) -> Any:
+    """A text cell a spreadsheet would evaluate (OWASP, "CSV Injection") prefixed with a single quote, which
+    makes it text; numbers, bools and other texts as they are."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def report_csv(report: Report, table: Table) -> str:
     """One table of the report as CSV (RFC 4180: CRLF line ends, so a cell holding a lone carriage
-    return is quoted too): a header row, then one row per claim or relation."""
+    return is quoted too): a header row, then one row per claim or relation. Only here, for spreadsheets,
+    are cells written as text (`_as_text`): the rows of `table_rows` hold the values as they are."""
     written = io.StringIO()
     writer = csv.DictWriter(written, COLUMNS[table], lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(table_rows(report, table))
+    writer.writerows({column: _as_text(value) for column, value in row.items()} for row in table_rows(report, table))
     return written.getvalue()
 
 

@@ -20,7 +20,7 @@ from verify.datamodel import NLIScores, Note, NoteKind, PairSignals, RelationLab
 @dataclass(frozen=True)
 class Decision:
     label: RelationLabel
-    probability: float  # of `label`: the strongest direction
+    probability: float  # of `label`, as `decide` says
     notes: tuple[Note, ...] = ()
 
 
@@ -63,8 +63,7 @@ def decide(
     """The label of a scored pair; `directions` are the NLI scores that count (one or both ways).
 
     With the model's fitted decision (`settings.fitted`) and the pair's `signals`, the calibrated probabilities
-    decide against the fitted thresholds, and incompatible figures (`notes.numbers`) still make a contradiction;
-    the probability is the calibrated one of the label (of a compatible pair: one minus the larger of the two).
+    decide against the fitted thresholds, and incompatible figures (`notes.numbers`) still make a contradiction.
     Otherwise a contradiction needs the threshold, or a place conflict the parse found
     (`notes.conflict`) where the model leans to contradiction, or incompatible figures (`notes.numbers`)
     whatever the model says. Either way `notes.fragment`, `notes.different_times`, `notes.not_knowing`,
@@ -72,16 +71,19 @@ def decide(
     `notes.not_knowing`, `notes.referents` and `notes.repeated` veto a corroboration too. One source never
     corroborates itself. A compatible pair the model reads as a possible conflict keeps the time note that
     explains it (shown as a change over time).
+
+    The probability has one meaning: that of the label. For a contradiction or a corroboration it is the
+    probability of that finding (calibrated with the fitted decision, else the stronger direction's NLI
+    probability; a contradiction a rule made can be below the threshold); for a compatible pair, one minus the
+    larger of the two, whether a note vetoed a finding or not.
     """
     model_contradiction = max(scores.contradiction for scores in directions)
     contradiction, entailment = model_contradiction, max(scores.entailment for scores in directions)
     leans = leans_to_contradiction(directions, settings)
     place = notes.conflict if leans else None
-    calibrated_compatible: float | None = None  # with the fitted decision: one minus the larger finding
     if settings.fitted is not None and signals is not None:
         contradiction = settings.fitted.contradiction.probability(signals)
         entailment = settings.fitted.corroboration.probability(signals)
-        calibrated_compatible = 1 - max(contradiction, entailment)
         # Incompatible figures are a contradiction whatever the scores say, as without the fitted decision: the
         # rule fires too rarely in the fit data for the regression to learn it (its probability stays the
         # calibrated one).
@@ -90,6 +92,7 @@ def decide(
     else:
         contradicts = bool(notes.numbers) or (leans and (contradiction >= settings.contradiction or bool(place)))
         corroborates = entailment >= settings.corroboration
+    compatible = 1 - max(contradiction, entailment)
     if contradicts:
         veto = (
             notes.fragment
@@ -100,23 +103,15 @@ def decide(
             or notes.repeated
         )
         if veto:
-            return Decision("compatible", _either(calibrated_compatible, contradiction), (veto,))
+            return Decision("compatible", compatible, (veto,))
         found = (notes.numbers, place, Note(NoteKind.same_source) if same_source else None)
         return Decision("contradiction", contradiction, tuple(note for note in found if note))
     if corroborates and not same_source:
         unfounded = notes.fragment or notes.not_knowing or notes.referents or notes.repeated
         if unfounded:
-            return Decision("compatible", _either(calibrated_compatible, entailment), (unfounded,))
+            return Decision("compatible", compatible, (unfounded,))
         return Decision("corroboration", entailment)
     # A pair the model reads as a possible conflict that the time rule explains is shown as the change it is.
     read_as_conflict = leans and model_contradiction >= settings.possible_conflict
     explained = (notes.different_times,) if notes.different_times and read_as_conflict else ()
-    neutral = min(scores.neutral for scores in directions)
-    return Decision(
-        "compatible", _either(calibrated_compatible, max(neutral, 1 - max(contradiction, entailment))), explained
-    )
-
-
-def _either(calibrated: float | None, from_the_model: float) -> float:
-    """A compatible pair's probability: the calibrated one where the fitted decision decided, else the model's."""
-    return from_the_model if calibrated is None else calibrated
+    return Decision("compatible", compatible, explained)
