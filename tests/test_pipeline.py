@@ -1,15 +1,18 @@
 """The library calls: one per article, one per claim; models load once; same input, same output."""
 
+import re
 from dataclasses import replace
+from functools import partial
 
 import pytest
 
 from conftest import BUNDLED_ARTICLE, SMALL_MODEL
 from verify import VerifyError, check_claim, verify_article
+from verify.attribution.chunks import chunks
 from verify.check.settings import for_model
 from verify.datamodel import Note, NoteKind, to_jsonable
 from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
-from verify.pipeline import get_verifier
+from verify.pipeline import checked_claims, get_verifier
 
 ARTICLE = BUNDLED_ARTICLE.read_text(encoding="utf-8")
 NO_KNOWLEDGE_NOTE = str(Note(NoteKind.not_informed))
@@ -148,3 +151,39 @@ def test_a_screen_leaves_out_only_pairs_in_which_it_finds_nothing(bundled_report
         assert max(relation.backward.contradiction, relation.backward.entailment) < 0.27
     found = lambda report: {(r.first, r.second, r.label) for r in report.relations if r.label != "compatible"}  # noqa: E731
     assert found(screened) == found(bundled_report)
+
+
+LONG_STORY = (
+    "Fire crews fought a blaze at the port of Hodeidah on Tuesday.\n\n"
+    "The harbour master said two warehouses had burned down. He said nobody was hurt.\n\n"
+    "According to the coast guard, three ships left the harbour before the fire spread.\n"
+    "The governor said the port would reopen on Friday.\n\n"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not has_weights(SMALL_MODEL), reason=f"no NLI model weights in {SMALL_MODEL}")
+def test_a_long_article_tells_every_stage_with_its_progress_and_the_time_left(monkeypatch):
+    import verify.pipeline
+    from verify.attribution.chunks import extract_in_chunks
+
+    # Chunks of 800 characters, so that a short text is attributed in chunks as a long one is (50,000).
+    monkeypatch.setattr(verify.pipeline, "extract_in_chunks", partial(extract_in_chunks, max_characters=800))
+    monkeypatch.setattr(verify.pipeline, "SCORING_CHUNK", 4)
+    text = LONG_STORY * 6
+    messages: list[str] = []
+    report = get_verifier(str(SMALL_MODEL)).report(text, progress=messages.append)
+
+    # Each stage's messages: "<stage>: <done>/<total>[ characters], about <seconds> s left".
+    stages: dict[str, list[tuple[int, int]]] = {}
+    for message in messages:
+        if counted := re.fullmatch(r"(.+): ([\d,]+)/([\d,]+)(?: characters)?, about \d+ s left", message):
+            done, total = (int(number.replace(",", "")) for number in counted.groups()[1:])
+            stages.setdefault(counted[1], []).append((done, total))
+    assert list(stages)[:2] == ["segmenting and attributing claims", "embedding claims"]
+    assert any(stage.startswith("scoring claim pairs with NLI") for stage in stages)
+    for done_of_total in stages.values():
+        done = [done for done, _ in done_of_total]
+        assert done == sorted(done) and done[-1] == done_of_total[-1][1]  # counts up to the total
+    assert len(stages["segmenting and attributing claims"]) == len(chunks(text, 800)) > 1
+    assert stages["embedding claims"][-1][1] == len(checked_claims(list(report.claims)))

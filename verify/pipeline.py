@@ -103,9 +103,20 @@ class Verifier:
         screen = self.screen_backend
         return self.backend.model_info if screen is None else replace(self.backend.model_info, screen=screen.model_info)
 
-    def claims(self, text: str) -> list[Claim]:
+    def claims(self, text: str, progress: Progress = _quiet) -> list[Claim]:
+        """The text's claims with their sources; `progress` is told the characters done and the time left, chunk
+        by chunk, for a text long enough to be attributed in chunks (`verify.attribution.chunks`)."""
         require_article(text)
-        claims = extract_visible(lambda visible: extract_in_chunks(self.attributor.extract_claims, visible), text)
+        started = time.perf_counter()
+
+        def attributed(done: int, total: int) -> None:
+            progress(
+                f"segmenting and attributing claims: {done:,}/{total:,} characters, {time_left(started, done, total)}"
+            )
+
+        claims = extract_visible(
+            lambda visible: extract_in_chunks(self.attributor.extract_claims, visible, on_chunk=attributed), text
+        )
         if not claims:
             raise VerifyError("the text has no sentences to check")
         return claims
@@ -162,14 +173,21 @@ class Verifier:
         started = time.perf_counter()
         stages = _Stages(progress)
         stages.start("segmenting and attributing claims")
-        outcomes = [self._segmented(item) if isinstance(item, ArticleRecord) else item for item in batch]
+        outcomes = [self._segmented(item, progress) if isinstance(item, ArticleRecord) else item for item in batch]
         articles = [outcome for outcome in outcomes if isinstance(outcome, _Segmented)]
         if not articles:  # nothing to embed or score: every article of the batch failed
             stages.start(None)
             return [outcome for outcome in outcomes if isinstance(outcome, ArticleFailure)]
         sizes = [len(article.checked) for article in articles]
         stages.start(f"embedding {sum(sizes)} claims")
-        all_embeddings = self.embedder.encode([claim.text for article in articles for claim in article.checked])
+        embedding_started = time.perf_counter()
+
+        def embedded(done: int) -> None:
+            progress(f"embedding claims: {done}/{sum(sizes)}, {time_left(embedding_started, done, sum(sizes))}")
+
+        all_embeddings = self.embedder.encode(
+            [claim.text for article in articles for claim in article.checked], on_batch=embedded
+        )
         embeddings = np.split(all_embeddings, np.cumsum(sizes)[:-1])
         gated = [
             article_pairs(article.checked, article_embeddings, self.settings)
@@ -219,9 +237,9 @@ class Verifier:
         )
         return [next(analyses) if isinstance(outcome, _Segmented) else outcome for outcome in outcomes]
 
-    def _segmented(self, record: ArticleRecord) -> _Segmented | ArticleFailure:
+    def _segmented(self, record: ArticleRecord, progress: Progress) -> _Segmented | ArticleFailure:
         try:
-            claims = self.claims(record.text)
+            claims = self.claims(record.text, progress)
         except VerifyError as error:
             return ArticleFailure(record.id, error, record.fields)
         return _Segmented(record, claims, checked_claims(claims))
@@ -349,11 +367,17 @@ def _with_progress(score: Callable[[list[tuple[str, str]]], list[NLIScores]], pr
         for chunk in chunks:
             results += score([pairs[index] for index in chunk])
             characters += sum(_characters(pairs[index]) for index in chunk)
-            left = (time.perf_counter() - started) / characters * (total - characters) if characters else 0.0
-            progress(f"{doing}: {len(results)}/{len(pairs)}, about {left:.0f} s left")
+            progress(f"{doing}: {len(results)}/{len(pairs)}, {time_left(started, characters, total)}")
         return in_input_order(chunks, results, len(pairs))
 
     return scored
+
+
+def time_left(started: float, done: float, total: float) -> str:
+    """ "about N s left" for work begun at `started` (time.perf_counter) with `done` of `total` done, in any unit
+    that grows with the time taken."""
+    elapsed = time.perf_counter() - started
+    return f"about {elapsed / done * (total - done) if done else 0.0:.0f} s left"
 
 
 def checked_claims(claims: list[Claim]) -> list[Claim]:

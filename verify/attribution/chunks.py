@@ -53,9 +53,13 @@ def remapped(claim: Claim, span_map: Callable[[Span], Span], claim_id: str | Non
 
 
 def extract_in_chunks(
-    extract: Callable[[str], list[Claim]], text: str, max_characters: int = MAX_CHUNK_CHARACTERS
+    extract: Callable[[str], list[Claim]],
+    text: str,
+    max_characters: int = MAX_CHUNK_CHARACTERS,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> list[Claim]:
-    """`extract(text)`, run chunk by chunk when the text is long; ids c1, c2, … in text order."""
+    """`extract(text)`, run chunk by chunk when the text is long; ids c1, c2, … in text order. `on_chunk` is told
+    the characters done and the total after each chunk of a long text."""
     if len(text) <= max_characters:
         return extract(text)
     claims: list[Claim] = []
@@ -66,4 +70,6 @@ def extract_in_chunks(
                 return Span(span.start + offset, span.end + offset)
 
             claims += [remapped(claim, moved, f"c{len(claims) + 1 + k}") for k, claim in enumerate(extract(piece))]
+        if on_chunk is not None:
+            on_chunk(offset + len(piece), len(text))
     return claims
