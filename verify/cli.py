@@ -16,7 +16,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from verify.batch import BATCH_SIZE
 from verify.corpus import RAY_WORKERS
-from verify.errors import VerifyError
+from verify.errors import VerifyError, install_extra
 from verify.reading import InputFormat
 
 if TYPE_CHECKING:
@@ -803,7 +803,7 @@ def serve(
 
         missing = [name for name in SERVICE_PACKAGES if importlib.util.find_spec(name) is None]
         if missing:
-            raise VerifyError(f"verify serve needs {' and '.join(missing)}: pip install 'verify-news[serve]'")
+            raise VerifyError(f"verify serve needs {' and '.join(missing)}: {install_extra('serve')}")
         resolve_nli_model(model)
         from verify.pipeline import get_verifier
 

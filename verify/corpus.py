@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from verify.datamodel import ArticleAnalysis, ArticleFailure, ArticleRecord, ModelInfo
-from verify.errors import VerifyError
+from verify.errors import VerifyError, install_extra
 
 if TYPE_CHECKING:  # the models' libraries load with the work, not with the command's checks
     from verify.check.across import CorpusFindings
@@ -117,7 +117,7 @@ def analyse_corpus(
 def require_engine(name: str) -> None:
     """An engine this installation cannot run is a user error, found before any model loads."""
     if name == "ray" and importlib.util.find_spec("ray") is None:
-        raise VerifyError("--engine ray needs Ray, which is not installed: pip install 'verify-news[ray]'")
+        raise VerifyError(f"--engine ray needs Ray, which is not installed: {install_extra('ray')}")
 
 
 @contextmanager

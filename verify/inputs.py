@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from verify.datamodel import ArticleFailure, ArticleRecord
-from verify.errors import VerifyError
+from verify.errors import VerifyError, install_extra
 from verify.reading import InputFormat, read_article_as
 
 FOLDER_SUFFIXES = (".txt", ".html", ".htm")  # the files of a folder that are its articles
@@ -220,7 +220,7 @@ def load_saved_dataset(path: Path) -> Any:
         import datasets
     except ImportError:
         raise VerifyError(
-            f"{path} is a saved dataset: reading it needs the train extra (pip install 'verify-news[train]')"
+            f"{path} is a saved dataset: reading it needs the datasets package ({install_extra('train')})"
         ) from None
     try:
         dataset = datasets.load_from_disk(str(path))

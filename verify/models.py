@@ -8,6 +8,7 @@ folder with the same layout), e.g. for models kept outside the package.
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from verify.bases import sha256_of
+from verify.bases import require_base, sha256_of
 from verify.datamodel import ModelInfo
 from verify.errors import VerifyError
 
@@ -61,13 +62,25 @@ def resolve_nli_model(model: str | Path | None = None) -> str:
     chosen = str(model or os.environ.get(NLI_MODEL_ENV_VAR) or DEFAULT_NLI_MODEL_DIR)
     local = Path(chosen).expanduser()
     if local.exists():
-        return str(local.resolve())
+        return _with_its_base(local.resolve())
     shipped = shipped_name(chosen)
     if shipped:
-        return str(shipped_model(shipped))
+        return _with_its_base(shipped_model(shipped))
     if looks_like_local_path(chosen):
         raise VerifyError(f"cannot load NLI model '{chosen}': no such directory")
     return chosen
+
+
+def _with_its_base(directory: Path) -> str:
+    """A model folder whose weights can load: a LoRA adapter's base must be there (`verify.bases`); the small model
+    the package ships needs none."""
+    config = directory / ADAPTER_CONFIG
+    if config.is_file():
+        try:
+            require_base(json.loads(config.read_text())["base_model_name_or_path"])
+        except VerifyError as error:
+            raise VerifyError(f"{error}; or use the small model verify ships: --model {NLI_SMALL_MODEL}") from None
+    return str(directory)
 
 
 def looks_like_local_path(name: str) -> bool:
