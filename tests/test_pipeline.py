@@ -182,6 +182,7 @@ def test_a_long_article_tells_every_stage_with_its_progress_and_the_time_left(mo
             stages.setdefault(counted[1], []).append((done, total))
     assert list(stages)[:2] == ["segmenting and attributing claims", "embedding claims"]
     assert any(stage.startswith("scoring claim pairs with NLI") for stage in stages)
+    assert list(stages)[-1] == "deciding scored pairs"
     for done_of_total in stages.values():
         done = [done for done, _ in done_of_total]
         assert done == sorted(done) and done[-1] == done_of_total[-1][1]  # counts up to the total

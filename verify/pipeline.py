@@ -206,6 +206,12 @@ class Verifier:
             ]
         stages.start("checking related claims with NLI")
         scores = _scored_together(self.scorer(progress), articles, kept)
+        stages.start(f"deciding {sum(map(len, kept))} scored pairs")
+        deciding_started = time.perf_counter()
+
+        def decided(done: int, total: int) -> None:
+            progress(f"deciding scored pairs: {done}/{total}, {time_left(deciding_started, done, total)}")
+
         relations = [
             check_pairs(
                 pairs,
@@ -213,6 +219,7 @@ class Verifier:
                 [statement_context(claim, article.record.text) for claim in article.checked],
                 scores,
                 self.settings,
+                on_window=decided,
             )
             for article, pairs in zip(articles, kept)
         ]

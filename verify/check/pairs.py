@@ -132,9 +132,11 @@ def check_pairs(
     contexts: Sequence[str],
     score: Scorer,
     settings: CheckSettings,
+    on_window: Callable[[int, int], None] | None = None,
 ) -> list[ClaimRelation]:
     """The relation of each pair, in order: NLI both ways (one call to `score` for all pairs), then the notes
-    and the decision (`_decided`). The claims of one article and of several articles are checked here alike."""
+    and the decision (`_decided`), a window of pairs at a time, after each of which `on_window` is told the pairs
+    decided and their total. The claims of one article and of several articles are checked here alike."""
     asserted = [checked_text(claim) for claim in claims]
     scores = score(nli_inputs(pairs, asserted))
     forward, backward = scores[: len(pairs)], scores[len(pairs) :]
@@ -146,6 +148,8 @@ def check_pairs(
         relations += _decided(
             pairs[window:end], forward[window:end], backward[window:end], claims, contexts, asserted, settings
         )
+        if on_window is not None:
+            on_window(len(relations), len(pairs))
     return relations
 
 
