@@ -496,7 +496,7 @@ def test_a_report_standard_output_cannot_take_is_one_line_and_a_failure(tmp_path
 @pytest.mark.parametrize(
     ("extra", "command"),
     [
-        ("serve", "pip install 'fastapi>=0.115' 'pydantic>=2' 'uvicorn>=0.30'"),
+        ("serve", "pip install 'fastapi>=0.115' 'pydantic>=2' 'uvicorn>=0.30' 'swagger-ui-bundle-v2>=5.31'"),
         ("ray", "pip install 'ray[data]>=2.10'"),
         ("train", "pip install 'datasets>=2.19' 'scikit-learn>=1.3'"),
     ],

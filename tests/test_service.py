@@ -1,9 +1,9 @@
 """The HTTP service (`verify serve`), on a real uvicorn server on a free loopback port: every route, the
-limits, bad input answered as one-line JSON errors, and concurrent requests answered as the CLI answers."""
+limits, bad input answered as one-line JSON errors, concurrent requests batched and each answered as the CLI
+answers, the queue's bounds in number and time, and a load of 50 requests from 10 clients."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import http.client
 import json
@@ -13,7 +13,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,15 +21,18 @@ from importlib.metadata import version
 
 import pytest
 import uvicorn
-from starlette.exceptions import HTTPException
 from typer.testing import CliRunner
 
 from conftest import REPO, SHIPPED_PRECISION
 from verify import render, service
 from verify.cli import app as cli
+from verify.errors import install_extra
 from verify.pipeline import Verifier, get_verifier
 from verify.reading import MAX_ARTICLE_BYTES
-from verify.service import MODEL_THREAD, REQUEST_TIME_LIMIT, create_app, on_model_thread
+from verify.service import MODEL_THREAD, REQUEST_TIME_LIMIT, RETRY_AFTER, create_app
+
+sys.path.append(str(REPO / "benchmarks"))
+from service_load import CLIENTS, REQUESTS, homes_lost, is_report_on, news  # the load the benchmark measures
 
 pytestmark = pytest.mark.slow
 SMALL_MODEL = "models/verify-nli-minilm-l6"  # the cheap model: the service's behaviour, not the model's, is tested
@@ -67,6 +70,7 @@ class Answer:
     status: int
     content_type: str
     body: bytes
+    headers: Mapping[str, str]
 
     def json(self):
         assert self.content_type == "application/json", (self.content_type, self.body[:300])
@@ -81,10 +85,13 @@ def call(address: Address, method: str, path: str, body=None, content_type: str 
     connection = http.client.HTTPConnection(*address, timeout=600)
     try:
         connection.request(method, path, body=body, headers={"Content-Type": content_type} if content_type else {})
-        response = connection.getresponse()
-        return Answer(response.status, response.getheader("Content-Type", ""), response.read())
+        return read_answer(connection.getresponse())
     finally:
         connection.close()
+
+
+def read_answer(response: http.client.HTTPResponse) -> Answer:
+    return Answer(response.status, response.getheader("Content-Type", ""), response.read(), response.headers)
 
 
 def post_json(address: Address, path: str, data: dict) -> Answer:
@@ -195,9 +202,30 @@ def test_check_equals_the_cli(server):
     assert answer.json()["evidence"]
 
 
+# How far a number of a report analysed in a batch may be from the report alone: float rounding under bf16, as
+# the model pads a batch to its longest input (verify.batch.BATCH_SIZE).
+BATCH_ROUNDING = 0.03
+
+
+def assert_alike(answer, expected, where: str = "the report") -> None:
+    """`answer` is `expected` but for its floats, each within BATCH_ROUNDING."""
+    if isinstance(expected, float):
+        assert answer == pytest.approx(expected, abs=BATCH_ROUNDING), where
+    elif isinstance(expected, dict):
+        assert answer.keys() == expected.keys(), where
+        for key in expected:
+            assert_alike(answer[key], expected[key], f"{where}.{key}")
+    elif isinstance(expected, list):
+        assert len(answer) == len(expected), where
+        for index, (item, expected_item) in enumerate(zip(answer, expected)):
+            assert_alike(item, expected_item, f"{where}[{index}]")
+    else:
+        assert answer == expected, where
+
+
 def test_concurrent_requests_get_the_answers_of_one_at_a_time(server, cli_reports):
     """Requests arriving together (two articles, text and JSON bodies, and a claim check) are each answered
-    as if alone: the model calls are serialized on one thread."""
+    as if alone, but for the float rounding of the articles analysed in one batch."""
     expected_verdict = render.verdict_json(get_verifier(SMALL_MODEL).check(CLAIM, FLOOD))
     start = threading.Barrier(5)
 
@@ -216,7 +244,7 @@ def test_concurrent_requests_get_the_answers_of_one_at_a_time(server, cli_report
         reports = [pool.submit(report, text, as_json) for text, as_json in texts]
         verdict = pool.submit(check)
         for (text, _), answer in zip(texts, reports):
-            assert without_timing(answer.result()) == cli_reports[text]
+            assert_alike(without_timing(answer.result()), cli_reports[text])
         assert verdict.result() == expected_verdict
 
 
@@ -244,6 +272,18 @@ def test_openapi_describes_every_route(server):
     docs = call(server, "GET", "/docs")
     assert (docs.status, docs.content_type) == (200, "text/html; charset=utf-8")
     assert b"swagger" in docs.body.lower() and b"/openapi.json" in docs.body
+
+
+def test_docs_load_nothing_from_elsewhere(server):
+    """/docs works offline: its script, style and icon come from the service itself."""
+    page = call(server, "GET", "/docs").body.decode("utf-8")
+    assert not re.search(r"https?://", page), "the docs page loads nothing from elsewhere"
+    assets = re.findall(r'(?:href|src)="([^"]*)"', page)
+    assert {asset.rsplit(".", 1)[-1] for asset in assets} == {"js", "css", "png"}
+    for asset in assets:
+        fetched = call(server, "GET", asset)
+        assert (fetched.status, bool(fetched.body)) == (200, True), asset
+    assert_error(call(server, "GET", "/redoc"), 404, "Not Found")  # no package ships ReDoc's page: none
 
 
 def test_page_is_self_contained_and_posts_the_article_for_an_html_report(server):
@@ -324,11 +364,10 @@ def test_a_declared_length_over_the_limit_is_413_before_the_body(server, path):
         connection.putheader("Content-Type", "application/json")
         connection.putheader("Content-Length", str(MAX_ARTICLE_BYTES + 1))
         connection.endheaders()  # and not one byte of the body
-        response = connection.getresponse()
-        answer = Answer(response.status, response.getheader("Content-Type", ""), response.read())
+        refused = read_answer(connection.getresponse())
     finally:
         connection.close()
-    assert_error(answer, 413, f"over the limit of {MAX_ARTICLE_BYTES:,} bytes")
+    assert_error(refused, 413, f"over the limit of {MAX_ARTICLE_BYTES:,} bytes")
 
 
 def test_a_body_at_the_limit_is_not_refused_for_its_size(server):
@@ -354,14 +393,24 @@ def test_an_unexpected_error_is_a_json_500_and_is_logged(server, monkeypatch, ca
     assert eventually(logged)
 
 
+def report_on(address: Address, article: str) -> Answer:
+    return call(address, "POST", "/report", article.encode(), "text/plain")
+
+
+def assert_report_on(answer: Answer, index: int, tail: str = "") -> None:
+    """`answer` is the report on the article `news(index) + tail`, and on no other."""
+    assert answer.status == 200, answer.body[:300]
+    assert is_report_on(answer.json(), news(index) + tail, homes_lost(index)), answer.json()["claims"]
+
+
 def test_a_request_over_the_time_limit_is_504_and_its_model_call_never_starts(server, monkeypatch):
-    started: list[str] = []
-    monkeypatch.setattr(Verifier, "report", lambda self, text, *args, **kwargs: started.append(text))
+    started: list[list] = []
+    monkeypatch.setattr(Verifier, "analyse_many", lambda self, records, *args: started.append(records) or [])
     release = threading.Event()
     with running(create_app(SMALL_MODEL, time_limit=0.5)) as address:
         busy = MODEL_THREAD.submit(release.wait)  # the model thread is busy until released
         try:
-            answer = call(address, "POST", "/report", STRIKE.encode(), "text/plain")
+            answer = report_on(address, STRIKE)
         finally:
             release.set()
         busy.result()
@@ -370,33 +419,138 @@ def test_a_request_over_the_time_limit_is_504_and_its_model_call_never_starts(se
     assert started == []
 
 
-def test_a_model_call_running_past_the_time_limit_stops_at_its_next_progress_report():
-    release, steps = threading.Event(), []
+HELD = "The harbour master said the locks would stay shut until the inquiry ended."
+STALLED = "Inspectors said their report on the collapse would take months."
 
-    def work(progress) -> None:
-        release.wait()
-        progress("checking related claims with NLI")  # where the abandoned call stops
-        steps.append("went on")
 
-    async def ask() -> None:
-        with pytest.raises(HTTPException) as refused:
-            await on_model_thread(work, time_limit=0.1)
-        assert refused.value.status_code == 504
+class AnalysisDouble:
+    """Verifier.analyse_many watched and steered: `calls` has the articles of each call, `analysed` those of the
+    calls that went on to the real analysis. An article with HELD in it keeps its call waiting, with no progress
+    report (a long stage), until `release`: at the latest when the double's block ends. One with STALLED keeps
+    its call reporting progress (a long scoring) until the call is abandoned."""
 
-    asyncio.run(ask())
-    release.set()
+    def __init__(self, real) -> None:
+        self.real = real
+        self.calls: list[list[str]] = []
+        self.analysed: list[list[str]] = []
+        self.release = threading.Event()
+
+    def analyse_many(self, verifier, records, batch_size, progress):
+        texts = [record.text for record in records]
+        self.calls.append(texts)
+        if any(HELD in text for text in texts):
+            self.release.wait()
+        while any(STALLED in text for text in texts):
+            progress("scoring claim pairs with NLI")
+            time.sleep(0.05)
+        progress("segmenting and attributing claims")  # where an abandoned call stops
+        self.analysed.append(texts)
+        return self.real(verifier, records, batch_size, progress)
+
+    def __enter__(self) -> AnalysisDouble:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.release.set()  # before the server stops: it waits for the requests it is answering
+
+
+@pytest.fixture
+def analyses(monkeypatch) -> AnalysisDouble:
+    double = AnalysisDouble(Verifier.analyse_many)
+    monkeypatch.setattr(Verifier, "analyse_many", lambda verifier, *args: double.analyse_many(verifier, *args))
+    return double
+
+
+def batch_sizes(analyses: AnalysisDouble) -> list[int]:
+    return [len(texts) for texts in analyses.calls]
+
+
+def test_a_model_call_running_past_the_time_limit_stops_at_its_next_progress_report(analyses):
+    with running(create_app(SMALL_MODEL, time_limit=0.5)) as address, analyses:
+        answer = report_on(address, news(0) + HELD)  # its call holds the model thread past the limit
     MODEL_THREAD.submit(lambda: None).result()
-    assert steps == []
+    assert_error(answer, 504, "no answer within the time limit of 0.5 s")
+    assert (batch_sizes(analyses), analyses.analysed) == ([1], [])
+
+
+def test_requests_waiting_together_are_analysed_in_one_model_call(analyses):
+    app = create_app(SMALL_MODEL)
+    with running(app) as address, ThreadPoolExecutor(4) as clients, analyses:
+        first = clients.submit(report_on, address, news(0) + HELD)
+        assert eventually(lambda: len(analyses.calls) == 1)  # on the model thread, held there
+        waiting = [clients.submit(report_on, address, news(index)) for index in (1, 2, 3)]
+        assert eventually(lambda: app.state.model_queue.waiting.qsize() == 3)
+        analyses.release.set()
+        assert_report_on(first.result(), 0, HELD)
+        for index, answer in zip((1, 2, 3), waiting):
+            assert_report_on(answer.result(), index)
+    assert batch_sizes(analyses) == [1, 3]
+
+
+def test_a_request_beyond_a_full_queue_is_503_with_retry_after(analyses):
+    app = create_app(SMALL_MODEL, queue_size=1)
+    with running(app) as address, ThreadPoolExecutor(2) as clients, analyses:
+        held = clients.submit(report_on, address, news(0) + HELD)
+        assert eventually(lambda: len(analyses.calls) == 1)
+        waiting = clients.submit(report_on, address, news(1))
+        assert eventually(lambda: app.state.model_queue.waiting.qsize() == 1)
+        refused = report_on(address, news(2))
+        analyses.release.set()
+        assert_report_on(held.result(), 0, HELD)
+        assert_report_on(waiting.result(), 1)
+    assert_error(refused, 503, "the service is busy: 1 requests are waiting")
+    assert refused.headers["Retry-After"] == str(RETRY_AFTER)
+
+
+def test_a_request_out_of_time_does_not_take_the_request_behind_it_along(analyses):
+    """A stalled request and one that came after it share a batch; the stalled one's time runs out, the batch
+    stops at its next progress report, and the other runs again without it, within its own time limit (counted
+    from its own arrival)."""
+    limit = 6.0
+    app = create_app(SMALL_MODEL, time_limit=limit)
+    with running(app) as address, ThreadPoolExecutor(3) as clients, analyses:
+        held = clients.submit(report_on, address, news(0) + HELD)  # the model thread is busy while two queue
+        assert eventually(lambda: len(analyses.calls) == 1)
+        stalled = clients.submit(report_on, address, news(1) + STALLED)
+        time.sleep(limit / 2)  # the request behind arrives later, so its time runs out later
+        behind = clients.submit(report_on, address, news(2))
+        assert eventually(lambda: app.state.model_queue.waiting.qsize() == 2)
+        analyses.release.set()
+        assert_report_on(held.result(), 0, HELD)
+        assert_error(stalled.result(), 504, f"no answer within the time limit of {limit:g} s")
+        assert_report_on(behind.result(), 2)
+    assert batch_sizes(analyses) == [1, 2, 1]
+
+
+def test_50_requests_from_10_clients_are_each_answered_with_their_own_report(server):
+    """The load of benchmarks/service_load.py: an article of its own per request, none lost, none mixed up."""
+    with ThreadPoolExecutor(CLIENTS) as clients:
+        answers = list(clients.map(lambda index: report_on(server, news(index)), range(REQUESTS)))
+    for index, answer in enumerate(answers):
+        assert_report_on(answer, index)
 
 
 def test_serve_command_passes_its_options_to_the_service(monkeypatch):
     calls = []
     monkeypatch.setattr(service, "serve", lambda *args: calls.append(args))
     result = runner.invoke(
-        cli, ["serve", "--host", "0.0.0.0", "--port", "8123", "--model", SMALL_MODEL, "--time-limit", "30"]
+        cli,
+        [
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "8123",
+            "--model",
+            SMALL_MODEL,
+            "--time-limit",
+            "30",
+            "--max-batch",
+            "1",
+        ],
     )
     assert result.exit_code == 0, result.output
-    assert calls == [("0.0.0.0", 8123, SMALL_MODEL, 30.0)]
+    assert calls == [("0.0.0.0", 8123, SMALL_MODEL, 30.0, 1)]
 
 
 def test_serve_runs_the_app_on_host_and_port(monkeypatch):
@@ -421,7 +575,8 @@ def one_line_error(*args: str) -> str:
 def test_serve_without_the_serve_extra_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "fastapi", None)  # as if not installed
     line = one_line_error("serve", "--model", SMALL_MODEL)
-    assert line == "error: verify serve needs fastapi: pip install 'verify-news[serve]'"
+    assert line == f"error: verify serve needs fastapi: {install_extra('serve')}"
+    assert "'fastapi>=0.115'" in line and "verify-news" not in line  # named by its packages: verify is not on PyPI
 
 
 def test_serve_with_a_model_that_cannot_load_is_one_line(tmp_path):
