@@ -51,3 +51,20 @@ def test_a_bad_reassembly_is_refused_and_leaves_nothing(tmp_path, damage, messag
     with pytest.raises(VerifyError, match=message):
         reassemble(slices, target, digest)
     assert not target.exists()
+
+
+def test_a_missing_base_is_named_with_its_install_command_before_any_model_loads(tmp_path, monkeypatch):
+    import verify.bases
+    from verify.bases import MPNET_INSTALL
+    from verify.models import NLI_SMALL_MODEL, resolve_nli_model, shipped_model
+
+    def not_installed(name: str):
+        raise verify.bases.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setenv("VERIFY_CACHE", str(tmp_path))  # nothing reassembled there
+    monkeypatch.setattr(verify.bases.metadata, "distribution", not_installed)
+    with pytest.raises(VerifyError) as raised:
+        resolve_nli_model()  # the default: a LoRA adapter on all-mpnet-base-v2
+    assert MPNET_INSTALL in str(raised.value) and f"--model {NLI_SMALL_MODEL}" in str(raised.value)
+    assert "make" not in str(raised.value).split()
+    assert resolve_nli_model(NLI_SMALL_MODEL) == str(shipped_model(NLI_SMALL_MODEL))  # needs no base

@@ -131,8 +131,14 @@ def test_cmd_is_verify_serve_on_every_interface_of_the_exposed_port(dockerfile, 
     monkeypatch.setattr(service, "serve", lambda *args: served.append(args))
     result = CliRunner().invoke(cli, command[1:])
     assert result.exit_code == 0, result.output
-    [(host, port, model, time_limit)] = served
-    assert (host, str(port), model, time_limit) == ("0.0.0.0", only(dockerfile, "EXPOSE").arguments, None, None)
+    [(host, port, model, time_limit, max_batch)] = served
+    assert (host, str(port), model, time_limit, max_batch) == (
+        "0.0.0.0",
+        only(dockerfile, "EXPOSE").arguments,
+        None,
+        None,
+        None,
+    )
     assert f":{port}/health" in only(dockerfile, "HEALTHCHECK").arguments
 
 

@@ -382,6 +382,7 @@ def test_lora_adapter_is_merged_into_its_base_and_scores_as_trained(tmp_path, mo
     """A shipped adapter (verify.training.export.ship_adapter) loads on the base verify.bases names."""
     from peft import LoraConfig, get_peft_model
 
+    import verify.models
     import verify.nli
     from verify.training.common import save_checkpoint
     from verify.training.export import ship_adapter
@@ -400,6 +401,7 @@ def test_lora_adapter_is_merged_into_its_base_and_scores_as_trained(tmp_path, mo
     save_checkpoint(trained, tokenizer, tmp_path / "run", {"note": "toy"})
     shipped = ship_adapter(tmp_path / "run", base, "tiny-base", tmp_path / "shipped")
     monkeypatch.setattr(verify.nli, "base_model", lambda name: base if name == "tiny-base" else None)
+    monkeypatch.setattr(verify.models, "require_base", lambda name: None)  # the early check knows only mpnet
 
     backend = NLIBackend(shipped, precision="fp32")
     pair = ("Eight people died in the fire.", "Nobody died.")
