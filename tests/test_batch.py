@@ -66,6 +66,16 @@ def news_records() -> list[dict]:
     ("lines", "fragment"),
     [
         (['{"id": "a", "text": "x"}', "{not json"], "records.jsonl:2: not JSON"),
+        # the column of the error, in characters as an editor counts them (a byte-order mark, accents, a tab)
+        (
+            ['{"id": "a", "text": "x"}', '{"id": "b", "text": "x",, }'],
+            "records.jsonl:2: not JSON (Expecting property name enclosed in double quotes, column 25)",
+        ),
+        (
+            ['\ufeff{"id": "é", "text": "Le maire a déclaré",}'],
+            ", column 42)",  # the closing brace (json's message differs between Python versions)
+        ),
+        (['{"id": "a", "text": "The mayor said\tit was shut."}'], "not JSON (Invalid control character, column 36)"),
         (['["a", "x"]'], "records.jsonl:1: not a JSON object"),
         (['{"text": "The mayor resigned."}'], 'records.jsonl:1: "id" must be a non-empty string'),
         (['{"id": "  ", "text": "The mayor resigned."}'], '"id" must be a non-empty string'),

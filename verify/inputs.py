@@ -203,7 +203,9 @@ def jsonl_objects(path: Path) -> Iterator[tuple[str, Mapping[str, Any]]]:
                     if "\\ud" in line.lower():  # only an escape can make an unpaired surrogate
                         json.dumps(data, ensure_ascii=False).encode("utf-8")
                 except json.JSONDecodeError as error:
-                    raise VerifyError(f"{where}: not JSON ({error.msg}, column {error.colno})") from None
+                    # "Invalid control character at": json's message runs on into its position
+                    reason = error.msg.removesuffix(" at")
+                    raise VerifyError(f"{where}: not JSON ({reason}, column {error.colno})") from None
                 except UnicodeEncodeError:
                     raise VerifyError(f"{where}: holds an unpaired surrogate escape (\\ud800-\\udfff)") from None
                 if not isinstance(data, dict):
