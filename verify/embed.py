@@ -35,9 +35,9 @@ class SentenceEmbedder:
     def dimension(self) -> int:
         return self.model.config.hidden_size
 
-    def encode(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
+    def encode(self, texts: Sequence[str], on_batch: Callable[[int, int], None] | None = None) -> np.ndarray:
         """A (len(texts), dimension) float32 array of unit vectors, rows in input order; `on_batch` is told the
-        texts encoded so far after each batch."""
+        texts encoded so far and their total after each batch."""
         embeddings = np.zeros((len(texts), self.dimension), dtype=np.float32)
         # Batches of similar length pad little.
         order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
@@ -56,7 +56,7 @@ class SentenceEmbedder:
                 means = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
                 embeddings[chunk] = torch.nn.functional.normalize(means, p=2, dim=1).float().cpu().numpy()
                 if on_batch is not None:
-                    on_batch(start + len(chunk))
+                    on_batch(start + len(chunk), len(texts))
         return embeddings
 
 

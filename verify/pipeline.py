@@ -107,13 +107,7 @@ class Verifier:
         """The text's claims with their sources; `progress` is told the characters done and the time left, chunk
         by chunk, for a text long enough to be attributed in chunks (`verify.attribution.chunks`)."""
         require_article(text)
-        started = time.perf_counter()
-
-        def attributed(done: int, total: int) -> None:
-            progress(
-                f"segmenting and attributing claims: {done:,}/{total:,} characters, {time_left(started, done, total)}"
-            )
-
+        attributed = counting(progress, "segmenting and attributing claims", " characters")
         claims = extract_visible(
             lambda visible: extract_in_chunks(self.attributor.extract_claims, visible, on_chunk=attributed), text
         )
@@ -180,13 +174,9 @@ class Verifier:
             return [outcome for outcome in outcomes if isinstance(outcome, ArticleFailure)]
         sizes = [len(article.checked) for article in articles]
         stages.start(f"embedding {sum(sizes)} claims")
-        embedding_started = time.perf_counter()
-
-        def embedded(done: int) -> None:
-            progress(f"embedding claims: {done}/{sum(sizes)}, {time_left(embedding_started, done, sum(sizes))}")
-
         all_embeddings = self.embedder.encode(
-            [claim.text for article in articles for claim in article.checked], on_batch=embedded
+            [claim.text for article in articles for claim in article.checked],
+            on_batch=counting(progress, "embedding claims"),
         )
         embeddings = np.split(all_embeddings, np.cumsum(sizes)[:-1])
         gated = [
@@ -207,11 +197,7 @@ class Verifier:
         stages.start("checking related claims with NLI")
         scores = _scored_together(self.scorer(progress), articles, kept)
         stages.start(f"deciding {sum(map(len, kept))} scored pairs")
-        deciding_started = time.perf_counter()
-
-        def decided(done: int, total: int) -> None:
-            progress(f"deciding scored pairs: {done}/{total}, {time_left(deciding_started, done, total)}")
-
+        decided = counting(progress, "deciding scored pairs")
         relations = [
             check_pairs(
                 pairs,
@@ -378,6 +364,17 @@ def _with_progress(score: Callable[[list[tuple[str, str]]], list[NLIScores]], pr
         return in_input_order(chunks, results, len(pairs))
 
     return scored
+
+
+def counting(progress: Progress, doing: str, unit: str = "") -> Callable[[int, int], None]:
+    """A callback for work that reports its count as it goes: it tells `progress` what it is `doing`, the count done
+    of the total (in `unit`) and the time left, timed from when the callback was made."""
+    started = time.perf_counter()
+
+    def tell(done: int, total: int) -> None:
+        progress(f"{doing}: {done:,}/{total:,}{unit}, {time_left(started, done, total)}")
+
+    return tell
 
 
 def time_left(started: float, done: float, total: float) -> str:
