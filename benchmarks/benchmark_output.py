@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from verify.precision import cpu_flags
+from verify.runtime.precision import cpu_flags
 
 # Environment variables that keep torch's, oneDNN's, MKL's and fbgemm's kernels to an instruction set:
 # how a CPU with more instructions shows what one with fewer (AVX2 only) would do.

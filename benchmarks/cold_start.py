@@ -34,10 +34,10 @@ def timeline(model: str, article: Path) -> list[dict]:
         importlib.import_module(module)
         step(f"import {module}")
     from verify.attribution.hybrid import HybridAttributor
-    from verify.embed import load_embedder
-    from verify.nli import load_backend
-    from verify.nlp import pipeline
     from verify.pipeline import Verifier
+    from verify.runtime.embed import load_embedder
+    from verify.runtime.nli import load_backend
+    from verify.runtime.nlp import pipeline
 
     step("import verify.pipeline")
     load_backend(model)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from benchmark_output import emit, machine
 
-from verify.allocator import SHAPE_CACHES
+from verify.runtime.allocator import SHAPE_CACHES
 
 ROOT = Path(__file__).resolve().parents[1]
 POLNEAR = ROOT.parent / "shared" / "data" / "attribution" / "polnear"

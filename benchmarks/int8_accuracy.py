@@ -1,5 +1,5 @@
 """Where int8 costs NLI accuracy: torch dynamic quantization of some linear layers, with or without
-SmoothQuant-style input smoothing (verify.int8), against fp32 on the same NLI dev pairs: accuracy,
+SmoothQuant-style input smoothing (verify.runtime.int8), against fp32 on the same NLI dev pairs: accuracy,
 agreement with fp32's labels, the largest probability difference, seconds. It chooses the smoothing
 alpha each model's int8 calibration ships with.
 
@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from verify.evaluation.nli_pairs import load_nli_examples
-from verify.int8 import encoder_linears, input_maxima, quantize_linears
-from verify.nli import NLIBackend
-from verify.precision import cpu_flags
+from verify.runtime.int8 import encoder_linears, input_maxima, quantize_linears
+from verify.runtime.nli import NLIBackend
+from verify.runtime.precision import cpu_flags
 from verify.training.int8_calibration import calibration_pairs
 
 NLI_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "nli"

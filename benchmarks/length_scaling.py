@@ -3,7 +3,7 @@
 Texts are real news, PolNeAR articles concatenated (dev, then train; a blank line between them) and
 cut at the first paragraph break after the size; each size runs in a fresh process (a cold start, models
 loaded, then one report timed) so its peak RSS is its own. Prints JSON; several models side by side, and
-with `--batch-tokens 2048 0` the NLI batch limit (verify.nli.BATCH_TOKENS) against none, and with
+with `--batch-tokens 2048 0` the NLI batch limit (verify.runtime.nli.BATCH_TOKENS) against none, and with
 `--screens shipped off` each model's screen (CheckSettings.screen_model) against none.
 
     python benchmarks/length_scaling.py [--sizes 1000 5000 20000 100000] [--models DIR ...]
@@ -25,10 +25,10 @@ from pathlib import Path
 
 from benchmark_output import emit, machine
 
-from verify.allocator import freed_memory_kept, shape_cache_capacities
 from verify.check.settings import for_model
-from verify.models import resolve_nli_model
-from verify.nli import BATCH_TOKENS
+from verify.runtime.allocator import freed_memory_kept, shape_cache_capacities
+from verify.runtime.models import resolve_nli_model
+from verify.runtime.nli import BATCH_TOKENS
 
 ROOT = Path(__file__).resolve().parents[1]
 POLNEAR = ROOT.parent / "shared" / "data" / "attribution" / "polnear"

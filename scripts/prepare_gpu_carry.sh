@@ -9,7 +9,7 @@
 #         --epochs 3 --max-minutes 6.5 --fit-schedule-after 200" bash scripts/gpu_train.sh',
 #         carry=[".carry/base-parts/part-0", ".carry/dev"])
 #     and ship the returned adapter: python -m verify.training.export RUN/CHECKPOINT --adapter
-#     all-mpnet-base-v2 --base "$(python -m verify.bases)" --out models/NAME
+#     all-mpnet-base-v2 --base "$(python -m verify.runtime.bases)" --out models/NAME
 #   Continuing the shipped adapter (--init-adapter) needs a third call, since the adapter (12 MB) does not fit
 #   beside a base part: copy it to .carry/init, stage part-0 with .carry/dev (then `cp .carry/dev/* /tmp/dev`),
 #   part-1 with .carry/mix, and train with carry=[".carry/init"], DEV=/tmp/dev and
@@ -32,7 +32,7 @@ SHARED=${SHARED:-../shared/data}
 mkdir -p .carry/dev .carry/mix
 if [ "${BASE:-minilm}" = mpnet ]; then
   rm -rf .carry/base-parts
-  python -m verify.training.transfer pack "$(python -m verify.bases)" .carry/base-parts --part-mb 57
+  python -m verify.training.transfer pack "$(python -m verify.runtime.bases)" .carry/base-parts --part-mb 57
 else
 mkdir -p .carry/base
 python - <<'PY'

@@ -30,7 +30,7 @@ from verify.check.notes import fragment_note, places_and_groups, places_note
 from verify.check.place_state import conflicting_place, place_states
 from verify.check.quantities import conflicting_quantity, describe, quantities
 from verify.evaluation.polnear import load_polnear
-from verify.nlp import pipeline
+from verify.runtime.nlp import pipeline
 
 
 @dataclass(frozen=True)

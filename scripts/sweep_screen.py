@@ -29,9 +29,9 @@ from verify.check.pairs import PairToCheck, checked_text, nli_inputs, screened_p
 from verify.check.settings import CheckSettings, for_model
 from verify.datamodel import ClaimRelation, NLIScores, Report
 from verify.evaluation.fixtures import ArticleEvaluator, load_labeled_articles
-from verify.models import resolve_nli_model
-from verify.nli import NLIBackend, load_backend
 from verify.pipeline import Verifier
+from verify.runtime.models import resolve_nli_model
+from verify.runtime.nli import NLIBackend, load_backend
 
 ROOT = Path(__file__).resolve().parents[1]
 THRESHOLDS = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from verify.allocator import SHAPE_CACHES
-from verify.precision import inference_precision
+from verify.runtime.allocator import SHAPE_CACHES
+from verify.runtime.precision import inference_precision
 
 REPO = Path(__file__).resolve().parents[1]
 DEV_FIXTURES = REPO / "fixtures" / "dev"  # tuned on freely
@@ -52,7 +52,7 @@ def bundled_article() -> str:
 @pytest.fixture(scope="session")
 def bundled_report():
     """The bundled article's report with the small model, computed once for every test that reads one."""
-    from verify.models import has_weights
+    from verify.runtime.models import has_weights
 
     if not has_weights(SMALL_MODEL):
         pytest.skip(f"no NLI model weights in {SMALL_MODEL}")
@@ -75,7 +75,7 @@ def invoke_in_a_fresh_process(args: list[str], cwd: Path) -> tuple[str, str]:
 
 
 def environment_without_shape_caches() -> dict[str, str]:
-    """This process's environment less any capacity of verify.allocator's shape caches, for a child process in
+    """This process's environment less any capacity of verify.runtime.allocator's shape caches, for a child process in
     which verify's own setting, or the default, is what counts."""
     unset = {variable for cache in SHAPE_CACHES for variable in cache.variables}
     return {key: value for key, value in os.environ.items() if key not in unset}

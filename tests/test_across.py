@@ -335,7 +335,7 @@ REAL_ARTICLES = [  # id, outlet, date, text
 
 @pytest.fixture(scope="module")
 def small_verifier():
-    from verify.models import has_weights
+    from verify.runtime.models import has_weights
 
     if not has_weights(SMALL_MODEL):
         pytest.skip(f"no NLI model weights in {SMALL_MODEL}")

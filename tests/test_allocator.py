@@ -1,4 +1,4 @@
-"""verify.allocator: a process that keeps freed memory does not fault its pages in again for the next batch.
+"""verify.runtime.allocator: a process that keeps freed memory does not fault its pages in again for the next batch.
 
 Each case runs in a fresh interpreter: the setting is process-wide and the first call decides."""
 
@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from conftest import environment_without_shape_caches
-from verify.allocator import _glibc
+from verify.runtime.allocator import _glibc
 
 
 def _huge_pages_always() -> bool:
@@ -33,7 +33,7 @@ pytestmark = [
 LATER_PASS_FAULTS = """
 import json, resource, sys
 import numpy as np
-from verify.allocator import freed_memory_kept, keep_freed_memory
+from verify.runtime.allocator import freed_memory_kept, keep_freed_memory
 if sys.argv[1] == "keep":
     keep_freed_memory()
 def one_pass():
@@ -84,16 +84,16 @@ def test_the_users_malloc_tunables_stand(tunables, kept):
 
 def test_each_precision_makes_its_own_memory_setting():
     """int8 keeps freed memory, bf16 bounds oneDNN's shape caches, fp32 does neither."""
-    from verify.int8 import INT8_CALIBRATION, int8_available
-    from verify.models import shipped_model
+    from verify.runtime.int8 import INT8_CALIBRATION, int8_available
+    from verify.runtime.models import shipped_model
 
     model = shipped_model("verify-nli-minilm-l6")
     if not (model / INT8_CALIBRATION).is_file() or not int8_available():
         pytest.skip("needs the shipped MiniLM model with its int8 calibration, on an x86 CPU")
     script = (
         "import sys\n"
-        "from verify.allocator import freed_memory_kept, shape_cache_capacities\n"
-        "from verify.nli import NLIBackend\n"
+        "from verify.runtime.allocator import freed_memory_kept, shape_cache_capacities\n"
+        "from verify.runtime.nli import NLIBackend\n"
         "NLIBackend(sys.argv[1], precision=sys.argv[2])\n"
         "print(freed_memory_kept(), *shape_cache_capacities().values())"
     )

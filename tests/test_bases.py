@@ -6,8 +6,8 @@ import zipfile
 
 import pytest
 
-from verify.bases import VERIFIED_MARKER, reassemble
 from verify.errors import VerifyError
+from verify.runtime.bases import VERIFIED_MARKER, reassemble
 
 WEIGHTS = b"not really safetensors, but bytes with a known digest" * 100
 
@@ -54,15 +54,15 @@ def test_a_bad_reassembly_is_refused_and_leaves_nothing(tmp_path, damage, messag
 
 
 def test_a_missing_base_is_named_with_its_install_command_before_any_model_loads(tmp_path, monkeypatch):
-    import verify.bases
-    from verify.bases import MPNET_INSTALL
-    from verify.models import NLI_SMALL_MODEL, resolve_nli_model, shipped_model
+    import verify.runtime.bases
+    from verify.runtime.bases import MPNET_INSTALL
+    from verify.runtime.models import NLI_SMALL_MODEL, resolve_nli_model, shipped_model
 
     def not_installed(name: str):
-        raise verify.bases.metadata.PackageNotFoundError(name)
+        raise verify.runtime.bases.metadata.PackageNotFoundError(name)
 
     monkeypatch.setenv("VERIFY_CACHE", str(tmp_path))  # nothing reassembled there
-    monkeypatch.setattr(verify.bases.metadata, "distribution", not_installed)
+    monkeypatch.setattr(verify.runtime.bases.metadata, "distribution", not_installed)
     with pytest.raises(VerifyError) as raised:
         resolve_nli_model()  # the default: a LoRA adapter on all-mpnet-base-v2
     assert MPNET_INSTALL in str(raised.value) and f"--model {NLI_SMALL_MODEL}" in str(raised.value)

@@ -17,13 +17,13 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import DEV_FIXTURES, NEWS_PAGE, POLNEAR, SMALL_MODEL, invoke_in_a_fresh_process
-from verify.batch import json_line, result_line
 from verify.cli import app
 from verify.datamodel import NLI_LABELS, ArticleFailure, ArticleRecord, Report, to_jsonable
 from verify.errors import VerifyError
-from verify.inputs import article_inputs
-from verify.models import has_weights
-from verify.output import AppendedLines
+from verify.io.inputs import article_inputs
+from verify.io.output import AppendedLines
+from verify.report.jsonl import json_line, result_line
+from verify.runtime.models import has_weights
 
 needs_small_model = pytest.mark.skipif(not has_weights(SMALL_MODEL), reason=f"no NLI model weights in {SMALL_MODEL}")
 runner = CliRunner()

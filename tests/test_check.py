@@ -23,7 +23,7 @@ from verify.check.notes import (
 from verify.check.pairs import PairToCheck, check_claims, checked_text, same_speaker, screened_pairs
 from verify.check.settings import CheckSettings
 from verify.datamodel import Claim, Cue, NLIScores, Note, NoteKind, Source, Span
-from verify.nlp import parse
+from verify.runtime.nlp import parse
 
 SETTINGS = CheckSettings()
 TEMPORAL, PERIOD = Note(NoteKind.change_over_time), Note(NoteKind.different_periods)
@@ -667,7 +667,7 @@ def test_unknown_model_settings_are_a_one_line_error(tmp_path):
 
 def test_every_shipped_model_settings_file_is_valid():
     from verify.check.settings import for_model
-    from verify.models import SHIPPED, shipped_model
+    from verify.runtime.models import SHIPPED, shipped_model
 
     for name in SHIPPED:
         assert isinstance(for_model(shipped_model(name)), CheckSettings)

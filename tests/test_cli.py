@@ -26,7 +26,7 @@ from conftest import (
     invoke_in_a_fresh_process,
 )
 from verify.cli import app
-from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
+from verify.runtime.models import DEFAULT_NLI_MODEL_DIR, has_weights
 
 ARTICLE = BUNDLED_ARTICLE
 needs_model = pytest.mark.skipif(

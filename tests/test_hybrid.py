@@ -13,7 +13,7 @@ from verify.attribution.hybrid import HybridAttributor, HybridSettings, combine
 from verify.attribution.segment import statement_units
 from verify.attribution.tagger import DEFAULT_TAGGER_DIR, TaggedSpan
 from verify.datamodel import Claim, Cue, Source, Span
-from verify.nlp import parse
+from verify.runtime.nlp import parse
 
 needs_tagger = pytest.mark.skipif(
     not (DEFAULT_TAGGER_DIR / "model.safetensors").exists(), reason="the shipped attribution tagger is absent"

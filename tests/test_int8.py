@@ -1,4 +1,4 @@
-"""int8 inference (verify.int8) and the choice of precision (verify.precision)."""
+"""int8 inference (verify.runtime.int8) and the choice of precision (verify.runtime.precision)."""
 
 import os
 import subprocess
@@ -11,7 +11,7 @@ from test_nli import PAIRS, make_tiny_nli_checkpoint
 
 from conftest import SMALL_MODEL
 from verify.errors import VerifyError
-from verify.int8 import (
+from verify.runtime.int8 import (
     INT8_CALIBRATION,
     SmoothedInt8Linear,
     encoder_linears,
@@ -20,8 +20,8 @@ from verify.int8 import (
     quantize_linears,
     save_calibration,
 )
-from verify.nli import PRECISION_ENV_VAR, NLIBackend
-from verify.precision import inference_precision
+from verify.runtime.nli import PRECISION_ENV_VAR, NLIBackend
+from verify.runtime.precision import inference_precision
 
 
 def calibrate_in_place(directory, alpha=0.75):
@@ -94,12 +94,12 @@ def test_calibration_of_another_model_is_refused_in_one_line(tmp_path):
     ],
 )
 def test_inference_precision(monkeypatch, requested, native_bf16, calibrated, expected):
-    monkeypatch.setattr("verify.precision.native_bf16", lambda device: native_bf16)
+    monkeypatch.setattr("verify.runtime.precision.native_bf16", lambda device: native_bf16)
     assert inference_precision(requested, "cpu", calibrated) == expected
 
 
 def test_auto_on_a_gpu_never_picks_int8_even_with_a_calibration(monkeypatch):
-    monkeypatch.setattr("verify.precision.native_bf16", lambda device: False)
+    monkeypatch.setattr("verify.runtime.precision.native_bf16", lambda device: False)
     assert inference_precision("auto", "cuda", True) == "fp32"
 
 
@@ -120,7 +120,7 @@ def test_int8_that_cannot_run_is_refused_in_one_line(monkeypatch, device, engine
 
 def test_auto_on_arm_runs_fp32(monkeypatch):
     monkeypatch.setattr(torch.backends, "quantized", SimpleNamespace(supported_engines=["qnnpack", "none"]))
-    monkeypatch.setattr("verify.precision.native_bf16", lambda device: False)
+    monkeypatch.setattr("verify.runtime.precision.native_bf16", lambda device: False)
     assert inference_precision("auto", "cpu", True) == "fp32"
 
 
@@ -135,7 +135,7 @@ def test_int8_from_the_environment(monkeypatch, tmp_path):
 # inputs fbgemm's AVX2 kernel (no VNNI) adds pairs of them in 16 bits and saturated, giving 0.5.
 SATURATION_PROBE = """
 import torch
-from verify.int8 import quantize_linears
+from verify.runtime.int8 import quantize_linears
 layer = torch.nn.Sequential(torch.nn.Linear(64, 1))
 torch.nn.init.ones_(layer[0].weight)
 torch.nn.init.zeros_(layer[0].bias)

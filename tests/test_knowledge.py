@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from verify.check.knowledge import is_about_knowledge, reports_no_knowledge
-from verify.nlp import parse
+from verify.runtime.nlp import parse
 
 
 @pytest.mark.parametrize(

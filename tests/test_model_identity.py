@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SHIPPED_PRECISION, SMALL_MODEL
 from verify.datamodel import ModelInfo
-from verify.models import has_weights, model_info, resolve_nli_model, shipped_model
+from verify.runtime.models import has_weights, model_info, resolve_nli_model, shipped_model
 
 # The weight files of each shipped NLI model, in the order they are hashed.
 SHIPPED_WEIGHTS = {
@@ -86,7 +86,7 @@ def test_a_hub_model_is_named_as_given_and_hashed_in_its_cached_snapshot(tmp_pat
 
 @pytest.mark.skipif(not has_weights(SMALL_MODEL), reason=f"no NLI model weights in {SMALL_MODEL}")
 def test_two_loads_of_a_model_name_it_alike():
-    from verify.nli import NLIBackend, load_backend
+    from verify.runtime.nli import NLIBackend, load_backend
 
     first, second = load_backend(SMALL_MODEL), NLIBackend(SMALL_MODEL)  # the cached load, and a fresh one
     assert first is not second

@@ -8,8 +8,8 @@ from transformers import AutoTokenizer, BertConfig, BertForSequenceClassificatio
 from verify.datamodel import NLI_LABELS
 from verify.errors import VerifyError
 from verify.evaluation.probes import PROBE_PAIRS
-from verify.models import DEFAULT_NLI_MODEL_DIR, NLI_MODEL_ENV_VAR, resolve_nli_model
-from verify.nli import (
+from verify.runtime.models import DEFAULT_NLI_MODEL_DIR, NLI_MODEL_ENV_VAR, resolve_nli_model
+from verify.runtime.nli import (
     MIN_PREMISE_TOKENS,
     PART_MARGIN,
     PRECISION_ENV_VAR,
@@ -379,11 +379,11 @@ class TestShippedModel:
 
 
 def test_lora_adapter_is_merged_into_its_base_and_scores_as_trained(tmp_path, monkeypatch):
-    """A shipped adapter (verify.training.export.ship_adapter) loads on the base verify.bases names."""
+    """A shipped adapter (verify.training.export.ship_adapter) loads on the base verify.runtime.bases names."""
     from peft import LoraConfig, get_peft_model
 
-    import verify.models
-    import verify.nli
+    import verify.runtime.models
+    import verify.runtime.nli
     from verify.training.common import save_checkpoint
     from verify.training.export import ship_adapter
 
@@ -400,8 +400,8 @@ def test_lora_adapter_is_merged_into_its_base_and_scores_as_trained(tmp_path, mo
     tokenizer = AutoTokenizer.from_pretrained(base)
     save_checkpoint(trained, tokenizer, tmp_path / "run", {"note": "toy"})
     shipped = ship_adapter(tmp_path / "run", base, "tiny-base", tmp_path / "shipped")
-    monkeypatch.setattr(verify.nli, "base_model", lambda name: base if name == "tiny-base" else None)
-    monkeypatch.setattr(verify.models, "require_base", lambda name: None)  # the early check knows only mpnet
+    monkeypatch.setattr(verify.runtime.nli, "base_model", lambda name: base if name == "tiny-base" else None)
+    monkeypatch.setattr(verify.runtime.models, "require_base", lambda name: None)  # the early check knows only mpnet
 
     backend = NLIBackend(shipped, precision="fp32")
     pair = ("Eight people died in the fire.", "Nobody died.")

@@ -8,7 +8,7 @@ from conftest import NLI_DEV
 from verify.datamodel import NLI_LABELS, NLIScores
 from verify.errors import VerifyError
 from verify.evaluation.nli_pairs import NLIEvaluator, NLIExample, load_nli_examples
-from verify.nli import NLIBackend
+from verify.runtime.nli import NLIBackend
 
 
 class FakeBackend:

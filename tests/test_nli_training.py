@@ -14,7 +14,7 @@ from safetensors.torch import load_file
 from test_nli import make_tiny_nli_checkpoint
 
 from verify.errors import VerifyError
-from verify.nlp import parse
+from verify.runtime.nlp import parse
 from verify.training.common import length_sorted_batches
 from verify.training.nli_data import MixConfig, build_mix
 from verify.training.nli_trainer import ALLOWED, LABELS, TrainConfig, load_model, merged_class_loss, train

@@ -5,7 +5,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import REPO
-from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
+from verify.runtime.models import DEFAULT_NLI_MODEL_DIR, has_weights
 
 NOTEBOOK = REPO / "notebooks" / "verify_demo.ipynb"
 

@@ -1,4 +1,4 @@
-"""--out: checked before the work, never clobbering, never half-written (verify/output.py)."""
+"""--out: checked before the work, never clobbering, never half-written (verify/io/output.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import pytest
 
 from verify.errors import VerifyError
-from verify.output import check_destination, write_file
+from verify.io.output import check_destination, write_file
 
 REPORT = "CONTRADICTIONS\n  The president said five planes were seized at Almaty's airport.\n"
 

@@ -11,8 +11,8 @@ from verify import VerifyError, check_claim, verify_article
 from verify.attribution.chunks import chunks
 from verify.check.settings import for_model
 from verify.datamodel import Note, NoteKind, to_jsonable
-from verify.models import DEFAULT_NLI_MODEL_DIR, has_weights
 from verify.pipeline import checked_claims, get_verifier
+from verify.runtime.models import DEFAULT_NLI_MODEL_DIR, has_weights
 
 ARTICLE = BUNDLED_ARTICLE.read_text(encoding="utf-8")
 NO_KNOWLEDGE_NOTE = str(Note(NoteKind.not_informed))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from verify.check.place_state import DISRUPTED, WORKING, conflicting_place, place_states
-from verify.nlp import parse
+from verify.runtime.nlp import parse
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ bounds, parts, other events, places and negated counts do not."""
 import pytest
 
 from verify.check.quantities import conflicting_quantity, may_state_quantities, quantities
-from verify.nlp import parse
+from verify.runtime.nlp import parse
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """The corpus work on a local Ray cluster gives what it gives in process: the same reports, embeddings,
-failures, NLI scores and cross-article findings (verify/ray_engine.py)."""
+failures, NLI scores and cross-article findings (verify/corpus/ray_engine.py)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 from conftest import SMALL_MODEL
-from verify.corpus import analyse_corpus, in_process_engine
+from verify.corpus.engine import analyse_corpus, in_process_engine
 from verify.datamodel import ArticleAnalysis, ArticleRecord
 from verify.pipeline import SCORING_CHUNK, Verifier
 
 ray = pytest.importorskip("ray", reason="ray is not installed: pip install '.[ray]'")
 
-from verify.ray_engine import ray_engine, ray_scorer  # noqa: E402  (needs ray)
+from verify.corpus.ray_engine import ray_engine, ray_scorer  # noqa: E402  (needs ray)
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import NEWS_PAGE
 from verify.errors import VerifyError
-from verify.reading import (
+from verify.io.reading import (
     InputFormat,
     decode_article,
     looks_like_html,

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from verify import __version__, render
+from verify import __version__, report_dataframes
 from verify.datamodel import (
     Claim,
     ClaimRelation,
@@ -26,8 +26,12 @@ from verify.datamodel import (
     Span,
 )
 from verify.errors import VerifyError
-from verify.render_html import report_html
-from verify.tables import CLAIM_COLUMNS, RELATION_COLUMNS, report_csv, table_rows
+from verify.report.html import report_html
+from verify.report.jsonl import report_json, to_json, verdict_json
+from verify.report.markdown import report_markdown
+from verify.report.sections import model_label
+from verify.report.tables import CLAIM_COLUMNS, RELATION_COLUMNS, report_csv, table_rows
+from verify.report.text import metrics_text, report_text, verdict_text
 
 TEXT = (
     "Police said eight people died in the fire. Hospital officials said twelve people died. "
@@ -84,7 +88,7 @@ REPORT = Report(
     ],
 )
 def test_text_sections_name_both_sources(section, sources):
-    text = render.report_text(REPORT)
+    text = report_text(REPORT)
     body = text[text.index(section) :].split("\n\n")[0]
     assert all(source in body for source in sources), body
 
@@ -101,17 +105,17 @@ def test_text_sections_name_both_sources(section, sources):
     ],
 )
 def test_the_text_report_says_what_it_found_in_its_first_line(relations, first_line):
-    assert render.report_text(replace(REPORT, relations=relations)).splitlines()[0] == first_line
+    assert report_text(replace(REPORT, relations=relations)).splitlines()[0] == first_line
 
 
 def test_markdown_shows_contradiction_probability_for_possible_conflicts():
-    markdown = render.report_markdown(REPORT)
+    markdown = report_markdown(REPORT)
     possible = markdown[markdown.index("## Possible conflicts") :]
     assert "| compatible | 0.40 |" in possible
 
 
 def test_json_round_trips_with_documented_fields():
-    data = json.loads(render.to_json(render.report_json(REPORT)))
+    data = json.loads(to_json(report_json(REPORT)))
     assert data["claims"][0]["spans"] == [
         [TEXT.index("eight"), TEXT.index("eight") + len("eight people died in the fire")]
     ]
@@ -129,7 +133,7 @@ def test_json_round_trips_with_documented_fields():
 
 @pytest.mark.parametrize(
     "rendered",
-    [render.report_text(REPORT), render.report_markdown(REPORT), report_html(REPORT)],
+    [report_text(REPORT), report_markdown(REPORT), report_html(REPORT)],
     ids=["text", "markdown", "html"],
 )
 def test_readable_reports_name_the_model_with_the_start_of_its_hash(rendered):
@@ -153,7 +157,7 @@ def test_readable_reports_name_the_model_with_the_start_of_its_hash(rendered):
     ],
 )
 def test_model_label_says_the_precision_it_ran_in(model, label):
-    assert render.model_label(model) == label
+    assert model_label(model) == label
 
 
 SCREENED = replace(
@@ -163,7 +167,7 @@ SCREENED = replace(
 )
 
 
-@pytest.mark.parametrize("rendering", [render.report_text, render.report_markdown, report_html])
+@pytest.mark.parametrize("rendering", [report_text, report_markdown, report_html])
 def test_readable_reports_name_the_screen_and_what_it_left_out(rendering):
     rendered = rendering(SCREENED)
     assert "tiny-nli (sha256 9c1185a5c5e9), screened by verify-nli-minilm-l6 (sha256 68d2ddad65da, bf16)" in rendered
@@ -184,11 +188,11 @@ VERDICT_EVIDENCE = (Evidence(CLAIMS[0], C, refutes=True), Evidence(CLAIMS[1], N)
 )
 def test_a_verdict_is_written_in_nli_or_fever_names(claim_text, label, scores, fever):
     verdict = ClaimVerdict(claim_text, label, scores, VERDICT_EVIDENCE, ModelInfo("tiny-nli", None))
-    assert render.verdict_json(verdict)["label"] == label
-    assert render.verdict_json(verdict, "fever")["label"] == fever
-    assert render.verdict_text(verdict).splitlines()[1].startswith(f"verdict: {label} (E ")
-    assert render.verdict_text(verdict, "fever").splitlines()[1].startswith(f"verdict: {fever} (E ")
-    data = render.verdict_json(verdict, "fever")
+    assert verdict_json(verdict)["label"] == label
+    assert verdict_json(verdict, "fever")["label"] == fever
+    assert verdict_text(verdict).splitlines()[1].startswith(f"verdict: {label} (E ")
+    assert verdict_text(verdict, "fever").splitlines()[1].startswith(f"verdict: {fever} (E ")
+    data = verdict_json(verdict, "fever")
     assert data["scores"] == scores.as_dict()  # the scores keep their NLI names
     assert (data["model"], data["verify_version"]) == (
         {"name": "tiny-nli", "sha256": None, "precision": None, "screen": None},
@@ -258,21 +262,21 @@ def test_csv_rows_carry_sources_spans_and_both_directions():
     assert float(relation["backward_contradiction"]) == C.contradiction
 
 
-def test_to_dataframes_has_the_csv_columns_and_a_row_per_claim_and_relation():
+def test_report_dataframes_has_the_csv_columns_and_a_row_per_claim_and_relation():
     pytest.importorskip("pandas")
-    frames = REPORT.to_dataframes()
+    frames = report_dataframes(REPORT)
     assert frames["claims"].shape == (len(CLAIMS), len(CLAIM_COLUMNS))
     assert frames["relations"].shape == (len(RELATIONS), len(RELATION_COLUMNS))
     assert list(frames["relations"]["label"]) == ["contradiction", "compatible", "compatible"]
     assert frames["relations"]["forward_contradiction"].tolist() == [0.95, 0.95, 0.40]
-    empty = NO_RELATIONS.to_dataframes()["relations"]
+    empty = report_dataframes(NO_RELATIONS)["relations"]
     assert empty.shape == (0, len(RELATION_COLUMNS)) and list(empty.columns) == list(RELATION_COLUMNS)
 
 
-def test_to_dataframes_without_pandas_is_one_line(monkeypatch):
+def test_report_dataframes_without_pandas_is_one_line(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)  # what an environment without pandas imports
     with pytest.raises(VerifyError, match="needs pandas: pip install pandas") as raised:
-        REPORT.to_dataframes()
+        report_dataframes(REPORT)
     assert "\n" not in str(raised.value)
 
 
@@ -286,7 +290,7 @@ def test_metrics_table_has_a_row_per_article_and_counts_as_integers():
             "storm": {"claim_f1": 0.8, "contradiction_f1": 1.0, "gold_claims": 7.0},
         },
     }
-    text = render.metrics_text(metrics, "fixtures")
+    text = metrics_text(metrics, "fixtures")
     lines = {line.split()[0]: line.split()[-1] for line in text.splitlines()[2:5]}
     assert lines == {"task": "fixtures", "claim_f1": "0.9000", "gold_claims": "12"}
     rows = {line.split()[0]: line.split()[1:] for line in text.splitlines()[-3:]}
@@ -305,7 +309,7 @@ def test_verdict_text_marks_refuting_evidence_and_its_note():
             Evidence(CLAIMS[3], N),
         ),
     )
-    lines = render.verdict_text(verdict).splitlines()
+    lines = verdict_text(verdict).splitlines()
     assert lines[1].startswith("verdict: contradiction")
     assert "refutes" in lines[3] and note in " ".join(" ".join(lines[3:-1]).split())
     assert "refutes" not in lines[-1] and "—" not in lines[-1]
@@ -375,7 +379,7 @@ def test_csv_relations_carry_both_claims_text_and_source():
 
 def test_claims_read_back_from_json_equal_the_report_claims(bundled_report):
     # Every kind the bundled article has: narration, attributed and hedged claims, several spans.
-    rows = json.loads(render.to_json(render.report_json(bundled_report)))["claims"]
+    rows = json.loads(to_json(report_json(bundled_report)))["claims"]
     assert {row["source"]["kind"] for row in rows} >= {"author", "person"}
     assert any(row["cue"] for row in rows) and any(row["cue"] is None for row in rows)
     assert [Claim.from_jsonable(row) for row in rows] == list(bundled_report.claims)

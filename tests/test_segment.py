@@ -124,11 +124,11 @@ def test_claims_of_a_chunked_text_point_into_the_whole_text():
 
 
 def test_a_text_over_the_limit_is_refused_in_one_line(tmp_path, monkeypatch):
-    import verify.reading
+    import verify.io.reading
     from verify.errors import VerifyError
-    from verify.reading import read_article, require_article
+    from verify.io.reading import read_article, require_article
 
-    monkeypatch.setattr(verify.reading, "MAX_ARTICLE_BYTES", 1_000)
+    monkeypatch.setattr(verify.io.reading, "MAX_ARTICLE_BYTES", 1_000)
     article = tmp_path / "long.txt"
     article.write_text(LONG_STORY * 5)
     with pytest.raises(VerifyError, match="over the limit of 1,000 bytes"):

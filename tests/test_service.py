@@ -24,11 +24,13 @@ import uvicorn
 from typer.testing import CliRunner
 
 from conftest import REPO, SHIPPED_PRECISION
-from verify import render, service
+from verify import service
 from verify.cli import app as cli
 from verify.errors import install_extra
+from verify.io.reading import MAX_ARTICLE_BYTES
 from verify.pipeline import Verifier, get_verifier
-from verify.reading import MAX_ARTICLE_BYTES
+from verify.report import formats
+from verify.report.jsonl import verdict_json
 from verify.service import MODEL_THREAD, REQUEST_TIME_LIMIT, RETRY_AFTER, create_app
 
 sys.path.append(str(REPO / "benchmarks"))
@@ -186,7 +188,7 @@ def test_report_in_other_formats_equals_the_cli(server, format, content_type):
 
 
 def test_report_as_html(server, cli_reports):
-    pytest.importorskip("verify.render_html")
+    pytest.importorskip("verify.report.html")
     answer = post_json(server, "/report", {"text": STRIKE, "format": "html"})
     assert (answer.status, answer.content_type) == (200, "text/html; charset=utf-8")
     page = answer.body.decode("utf-8")
@@ -203,7 +205,7 @@ def test_check_equals_the_cli(server):
 
 
 # How far a number of a report analysed in a batch may be from the report alone: float rounding under bf16, as
-# the model pads a batch to its longest input (verify.batch.BATCH_SIZE).
+# the model pads a batch to its longest input (verify.datamodel.BATCH_SIZE).
 BATCH_ROUNDING = 0.03
 
 
@@ -226,7 +228,7 @@ def assert_alike(answer, expected, where: str = "the report") -> None:
 def test_concurrent_requests_get_the_answers_of_one_at_a_time(server, cli_reports):
     """Requests arriving together (two articles, text and JSON bodies, and a claim check) are each answered
     as if alone, but for the float rounding of the articles analysed in one batch."""
-    expected_verdict = render.verdict_json(get_verifier(SMALL_MODEL).check(CLAIM, FLOOD))
+    expected_verdict = verdict_json(get_verifier(SMALL_MODEL).check(CLAIM, FLOOD))
     start = threading.Barrier(5)
 
     def report(text: str, as_json: bool) -> dict:
@@ -379,7 +381,7 @@ def test_an_unexpected_error_is_a_json_500_and_is_logged(server, monkeypatch, ca
     def broken(report, **options):
         raise RuntimeError("renderer broke at claim c3")
 
-    monkeypatch.setattr(render, "report_json", broken)
+    monkeypatch.setattr(formats, "report_json", broken)
     with caplog.at_level(logging.ERROR):
         answer = post_json(server, "/report", {"text": STRIKE})
     assert_error(answer, 500, "internal error")

@@ -1,6 +1,6 @@
-"""verify.allocator's bf16 settings: oneDNN's primitive cache and ideep's caches keep a bounded number of shapes,
-unless the user chose the number. Each case runs in a fresh interpreter: the caches read their capacities at their
-first use."""
+"""verify.runtime.allocator's bf16 settings: oneDNN's primitive cache and ideep's caches keep a bounded number of
+shapes, unless the user chose the number. Each case runs in a fresh interpreter: the caches read their capacities at
+their first use."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import sys
 import pytest
 
 from conftest import environment_without_shape_caches
-from verify.allocator import _glibc
+from verify.runtime.allocator import _glibc
 
 # bf16 products of 300 shapes, twice: oneDNN's verbose log says which primitives were built again.
 PRIMITIVES_BUILT = """
 import sys, torch
-from verify.allocator import bound_shape_caches
+from verify.runtime.allocator import bound_shape_caches
 if sys.argv[1] == "bound":
     print("bound:", *bound_shape_caches())
 layer = torch.nn.Linear(32, 32)
@@ -30,7 +30,7 @@ with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
 # once glibc has given back what is free) grows with the shapes ideep keeps state for.
 IDEEP_GROWTH = """
 import ctypes, sys, torch
-from verify.allocator import bound_shape_caches
+from verify.runtime.allocator import bound_shape_caches
 if sys.argv[1] == "bound":
     print("bound:", *bound_shape_caches())
 libc = ctypes.CDLL("libc.so.6")

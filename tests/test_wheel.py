@@ -15,8 +15,15 @@ from pathlib import Path
 import pytest
 
 from conftest import BUNDLED_ARTICLE, REPO, SHIPPED_PRECISION
-from verify.bases import MPNET_INSTALL
-from verify.models import DEFAULT_NLI_MODEL_DIR, NLI_SMALL_MODEL, SHIPPED, has_weights, model_info, shipped_model
+from verify.runtime.bases import MPNET_INSTALL
+from verify.runtime.models import (
+    DEFAULT_NLI_MODEL_DIR,
+    NLI_SMALL_MODEL,
+    SHIPPED,
+    has_weights,
+    model_info,
+    shipped_model,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -69,7 +76,8 @@ def test_a_wheel_installed_outside_the_checkout_reports(wheel, tmp_path):
         [
             str(bin / "python"),
             "-c",
-            "import verify; from verify.models import resolve_nli_model; print(verify.__file__, resolve_nli_model())",
+            "import verify; from verify.runtime.models import resolve_nli_model; "
+            "print(verify.__file__, resolve_nli_model())",
         ],
         capture_output=True,
         text=True,

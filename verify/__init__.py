@@ -1,6 +1,6 @@
 """verify: claim verification and source attribution for news.
 
-    from verify import verify_article, check_claim, Verifier
+    from verify import verify_article, check_claim, Verifier, report_dataframes
 
 Names are imported on first use, so that `verify.training.*` runs where only torch and
 transformers are installed (the GPU machine has neither spaCy nor `datasets`).
@@ -34,6 +34,7 @@ _EXPORTS = {
         "verify.datamodel",
     ),
     "VerifyError": "verify.errors",
+    "report_dataframes": "verify.report.tables",
     **dict.fromkeys(("Verifier", "check_claim", "verify_article"), "verify.pipeline"),
 }
 __all__ = sorted(_EXPORTS)

@@ -14,9 +14,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from verify import __version__
 from verify.errors import VerifyError
 
+# Articles analysed together by default (`Verifier.analyse_many`): one, so that each report is exactly the one
+# `Verifier.report` gives. More embed their claims and score their related pairs in one call, which fills the
+# models' batches across short articles (faster, above all on a GPU), but under bf16 autocast moves a pair's
+# probabilities by up to about 0.01: the model pads a batch to its longest input.
+BATCH_SIZE = 1
+
 if TYPE_CHECKING:
     import numpy as np
-    from pandas import DataFrame
 
 SourceKind = Literal["person", "government_body", "media", "organisation", "anonymous", "author", "unknown"]
 RelationLabel = Literal["contradiction", "corroboration", "compatible"]
@@ -266,13 +271,13 @@ class Evidence:
 @dataclass(frozen=True)
 class ModelInfo:
     """The NLI model behind a result, by name and content rather than by where it lies on a machine
-    (`verify.models.model_info`)."""
+    (`verify.runtime.models.model_info`)."""
 
     name: str  # a local model's folder name ("verify-nli-mpnet"); a hub model's name as given
-    # Hex digest of its weight files read in name order (`verify.models.WEIGHT_FILES`); None when the
+    # Hex digest of its weight files read in name order (`verify.runtime.models.WEIGHT_FILES`); None when the
     # folder holds none of them (a checkpoint in shards).
     sha256: str | None
-    # What inference ran in ("fp32", "bf16" or "int8", verify.precision): probabilities differ between
+    # What inference ran in ("fp32", "bf16" or "int8", verify.runtime.precision): probabilities differ between
     # them by rounding (bf16 about 0.01). None where no model ran in this process (a hand-built result,
     # a Ray run's corpus).
     precision: str | None = None
@@ -324,13 +329,6 @@ class Report:
     @property
     def corroborations(self) -> tuple[ClaimRelation, ...]:
         return tuple(r for r in self.relations if r.label == "corroboration")
-
-    def to_dataframes(self) -> dict[str, DataFrame]:
-        """{"claims": one row per claim, "relations": one row per scored pair}, as pandas DataFrames with the
-        columns of `verify report --format csv` (`verify.tables`)."""
-        from verify.tables import report_dataframes
-
-        return report_dataframes(self)
 
 
 @dataclass(frozen=True)

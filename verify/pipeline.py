@@ -19,7 +19,6 @@ import numpy as np
 from verify.attribution.chunks import extract_in_chunks
 from verify.attribution.hybrid import HybridAttributor
 from verify.attribution.invisible import extract_visible
-from verify.batch import BATCH_SIZE
 from verify.check.pairs import (
     PairToCheck,
     Scorer,
@@ -33,6 +32,7 @@ from verify.check.pairs import (
 from verify.check.settings import CheckSettings, for_model
 from verify.check.verdict import check_evidence
 from verify.datamodel import (
+    BATCH_SIZE,
     ArticleAnalysis,
     ArticleFailure,
     ArticleRecord,
@@ -44,11 +44,11 @@ from verify.datamodel import (
     Report,
     ReportStats,
 )
-from verify.embed import load_embedder
 from verify.errors import VerifyError
-from verify.nli import NLIBackend, load_backend
-from verify.nlp import pipeline as spacy_pipeline
-from verify.reading import require_article, require_claim
+from verify.io.reading import require_article, require_claim
+from verify.runtime.embed import load_embedder
+from verify.runtime.nli import NLIBackend, load_backend
+from verify.runtime.nlp import pipeline as spacy_pipeline
 
 Progress = Callable[[str], None]
 logger = logging.getLogger("verify")
@@ -138,7 +138,7 @@ class Verifier:
         its place and the others go on; a failure already found by the caller (an article that could not be
         read) passes through in its place. With one article a batch (the default) each report is exactly the
         one `report` gives; with more, the NLI probabilities can move by float rounding (about 0.01 under bf16
-        autocast), as the model pads a batch to its longest input (`verify.batch.BATCH_SIZE`)."""
+        autocast), as the model pads a batch to its longest input (`BATCH_SIZE`)."""
         require_batch_size(batch_size)
         for batch in in_batches(records, batch_size):
             yield from self._analyse_batch(batch, progress)

@@ -44,11 +44,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path
 
-from verify import __version__, render
+from verify import __version__
 from verify.datamodel import ArticleFailure, ArticleRecord, ClaimVerdict, Report, to_jsonable
 from verify.errors import VerifyError
+from verify.io.reading import MAX_ARTICLE_BYTES, decode_article, require_article, require_claim
 from verify.pipeline import Progress, Verifier, get_verifier
-from verify.reading import MAX_ARTICLE_BYTES, decode_article, require_article, require_claim
+from verify.report.formats import rendered_report
+from verify.report.jsonl import verdict_json
 
 # Seconds a request may take from its arrival, waiting for the model thread included. The default model reports
 # on a 6,000-character article in about 15 s on a 2-core CPU; the longest articles it accepts take hours.
@@ -314,7 +316,7 @@ MEDIA_TYPES: dict[str, str] = {
 
 
 def _rendered(report: Report, format: ReportFormat) -> Response:
-    return Response(render.rendered_report(report, format), media_type=MEDIA_TYPES[format])
+    return Response(rendered_report(report, format), media_type=MEDIA_TYPES[format])
 
 
 def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
@@ -409,7 +411,7 @@ def create_app(
         arrived = asyncio.get_running_loop().time()
         asked = await _check_request(request)
         queue: ModelQueue = request.app.state.model_queue
-        return JSONResponse(render.verdict_json(await queue.answer(queue.checks, asked, arrived)))
+        return JSONResponse(verdict_json(await queue.answer(queue.checks, asked, arrived)))
 
     @app.get("/health", summary="Whether the service is up, with its NLI model and verify's version.")
     async def health(request: Request) -> dict[str, Any]:

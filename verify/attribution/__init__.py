@@ -8,5 +8,5 @@ claim with its source (canonical name, role, kind), cue and hedging.
 - `tagger`: the trained BIO span tagger (PolNeAR);
 - `hybrid`: the product's attributor, the tagger's spans with the frames' names, roles and hedges.
 
-Depends on `verify.datamodel` and `verify.nlp` only; `verify.check` never imports from here.
+Depends on `verify.datamodel` and `verify.runtime.nlp` only; `verify.check` never imports from here.
 """

@@ -38,7 +38,7 @@ from verify.attribution.sources import (
     mention_tokens,
 )
 from verify.datamodel import Claim, Cue, Source, Span
-from verify.nlp import SIGN_BEFORE_DIGIT, expanded_span, parse, text_of
+from verify.runtime.nlp import SIGN_BEFORE_DIGIT, expanded_span, parse, text_of
 
 SUBJECTS = ("nsubj", "nsubjpass", "expl", "csubj")
 EDGE_PUNCTUATION = ",;:-–—"

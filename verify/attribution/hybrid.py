@@ -40,7 +40,7 @@ from verify.attribution.tagger import (
     group_attributions,
 )
 from verify.datamodel import Claim, Cue, Source, Span, shared_characters
-from verify.nlp import expanded_span, parse, text_of
+from verify.runtime.nlp import expanded_span, parse, text_of
 
 # Verbs whose subject is not a speaker: "it seems", "the campaign has appeared to acknowledge".
 IMPERSONAL_VERBS = frozenset({"seem", "appear"})

@@ -14,7 +14,7 @@ from spacy.tokens import Span as TokenSpan
 
 from verify.attribution.lexicon import is_speech_verb
 from verify.datamodel import Span
-from verify.nlp import parse, text_of
+from verify.runtime.nlp import parse, text_of
 
 # Web-page furniture that scrapers leave in article text; matched against whole lines and single sentences.
 BOILERPLATE = re.compile(

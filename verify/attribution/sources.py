@@ -27,7 +27,7 @@ from verify.attribution.lexicon import (
     RoleEntry,
 )
 from verify.datamodel import Source, SourceKind, Span
-from verify.nlp import phrase_text
+from verify.runtime.nlp import phrase_text
 
 
 def can_be_speaker(subject: Token, verb: Token) -> bool:

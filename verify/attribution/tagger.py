@@ -27,7 +27,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from verify.datamodel import Claim, Cue, Source, Span, shared_characters, spans_text
 from verify.errors import VerifyError
-from verify.models import TAGGER_MODEL, quiet_loading, shipped_model
+from verify.runtime.models import TAGGER_MODEL, quiet_loading, shipped_model
 
 SpanRole = Literal["source", "cue", "content"]
 SPAN_ROLES: tuple[SpanRole, ...] = ("content", "source", "cue")  # later roles win where spans nest

@@ -13,5 +13,5 @@
   (`cross_article_relations`), and the stories they make;
 - `verdict`: one claim against evidence claims (`check_evidence`).
 
-Depends on `verify.datamodel` and `verify.nlp` only; `verify.attribution` never imports from here.
+Depends on `verify.datamodel` and `verify.runtime.nlp` only; `verify.attribution` never imports from here.
 """

@@ -26,7 +26,7 @@ from verify.check.notes import entity_names
 from verify.check.pairs import PairToCheck, Scorer, check_pairs, screened_pairs, statement_context
 from verify.check.settings import CheckSettings
 from verify.datamodel import ArticleAnalysis, Claim, ClaimRelation, Note, RelationLabel, Source
-from verify.nlp import pipeline
+from verify.runtime.nlp import pipeline
 
 # HNSW graph: links per claim, and the candidate lists kept while building and while searching. Wider
 # lists find the true nearest more often; these keep recall near 1 for corpora of tens of thousands of

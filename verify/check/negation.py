@@ -43,7 +43,7 @@ def asserted_text(text: str, cue_text: str | None) -> str:
     """What the source asserts: the content itself, or its negation under a denial cue."""
     if not is_denial(cue_text):
         return text
-    from verify.nlp import parse
+    from verify.runtime.nlp import parse
 
     sentences = list(parse(text).sents)
     negated = negate_sentence(sentences[0]) if len(sentences) == 1 else None

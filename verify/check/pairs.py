@@ -19,7 +19,7 @@ from verify.check.quantities import may_state_quantities
 from verify.check.settings import CheckSettings
 from verify.check.signals import pair_signals
 from verify.datamodel import Claim, ClaimRelation, NLIScores, Source
-from verify.nlp import pipeline
+from verify.runtime.nlp import pipeline
 
 Scorer = Callable[[list[tuple[str, str]]], list[NLIScores]]
 PARSE_WINDOW = 512  # pairs whose claims are parsed together

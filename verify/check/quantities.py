@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from verify.check.negation import is_negated
-from verify.nlp import phrase_text
+from verify.runtime.nlp import phrase_text
 
 APPROXIMATE = 0.15  # relative half-width of "about N"
 # Figures are read in single statements; a long quotation holds too many numbers about too many things.
@@ -181,7 +181,7 @@ def _value(token: Token) -> tuple[float, float] | None:
 
 
 def _signed_negative(token: Token) -> bool:
-    """A minus written before the figure: "-5" or "−5" (a sign the tokenizer splits off, `verify.nlp`), or
+    """A minus written before the figure: "-5" or "−5" (a sign the tokenizer splits off, `verify.runtime.nlp`), or
     "minus 5"; not the dash of a range ("3-5") or of a compound."""
     if token.i == 0:
         return False

@@ -13,7 +13,7 @@ from verify.check.notes import RuleNotes, parse_notes
 from verify.check.pairs import Scorer, checked_text
 from verify.check.settings import CheckSettings
 from verify.datamodel import Claim, ClaimVerdict, Evidence, NLIScores
-from verify.nlp import pipeline
+from verify.runtime.nlp import pipeline
 
 EVIDENCE_COUNT = 3  # evidence claims reported for a single claim
 

@@ -21,7 +21,7 @@ from typing import Any
 from verify.datamodel import NLI_LABELS, ClaimVerdict
 from verify.errors import VerifyError
 from verify.evaluation.metrics import classification_metrics
-from verify.labels import VERDICT_NAMES
+from verify.report.labels import VERDICT_NAMES
 
 STANCE_VERDICTS = {"agree": "entailment", "disagree": "contradiction", "discuss": "neutral"}
 STORY_SPLIT = Path(__file__).with_name("fnc1_story_split.json")

@@ -107,7 +107,7 @@ def _check_settings(model: str | Path | None, parse_rules: bool) -> CheckSetting
     """None (the model's own settings), or those without the parse rules."""
     if parse_rules:
         return None
-    from verify.models import resolve_nli_model
+    from verify.runtime.models import resolve_nli_model
 
     return for_model(resolve_nli_model(model), parse_rules=False)
 
@@ -131,7 +131,7 @@ def evaluate(
     "held") of the FNC-1 dev story split (`verify.evaluation.claim_check`); `articles` is the folder of the
     judged articles (judged task: each of its *.txt is reported and scored against the judgements,
     `verify.evaluation.judged`). A model-based task names its model as `{"name", "sha256"}`
-    (`verify.models.model_info`).
+    (`verify.runtime.models.model_info`).
     """
     metrics = _metrics(path, task, model, progress, attributor, parse_rules, per_class, stories, articles)
     return {**metrics, "verify_version": __version__}
@@ -162,7 +162,7 @@ def _metrics(
             return _judged_metrics(path, articles, model, progress, parse_rules)
         if task == "nli":
             from verify.evaluation.nli_pairs import NLIEvaluator, load_nli_examples
-            from verify.nli import load_backend
+            from verify.runtime.nli import load_backend
 
             examples = load_nli_examples(path)
             backend = load_backend(model)

@@ -28,7 +28,7 @@ from typing import Protocol
 from verify.datamodel import NLI_LABELS, NLIScores
 from verify.errors import VerifyError
 from verify.evaluation.metrics import classification_metrics
-from verify.inputs import load_saved_dataset
+from verify.io.inputs import load_saved_dataset
 
 BINARY_NEGATIONS = {"not_entailment": "entailment", "not_contradiction": "contradiction"}
 GOLD_LABELS = frozenset(NLI_LABELS) | frozenset(BINARY_NEGATIONS)

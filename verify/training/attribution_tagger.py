@@ -46,7 +46,7 @@ from verify.attribution.tagger import (
 from verify.datamodel import Claim
 from verify.evaluation.attribution import AttributionEvaluator
 from verify.evaluation.polnear import AnnotatedArticle, load_polnear
-from verify.precision import autocast, native_bf16
+from verify.runtime.precision import autocast, native_bf16
 from verify.training.common import (
     length_sorted_batches,
     mean_state,

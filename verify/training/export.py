@@ -2,9 +2,9 @@
 
 Full fine-tuning with frozen word embeddings: the checkpoints travel without the word-embedding
 matrix, which training left identical to the base's (fp16): `strip` there, `restore` here.
-A LoRA run: `ship_adapter` keeps the adapter and head in fp16, names the base verify.bases
+A LoRA run: `ship_adapter` keeps the adapter and head in fp16, names the base verify.runtime.bases
 provides instead of the path it was trained from, and adds the classifier's config (labels),
-so verify.nli can merge it into the base at load time.
+so verify.runtime.nli can merge it into the base at load time.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
-from verify.models import ADAPTER_CONFIG, ADAPTER_WEIGHTS
+from verify.runtime.models import ADAPTER_CONFIG, ADAPTER_WEIGHTS
 from verify.training.common import WEIGHTS, copy_model_files
 
 PARTIAL = "model.partial.safetensors"
@@ -82,7 +82,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("checkpoint", type=Path, help="a stripped checkpoint, or a LoRA checkpoint with --adapter")
     parser.add_argument("--base", type=Path, required=True, help="the base model directory")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--adapter", metavar="BASE_NAME", help="ship a LoRA checkpoint on this verify.bases base")
+    parser.add_argument(
+        "--adapter", metavar="BASE_NAME", help="ship a LoRA checkpoint on this verify.runtime.bases base"
+    )
     args = parser.parse_args(argv)
     if args.adapter:
         print(json.dumps({"shipped": str(ship_adapter(args.checkpoint, args.base, args.adapter, args.out))}))

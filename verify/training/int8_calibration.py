@@ -1,4 +1,4 @@
-"""Write a model's int8 calibration (verify.int8): the largest input magnitude per channel of every
+"""Write a model's int8 calibration (verify.runtime.int8): the largest input magnitude per channel of every
 encoder linear layer over a seeded sample of the model's own NLI training pairs, saved beside the model
 with the smoothing alpha chosen for it.
 
@@ -16,7 +16,7 @@ import random
 from pathlib import Path
 
 from verify.evaluation.nli_pairs import load_nli_examples
-from verify.int8 import INT8_CALIBRATION, encoder_linears, input_maxima, save_calibration
+from verify.runtime.int8 import INT8_CALIBRATION, encoder_linears, input_maxima, save_calibration
 
 # Pairs per training set: MNLI-style, multiple-premise and Wikipedia-fact pairs, as varied as the model's inputs.
 CALIBRATION_SETS = {"lingnli": 128, "mpe": 64, "vitaminc": 64}
@@ -33,7 +33,7 @@ def calibration_pairs(nli_dir: Path) -> list[tuple[str, str]]:
 
 
 def calibrate(model_dir: Path, nli_dir: Path, alpha: float) -> Path:
-    from verify.nli import NLIBackend
+    from verify.runtime.nli import NLIBackend
 
     backend = NLIBackend(model_dir, precision="fp32")
     pairs = calibration_pairs(nli_dir)

@@ -53,7 +53,7 @@ def _cap_label(dataset: datasets.Dataset, label: str, cap: int, seed: int) -> da
 def synthetic_news_pairs(
     polnear_dir: Path, per_rule: int, seed: int, articles: int | None, rule_caps: dict[str, int] | None = None
 ) -> datasets.Dataset:
-    from verify.nlp import pipeline  # spaCy only where synthetic pairs are made
+    from verify.runtime.nlp import pipeline  # spaCy only where synthetic pairs are made
     from verify.training.synthetic_nli import balance, synthesize
 
     texts = [path.read_text(encoding="utf-8") for path in sorted((polnear_dir / "text").glob("*.txt"))[:articles]]

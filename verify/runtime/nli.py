@@ -2,7 +2,7 @@
 
 The model is any 3-way sequence-classification checkpoint whose `config.id2label`
 names the NLI labels, or a LoRA adapter and head (peft's files plus that config) on a base
-that verify.bases provides, merged into the base's weights when it loads.
+that verify.runtime.bases provides, merged into the base's weights when it loads.
 
 Long texts are scored by windows, never refused:
 - a premise longer than the window is split into overlapping token windows, each scored with the
@@ -27,13 +27,13 @@ from pathlib import Path
 
 import torch
 
-from verify.allocator import bound_shape_caches, keep_freed_memory
-from verify.bases import base_model
 from verify.datamodel import NLI_LABELS, ModelInfo, NLIScores
 from verify.errors import VerifyError
-from verify.int8 import INT8_CALIBRATION, int8_model
-from verify.models import ADAPTER_CONFIG, looks_like_local_path, model_info, quiet_loading, resolve_nli_model
-from verify.precision import autocast, inference_precision
+from verify.runtime.allocator import bound_shape_caches, keep_freed_memory
+from verify.runtime.bases import base_model
+from verify.runtime.int8 import INT8_CALIBRATION, int8_model
+from verify.runtime.models import ADAPTER_CONFIG, looks_like_local_path, model_info, quiet_loading, resolve_nli_model
+from verify.runtime.precision import autocast, inference_precision
 
 PRECISION_ENV_VAR = "VERIFY_NLI_PRECISION"
 # Consecutive premise windows share this many tokens, so a sentence cut at one
@@ -169,7 +169,7 @@ def _padded_batch(windows: Sequence[EncodedWindow], pad_token_id: int) -> dict[s
 
 
 def _merged_adapter_model(directory: Path):
-    """The base (verify.bases) with the LoRA adapter and head merged in: a plain float32 model,
+    """The base (verify.runtime.bases) with the LoRA adapter and head merged in: a plain float32 model,
     as fast as the base alone. Loaded inside the caller's quiet_loading."""
     from peft import PeftModel
     from transformers import AutoConfig, AutoModelForSequenceClassification
@@ -227,7 +227,7 @@ class NLIBackend:
         calibration = Path(self._name) / INT8_CALIBRATION
         # bf16 where the hardware runs it natively: about twice as fast on such CPUs, with
         # probabilities within about 0.01 of fp32 (benchmarks/nli_speed.py measures both); int8 on
-        # other CPUs (verify.int8; README: its speed and accuracy).
+        # other CPUs (verify.runtime.int8; README: its speed and accuracy).
         try:
             self.precision = inference_precision(precision, self.device, calibration.is_file())
         except VerifyError as error:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from verify.models import quiet_loading
+from verify.runtime.models import quiet_loading
 
 
 class SentenceEmbedder:

@@ -13,13 +13,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from verify import __version__
-from verify.batch import json_line, result_line
 from verify.check.across import ClaimInArticle, CrossRelation
-from verify.corpus import Corpus
+from verify.corpus.engine import Corpus
 from verify.datamodel import ArticleAnalysis, ArticleFailure, ClaimRelation, notes_text, to_jsonable
 from verify.errors import VerifyError
-from verify.output import write_file
-from verify.render import model_label, screened_out, to_json, wrap
+from verify.io.output import write_file
+from verify.report.jsonl import json_line, result_line
+from verify.report.jsonl import to_json
+from verify.report.sections import model_label, screened_out, wrap
 
 CORPUS_FILES = ("corpus.json", "articles.jsonl", "claims.jsonl", "relations.jsonl", "stories.jsonl")
 WORK_FILES = ("articles", "claims", "relations")  # written article by article, copied into the files at the end
@@ -29,10 +30,10 @@ OTHER_CONTRADICTIONS_SHOWN = 10
 
 class CorpusFolder:
     """`verify corpus`'s files (CORPUS_FILES and summary.md) in `folder`, written as the work goes, so that
-    memory does not grow with the corpus: `add` (the `article_done` of `verify.corpus.analyse_corpus`) appends
+    memory does not grow with the corpus: `add` (the `article_done` of `verify.corpus.engine.analyse_corpus`) appends
     each article's line, claims and relations to working files in a private folder inside `folder` as the
     article finishes; `finish` writes the files from them and from what the corpus stage found, each taking
-    its name only when whole (`verify.output.write_file`; `force`: files of the same names are replaced).
+    its name only when whole (`verify.io.output.write_file`; `force`: files of the same names are replaced).
     Use it as a context manager: leaving it removes the working files, and `folder` too if it made it and
     nothing was written there."""
 

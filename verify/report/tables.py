@@ -1,5 +1,5 @@
 """A report as two tables, one row per claim and one per scored pair of claims: the rows of
-`verify report --format csv` (one table per file, `--table`) and of `Report.to_dataframes()`.
+`verify report --format csv` (one table per file, `--table`) and of `verify.report_dataframes(report)`.
 Spans are written "start-end", several joined by ";"."""
 
 from __future__ import annotations
@@ -127,5 +127,5 @@ def report_dataframes(report: Report) -> dict[str, DataFrame]:
     try:
         import pandas
     except ImportError:
-        raise VerifyError("Report.to_dataframes needs pandas: pip install pandas") from None
+        raise VerifyError("report_dataframes needs pandas: pip install pandas") from None
     return {table: pandas.DataFrame(rows, columns=COLUMNS[table]) for table, rows in report_rows(report).items()}

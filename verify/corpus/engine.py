@@ -8,17 +8,13 @@ An `Engine` says where each stage runs; this module only orders them, counts and
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from verify.datamodel import ArticleAnalysis, ArticleFailure, ArticleRecord, ModelInfo
-from verify.errors import VerifyError, install_extra
 
 if TYPE_CHECKING:  # the models' libraries load with the work, not with the command's checks
     from verify.check.across import CorpusFindings
@@ -26,7 +22,6 @@ if TYPE_CHECKING:  # the models' libraries load with the work, not with the comm
     from verify.check.settings import CheckSettings
 
 logger = logging.getLogger("verify")
-RAY_WORKERS = 2  # actors of the Ray engine unless told: one per core of a small machine
 
 Analyse = Callable[[Iterable[ArticleRecord | ArticleFailure]], Iterator[ArticleAnalysis | ArticleFailure]]
 
@@ -60,7 +55,7 @@ class CorpusStats:
 @dataclass(frozen=True)
 class Corpus:
     """What the corpus stage found. The articles' own reports are not kept: `analyse_corpus` hands each to its
-    `article_done` as it finishes (`verify.render_corpus.CorpusFolder` writes them out)."""
+    `article_done` as it finishes (`verify.report.corpus.CorpusFolder` writes them out)."""
 
     failures: tuple[ArticleFailure, ...]
     findings: CorpusFindings
@@ -112,34 +107,6 @@ def analyse_corpus(
         },
     )
     return Corpus(tuple(failures), findings, stats, engine.model, engine.name)
-
-
-def require_engine(name: str) -> None:
-    """An engine this installation cannot run is a user error, found before any model loads."""
-    if name == "ray" and importlib.util.find_spec("ray") is None:
-        raise VerifyError(f"--engine ray needs Ray, which is not installed: {install_extra('ray')}")
-
-
-@contextmanager
-def corpus_engine(
-    name: str,
-    model: str | Path | None,
-    batch_size: int,
-    workers: int,
-    address: str | None,
-    progress: Callable[[str], None],
-) -> Iterator[Engine]:
-    """The engine called `name` ("process" or "ray", see `verify.ray_engine`), its models loaded, for the block."""
-    require_engine(name)
-    if name == "ray":
-        from verify.ray_engine import ray_engine
-
-        with ray_engine(model, workers, batch_size, address) as engine:
-            yield engine
-        return
-    from verify.pipeline import get_verifier
-
-    yield in_process_engine(get_verifier(model), batch_size, progress)
 
 
 def in_process_engine(verifier, batch_size: int, progress: Callable[[str], None]) -> Engine:

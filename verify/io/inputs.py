@@ -23,10 +23,10 @@ from typing import Any
 
 from verify.datamodel import ArticleFailure, ArticleRecord
 from verify.errors import VerifyError, install_extra
-from verify.reading import InputFormat, read_article_as
+from verify.io.reading import InputFormat, read_article_as
 
 FOLDER_SUFFIXES = (".txt", ".html", ".htm")  # the files of a folder that are its articles
-# Keys of an output line (verify.batch) that a record's own fields must not take.
+# Keys of an output line (verify.report.jsonl) that a record's own fields must not take.
 RESERVED_FIELDS = ("report", "error")
 
 

@@ -16,17 +16,17 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from verify.bases import require_base, sha256_of
 from verify.datamodel import ModelInfo
 from verify.errors import VerifyError
+from verify.runtime.bases import require_base, sha256_of
 
 MODELS_ENV_VAR = "VERIFY_MODELS"
-NLI_MODEL = "verify-nli-mpnet"  # the default: a LoRA adapter on all-mpnet-base-v2 (verify.bases)
+NLI_MODEL = "verify-nli-mpnet"  # the default: a LoRA adapter on all-mpnet-base-v2 (verify.runtime.bases)
 NLI_SMALL_MODEL = "verify-nli-minilm-l6"  # about 5 times faster, less accurate
 TAGGER_MODEL = "verify-attribution-tagger"
 SHIPPED = (NLI_MODEL, NLI_SMALL_MODEL, TAGGER_MODEL)
 NLI_MODEL_ENV_VAR = "VERIFY_NLI_MODEL"
-# A LoRA model's files, as peft writes them (verify.training.export ships them, verify.nli loads them).
+# A LoRA model's files, as peft writes them (verify.training.export ships them, verify.runtime.nli loads them).
 ADAPTER_WEIGHTS = "adapter_model.safetensors"
 ADAPTER_CONFIG = "adapter_config.json"
 # The files that hold a model's weights: a full checkpoint's, or a LoRA adapter's with its head.
@@ -72,8 +72,8 @@ def resolve_nli_model(model: str | Path | None = None) -> str:
 
 
 def _with_its_base(directory: Path) -> str:
-    """A model folder whose weights can load: a LoRA adapter's base must be there (`verify.bases`); the small model
-    the package ships needs none."""
+    """A model folder whose weights can load: a LoRA adapter's base must be there (`verify.runtime.bases`); the small
+    model the package ships needs none."""
     config = directory / ADAPTER_CONFIG
     if config.is_file():
         try:
@@ -97,14 +97,14 @@ def weight_files(directory: Path) -> list[Path]:
 
 
 def has_weights(directory: Path) -> bool:
-    """Whether a model folder holds weights: a full checkpoint, or a LoRA adapter on a verify.bases base."""
+    """Whether a model folder holds weights: a full checkpoint, or a LoRA adapter on a verify.runtime.bases base."""
     return bool(weight_files(directory))
 
 
 def model_info(resolved: str) -> ModelInfo:
     """The name and content hash of a model `resolve_nli_model` returned: a local folder is named by its
     folder name, a hub model by its name; the sha256 is over its weight files (for a hub model, those of
-    the snapshot in the local Hugging Face cache). A LoRA adapter's base is not hashed here: verify.bases
+    the snapshot in the local Hugging Face cache). A LoRA adapter's base is not hashed here: verify.runtime.bases
     checks it against its published sha256."""
     local = Path(resolved)
     if local.is_dir():

@@ -31,15 +31,14 @@ import numpy as np
 import ray
 import ray.data
 
-from verify.batch import BATCH_SIZE
 from verify.check.pairs import Scorer
 from verify.check.settings import for_model
-from verify.corpus import Engine
-from verify.datamodel import ArticleAnalysis, ArticleFailure, ArticleRecord, NLIScores
+from verify.corpus.engine import Engine
+from verify.datamodel import BATCH_SIZE, ArticleAnalysis, ArticleFailure, ArticleRecord, NLIScores
 from verify.errors import VerifyError
-from verify.models import model_info, resolve_nli_model, shipped_model
-from verify.nli import load_backend
 from verify.pipeline import Verifier, in_batches, in_input_order, require_batch_size, scoring_chunks
+from verify.runtime.models import model_info, resolve_nli_model, shipped_model
+from verify.runtime.nli import load_backend
 
 # One core per actor: Ray gives an actor's torch as many threads as the actor has cores, so `workers` actors
 # keep `workers` cores busy without competing for them.
@@ -77,7 +76,7 @@ def ray_cluster(address: str | None = None) -> Iterator[None]:
 def ray_engine(
     model: str | Path | None, workers: int, batch_size: int = BATCH_SIZE, address: str | None = None
 ) -> Iterator[Engine]:
-    """Both stages of `verify.corpus.analyse_corpus` on Ray (`analyse_on_ray`, `ray_scorer`), over one
+    """Both stages of `verify.corpus.engine.analyse_corpus` on Ray (`analyse_on_ray`, `ray_scorer`), over one
     connection to the cluster for the block (`ray_cluster`)."""
     resolved = resolve_nli_model(model)
     settings = for_model(resolved)

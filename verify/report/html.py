@@ -1,7 +1,7 @@
 """The report as one self-contained HTML page: the article with each claim coloured by its source,
 a legend of the sources, and the contradictions and corroborations linked to their claims.
 
-Nothing here computes: the sections, labels and probabilities are render.py's, so the page says
+Nothing here computes: the sections, labels and probabilities are `verify.report.sections`', so the page says
 what the text and Markdown reports say. The page loads nothing (inline CSS and JS, and a
 Content-Security-Policy that allows only those two, by hash), and all text from the report is
 escaped: the article is untrusted. The same report always gives the same bytes.
@@ -17,8 +17,19 @@ from dataclasses import dataclass
 from html import escape
 from typing import Literal, NamedTuple
 
-from verify import render
 from verify.datamodel import NLI_LABELS, Claim, ClaimRelation, Report, Span
+from verify.report.sections import (
+    POSSIBLE_CONFLICT,
+    POSSIBLE_CONFLICTS_TITLE,
+    by_source,
+    cue_label,
+    findings_line,
+    model_label,
+    relation_sections,
+    screened_out,
+    shown_probability,
+    source_label,
+)
 
 # Words for a probability, on the scale of US Intelligence Community Directive 203 ("words of
 # estimative probability"): each band's words and its upper bound (exclusive).
@@ -133,7 +144,7 @@ class Page:
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        self.sources = render.by_source(report.claims)
+        self.sources = by_source(report.claims)
         self.source_class = {name: f"src-{index}" for index, name in enumerate(self.sources)}
         self.disputed = {claim_id for r in report.contradictions for claim_id in (r.first, r.second)}
 
@@ -182,7 +193,7 @@ class Page:
         innermost = claims[min(covering, key=lambda mark: (len(mark.span), mark.claim)).claim]
         ids = [claims[index].id for index in sorted({mark.claim for mark in covering})]
         disputed = " disputed" if self.disputed.intersection(ids) else ""
-        title = f"{innermost.id} · {render.source_label(innermost)} · {render.cue_label(innermost)}"
+        title = f"{innermost.id} · {source_label(innermost)} · {cue_label(innermost)}"
         return (
             f'<span class="claim {self.classes(innermost)}{disputed}" data-claims="{escape(" ".join(ids))}" '
             f'title="{escape(title)}">{html}</span>'
@@ -217,12 +228,12 @@ class Page:
 
     def relation(self, relation: ClaimRelation) -> str:
         first, second = self.report.claim(relation.first), self.report.claim(relation.second)
-        probability = render.shown_probability(relation)
-        # A compatible pair is listed for its contradiction probability (render.shown_probability).
+        probability = shown_probability(relation)
+        # A compatible pair is listed for its contradiction probability (shown_probability).
         measured = "contradiction: " if relation.label == "compatible" else ""
         same = " (same source)" if relation.same_source else ""
         sides = "".join(
-            f'<p class="side"><span class="which">{which}</span>{self.claim_link(claim, render.source_label(claim))} '
+            f'<p class="side"><span class="which">{which}</span>{self.claim_link(claim, source_label(claim))} '
             f'<span class="claim-id">{escape(claim.id)}</span> <q>{escape(claim.text)}</q></p>'
             for which, claim in (("A", first), ("B", second))
         )
@@ -237,18 +248,18 @@ class Page:
 
     def relations(self) -> str:
         sections = []
-        for title, relations in render.relation_sections(self.report):
+        for title, relations in relation_sections(self.report):
             heading = f"{escape(title)} ({len(relations)})"
             body = (
                 f'<ol class="relations">{"".join(self.relation(r) for r in relations)}</ol>'
                 if relations
                 else '<p class="none">None found.</p>'
             )
-            if title == render.POSSIBLE_CONFLICTS_TITLE:  # below the threshold: folded away
+            if title == POSSIBLE_CONFLICTS_TITLE:  # below the threshold: folded away
                 sections.append(
                     f'<details class="possible"><summary><h3>{heading}</h3></summary>'
                     f'<p class="about">Pairs judged compatible whose contradiction probability is at least '
-                    f"{render.POSSIBLE_CONFLICT:.2f}, the most likely first.</p>{body}</details>"
+                    f"{POSSIBLE_CONFLICT:.2f}, the most likely first.</p>{body}</details>"
                 )
             else:
                 sections.append(f"<section><h3>{heading}</h3>{body}</section>")
@@ -289,10 +300,10 @@ def report_html(report: Report) -> str:
         f"<title>verify report: {escape(report.article)}</title>\n"
         f"<style>{style}</style>\n</head>\n<body>\n"
         f"<header><h1>verify report: {escape(report.article)} — "
-        f'<a href="#relations">{escape(render.findings_line(report))}</a></h1>'
+        f'<a href="#relations">{escape(findings_line(report))}</a></h1>'
         f'<p class="meta">{stats.claims} claims from {len(page.sources)} sources · {stats.pairs_scored} of '
-        f"{stats.pairs_total} claim pairs related and checked{render.screened_out(stats.pairs_screened_out)} · "
-        f"{stats.seconds:.1f} s · model {escape(render.model_label(report.model))}</p></header>\n"
+        f"{stats.pairs_total} claim pairs related and checked{screened_out(stats.pairs_screened_out)} · "
+        f"{stats.seconds:.1f} s · model {escape(model_label(report.model))}</p></header>\n"
         f"<main>\n{page.article()}\n<aside>\n{page.legend()}\n{page.relations()}\n</aside>\n</main>\n"
         f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
     )
