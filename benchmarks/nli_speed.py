@@ -15,7 +15,7 @@ and after onnxruntime's dynamic quantization (7-bit weights per channel, `reduce
 whether another runtime is a faster path than the backend's.
 
 To see what a CPU without some instructions would do, limit the libraries' kernels before the run
-(this is how the README's AVX2 rows were made on a CPU that has more):
+(this is how docs/results.md's AVX2 rows were made on a CPU that has more):
 `ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 FBGEMM_ENABLE_INSTRUCTIONS=AVX2`
 with `--precisions fp32 int8` (bf16 would be emulated there).
 

@@ -6,7 +6,7 @@ fragment among them is a content of a few words or without a verb). For every
 article (one annotation file per article, train and dev) the gold contents are parsed once; the
 script counts contents each rule reads something in, and same-article pairs of contents it finds
 in conflict (or, for the places rule, about different places or groups), with a random sample of
-such pairs (seed 0, in corpus order) as examples. Prints JSON; the README quotes it.
+such pairs (seed 0, in corpus order) as examples. Prints JSON; docs/results.md quotes it.
 
     .venv/bin/python scripts/rule_fire_rates.py ../shared/data/attribution/polnear [--examples 20]
 """

@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("fixtures", type=Path, help="labeled DEV articles")
     parser.add_argument("--model", default=None, help="the main NLI model (default: the shipped default)")
     parser.add_argument("--screen-model", default=None, help="default: the one the model's settings name")
-    parser.add_argument("--min-gate-recall", type=float, default=0.95, help="the gate's constraint (README)")
+    parser.add_argument("--min-gate-recall", type=float, default=0.95, help="the gate's constraint (docs/results.md)")
     parser.add_argument("--long-text-characters", type=int, default=0, help="also this much unlabelled news")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()

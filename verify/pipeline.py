@@ -315,7 +315,7 @@ SCORING_CHUNK = 256  # pairs scored between two progress messages
 
 def scoring_chunks(pairs: Sequence[tuple[str, str]]) -> list[list[int]]:
     """The chunks (indices into `pairs`) a scorer scores one after another: the shortest pairs first, SCORING_CHUNK
-    at a time. The backend sorts by length only within a call, so chunks of like lengths pad less (README, "The
+    at a time. The backend sorts by length only within a call, so chunks of like lengths pad less (docs/results.md, "The
     screen"); the Ray scorer cuts the same chunks, to give the same scores."""
     order = sorted(range(len(pairs)), key=lambda index: (_characters(pairs[index]), index))
     return list(in_batches(order, SCORING_CHUNK))

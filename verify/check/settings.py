@@ -17,7 +17,7 @@ MODEL_SETTINGS_FILE = "check_settings.json"
 @dataclass(frozen=True)
 class CheckSettings:
     """Gate, screen and thresholds, chosen on fixtures/dev only (scripts/sweep_check_settings.py,
-    scripts/sweep_screen.py; README, "Choosing the settings").
+    scripts/sweep_screen.py; docs/results.md, "Choosing the settings").
 
     The gate keeps at least 95% of the dev fixtures' labeled contradictions: a pair is scored when
     its claims are similar enough, or when either claim is among the other's `neighbours` most
@@ -40,7 +40,7 @@ class CheckSettings:
     # A smaller NLI model (a shipped model's name) that scores the gated pairs first, both ways; a pair whose
     # contradiction and entailment it puts under `screen_threshold` both ways is left unscored (as the gate
     # leaves a pair), unless its figures conflict (the number rule decides whatever the model says). None: no
-    # screen. It is what keeps a long article's cost within reach of a large model (README, "The screen").
+    # screen. It is what keeps a long article's cost within reach of a large model (docs/results.md, "The screen").
     screen_model: str | None = None
     screen_threshold: float = 0.25
     # The dependency-parse rules (not informed, place states, figures); off only to measure them.

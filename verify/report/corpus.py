@@ -18,8 +18,7 @@ from verify.corpus.engine import Corpus
 from verify.datamodel import ArticleAnalysis, ArticleFailure, ClaimRelation, notes_text, to_jsonable
 from verify.errors import VerifyError
 from verify.io.output import write_file
-from verify.report.jsonl import json_line, result_line
-from verify.report.jsonl import to_json
+from verify.report.jsonl import json_line, result_line, to_json
 from verify.report.sections import model_label, screened_out, wrap
 
 CORPUS_FILES = ("corpus.json", "articles.jsonl", "claims.jsonl", "relations.jsonl", "stories.jsonl")

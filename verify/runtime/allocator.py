@@ -9,8 +9,8 @@ pairs 24% faster and pairs of mixed lengths 16% faster; on a CPU with VNNI the d
 20,000 characters of news takes 12-17% less time and peaks 190-300 MB higher (MiniLM's: the same time,
 +70 MB). So loading an int8 NLI model makes the setting (verify.runtime.nli). Other precisions leave malloc as
 it is: bf16, which CPUs with native bf16 run, gains 2% (mpnet, for 200 MB more; MiniLM: nothing); fp32 gains
-8-14% in the NLI benchmark, its memory cost unmeasured, a trade its user can make with GLIBC_TUNABLES (README,
-"Measured results").
+8-14% in the NLI benchmark, its memory cost unmeasured, a trade its user can make with GLIBC_TUNABLES
+(docs/results.md, "malloc keeps freed memory in int8").
 
 The setting is process-wide, and the memory a process has freed stays counted as its own until it ends.
 malloc settings the user gave in GLIBC_TUNABLES (`glibc.malloc.*`) stand instead. Where another allocator is

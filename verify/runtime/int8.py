@@ -3,7 +3,7 @@ SmoothQuant-style input smoothing and input scales fixed by calibration.
 
 Each encoder linear layer runs as fbgemm's int8 matrix product: weights stored as int8 with one scale
 per output channel, the input quantized to 7 bits on the way in (INPUT_STEPS), the output returned in
-fp32. Two choices keep NLI accuracy (measured in the README against fp32 on the NLI dev sets):
+fp32. Two choices keep NLI accuracy (measured in docs/results.md against fp32 on the NLI dev sets):
 - Smoothing (Xiao et al. 2023). A few input channels of the feed-forward layers carry values far larger
   than the rest, and one input scale cannot serve both (plain int8: mpnet 0.868 → 0.743 on 600 dev
   pairs). Each input channel j is divided by s_j = max|x_j|^alpha / max|W_:,j|^(1-alpha) and the

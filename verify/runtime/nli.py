@@ -47,7 +47,7 @@ MIN_PREMISE_TOKENS = 32
 PART_MARGIN = 8
 # Padded tokens in one batch: short pairs still go 32 at a time, long ones fewer. With batches of 32 pairs
 # of up to 256 tokens, mpnet's report on 20k characters peaked 760 MB higher in int8 (350 MB in bf16) and
-# ran slower (README, "Measured results").
+# ran slower (docs/results.md, "Tokens per NLI batch").
 BATCH_TOKENS = 2048
 
 
@@ -227,7 +227,7 @@ class NLIBackend:
         calibration = Path(self._name) / INT8_CALIBRATION
         # bf16 where the hardware runs it natively: about twice as fast on such CPUs, with
         # probabilities within about 0.01 of fp32 (benchmarks/nli_speed.py measures both); int8 on
-        # other CPUs (verify.runtime.int8; README: its speed and accuracy).
+        # other CPUs (verify.runtime.int8; docs/results.md: its speed and accuracy).
         try:
             self.precision = inference_precision(precision, self.device, calibration.is_file())
         except VerifyError as error:
