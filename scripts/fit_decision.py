@@ -13,12 +13,13 @@ calibrated) are fitted on those; calibration is measured out of fold (five folds
 table and the expected calibration error). The thresholds are then chosen on PolNeAR dev, judged
 (`--dev REPORTS --dev-judged JUDGED`) by `choose_threshold`: the most findings a reader judged real, among the
 thresholds whose findings are at least --min-precision real with at most --max-false-per-article wrong ones per
-article (one per ten articles). Writes decision.json (`--out`) and a results JSON.
+article (one per ten articles). Writes the fitted decision into the model's settings.json (its "decision",
+`--model`) and a results JSON.
 
     .venv/bin/python scripts/fit_decision.py --train train.jsonl --train-judged judged-train.jsonl \\
         --fixtures fixtures/dev --fixture-reports fixtures-dev.jsonl \\
         --dev dev.jsonl --dev-judged fixtures/judged/polnear-dev.jsonl \\
-        --out models/verify-nli-mpnet/decision.json --results docs/results/decision-fit.json
+        --model models/verify-nli-mpnet --results docs/results/decision-fit.json
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
-from verify.check.fitted import DECISION_FILE, FittedDecision, LogisticModel
+from verify.check.fitted import FittedDecision, LogisticModel
 from verify.check.pairs import checked_text
+from verify.check.settings import write_model_settings
 from verify.datamodel import Claim, NLIScores, PairSignals, Report
 from verify.evaluation.fixtures import load_labeled_articles, match_claims
 from verify.evaluation.judged import JudgedNewsEvaluator, load_judged_pairs, matching_judgement, report_lines
@@ -192,11 +194,13 @@ def main() -> None:
     parser.add_argument("--dev-judged", type=Path, required=True, help="judged pairs of those articles")
     parser.add_argument("--min-precision", type=float, default=0.8)
     parser.add_argument("--max-false-per-article", type=float, default=0.1)
-    parser.add_argument("--out", type=Path, required=True, help=f"where to write the model's {DECISION_FILE}")
+    parser.add_argument(
+        "--model", type=Path, required=True, help="the model folder whose settings.json gets the decision"
+    )
     parser.add_argument("--results", type=Path, required=True)
     arguments = parser.parse_args()
 
-    verifier = Verifier()
+    verifier = Verifier(arguments.model)
     # Each article is segmented and attributed once, though reported again for each decision tried.
     verifier.claims = functools.lru_cache(maxsize=None)(verifier.claims)  # type: ignore[method-assign]
     plain = replace(verifier.settings, fitted=None)
@@ -253,20 +257,17 @@ def main() -> None:
         thresholds[label] = chosen["threshold"]
         results[label]["dev_sweep"] = sweep
         results[label]["chosen"] = chosen
-    arguments.out.write_text(
-        json.dumps(
-            {
-                "about": "scripts/fit_decision.py: logistic regressions over verify.check.signals, fitted on PolNeAR "
-                "train (judged) and fixtures/dev; thresholds chosen on judged PolNeAR dev (docs/results.md).",
-                "contradiction": vars(models["contradiction"]),
-                "corroboration": vars(models["corroboration"]),
-                "contradiction_threshold": thresholds["contradiction"],
-                "corroboration_threshold": thresholds["corroboration"],
-            },
-            indent=1,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_model_settings(
+        arguments.model,
+        "decision",
+        {
+            "contradiction": vars(models["contradiction"]),
+            "corroboration": vars(models["corroboration"]),
+            "contradiction_threshold": thresholds["contradiction"],
+            "corroboration_threshold": thresholds["corroboration"],
+        },
+        "scripts/fit_decision.py: logistic regressions over verify.check.signals, fitted on PolNeAR train (judged) "
+        "and fixtures/dev; thresholds chosen on judged PolNeAR dev (docs/results.md).",
     )
     arguments.results.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({label: results[label]["chosen"] for label in FINDINGS}, indent=1))

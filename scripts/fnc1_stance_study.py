@@ -47,12 +47,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
+from verify.check.articles import checked_claims
 from verify.check.pairs import checked_text
 from verify.check.verdict import check_evidence
 from verify.datamodel import NLI_LABELS, ClaimVerdict, NLIScores
 from verify.evaluation.claim_check import ClaimCheckEvaluator, ClaimCheckExample, load_fnc1
 from verify.evaluation.metrics import classification_metrics
-from verify.pipeline import Verifier, checked_claims
+from verify.pipeline import Verifier
 from verify.training.nli_trainer import find_mix_file, read_jsonl
 
 # Words that call a report untrue, and words that report without asserting (with the hedged cues

@@ -19,10 +19,11 @@ import random
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from verify.check.articles import checked_claims
 from verify.check.verdict import check_evidence
 from verify.datamodel import NLIScores
 from verify.evaluation.claim_check import ClaimCheckEvaluator, ClaimCheckExample, load_fnc1
-from verify.pipeline import Verifier, checked_claims
+from verify.pipeline import Verifier
 
 # From 0.5 up: a refutation needs contradiction to be the model's most probable label. Below (0.3 was
 # best on the tuning sample), "The weather in Almaty was sunny." is refuted by the bundled article

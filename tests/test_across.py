@@ -346,7 +346,7 @@ def small_verifier():
 
 def analysed(verifier, article_id: str, outlet: str, date: str, text: str) -> ArticleClaims:
     """The per-article stage: the report, and the embeddings of its checked claims, as the corpus stage keeps them."""
-    from verify.pipeline import checked_claims
+    from verify.check.articles import checked_claims
 
     report = verifier.report(text, article_id)
     checked = checked_claims(list(report.claims))

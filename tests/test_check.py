@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from verify.check.articles import ArticleToCheck, check_articles
 from verify.check.decision import decide, worth_scoring
 from verify.check.gate import content_words, related_pairs
 from verify.check.notes import (
@@ -20,7 +21,7 @@ from verify.check.notes import (
     repeated_note,
     time_note,
 )
-from verify.check.pairs import PairToCheck, check_claims, checked_text, same_speaker, screened_pairs
+from verify.check.pairs import PairToCheck, checked_text, same_speaker, screened_pairs
 from verify.check.settings import CheckSettings
 from verify.datamodel import Claim, Cue, NLIScores, Note, NoteKind, Source, Span
 from verify.runtime.nlp import parse
@@ -321,6 +322,12 @@ def test_one_speaker_under_two_names(first, second, same):
     assert same_speaker(*sources) is same
 
 
+def checked_alone(claims, embeddings, score, settings):
+    """The relations of one article's claims (each claim its own statement), as the pipeline checks them."""
+    (checked,) = check_articles([ArticleToCheck(claims, [c.text for c in claims], embeddings)], score, settings)
+    return checked.relations
+
+
 def test_check_claims_scores_both_directions_and_names_pairs():
     claims = [
         claim("Eight people were killed in the blast", "police"),
@@ -334,7 +341,7 @@ def test_check_claims_scores_both_directions_and_names_pairs():
         seen.extend(pairs)
         return [CONTRADICTING if "Twelve" in premise else NEUTRAL for premise, _ in pairs]
 
-    relations = check_claims(claims, [c.text for c in claims], embeddings, score, replace(SETTINGS, neighbours=0))
+    relations = checked_alone(claims, embeddings, score, replace(SETTINGS, neighbours=0))
     assert [(r.first, r.second, r.label) for r in relations] == [("c1", "c2", "contradiction")]
     assert seen == [(claims[0].text, claims[1].text), (claims[1].text, claims[0].text)]
     assert relations[0].backward == CONTRADICTING and relations[0].forward == NEUTRAL
@@ -409,7 +416,7 @@ def test_check_claims_applies_the_parse_rules():
     def score(pairs):
         return [LEANING if "airport" in premise else CONTRADICTING for premise, _ in pairs]
 
-    relations = check_claims(claims, [c.text for c in claims], embeddings, score, replace(SETTINGS, neighbours=0))
+    relations = checked_alone(claims, embeddings, score, replace(SETTINGS, neighbours=0))
     assert [(r.first, r.second, r.label, r.note) for r in relations] == [
         ("c1", "c2", "contradiction", AIRPORT_NOTE),
         ("c3", "c4", "compatible", NO_KNOWLEDGE_NOTE),
@@ -644,8 +651,12 @@ def test_denied_content_is_checked_negated(text, cue, asserted):
     ("file_text", "overrides", "expected"),
     [
         (None, {}, CheckSettings()),
-        ('{"about": "chosen on dev", "contradiction": 0.95}', {}, CheckSettings(contradiction=0.95)),
-        ('{"contradiction": 0.95}', {"parse_rules": False}, CheckSettings(contradiction=0.95, parse_rules=False)),
+        ('{"about": "chosen on dev", "check": {"contradiction": 0.95}}', {}, CheckSettings(contradiction=0.95)),
+        (
+            '{"check": {"contradiction": 0.95}}',
+            {"parse_rules": False},
+            CheckSettings(contradiction=0.95, parse_rules=False),
+        ),
     ],
 )
 def test_a_model_carries_its_own_thresholds(tmp_path, file_text, overrides, expected):
@@ -660,8 +671,11 @@ def test_unknown_model_settings_are_a_one_line_error(tmp_path):
     from verify.check.settings import MODEL_SETTINGS_FILE, for_model
     from verify.errors import VerifyError
 
-    (tmp_path / MODEL_SETTINGS_FILE).write_text('{"contradiction_threshold": 0.9}')
+    (tmp_path / MODEL_SETTINGS_FILE).write_text('{"check": {"contradiction_threshold": 0.9}}')
     with pytest.raises(VerifyError, match="unknown check settings contradiction_threshold"):
+        for_model(tmp_path)
+    (tmp_path / MODEL_SETTINGS_FILE).write_text('{"contradiction": 0.9}')  # a setting outside its section
+    with pytest.raises(VerifyError, match="unknown sections contradiction"):
         for_model(tmp_path)
 
 
@@ -721,3 +735,70 @@ def test_a_single_claim_is_decided_with_the_claim_check_thresholds(scores, thres
 def test_a_relations_probability_is_that_of_its_label(directions, notes, label, probability):
     decision = decide(directions, notes, False, SETTINGS)
     assert (decision.label, decision.probability) == (label, pytest.approx(probability))
+
+
+def test_articles_checked_together_are_scored_in_one_call_and_never_paired_across():
+    first = [
+        claim("Eight people were killed in the blast", "police"),
+        claim("Twelve people were killed in the blast", "hospital officials", "c2"),
+    ]
+    second = [
+        claim("The port reopened on Monday morning", "the harbour master"),
+        claim("The port stayed closed on Monday morning", "the union", "c2"),
+    ]
+    embeddings = np.stack([unit(0.0), unit(0.1)])
+    calls = []
+
+    def score(pairs):
+        calls.append(list(pairs))
+        return [CONTRADICTING for _ in pairs]
+
+    articles = [ArticleToCheck(claims, [c.text for c in claims], embeddings) for claims in (first, second)]
+    checked = check_articles(articles, score, replace(SETTINGS, neighbours=0))
+    assert len(calls) == 1 and len(calls[0]) == 4  # two pairs, both ways, in one call
+    assert [[(r.first, r.second) for r in article.relations] for article in checked] == [[("c1", "c2")]] * 2
+    alone = [checked_alone(claims, embeddings, score, replace(SETTINGS, neighbours=0)) for claims in (first, second)]
+    assert [article.relations for article in checked] == alone  # together as each alone
+    texts = {text for pair in calls[0] for text in pair}
+    assert all((first[0].text in pair) != (second[0].text in pair) for pair in calls[0]) and len(texts) == 4
+
+
+def test_a_screened_out_pair_is_counted_against_its_own_article():
+    related = [
+        claim("The port reopened on Monday", "the harbour master"),
+        claim("The port reopened on Monday morning", "the port authority", "c2"),
+    ]
+    embeddings = np.stack([unit(0.0), unit(0.05)])
+    articles = [ArticleToCheck(related, [c.text for c in related], embeddings)] * 2  # two outlets, same wording
+    faint = NLIScores(entailment=0.05, neutral=0.90, contradiction=0.05)
+    settings = replace(SETTINGS, neighbours=0, screen_model="verify-nli-minilm-l6", screen_threshold=0.30)
+    screened = []
+
+    def screen(pairs):
+        screened.append(list(pairs))
+        return [faint] * len(pairs)
+
+    checked = check_articles(articles, lambda pairs: [NEUTRAL] * len(pairs), settings, screen)
+    assert [(len(article.relations), article.screened_out) for article in checked] == [(0, 1), (0, 1)]
+    assert [len(call) for call in screened] == [2]  # one call; the same two texts both ways, each scored once
+
+
+@pytest.mark.parametrize(
+    ("forward", "backward", "possible"),
+    [
+        (NLIScores(0.10, 0.55, 0.35), NEUTRAL, True),  # compatible, contradiction 0.35 one way: worth a look
+        (NLIScores(0.10, 0.65, 0.25), NEUTRAL, False),  # below the setting's 0.30
+        (CONTRADICTING, CONTRADICTING, False),  # a contradiction is a finding, not a possible one
+    ],
+)
+def test_the_possible_conflict_is_decided_with_the_settings(forward, backward, possible):
+    decision = decide((forward, backward), RuleNotes(), False, SETTINGS)
+    assert decision.possible_conflict is possible
+    stricter = decide((forward, backward), RuleNotes(), False, replace(SETTINGS, possible_conflict=0.40))
+    assert stricter.possible_conflict is False
+
+
+def test_a_change_over_time_is_no_possible_conflict():
+    changed = RuleNotes(different_times=Note(NoteKind.change_over_time, "Wednesday, Thursday"))
+    decision = decide((NLIScores(0.10, 0.50, 0.40), NEUTRAL), changed, False, SETTINGS)
+    assert decision.label == "compatible" and decision.notes and not decision.possible_conflict

@@ -149,7 +149,7 @@ def test_report_json_names_the_model_by_name_and_hash_and_holds_no_path_of_the_m
         "name": "verify-nli-mpnet",
         "sha256": sha256_of_files(adapter),
         "precision": SHIPPED_PRECISION,
-        "screen": {  # the smaller model that screened its pairs (its check_settings.json)
+        "screen": {  # the smaller model that screened its pairs (its settings.json)
             "name": "verify-nli-minilm-l6",
             "sha256": sha256_of_files(SMALL_MODEL / "model.safetensors"),
             "precision": SHIPPED_PRECISION,

@@ -9,9 +9,9 @@ import pytest
 
 from tests.test_check import CONTRADICTING, ENTAILING, NEUTRAL, claim
 from verify.check.decision import decide
-from verify.check.fitted import FittedDecision, LogisticModel, load_fitted_decision
+from verify.check.fitted import FittedDecision, LogisticModel
 from verify.check.notes import RuleNotes, fragment_note, parse_notes
-from verify.check.settings import CheckSettings, for_model
+from verify.check.settings import MODEL_SETTINGS_FILE, CheckSettings, for_model
 from verify.check.signals import pair_signals
 from verify.datamodel import Cue, Note, NoteKind, PairSignals, Span
 from verify.errors import VerifyError
@@ -163,24 +163,21 @@ def test_without_signals_the_nli_thresholds_decide():
     assert (decision.label, decision.probability) == ("contradiction", 0.90)
 
 
-def test_a_model_ships_its_fitted_decision_beside_its_weights(tmp_path):
+def test_a_model_ships_its_fitted_decision_in_its_settings(tmp_path):
     assert for_model(tmp_path).fitted is None
-    (tmp_path / "decision.json").write_text(
-        json.dumps(
-            {
-                "contradiction": vars(FITTED.contradiction),
-                "corroboration": vars(FITTED.corroboration),
-                "contradiction_threshold": 0.8,
-                "corroboration_threshold": 0.7,
-            }
-        )
-    )
-    assert for_model(tmp_path).fitted == FITTED
-    (tmp_path / "decision.json").write_text(json.dumps({"contradiction": {"features": ["sunspots"]}}))
-    with pytest.raises(VerifyError, match="decision.json: not a fitted decision|sunspots"):
-        load_fitted_decision(tmp_path)
+    decision = {
+        "contradiction": vars(FITTED.contradiction),
+        "corroboration": vars(FITTED.corroboration),
+        "contradiction_threshold": 0.8,
+        "corroboration_threshold": 0.7,
+    }
+    (tmp_path / MODEL_SETTINGS_FILE).write_text(json.dumps({"check": {"contradiction": 0.95}, "decision": decision}))
+    assert for_model(tmp_path) == CheckSettings(contradiction=0.95, fitted=FITTED)
+    (tmp_path / MODEL_SETTINGS_FILE).write_text(json.dumps({"decision": {"contradiction": {"features": ["sunspots"]}}}))
+    with pytest.raises(VerifyError, match='settings.json: its "decision" is not a fitted decision .*sunspots'):
+        for_model(tmp_path)
 
 
 def test_the_default_model_reads_its_fitted_decision():
-    fitted = load_fitted_decision(DEFAULT_NLI_MODEL_DIR)
+    fitted = for_model(DEFAULT_NLI_MODEL_DIR).fitted
     assert fitted is not None and 0.5 <= fitted.contradiction_threshold < 1

@@ -144,11 +144,14 @@ def claim(claim_id: str, text: str, contents: tuple[str, ...], who: Source, cue:
     )
 
 
-def relation(first: str, second: str, label, probability: float, notes=()) -> ClaimRelation:
-    """Scores with `probability` for the label's class (contradiction for a compatible pair)."""
+def relation(first: str, second: str, label, probability: float, notes=(), possible=False) -> ClaimRelation:
+    """Scores with `probability` for the label's class (contradiction for a compatible pair); `possible`: the check
+    decided the pair a possible conflict."""
     other = 1 - probability - 0.02
     scores = NLIScores(probability, other, 0.02) if label == "corroboration" else NLIScores(0.02, other, probability)
-    return ClaimRelation(first, second, label, probability, scores, scores, 0.7, False, notes=tuple(notes))
+    return ClaimRelation(
+        first, second, label, probability, scores, scores, 0.7, False, notes=tuple(notes), possible_conflict=possible
+    )
 
 
 def build_report(text: str, claims: tuple[Claim, ...], relations: tuple[ClaimRelation, ...] = ()) -> Report:
@@ -196,7 +199,7 @@ OVERLAP_REPORT = build_report(
     ),
     (
         relation("c1", "c3", "corroboration", 0.66),
-        relation("c2", "c3", "compatible", 0.42),  # a possible conflict, folded away
+        relation("c2", "c3", "compatible", 0.42, possible=True),  # a possible conflict, folded away
     ),
 )
 

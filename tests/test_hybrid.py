@@ -351,7 +351,7 @@ def test_the_bundled_article_keeps_its_attributions(hybrid):
 def test_a_claim_inside_another_is_shown_but_not_checked():
     """The reporter's "Tokayev has promised to take tough steps" holds Tokayev's "to take tough steps": the report
     lists both, NLI compares the containing one (a claim and a piece of it would corroborate each other)."""
-    from verify.pipeline import checked_claims
+    from verify.check.articles import checked_claims
 
     text = "Tokayev has promised to take tough steps. Tokayev has promised to take tough steps."
     author, tokayev = Source.author(), Source("Tokayev", "Kassym-Jomart Tokayev", "president", "person")
@@ -370,7 +370,7 @@ SPAN_BOUNDS = st.tuples(st.integers(0, 60), st.integers(0, 20)).map(lambda b: Sp
 @example([[Span(2, 2)], [Span(0, 2), Span(1, 1)]])
 def test_the_checked_claims_are_those_inside_no_other(span_lists):
     """The sweep finds what comparing every claim with every other finds, discontinuous claims included."""
-    from verify.pipeline import _inside, checked_claims
+    from verify.check.articles import _inside, checked_claims
 
     claims = [
         Claim(f"c{k}", "x", tuple(sorted(spans, key=lambda s: (s.start, s.end))), Source.author())

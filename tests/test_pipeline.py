@@ -9,9 +9,10 @@ import pytest
 from conftest import BUNDLED_ARTICLE, SMALL_MODEL
 from verify import VerifyError, check_claim, verify_article
 from verify.attribution.chunks import chunks
+from verify.check.articles import checked_claims
 from verify.check.settings import for_model
 from verify.datamodel import Note, NoteKind, to_jsonable
-from verify.pipeline import checked_claims, get_verifier
+from verify.pipeline import get_verifier
 from verify.runtime.models import DEFAULT_NLI_MODEL_DIR, has_weights
 
 ARTICLE = BUNDLED_ARTICLE.read_text(encoding="utf-8")

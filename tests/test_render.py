@@ -61,7 +61,7 @@ N = NLIScores(0.05, 0.55, 0.40)
 RELATIONS = (
     ClaimRelation("c1", "c2", "contradiction", 0.95, C, C, 0.8, False),
     ClaimRelation("c3", "c4", "compatible", 0.95, C, N, 0.6, False, notes=(Note(NoteKind.change_over_time),)),
-    ClaimRelation("c2", "c3", "compatible", 0.55, N, N, 0.45, False),
+    ClaimRelation("c2", "c3", "compatible", 0.55, N, N, 0.45, False, possible_conflict=True),
 )
 REPORT = Report(
     article="fire.txt",

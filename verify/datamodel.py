@@ -245,6 +245,8 @@ class ClaimRelation:
     notes: tuple[Note, ...] = ()
     # What the fitted decision read (`verify.check.signals`); None where the scores left nothing to decide.
     signals: PairSignals | None = None
+    # Compatible, yet worth a reader's look: the check's possible-conflict decision (`verify.check.decision`).
+    possible_conflict: bool = False
     temporal_update: bool = field(init=False)  # a change over time or of period vetoed a contradiction
     note: str = field(init=False)
 

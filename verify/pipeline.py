@@ -19,16 +19,8 @@ import numpy as np
 from verify.attribution.chunks import extract_in_chunks
 from verify.attribution.hybrid import HybridAttributor
 from verify.attribution.invisible import extract_visible
-from verify.check.pairs import (
-    PairToCheck,
-    Scorer,
-    article_pairs,
-    check_pairs,
-    checked_text,
-    nli_inputs,
-    screened_pairs,
-    statement_context,
-)
+from verify.check.articles import ArticleToCheck, CheckedArticle, check_articles, checked_claims
+from verify.check.pairs import Scorer, statement_context
 from verify.check.settings import CheckSettings, for_model
 from verify.check.verdict import check_evidence
 from verify.datamodel import (
@@ -37,7 +29,6 @@ from verify.datamodel import (
     ArticleFailure,
     ArticleRecord,
     Claim,
-    ClaimRelation,
     ClaimVerdict,
     ModelInfo,
     NLIScores,
@@ -49,14 +40,10 @@ from verify.io.reading import require_article, require_claim
 from verify.runtime.embed import load_embedder
 from verify.runtime.nli import NLIBackend, load_backend
 from verify.runtime.nlp import pipeline as spacy_pipeline
+from verify.runtime.progress import Progress, counting, ignore, time_left
 
-Progress = Callable[[str], None]
 logger = logging.getLogger("verify")
 Item = TypeVar("Item")
-
-
-def _quiet(_: str) -> None:
-    pass
 
 
 class Verifier:
@@ -72,7 +59,7 @@ class Verifier:
         self.embedder = load_embedder()
         self.nlp = spacy_pipeline()  # loaded here so the first report does not pay for it
         self.attributor = attributor if attributor is not None else HybridAttributor.load()
-        # None: the settings chosen for this model (its check_settings.json), else the defaults.
+        # None: the settings chosen for this model (its settings.json), else the defaults.
         self.settings = settings if settings is not None else for_model(self.backend.name)
 
     @functools.cached_property
@@ -81,11 +68,11 @@ class Verifier:
         (`check`) does not screen."""
         return load_backend(self.settings.screen_model) if self.settings.screen_model else None
 
-    def scorer(self, progress: Progress = _quiet) -> Scorer:
+    def scorer(self, progress: Progress = ignore) -> Scorer:
         """The NLI backend's scorer, telling `progress` the pairs done and the time left."""
         return _with_progress(self.backend.score, progress, "scoring claim pairs with NLI")
 
-    def screener(self, progress: Progress = _quiet) -> Scorer | None:
+    def screener(self, progress: Progress = ignore) -> Scorer | None:
         """The screen model's scorer, telling `progress` as `scorer` does; None without a screen."""
         screen = self.screen_backend
         if screen is None:
@@ -103,7 +90,7 @@ class Verifier:
         screen = self.screen_backend
         return self.backend.model_info if screen is None else replace(self.backend.model_info, screen=screen.model_info)
 
-    def claims(self, text: str, progress: Progress = _quiet) -> list[Claim]:
+    def claims(self, text: str, progress: Progress = ignore) -> list[Claim]:
         """The text's claims with their sources; `progress` is told the characters done and the time left, chunk
         by chunk, for a text long enough to be attributed in chunks (`verify.attribution.chunks`)."""
         require_article(text)
@@ -115,7 +102,7 @@ class Verifier:
             raise VerifyError("the text has no sentences to check")
         return claims
 
-    def report(self, text: str, article: str = "-", progress: Progress = _quiet) -> Report:
+    def report(self, text: str, article: str = "-", progress: Progress = ignore) -> Report:
         """Claims with their sources, and the contradictions and corroborations between them.
 
         `progress` gets each stage's name, with counts and the time left while pairs are scored;
@@ -129,7 +116,7 @@ class Verifier:
         self,
         records: Iterable[ArticleRecord | ArticleFailure],
         batch_size: int = BATCH_SIZE,
-        progress: Progress = _quiet,
+        progress: Progress = ignore,
     ) -> Iterator[ArticleAnalysis | ArticleFailure]:
         """Each record's analysis (its report and its checked claims' embeddings), in input order, `batch_size`
         articles at a time: their claims are embedded in one call and their related pairs scored in one call.
@@ -147,7 +134,7 @@ class Verifier:
         self,
         texts_or_records: Iterable[str | ArticleRecord],
         batch_size: int = BATCH_SIZE,
-        progress: Progress = _quiet,
+        progress: Progress = ignore,
     ) -> Iterator[Report | ArticleFailure]:
         """`report` for many articles, batched as `analyse_many`: a report per article in input order, or an
         ArticleFailure in its place. A text given without a record is named by its position ("0", "1", ...)."""
@@ -158,86 +145,82 @@ class Verifier:
         for outcome in self.analyse_many(records, batch_size, progress):
             yield outcome if isinstance(outcome, ArticleFailure) else outcome.report
 
+    def segmented(
+        self, records: Sequence[ArticleRecord | ArticleFailure], progress: Progress = ignore
+    ) -> list[SegmentedArticle | ArticleFailure]:
+        """Each article ready to check (`verify.check.articles.check_articles`): its claims with their sources, and
+        its checked claims with their statements and embeddings, the checked claims of all embedded in one call. An
+        article that cannot be segmented (no sentences to check) is an ArticleFailure in its place; a failure given
+        passes through."""
+        stages = _Stages(progress)
+        stages.start("segmenting and attributing claims")
+        outcomes = [self._claims_of(item, progress) if isinstance(item, ArticleRecord) else item for item in records]
+        articles = [outcome for outcome in outcomes if not isinstance(outcome, ArticleFailure)]
+        if not articles:  # nothing to embed: every article failed
+            stages.start(None)
+            return [outcome for outcome in outcomes if isinstance(outcome, ArticleFailure)]
+        checked = [checked_claims(claims) for _, claims in articles]
+        sizes = [len(claims) for claims in checked]
+        stages.start(f"embedding {sum(sizes)} claims")
+        embedded = self.embedder.encode(
+            [claim.text for claims in checked for claim in claims], on_batch=counting(progress, "embedding claims")
+        )
+        stages.start(None)
+        ready = iter(
+            SegmentedArticle(record, claims, ArticleToCheck(checked_here, contexts(checked_here, record), embeddings))
+            for (record, claims), checked_here, embeddings in zip(
+                articles, checked, np.split(embedded, np.cumsum(sizes)[:-1])
+            )
+        )
+        return [outcome if isinstance(outcome, ArticleFailure) else next(ready) for outcome in outcomes]
+
+    def checked(self, articles: Sequence[SegmentedArticle], progress: Progress = ignore) -> list[CheckedArticle]:
+        """The relations of each article's claims (`check_articles` with this model's settings, screen and
+        scorer): every article's pairs screened in one call and scored in one call."""
+        stages = _Stages(progress)
+        checked = check_articles(
+            [article.to_check for article in articles],
+            self.scorer(progress),
+            self.settings,
+            self.screener(progress),
+            stage=stages.start,
+            progress=progress,
+        )
+        stages.start(None)
+        return checked
+
     def _analyse_batch(
         self, batch: Sequence[ArticleRecord | ArticleFailure], progress: Progress
     ) -> list[ArticleAnalysis | ArticleFailure]:
-        """The one code path of `report` and `analyse_many`: segment and attribute each article, embed the
-        checked claims of all, gate each article's pairs, screen all of them in one call (where the settings name
-        a screen model), score all the pairs kept in one call, decide each article's."""
+        """The one code path of `report` and `analyse_many`: `segmented`, then `checked`."""
         started = time.perf_counter()
-        stages = _Stages(progress)
-        stages.start("segmenting and attributing claims")
-        outcomes = [self._segmented(item, progress) if isinstance(item, ArticleRecord) else item for item in batch]
-        articles = [outcome for outcome in outcomes if isinstance(outcome, _Segmented)]
-        if not articles:  # nothing to embed or score: every article of the batch failed
-            stages.start(None)
+        outcomes = self.segmented(batch, progress)
+        articles = [outcome for outcome in outcomes if isinstance(outcome, SegmentedArticle)]
+        if not articles:  # nothing to score: every article of the batch failed
             return [outcome for outcome in outcomes if isinstance(outcome, ArticleFailure)]
-        sizes = [len(article.checked) for article in articles]
-        stages.start(f"embedding {sum(sizes)} claims")
-        all_embeddings = self.embedder.encode(
-            [claim.text for article in articles for claim in article.checked],
-            on_batch=counting(progress, "embedding claims"),
-        )
-        embeddings = np.split(all_embeddings, np.cumsum(sizes)[:-1])
-        gated = [
-            article_pairs(article.checked, article_embeddings, self.settings)
-            for article, article_embeddings in zip(articles, embeddings)
-        ]
-        # Every article's pairs are screened in one call and scored in one call; `screened_pairs` and
-        # `check_pairs`, the one code path for their relations, then take their scores from those.
-        screen = self.screener(progress)
-        kept = gated
-        if screen is not None:
-            stages.start(f"screening {sum(map(len, gated))} related pairs")
-            screen_scores = _scored_together(screen, articles, gated)
-            kept = [
-                screened_pairs(pairs, article.checked, screen_scores, self.settings)
-                for article, pairs in zip(articles, gated)
-            ]
-        stages.start("checking related claims with NLI")
-        scores = _scored_together(self.scorer(progress), articles, kept)
-        stages.start(f"deciding {sum(map(len, kept))} scored pairs")
-        decided = counting(progress, "deciding scored pairs")
-        relations = [
-            check_pairs(
-                pairs,
-                article.checked,
-                [statement_context(claim, article.record.text) for claim in article.checked],
-                scores,
-                self.settings,
-                on_window=decided,
-            )
-            for article, pairs in zip(articles, kept)
-        ]
-        stages.start(None)
+        checked = self.checked(articles, progress)
         # The batch's time shared in proportion to the claims (all of it for an article alone).
         seconds_per_claim = (time.perf_counter() - started) / sum(len(article.claims) for article in articles)
         analyses = iter(
             ArticleAnalysis(
                 record=article.record,
-                report=article.report(
-                    article_relations,
-                    len(article_gated) - len(article_relations),
-                    self.model_info,
-                    seconds_per_claim * len(article.claims),
-                ),
-                checked=tuple(claim.id for claim in article.checked),
-                embeddings=article_embeddings,
+                report=article.report(checked_here, self.model_info, seconds_per_claim * len(article.claims)),
+                checked=tuple(claim.id for claim in article.to_check.claims),
+                embeddings=article.to_check.embeddings,
             )
-            for article, article_relations, article_gated, article_embeddings in zip(
-                articles, relations, gated, embeddings
-            )
+            for article, checked_here in zip(articles, checked)
         )
-        return [next(analyses) if isinstance(outcome, _Segmented) else outcome for outcome in outcomes]
+        return [next(analyses) if isinstance(outcome, SegmentedArticle) else outcome for outcome in outcomes]
 
-    def _segmented(self, record: ArticleRecord, progress: Progress) -> _Segmented | ArticleFailure:
+    def _claims_of(
+        self, record: ArticleRecord, progress: Progress
+    ) -> tuple[ArticleRecord, list[Claim]] | ArticleFailure:
         try:
-            claims = self.claims(record.text, progress)
+            return record, self.claims(record.text, progress)
         except VerifyError as error:
             return ArticleFailure(record.id, error, record.fields)
-        return _Segmented(record, claims, checked_claims(claims))
 
-    def check(self, claim: str, evidence: str, progress: Progress = _quiet) -> ClaimVerdict:
+    def check(self, claim: str, evidence: str, progress: Progress = ignore) -> ClaimVerdict:
         """Verdict for one claim against an evidence text (an article or a few sentences):
         `verify.check.verdict.check_evidence` over the evidence's claims."""
         require_claim(claim)
@@ -251,28 +234,33 @@ class Verifier:
         return replace(verdict, model=self.backend.model_info)  # no screen: a claim's few pairs are all scored
 
 
+def contexts(claims: Sequence[Claim], record: ArticleRecord) -> list[str]:
+    """The statement each claim comes from in its article (`statement_context`)."""
+    return [statement_context(claim, record.text) for claim in claims]
+
+
 @dataclass(frozen=True)
-class _Segmented:
-    """An article of a batch between the stages: its claims, and those checked against each other."""
+class SegmentedArticle:
+    """An article between the stages: its claims, and the checked ones ready to check."""
 
     record: ArticleRecord
     claims: list[Claim]
-    checked: list[Claim]
+    to_check: ArticleToCheck
 
-    def report(self, relations: list[ClaimRelation], screened_out: int, model: ModelInfo, seconds: float) -> Report:
+    def report(self, checked: CheckedArticle, model: ModelInfo, seconds: float) -> Report:
         claims = len(self.claims)
         stats = ReportStats(
             claims=claims,
             pairs_total=claims * (claims - 1) // 2,
-            pairs_scored=len(relations),
+            pairs_scored=len(checked.relations),
             seconds=round(seconds, 3),
-            pairs_screened_out=screened_out,
+            pairs_screened_out=checked.screened_out,
         )
         return Report(
             article=self.record.id,
             text=self.record.text,
             claims=tuple(self.claims),
-            relations=tuple(relations),
+            relations=tuple(checked.relations),
             model=model,
             stats=stats,
         )
@@ -333,20 +321,6 @@ def _characters(pair: tuple[str, str]) -> int:
     return len(pair[0]) + len(pair[1])
 
 
-def _scored_together(score: Scorer, articles: Sequence[_Segmented], pairs: Sequence[Sequence[PairToCheck]]) -> Scorer:
-    """The NLI inputs of every article's `pairs` scored in one `score` call (batches fill across articles), as a
-    scorer that looks each input's scores up."""
-    inputs = list(  # each once, in a deterministic order (a set's would vary with the process's string hashes)
-        dict.fromkeys(
-            texts
-            for article, their_pairs in zip(articles, pairs)
-            for texts in nli_inputs(their_pairs, [checked_text(claim) for claim in article.checked])
-        )
-    )
-    scores = dict(zip(inputs, score(inputs)))
-    return lambda texts: [scores[pair] for pair in texts]
-
-
 def _with_progress(score: Callable[[list[tuple[str, str]]], list[NLIScores]], progress: Progress, doing: str):
     """`score` chunk by chunk (`scoring_chunks`), telling `progress` what it is `doing`, the pairs done of the total
     and the time left (by characters, since the chunks grow longer)."""
@@ -364,54 +338,6 @@ def _with_progress(score: Callable[[list[tuple[str, str]]], list[NLIScores]], pr
         return in_input_order(chunks, results, len(pairs))
 
     return scored
-
-
-def counting(progress: Progress, doing: str, unit: str = "") -> Callable[[int, int], None]:
-    """A callback for work that reports its count as it goes: it tells `progress` what it is `doing`, the count done
-    of the total (in `unit`) and the time left, timed from when the callback was made."""
-    started = time.perf_counter()
-
-    def tell(done: int, total: int) -> None:
-        progress(f"{doing}: {done:,}/{total:,}{unit}, {time_left(started, done, total)}")
-
-    return tell
-
-
-def time_left(started: float, done: float, total: float) -> str:
-    """ "about N s left" for work begun at `started` (time.perf_counter) with `done` of `total` done, in any unit
-    that grows with the time taken."""
-    elapsed = time.perf_counter() - started
-    return f"about {elapsed / done * (total - done) if done else 0.0:.0f} s left"
-
-
-def checked_claims(claims: list[Claim]) -> list[Claim]:
-    """The claims that are checked against each other (and serve as evidence): all but those whose text lies
-    inside another claim's, like an attribution inside the reporter's sentence ("Tokayev has promised to take
-    tough steps …" holds Tokayev's "to take tough steps …"). The containing claim is checked; a claim and a piece
-    of it would only corroborate each other. Of claims with the same spans, the first is checked.
-
-    A sweep in text order compares each claim only with the claims still open where it starts, so a long
-    article costs about linear time, not a comparison of every claim with every other."""
-    contained: set[int] = set()
-    open_claims: list[int] = []  # started before the current position and not yet ended
-    by_start = sorted(range(len(claims)), key=lambda index: claims[index].start)
-    for start, group in itertools.groupby(by_start, key=lambda index: claims[index].start):
-        starting = list(group)
-        open_claims = [index for index in open_claims if claims[index].end >= start]
-        for index in starting:
-            claim = claims[index]
-            if any(
-                _inside(claim, claims[other]) and (claim.spans != claims[other].spans or other < index)
-                for other in (*open_claims, *starting)
-                if other != index
-            ):
-                contained.add(index)
-        open_claims += starting
-    return [claim for index, claim in enumerate(claims) if index not in contained]
-
-
-def _inside(claim: Claim, other: Claim) -> bool:
-    return all(any(o.start <= s.start and s.end <= o.end for o in other.spans) for s in claim.spans)
 
 
 _verifiers: dict[tuple[str, CheckSettings | None], Verifier] = {}

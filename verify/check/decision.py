@@ -9,12 +9,12 @@ thresholds (the fitted decision was fitted on pairs scored both ways).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from verify.check.notes import RuleNotes
 from verify.check.quantities import may_state_quantities
 from verify.check.settings import CheckSettings
-from verify.datamodel import NLIScores, Note, NoteKind, PairSignals, RelationLabel
+from verify.datamodel import TIME_NOTES, NLIScores, Note, NoteKind, PairSignals, RelationLabel
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class Decision:
     label: RelationLabel
     probability: float  # of `label`, as `decide` says
     notes: tuple[Note, ...] = ()
+    # Compatible, but with a contradiction probability worth a reader's look (`CheckSettings.possible_conflict`).
+    possible_conflict: bool = False
 
 
 def leans_to_contradiction(directions: Sequence[NLIScores], settings: CheckSettings) -> bool:
@@ -76,7 +78,27 @@ def decide(
     probability of that finding (calibrated with the fitted decision, else the stronger direction's NLI
     probability; a contradiction a rule made can be below the threshold); for a compatible pair, one minus the
     larger of the two, whether a note vetoed a finding or not.
+
+    A compatible pair that no time note explains is a possible conflict where a direction's contradiction
+    probability reaches `settings.possible_conflict`: reports list the most likely few for a reader's look.
     """
+    decision = _labelled(directions, notes, same_source, settings, signals)
+    possible = (
+        decision.label == "compatible"
+        and not any(note.kind in TIME_NOTES for note in decision.notes)
+        and max(scores.contradiction for scores in directions) >= settings.possible_conflict
+    )
+    return replace(decision, possible_conflict=possible) if possible else decision
+
+
+def _labelled(
+    directions: Sequence[NLIScores],
+    notes: RuleNotes,
+    same_source: bool,
+    settings: CheckSettings,
+    signals: PairSignals | None,
+) -> Decision:
+    """`decide`'s label, probability and notes."""
     model_contradiction = max(scores.contradiction for scores in directions)
     contradiction, entailment = model_contradiction, max(scores.entailment for scores in directions)
     leans = leans_to_contradiction(directions, settings)

@@ -1,22 +1,17 @@
 """The fitted decision: calibrated probabilities of contradiction and corroboration from a pair's signals.
 
 Two logistic regressions over `PairSignals` (standardised), fitted by `scripts/fit_decision.py` on real news
-(PolNeAR train pairs, judged by a reader) and labelled pairs (fixtures/dev), shipped beside the NLI model's
-weights as `decision.json`: a model's probabilities mean different things, so each model carries its own.
+(PolNeAR train pairs, judged by a reader) and labelled pairs (fixtures/dev), shipped in the NLI model's
+settings.json (`verify.check.settings`): a model's probabilities mean different things, so each model carries its own.
 Inference is a dot product, written here so the product needs no scikit-learn.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 from verify.datamodel import PairSignals
-from verify.errors import VerifyError
-
-DECISION_FILE = "decision.json"
 
 
 @dataclass(frozen=True)
@@ -60,18 +55,12 @@ class FittedDecision:
     corroboration_threshold: float
 
 
-def load_fitted_decision(model_dir: str | Path) -> FittedDecision | None:
-    """The model's fitted decision (its decision.json), or None where it ships none."""
-    path = Path(model_dir) / DECISION_FILE
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return FittedDecision(
-            LogisticModel.from_jsonable(data["contradiction"]),
-            LogisticModel.from_jsonable(data["corroboration"]),
-            float(data["contradiction_threshold"]),
-            float(data["corroboration_threshold"]),
-        )
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-        raise VerifyError(f"{path}: not a fitted decision ({error})") from None
+def fitted_decision(data: dict) -> FittedDecision:
+    """The fitted decision written as JSON (the "decision" of a model's settings.json); ValueError, KeyError or
+    TypeError where it is not one."""
+    return FittedDecision(
+        LogisticModel.from_jsonable(data["contradiction"]),
+        LogisticModel.from_jsonable(data["corroboration"]),
+        float(data["contradiction_threshold"]),
+        float(data["corroboration_threshold"]),
+    )

@@ -1,7 +1,7 @@
-"""Claims against each other: gate related pairs, screen them with a smaller NLI model where the settings name
-one, score them with NLI both ways, decide each with the rule notes. `check_claims` does it for one article;
-`screened_pairs` and `check_pairs`, the work per pair, serve the pairs across articles too
-(`verify.check.across`)."""
+"""Pairs of claims against each other: the gate's related pairs (`article_pairs`), the screen (`screened_pairs`,
+a smaller NLI model where the settings name one), NLI both ways (`scored_pairs`, each distinct input scored once
+in one call) and the decision with the rule notes (`decided_pairs`). The claims of one or several articles
+(`verify.check.articles`) and of different articles (`verify.check.across`) are checked by these alike."""
 
 from __future__ import annotations
 
@@ -76,15 +76,12 @@ def same_speaker(first: Source, second: Source) -> bool:
     return shorter == longer or (persons and len(shorter) == 1 and len(longer) > 1 and shorter[0] == longer[-1])
 
 
-def check_claims(
-    claims: Sequence[Claim],
-    contexts: Sequence[str],
-    embeddings: np.ndarray,
-    score: Scorer,
-    settings: CheckSettings = CheckSettings(),
-) -> list[ClaimRelation]:
-    """Relations between related claims. `contexts` are the statement units the claims come from."""
-    return check_pairs(article_pairs(claims, embeddings, settings), claims, contexts, score, settings)
+def score_once(score: Scorer, inputs: Sequence[tuple[str, str]]) -> list[NLIScores]:
+    """The scores of `inputs`, each distinct input scored once, all in one `score` call, in the order they first
+    come (a set's order would vary with the process's string hashes)."""
+    distinct = list(dict.fromkeys(inputs))
+    scored = dict(zip(distinct, score(distinct)))
+    return [scored[texts] for texts in inputs]
 
 
 def nli_inputs(pairs: Sequence[PairToCheck], asserted: Sequence[str]) -> list[tuple[str, str]]:
@@ -102,7 +99,7 @@ def screened_pairs(
     and, with the parse rules on, those whose claims state conflicting figures, which the number rule makes a
     contradiction whatever a model says."""
     asserted = [checked_text(claim) for claim in claims]
-    scores = screen(nli_inputs(pairs, asserted))
+    scores = score_once(screen, nli_inputs(pairs, asserted))
     signalled = [worth_scoring(directions, settings) for directions in zip(scores[: len(pairs)], scores[len(pairs) :])]
     with_figures = [
         pair
@@ -126,19 +123,24 @@ def _parsed(asserted: Sequence[str], indices: Iterable[int]) -> dict[int, Doc]:
     return dict(zip(chosen, pipeline().pipe(asserted[index] for index in chosen)))
 
 
-def check_pairs(
+def scored_pairs(pairs: Sequence[PairToCheck], claims: Sequence[Claim], score: Scorer) -> list[NLIScores]:
+    """NLI both ways for each pair of `claims` (their asserted texts): the pairs' forward scores, then their
+    backward scores, from one call to `score`."""
+    return score_once(score, nli_inputs(pairs, [checked_text(claim) for claim in claims]))
+
+
+def decided_pairs(
     pairs: Sequence[PairToCheck],
     claims: Sequence[Claim],
     contexts: Sequence[str],
-    score: Scorer,
+    scores: Sequence[NLIScores],
     settings: CheckSettings,
     on_window: Callable[[int, int], None] | None = None,
 ) -> list[ClaimRelation]:
-    """The relation of each pair, in order: NLI both ways (one call to `score` for all pairs), then the notes
-    and the decision (`_decided`), a window of pairs at a time, after each of which `on_window` is told the pairs
-    decided and their total. The claims of one article and of several articles are checked here alike."""
+    """The relation of each pair, in order, from its `scores` (`scored_pairs`): the notes and the decision
+    (`_decided`), a window of pairs at a time, after each of which `on_window` is told the pairs decided and their
+    total. `contexts` are the statements the claims come from (`statement_context`)."""
     asserted = [checked_text(claim) for claim in claims]
-    scores = score(nli_inputs(pairs, asserted))
     forward, backward = scores[: len(pairs)], scores[len(pairs) :]
     # A window of pairs at a time, since a claim parsed for the rules holds about 100 KB and a corpus can have
     # tens of thousands to parse.
@@ -151,6 +153,17 @@ def check_pairs(
         if on_window is not None:
             on_window(len(relations), len(pairs))
     return relations
+
+
+def check_pairs(
+    pairs: Sequence[PairToCheck],
+    claims: Sequence[Claim],
+    contexts: Sequence[str],
+    score: Scorer,
+    settings: CheckSettings,
+) -> list[ClaimRelation]:
+    """`scored_pairs`, then `decided_pairs`: the relation of each pair, in order."""
+    return decided_pairs(pairs, claims, contexts, scored_pairs(pairs, claims, score), settings)
 
 
 def _decided(
@@ -200,6 +213,7 @@ def _decided(
                 same_source=pair.same_source,
                 notes=decision.notes,
                 signals=signals,
+                possible_conflict=decision.possible_conflict,
             )
         )
     return relations

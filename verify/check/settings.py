@@ -6,12 +6,14 @@ import json
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from verify.check.fitted import FittedDecision, load_fitted_decision
+from verify.check.fitted import FittedDecision, fitted_decision
 from verify.errors import VerifyError
 
-# A model's own thresholds, beside its weights: probabilities mean different things for
-# different models, so each shipped model carries the settings chosen for it on fixtures/dev.
-MODEL_SETTINGS_FILE = "check_settings.json"
+# A model's own settings, beside its weights, in one file: probabilities mean different things for different
+# models, so each shipped model carries the settings chosen for it. {"about": how they were chosen, "check":
+# CheckSettings fields, "decision": the fitted decision (`verify.check.fitted`), if the model has one}.
+MODEL_SETTINGS_FILE = "settings.json"
+SECTIONS = ("about", "check", "decision")
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class CheckSettings:
     similar (so the work grows linearly with the claims). Precision is left to the model and the
     contradiction threshold, which is high because NLI models give related but compatible news
     sentences high contradiction probabilities (MiniLM up to about 0.75); a model's own
-    check_settings.json overrides these defaults (`for_model`).
+    settings.json overrides these defaults (`for_model`).
     """
 
     min_similarity: float = 0.40  # cosine of the claims' embeddings, with a shared content word
@@ -64,8 +66,8 @@ class CheckSettings:
     cross_candidates: int = 5
     cross_min_similarity: float = 0.60
     cross_min_similarity_alone: float = 0.65
-    # The model's fitted decision (its decision.json, `verify.check.fitted`): where it ships one, a candidate
-    # pair's label comes from calibrated probabilities over its signals, not from `contradiction` and
+    # The model's fitted decision (its settings.json's "decision", `verify.check.fitted`): where it ships one, a
+    # candidate pair's label comes from calibrated probabilities over its signals, not from `contradiction` and
     # `corroboration` on the NLI scores alone. None: the NLI thresholds decide.
     fitted: FittedDecision | None = field(default=None, repr=False)
 
@@ -94,19 +96,47 @@ class CheckSettings:
         )
 
 
-def for_model(model_dir: str | Path, **overrides) -> CheckSettings:
-    """The defaults, then the model's check_settings.json (if it has one) and fitted decision (decision.json, if
-    it has one), then `overrides`.
-
-    The settings file holds CheckSettings fields and an optional "about" (how they were chosen).
-    """
+def model_settings_file(model_dir: str | Path) -> dict:
+    """A model's settings.json as it is written ({} where the model has none): the one file the product, the
+    sweeps and the evaluator read a model's settings from."""
     path = Path(model_dir) / MODEL_SETTINGS_FILE
-    chosen = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    chosen.pop("about", None)
-    known = {field.name for field in fields(CheckSettings)}
-    unknown = sorted(set(chosen) - known)
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise VerifyError(f"{path}: not JSON ({error})") from None
+    unknown = sorted(set(data) - set(SECTIONS)) if isinstance(data, dict) else ["(not an object)"]
+    if unknown:
+        raise VerifyError(f"{path}: unknown sections {', '.join(unknown)} (it holds {', '.join(SECTIONS)})")
+    return data
+
+
+def for_model(model_dir: str | Path, **overrides) -> CheckSettings:
+    """The defaults, then the model's settings.json (its "check" settings and its fitted "decision", each if it has
+    one), then `overrides`."""
+    path = Path(model_dir) / MODEL_SETTINGS_FILE
+    data = model_settings_file(model_dir)
+    chosen = data.get("check", {})
+    unknown = sorted(set(chosen) - {field.name for field in fields(CheckSettings) if field.name != "fitted"})
     if unknown:
         raise VerifyError(f"{path}: unknown check settings {', '.join(unknown)}")
-    if "fitted" in chosen:
-        raise VerifyError(f"{path}: the fitted decision ships in its own file, {model_dir}/decision.json")
-    return replace(CheckSettings(**chosen, fitted=load_fitted_decision(model_dir)), **overrides)
+    try:
+        fitted = fitted_decision(data["decision"]) if "decision" in data else None
+    except (KeyError, TypeError, ValueError) as error:
+        raise VerifyError(f'{path}: its "decision" is not a fitted decision ({error})') from None
+    return replace(CheckSettings(**chosen, fitted=fitted), **overrides)
+
+
+def write_model_settings(model_dir: str | Path, section: str, value: dict, about: str) -> Path:
+    """Set one section of a model's settings.json ("check" or "decision") and say how it was chosen, keeping the
+    other sections: how the tools that choose settings ship them."""
+    if section not in SECTIONS[1:]:
+        raise VerifyError(f"{section}: not a section of a model's settings ({', '.join(SECTIONS[1:])})")
+    data = model_settings_file(model_dir)
+    earlier = data.get("about", {})
+    data["about"] = {**(earlier if isinstance(earlier, dict) else {"check": earlier}), section: about}
+    data[section] = value
+    path = Path(model_dir) / MODEL_SETTINGS_FILE
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

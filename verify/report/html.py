@@ -19,7 +19,6 @@ from typing import Literal, NamedTuple
 
 from verify.datamodel import NLI_LABELS, Claim, ClaimRelation, Report, Span
 from verify.report.sections import (
-    POSSIBLE_CONFLICT,
     POSSIBLE_CONFLICTS_TITLE,
     by_source,
     cue_label,
@@ -258,8 +257,8 @@ class Page:
             if title == POSSIBLE_CONFLICTS_TITLE:  # below the threshold: folded away
                 sections.append(
                     f'<details class="possible"><summary><h3>{heading}</h3></summary>'
-                    f'<p class="about">Pairs judged compatible whose contradiction probability is at least '
-                    f"{POSSIBLE_CONFLICT:.2f}, the most likely first.</p>{body}</details>"
+                    '<p class="about">Pairs judged compatible whose contradiction probability reaches the '
+                    f"model's possible-conflict setting, the most likely first.</p>{body}</details>"
                 )
             else:
                 sections.append(f"<section><h3>{heading}</h3>{body}</section>")

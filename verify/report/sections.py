@@ -6,7 +6,6 @@ from __future__ import annotations
 import textwrap
 from collections import defaultdict
 
-from verify.check.settings import CheckSettings
 from verify.datamodel import Claim, ClaimRelation, ModelInfo, NLIScores, Report
 
 
@@ -54,7 +53,6 @@ def relation_scores(relation: ClaimRelation) -> str:
     return f"{headline}  (→ {letters(relation.forward)} | ← {letters(relation.backward)})"
 
 
-POSSIBLE_CONFLICT = CheckSettings().possible_conflict
 POSSIBLE_CONFLICTS_SHOWN = 5
 POSSIBLE_CONFLICTS_TITLE = "Possible conflicts below the contradiction threshold"
 
@@ -69,15 +67,9 @@ def shown_probability(relation: ClaimRelation) -> float:
 
 def relation_sections(report: Report) -> list[tuple[str, list[ClaimRelation]]]:
     updates = [r for r in report.relations if r.temporal_update]
-    possible = sorted(
-        (
-            r
-            for r in report.relations
-            if r.label == "compatible" and not r.temporal_update and _contradiction(r) >= POSSIBLE_CONFLICT
-        ),
-        key=_contradiction,
-        reverse=True,
-    )
+    # Which pairs are possible conflicts the check decided (`verify.check.decision.decide`, with the model's
+    # settings); a report shows the most likely few.
+    possible = sorted((r for r in report.relations if r.possible_conflict), key=_contradiction, reverse=True)
     return [
         ("Contradictions", list(report.contradictions)),
         ("Corroborations", list(report.corroborations)),
