@@ -393,3 +393,46 @@ def test_schedule_is_fitted_to_the_time_left(steps_done, seconds_so_far, seconds
     schedule = LinearWarmupDecay(warmup_fraction=0.1, total_steps=planned)
     assert schedule.fit(steps_done, seconds_so_far, seconds_left) == fitted
     assert schedule(fitted) == 0.0 and schedule(fitted - 1) > 0.0
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("verify-nli-mpnet", {"lr": 5e-4, "batch_size": 128, "lora_rank": 32, "lora_alpha": 64, "epochs": 3}),
+        ("verify-nli-minilm-l6", {"lr": 1e-4, "batch_size": 64, "epochs": 3}),
+    ],
+)
+def test_a_recipe_is_the_shipped_models_own_training_configuration(model, expected):
+    from verify.training.recipes import recipe
+
+    chosen = recipe(model)
+    assert {name: chosen[name] for name in expected} == expected
+    assert chosen.get("lora_rank", 0) == expected.get("lora_rank", 0)  # MiniLM: fine-tuned whole
+    assert {"mix", "base", "out", "device", "dev"}.isdisjoint(chosen)  # the machine's, not the recipe's
+
+
+@pytest.mark.parametrize(
+    ("args", "base", "expected"),
+    [
+        ([], "all-mpnet-base-v2", {"lora_rank": 32, "lr": 5e-4, "batch_size": 128, "epochs": 3, "max_minutes": None}),
+        (
+            ["--recipe", "verify-nli-minilm-l6", "--epochs", "1", "--max-minutes", "30"],
+            "minilm",
+            {"lora_rank": 0, "lr": 1e-4, "batch_size": 64, "epochs": 1, "max_minutes": 30.0},
+        ),
+    ],
+)
+def test_train_nli_follows_the_chosen_recipe_from_its_base(tmp_path, monkeypatch, args, base, expected):
+    from typer.testing import CliRunner
+
+    from verify.cli import app
+    from verify.training import nli_data, nli_trainer
+
+    started = []
+    monkeypatch.setattr(nli_data, "write_mix", lambda config, out: None)
+    monkeypatch.setattr(nli_trainer, "train", lambda config, resume=False: started.append(config) or config.out)
+    result = CliRunner().invoke(app, ["train-nli", "--out", str(tmp_path / "run"), *args])
+    assert result.exit_code == 0, result.output
+    (config,) = started
+    assert {name: getattr(config, name) for name in expected} == expected
+    assert base in Path(config.base).name.lower() or base in str(config.base).lower()
