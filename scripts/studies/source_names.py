@@ -6,8 +6,11 @@ whose name or role changed, sorts the changes into kinds (a short name that beca
 that became an organisation's full name, a definite description that became a named source, ...) and prints
 a random sample of each (seed 1) to read. Prints JSON (--out FILE also writes it).
 
-    .venv/bin/python scripts/source_names.py list ../shared/data/attribution/polnear/dev/text --out BEFORE.jsonl
-    .venv/bin/python scripts/source_names.py compare BEFORE.jsonl AFTER.jsonl [--examples 15] [--out FILE]
+A one-off study (issue 24's source resolution); its results: docs/results/source-names-polnear.json and
+docs/results/source-names-polnear-sample.json (docs/results.md).
+
+    .venv/bin/python scripts/studies/source_names.py list ../shared/data/attribution/polnear/dev/text --out BEFORE.jsonl
+    .venv/bin/python scripts/studies/source_names.py compare BEFORE.jsonl AFTER.jsonl [--examples 15] [--out FILE]
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # MiniLM vs mpnet (full fine-tuning and LoRA) for NLI at the same wall-clock budget, one CPU thread each,
+# A one-off study; its results are in models/verify-nli-minilm-l6/README.md ("the same 30 minutes").
 # one after the other, from their bases on the same first pairs of the general mix (no synthetic pairs).
 # Each run's schedule is sized to what it can see in the budget (pairs/s measured in a one-minute probe);
 # --max-minutes is the hard stop. Dev accuracy on 600 pairs per dev set (seed 0) after the run.
-#   [RUNS='mpnet-full mpnet-lora16 minilm-full'] scripts/nli_budget_comparison.sh MIX_DIR DEV_DIR OUT_DIR [MINUTES]
+#   [RUNS='mpnet-full mpnet-lora16 minilm-full'] scripts/studies/nli_budget_comparison.sh MIX_DIR DEV_DIR OUT_DIR [MINUTES]
 set -euo pipefail
 MIX=$1 DEV=$2 OUT=$3 MINUTES=${4:-30}
 PYTHON=${PYTHON:-.venv/bin/python}

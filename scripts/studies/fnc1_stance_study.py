@@ -26,10 +26,14 @@ are that mix's pairs and the stance pairs together, shuffled: continued training
 `--validation-rule` instead runs only the shipped rule (`verify check` with `--model`) on those validation
 stories: how a candidate checker compares there with the rule of the shipped one.
 
-    .venv/bin/python scripts/fnc1_stance_study.py ../shared/data/news/fnc1_dev_stances.jsonl [--model DIR]
-    .venv/bin/python scripts/fnc1_stance_study.py ../shared/data/news/fnc1_dev_stances.jsonl --write-pairs DIR \
+A one-off study; its results: docs/results/fnc1-fit-stories-stance-study.json,
+docs/results/fnc1-fit-validation-stance-finetune.json and docs/results/fnc1-fit-validation-replay-finetune.json
+(docs/results.md, "Is the verdict rule or the checker the limit?").
+
+    .venv/bin/python scripts/studies/fnc1_stance_study.py ../shared/data/news/fnc1_dev_stances.jsonl [--model DIR]
+    .venv/bin/python scripts/studies/fnc1_stance_study.py ../shared/data/news/fnc1_dev_stances.jsonl --write-pairs DIR \
         [--replay MIX]
-    .venv/bin/python scripts/fnc1_stance_study.py ../shared/data/news/fnc1_dev_stances.jsonl --validation-rule \
+    .venv/bin/python scripts/studies/fnc1_stance_study.py ../shared/data/news/fnc1_dev_stances.jsonl --validation-rule \
         --model DIR
 """
 
@@ -212,7 +216,7 @@ def write_pairs(examples: list[ClaimCheckExample], out: Path, replay: Path | Non
             train += [row] * copies[example.label]
     random.Random(0).shuffle(train)
     written: dict = {
-        "about": "FNC-1 dev fit stories as stance pairs (scripts/fnc1_stance_study.py --write-pairs)",
+        "about": "FNC-1 dev fit stories as stance pairs (scripts/studies/fnc1_stance_study.py --write-pairs)",
         "stance_rows": len(train),
     }
     if replay:

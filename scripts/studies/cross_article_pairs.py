@@ -1,5 +1,8 @@
 """Labelled cross-article pairs: how often `verify corpus` is right when it says two outlets contradict each other.
 
+A one-off study; its labels: benchmarks/data/polnear-cross-pairs-200.jsonl, its results in docs/results.md
+("Corpus mode on real news").
+
     sample   a `verify corpus --out DIR` folder and the records it ran on -> pairs to label, blind (each side's
              outlet, date, source, claim and sentence; not verify's label or probability), and their key
     decide   a corpus folder's cross-article pairs checked again by another model, or by the rules as they are
@@ -8,10 +11,10 @@
     score    labels of such pairs -> the precision of the contradictions verify reported among them, with the
              labels joined to a corpus folder's relations by the claims' ids (any run: another model, other rules)
 
-    python scripts/cross_article_pairs.py sample CORPUS_DIR --records RECORDS.jsonl --out WORK_DIR [--negatives 70]
+    python scripts/studies/cross_article_pairs.py sample CORPUS_DIR --records RECORDS.jsonl --out WORK_DIR [--negatives 70]
         [--labelled LABELS.jsonl]
-    python scripts/cross_article_pairs.py decide CORPUS_DIR --records RECORDS.jsonl --out DIR [--model M]
-    python scripts/cross_article_pairs.py score LABELS.jsonl CORPUS_DIR
+    python scripts/studies/cross_article_pairs.py decide CORPUS_DIR --records RECORDS.jsonl --out DIR [--model M]
+    python scripts/studies/cross_article_pairs.py score LABELS.jsonl CORPUS_DIR
 
 The sample holds every cross-article contradiction of the run and `--negatives` other cross-article pairs it
 scored (seed 0), shuffled. A label line is {"first": [article, claim], "second": [article, claim], "label":
