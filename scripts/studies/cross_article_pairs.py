@@ -11,7 +11,8 @@ A one-off study; its labels: benchmarks/data/polnear-cross-pairs-200.jsonl, its 
     score    labels of such pairs -> the precision of the contradictions verify reported among them, with the
              labels joined to a corpus folder's relations by the claims' ids (any run: another model, other rules)
 
-    python scripts/studies/cross_article_pairs.py sample CORPUS_DIR --records RECORDS.jsonl --out WORK_DIR [--negatives 70]
+    python scripts/studies/cross_article_pairs.py sample CORPUS_DIR --records RECORDS.jsonl --out WORK_DIR \
+        [--negatives 70]
         [--labelled LABELS.jsonl]
     python scripts/studies/cross_article_pairs.py decide CORPUS_DIR --records RECORDS.jsonl --out DIR [--model M]
     python scripts/studies/cross_article_pairs.py score LABELS.jsonl CORPUS_DIR
