@@ -21,7 +21,8 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from verify.check.settings import CheckSettings
-from verify.evaluation.fixtures import load_labeled_articles
+from verify.datamodel import ArticleRecord
+from verify.evaluation.fixtures import ArticleEvaluator, load_labeled_articles
 from verify.evaluation.sweep import SettingsSweep
 from verify.pipeline import Verifier
 
@@ -57,9 +58,9 @@ def candidates(shipped: CheckSettings) -> list[CheckSettings]:
     ]
 
 
-def result(sweep: SettingsSweep, settings: CheckSettings) -> dict:
+def result(sweep: SettingsSweep, evaluate: ArticleEvaluator, settings: CheckSettings) -> dict:
     reports = sweep.reports(settings)
-    metrics = sweep.evaluate(reports)
+    metrics = evaluate(reports)
     return {
         "settings": {name: getattr(settings, name) for name in GATE_FIELDS + THRESHOLD_FIELDS},
         **{key: round(metrics[key], 3) for key in METRICS},
@@ -84,16 +85,18 @@ def main() -> None:
     if "test" in args.fixtures.parts:
         parser.error("the test fixtures are held out: choose settings on dev articles only")
     verifier = Verifier(args.model)
-    sweep = SettingsSweep(verifier, load_labeled_articles(args.fixtures))
+    articles = load_labeled_articles(args.fixtures)
+    sweep = SettingsSweep(verifier, [ArticleRecord(article.name, article.text) for article in articles])
+    evaluate = ArticleEvaluator(articles)
     grid = candidates(verifier.settings)
-    results = [result(sweep, settings) for settings in grid]
+    results = [result(sweep, evaluate, settings) for settings in grid]
     best = chosen(results, args.min_gate_recall)
     text = json.dumps(
         {
             "data": str(args.fixtures),
             "model": asdict(verifier.model_info),
             "fitted_decision": verifier.settings.fitted is not None,
-            "current": result(sweep, verifier.settings),
+            "current": result(sweep, evaluate, verifier.settings),
             "candidates": len(grid),
             "eligible": len(best),
             "best": best[: args.top],

@@ -1,15 +1,15 @@
 """Choose the screen's threshold (CheckSettings.screen_threshold) on labeled DEV articles (never fixtures/test).
 
-Each article is reported once without a screen; the screen model then scores every pair of those reports both
-ways, once. Each candidate threshold keeps the pairs the pipeline's own `screened_pairs` keeps and drops the
-others' relations (a screened-out pair is compatible and unreported), and the pipeline's evaluator scores the
-result. The choice: the highest threshold that keeps the gate's own promise, gate recall (labeled contradictions
-that reach the main model) at least --min-gate-recall, and whose contradiction F1 and corroboration F1 are both
-at least the unscreened report's, so that on dev the screen costs nothing a reader sees; `kept` is the share of
-pairs the main model still scores there. With --long-text-characters N, the same thresholds run on N characters
-of unlabelled news as well (PolNeAR articles concatenated, as benchmarks/length_scaling.py reads them): the share
-of pairs kept, what the main model's unscreened findings would lose, and at the chosen threshold those lost
-pairs themselves. Prints JSON (--out FILE also writes it).
+Each article is segmented once and reported through the product's own check (`verify.evaluation.sweep`), once
+without a screen and once at each candidate threshold (a screened-out pair is compatible and unreported), the NLI
+scores of both models kept across candidates; the fixtures evaluator scores the reports. The choice: the highest
+threshold that keeps the gate's own promise, gate recall (labeled contradictions that reach the main model) at least
+--min-gate-recall, and whose contradiction F1 and corroboration F1 are both at least the unscreened report's, so
+that on dev the screen costs nothing a reader sees; `kept` is the share of pairs the main model still scores there.
+With --long-text-characters N, the same thresholds run on N characters of unlabelled news as well (PolNeAR articles
+concatenated, as benchmarks/length_scaling.py reads them): the share of pairs kept, what the main model's unscreened
+findings would lose, and at the chosen threshold those lost pairs themselves. Prints JSON (--out FILE also writes
+it).
 
     .venv/bin/python scripts/sweep_screen.py fixtures/dev [--model DIR] [--screen-model NAME]
         [--min-gate-recall 0.95] [--long-text-characters 100000] [--out FILE]
@@ -25,99 +25,71 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from verify.check.decision import screen_signal
-from verify.check.pairs import PairToCheck, checked_text, nli_inputs, screened_pairs
+from verify.check.pairs import checked_text
 from verify.check.settings import CheckSettings, for_model
-from verify.datamodel import ClaimRelation, NLIScores, Report
+from verify.datamodel import ArticleRecord, ClaimRelation, Report
 from verify.evaluation.fixtures import ArticleEvaluator, load_labeled_articles
+from verify.evaluation.sweep import SettingsSweep
 from verify.pipeline import Verifier
 from verify.runtime.models import resolve_nli_model
-from verify.runtime.nli import NLIBackend, load_backend
 
 ROOT = Path(__file__).resolve().parents[1]
 THRESHOLDS = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50)
 METRICS = ("gate_recall", "contradiction_precision", "contradiction_recall", "contradiction_f1", "corroboration_f1")
 
 
-def report_pairs(report: Report) -> list[PairToCheck]:
-    """A report's scored pairs as the screen takes them (indices into its claims)."""
-    index = {claim.id: k for k, claim in enumerate(report.claims)}
-    return [
-        PairToCheck(index[relation.first], index[relation.second], relation.similarity, relation.same_source)
+def kept_and_lost(unscreened: list[Report], screened: list[Report], threshold: float) -> tuple[dict, list]:
+    """The share of pairs the screen at `threshold` keeps for the main model, and what the dropped ones were."""
+    dropped = [
+        (report, relation)
+        for report, kept in zip(unscreened, screened)
         for relation in report.relations
+        if (relation.first, relation.second) not in {(r.first, r.second) for r in kept.relations}
     ]
-
-
-def screen_scores(screen: NLIBackend, reports: list[Report]) -> dict[tuple[str, str], NLIScores]:
-    """The screen model's scores of every pair of `reports`, both ways, in one call."""
-    inputs = [
-        texts
-        for report in reports
-        for texts in nli_inputs(report_pairs(report), [checked_text(claim) for claim in report.claims])
-    ]
-    return dict(zip(inputs, screen.score(inputs)))
-
-
-def screened_reports(
-    reports: list[Report], scores: dict[tuple[str, str], NLIScores], settings: CheckSettings
-) -> tuple[list[Report], list[ClaimRelation]]:
-    """Each report with only the relations of the pairs the pipeline's screen keeps, and the relations it drops."""
-    screened, dropped = [], []
-    for report in reports:
-        pairs = report_pairs(report)
-        kept = {
-            (pair.first, pair.second)
-            for pair in screened_pairs(pairs, report.claims, lambda texts: [scores[t] for t in texts], settings)
-        }
-        keeps = [(pair.first, pair.second) in kept for pair in pairs]
-        dropped += [relation for relation, keep in zip(report.relations, keeps) if not keep]
-        screened.append(replace(report, relations=tuple(r for r, keep in zip(report.relations, keeps) if keep)))
-    return screened, dropped
-
-
-def kept_and_lost(
-    reports: list[Report], screened: list[Report], dropped: list[ClaimRelation], threshold: float
-) -> dict:
-    pairs = sum(len(report.relations) for report in reports)
+    pairs = sum(len(report.relations) for report in unscreened)
     kept = sum(len(report.relations) for report in screened)
-    return {
+    row = {
         "screen_threshold": threshold,
         "kept": round(kept / max(pairs, 1), 3),
         "pairs_scored": kept,
-        "labels_lost": dict(sorted(Counter(relation.label for relation in dropped).items())),
+        "labels_lost": dict(sorted(Counter(relation.label for _, relation in dropped).items())),
     }
+    return row, dropped
 
 
-def long_text(verifier: Verifier, screen: NLIBackend, settings: CheckSettings, characters: int, chosen: float) -> dict:
+def long_text(verifier: Verifier, settings: CheckSettings, characters: int, chosen: float) -> dict:
     """The thresholds' cost side on unlabelled news: pairs kept, findings lost, and at `chosen` the lost pairs."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from length_scaling import news_text
 
     text = news_text(characters)
-    reports = [verifier.report(text, article=f"PolNeAR, first {characters} characters")]
-    scores = screen_scores(screen, reports)
+    sweep = SettingsSweep(verifier, [ArticleRecord(f"PolNeAR, first {characters} characters", text)])
+    unscreened = sweep.reports(replace(settings, screen_model=None))
     rows, lost = [], []
     for threshold in THRESHOLDS:
-        screened, dropped = screened_reports(reports, scores, replace(settings, screen_threshold=threshold))
-        rows.append(kept_and_lost(reports, screened, dropped, threshold))
+        row, dropped = kept_and_lost(
+            unscreened, sweep.reports(replace(settings, screen_threshold=threshold)), threshold
+        )
+        rows.append(row)
         if threshold == chosen:
-            report = reports[0]
+            screen_scores = sweep.screens[0]
             lost = [
                 {
                     "label": relation.label,
                     "probability": relation.probability,
                     "first": report.claim(relation.first).text,
                     "second": report.claim(relation.second).text,
-                    "screen_signal": round(screen_signal(_both_ways(report, relation, scores)), 3),
+                    "screen_signal": round(screen_signal(screen_scores(_both_ways(report, relation))), 3),
                 }
-                for relation in dropped
+                for report, relation in dropped
                 if relation.label != "compatible"
             ]
-    return {"characters": len(text), "pairs": len(reports[0].relations), "thresholds": rows, "lost_at_chosen": lost}
+    return {"characters": len(text), "pairs": len(unscreened[0].relations), "thresholds": rows, "lost_at_chosen": lost}
 
 
-def _both_ways(report: Report, relation: ClaimRelation, scores: dict) -> tuple[NLIScores, NLIScores]:
+def _both_ways(report: Report, relation: ClaimRelation) -> list[tuple[str, str]]:
     first, second = (checked_text(report.claim(claim_id)) for claim_id in (relation.first, relation.second))
-    return scores[(first, second)], scores[(second, first)]
+    return [(first, second), (second, first)]
 
 
 def main() -> None:
@@ -136,20 +108,17 @@ def main() -> None:
     screen_model = args.screen_model or shipped.screen_model
     if not screen_model:
         parser.error("the model's settings name no screen model: give --screen-model")
-    unscreened = replace(shipped, screen_model=None)
-    verifier = Verifier(args.model, settings=unscreened)
-    reports = [verifier.report(article.text, article=article.name) for article in articles]
-    screen = load_backend(screen_model)
-    scores = screen_scores(screen, reports)
+    settings = replace(shipped, screen_model=screen_model)
+    verifier = Verifier(args.model, settings=settings)
+    sweep = SettingsSweep(verifier, [ArticleRecord(article.name, article.text) for article in articles])
     evaluator = ArticleEvaluator(articles)
+    reports = sweep.reports(replace(settings, screen_model=None))
     baseline = evaluator(reports)
     rows = []
     for threshold in THRESHOLDS:
-        screened, dropped = screened_reports(reports, scores, replace(unscreened, screen_threshold=threshold))
-        metrics = evaluator(screened)
-        rows.append(
-            {**kept_and_lost(reports, screened, dropped, threshold), **{k: round(metrics[k], 3) for k in METRICS}}
-        )
+        screened = sweep.reports(replace(settings, screen_threshold=threshold))
+        row, _ = kept_and_lost(reports, screened, threshold)
+        rows.append({**row, **{k: round(evaluator(screened)[k], 3) for k in METRICS}})
     lossless = [
         r
         for r in rows
@@ -160,7 +129,6 @@ def main() -> None:
     result = {
         "data": str(args.fixtures),
         "model": asdict(verifier.model_info),
-        "screen_model": asdict(screen.model_info),
         "pairs": sum(len(report.relations) for report in reports),
         "min_gate_recall": args.min_gate_recall,
         "unscreened": {key: round(baseline[key], 3) for key in METRICS},
@@ -168,7 +136,7 @@ def main() -> None:
         "chosen": chosen,
     }
     if args.long_text_characters and chosen is not None:
-        result["long_text"] = long_text(verifier, screen, unscreened, args.long_text_characters, chosen)
+        result["long_text"] = long_text(verifier, settings, args.long_text_characters, chosen)
     text = json.dumps(result, indent=1, ensure_ascii=False)
     print(text)
     if args.out:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import DEV_FIXTURES, REPO, SMALL_MODEL
 from verify.check.settings import for_model
-from verify.datamodel import NLIScores
+from verify.datamodel import ArticleRecord, NLIScores
 from verify.evaluation.fixtures import ArticleEvaluator, load_labeled_articles
 from verify.evaluation.sweep import ScoreCache, SettingsSweep
 from verify.pipeline import get_verifier
@@ -41,7 +41,11 @@ def sweep_and_reports():
     verifier = get_verifier(str(SMALL_MODEL))
     articles = [article for article in load_labeled_articles(DEV_FIXTURES) if article.name in ARTICLES]
     reported = [verifier.report(article.text, article.name) for article in articles]
-    return SettingsSweep(verifier, articles), reported, articles
+    return (
+        SettingsSweep(verifier, [ArticleRecord(article.name, article.text) for article in articles]),
+        reported,
+        articles,
+    )
 
 
 def test_the_shipped_settings_give_in_a_sweep_what_the_product_reports(sweep_and_reports):
@@ -49,7 +53,7 @@ def test_the_shipped_settings_give_in_a_sweep_what_the_product_reports(sweep_and
     swept = sweep.reports(sweep.verifier.settings)
     assert [report.relations for report in swept] == [report.relations for report in reported]
     assert [report.claims for report in swept] == [report.claims for report in reported]
-    assert sweep.metrics(sweep.verifier.settings) == ArticleEvaluator(articles)(reported)
+    assert ArticleEvaluator(articles)(swept) == ArticleEvaluator(articles)(reported)
 
 
 def test_a_narrower_gate_in_a_sweep_scores_a_subset_of_the_pairs(sweep_and_reports):
@@ -61,13 +65,26 @@ def test_a_narrower_gate_in_a_sweep_scores_a_subset_of_the_pairs(sweep_and_repor
     assert sum(map(len, pairs)) < sum(len(report.relations) for report in reported)
 
 
-def test_the_check_settings_sweep_keeps_the_models_fitted_decision_and_screen():
-    spec = importlib.util.spec_from_file_location("sweep_check_settings", REPO / "scripts" / "sweep_check_settings.py")
+def script(name: str):
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
     assert spec is not None and spec.loader is not None
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_screen_sweep_counts_the_pairs_a_threshold_drops(sweep_and_reports):
+    _, reported, _ = sweep_and_reports
+    kept = [replace(report, relations=report.relations[: len(report.relations) // 2]) for report in reported]
+    row, dropped = script("sweep_screen").kept_and_lost(reported, kept, 0.25)
+    total = sum(len(report.relations) for report in reported)
+    assert row["pairs_scored"] == sum(len(report.relations) for report in kept) == total - len(dropped)
+    assert sum(row["labels_lost"].values()) == len(dropped) and row["screen_threshold"] == 0.25
+
+
+def test_the_check_settings_sweep_keeps_the_models_fitted_decision_and_screen():
     shipped = for_model(REPO / "models" / "verify-nli-mpnet")
-    grid = script.candidates(shipped)
+    grid = script("sweep_check_settings").candidates(shipped)
     assert all(settings.fitted is shipped.fitted and settings.screen_model == shipped.screen_model for settings in grid)
     assert {settings.contradiction for settings in grid} == {shipped.contradiction}  # the fitted decision decides
     assert {(s.min_similarity, s.min_similarity_alone, s.neighbours) for s in grid} >= {(0.40, 0.45, 5)}

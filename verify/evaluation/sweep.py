@@ -1,11 +1,12 @@
-"""Settings tried on labelled articles through the product's own path, for the sweeps that choose them.
+"""Settings tried on articles through the product's own path, for the sweeps that choose them.
 
 Each article is segmented, attributed and embedded once (`Verifier.segmented`); each candidate `CheckSettings` then
 checks them with `verify.check.articles.check_articles`, the function `verify report` checks with, so a sweep
-tunes exactly what ships: the checked claims, the gate, the screen, the rules, the fitted decision. The NLI
-scores are kept across candidates (`ScoreCache`): a pair's scores do not depend on the settings, only whether it is
-scored does. Each article keeps its own: its first check scores exactly the pairs `verify report` scores in one
-call, so that under bf16 (where a batch's padding moves a score by rounding) the scores are the product's too.
+tunes exactly what ships: the checked claims, the gate, the screen, the rules, the fitted decision (the fixtures
+evaluator then scores the reports). The NLI scores are kept across candidates (`ScoreCache`): a pair's scores do
+not depend on the settings, only whether it is scored does. Each article keeps its own: its first check scores
+exactly the pairs `verify report` scores in one call, so that under bf16 (where a batch's padding moves a score by
+rounding) the scores are the product's too.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from verify.check.pairs import Scorer
 from verify.check.settings import CheckSettings
 from verify.datamodel import ArticleRecord, NLIScores, Report
 from verify.errors import VerifyError
-from verify.evaluation.fixtures import ArticleEvaluator, LabeledArticle
 from verify.pipeline import SegmentedArticle, Verifier
 
 
@@ -37,18 +37,12 @@ class ScoreCache:
 
 
 class SettingsSweep:
-    """Labelled articles, segmented once, reported under any settings as `verify report` reports them."""
+    """Articles, segmented once, reported under any settings as `verify report` reports them."""
 
-    def __init__(self, verifier: Verifier, articles: Sequence[LabeledArticle]) -> None:
+    def __init__(self, verifier: Verifier, articles: Sequence[ArticleRecord]) -> None:
         self.verifier = verifier
-        self.articles = list(articles)
-        self.evaluate = ArticleEvaluator(self.articles)
         # An article at a time, as `verify report` embeds them: the embedder pads a batch to its longest claim too.
-        segmented = [
-            outcome
-            for article in self.articles
-            for outcome in verifier.segmented([ArticleRecord(article.name, article.text)])
-        ]
+        segmented = [outcome for article in articles for outcome in verifier.segmented([article])]
         failed = [outcome for outcome in segmented if not isinstance(outcome, SegmentedArticle)]
         if failed:
             raise VerifyError(f"{failed[0].id}: {failed[0].error}")
@@ -69,7 +63,3 @@ class SettingsSweep:
             )
             for article, score, screen in zip(self.segmented, self.scores, self.screens)
         ]
-
-    def metrics(self, settings: CheckSettings) -> dict[str, float]:
-        """The fixtures evaluator's metrics of the reports under `settings` (as `verify evaluate` gives them)."""
-        return self.evaluate(self.reports(settings))
