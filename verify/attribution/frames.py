@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Token
 
 from verify.attribution.lexicon import (
     ANONYMITY_WORDS,
+    CONTRAST_MARKS,
     EDITORIAL_LABELS,
     GERUND_CONTENT_VERBS,
     HEDGE_ADVERBS,
@@ -43,7 +44,6 @@ from verify.runtime.nlp import SIGN_BEFORE_DIGIT, expanded_span, parse, text_of
 SUBJECTS = ("nsubj", "nsubjpass", "expl", "csubj")
 EDGE_PUNCTUATION = ",;:-–—"
 MIN_NARRATION_WORDS = 3
-CONTRAST_MARKS = ("while", "whereas")
 MAX_SPEAKER_WORDS = 4  # "Sen. Lindsey Graham:" opens a transcript line; longer phrases before a colon are not names
 
 

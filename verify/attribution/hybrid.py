@@ -28,7 +28,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from verify.attribution import frames
-from verify.attribution.lexicon import is_hedged
+from verify.attribution.lexicon import IMPERSONAL_VERBS, SENTENCE_END, is_hedged
 from verify.attribution.segment import statement_units
 from verify.attribution.sources import SourceResolver, mention_tokens
 from verify.attribution.tagger import (
@@ -41,12 +41,6 @@ from verify.attribution.tagger import (
 )
 from verify.datamodel import Claim, Cue, Source, Span, shared_characters
 from verify.runtime.nlp import expanded_span, parse, text_of
-
-# Verbs whose subject is not a speaker: "it seems", "the campaign has appeared to acknowledge".
-IMPERSONAL_VERBS = frozenset({"seem", "appear"})
-# A first line that ends in none of these is the article's title ("Kazakhstan appeals Russian-led coalition to
-# suppress protesters"), in headlinese, which the tagger misreads.
-SENTENCE_END = tuple(".!?…:;\"”’'")
 
 
 @dataclass(frozen=True)
@@ -243,7 +237,8 @@ def _line_start(text: str, offset: int) -> int:
 
 
 def _title(text: str) -> Span | None:
-    """The article's first line, if it has no final punctuation and the article goes on: its title."""
+    """The article's first line, if it has no final punctuation and the article goes on: its title, in
+    headlinese, which the tagger misreads."""
     start = len(text) - len(text.lstrip())
     end = text.find("\n", start)
     if end == -1 or not text[end:].strip() or text[start:end].rstrip().endswith(SENTENCE_END):

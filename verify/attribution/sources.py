@@ -13,12 +13,14 @@ from verify.attribution.lexicon import (
     ANONYMITY_WORDS,
     BUSINESS_MEMBERS,
     COMMUNICATION_VERBS,
+    DATELINE_DASHES,
     DOCUMENT_NOUNS,
     GROUP_PRONOUNS,
     HONORIFICS,
     INDEFINITE_WORDS,
     LONGEST_ROLE,
     MEMBER_NAMED_BODIES,
+    NEWS_AGENCIES,
     PERSON_PRONOUNS,
     POSSESSIVE_PERSON_PRONOUNS,
     RELATIVE_PRONOUNS,
@@ -151,10 +153,6 @@ def mention_tokens(head: Token) -> list[Token]:
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
     return tokens
-
-
-DATELINE_DASHES = frozenset({"-", "—", "–", "--"})
-NEWS_AGENCIES = frozenset({"ap", "afp", "reuters", "upi", "dpa", "efe", "ians", "pti", "xinhua", "cnn", "ansa"})
 
 
 def _without_dateline(tokens: list[Token]) -> list[Token]:

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
+from verify.attribution.lexicon import COMPLEMENTIZERS
 from verify.datamodel import Claim, Cue, Source, Span, shared_characters, spans_text
 from verify.errors import VerifyError
 from verify.runtime.models import TAGGER_MODEL, quiet_loading, shipped_model
@@ -33,9 +34,8 @@ SpanRole = Literal["source", "cue", "content"]
 SPAN_ROLES: tuple[SpanRole, ...] = ("content", "source", "cue")  # later roles win where spans nest
 LABELS = ("O", *(f"{prefix}-{role.upper()}" for role in SPAN_ROLES for prefix in ("B", "I")))
 ROLE_OF_LABEL: dict[str, SpanRole] = {role.upper(): role for role in SPAN_ROLES}
-# A content opening with a complementizer is the complement of the reporting verb before it,
-# however close the next cue: "Trump said in a debate on Monday that ..., Clinton now says ...".
-COMPLEMENT_START = re.compile(r"(?:that|whether|if|how|why|what|to)\b", re.IGNORECASE)
+# A content opening with a complementizer is the complement of the reporting verb before it.
+COMPLEMENT_START = re.compile(rf"(?:{'|'.join(COMPLEMENTIZERS)})\b", re.IGNORECASE)
 
 # The shipped tagger, trained on PolNeAR train (see its model card).
 DEFAULT_TAGGER_DIR = shipped_model(TAGGER_MODEL)
