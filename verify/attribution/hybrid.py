@@ -28,9 +28,12 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from verify.attribution import frames
+from verify.attribution.cues import subject_of
 from verify.attribution.lexicon import IMPERSONAL_VERBS, SENTENCE_END, is_hedged
+from verify.attribution.mentions import mention_tokens
 from verify.attribution.segment import statement_units
-from verify.attribution.sources import SourceResolver, mention_tokens
+from verify.attribution.sources import SourceResolver
+from verify.attribution.spans import EDGE_PUNCTUATION, claim_from_content, joined_text, trim_span
 from verify.attribution.tagger import (
     DEFAULT_TAGGER_DIR,
     Anchor,
@@ -117,7 +120,7 @@ def combine(
             continue  # the rules read the title
         rule = _aligned(grouped, attributed)
         pieces = _own_content(text, grouped, rule, attributed, narration, settings)
-        spans = tuple(span for span in (frames.trim_span(doc, piece) for piece in pieces) if span)
+        spans = tuple(span for span in (trim_span(doc, piece) for piece in pieces) if span)
         unit = _unit(units, spans)
         if not spans or unit is None:  # nothing left, or boilerplate outside every statement unit
             continue
@@ -129,8 +132,8 @@ def combine(
         cue_spans = grouped.cue.spans if grouped.cue else ()
         if rule is not None and rule.cue and _covered(cue_spans, list(rule.cue.spans)) == 1.0:
             cue_spans = rule.cue.spans  # the rules' wider cue: "are said to", "went on to say"
-        cue = Cue(text=frames.joined_text(text, cue_spans), spans=cue_spans, hedged=hedged)
-        claims.append(frames.claim_from_content("", doc, spans, source, cue, unit))
+        cue = Cue(text=joined_text(text, cue_spans), spans=cue_spans, hedged=hedged)
+        claims.append(claim_from_content("", doc, spans, source, cue, unit))
     claims += [claim for claim in attributed if not any(_overlaps(claim, other) for other in claims)]
     content = [span for claim in claims for span in claim.content_spans]
     claims += [
@@ -159,12 +162,12 @@ class _Sources:
             if not tagged or not rule.source.spans:  # a speaker the rules see hidden stays hidden
                 return rule.source, hedged
             if shared_characters(tagged, rule.source.spans):  # one source: the rules' name, the tagger's span
-                return replace(rule.source, mention=frames.joined_text(text, tagged), spans=tagged), hedged
+                return replace(rule.source, mention=joined_text(text, tagged), spans=tagged), hedged
         mention = self._tagged_mention(tagged) if tagged else self._subject(cue_tokens)
         if not mention or any(_touches(token, grouped.spans) for token in mention):
             return self.resolver.anonymous(), hedged
         source = self._resolve(mention)
-        return (replace(source, mention=frames.joined_text(text, tagged), spans=tagged) if tagged else source), hedged
+        return (replace(source, mention=joined_text(text, tagged), spans=tagged) if tagged else source), hedged
 
     def _tagged_mention(self, spans: tuple[Span, ...]) -> list[Token]:
         """The tagged source as the rules would name it: the phrase of its head, within the span."""
@@ -184,7 +187,7 @@ class _Sources:
             return []
         if any(child.dep_ in ("auxpass", "nsubjpass", "expl") for child in verb.children):
             return []
-        subject = frames.subject_of(verb)
+        subject = subject_of(verb)
         if subject is None or subject.dep_ == "expl" or not subject.is_alpha:
             return []
         return mention_tokens(subject)
@@ -307,9 +310,9 @@ def _covered(spans: tuple[Span, ...], by: list[Span]) -> float:
 def _trim_edges(text: str, span: Span) -> Span | None:
     """A source span without the commas, dashes and spaces at its edges ("Flynn, a Trump surrogate,")."""
     start, end = span.start, span.end
-    while start < end and (text[start].isspace() or text[start] in frames.EDGE_PUNCTUATION):
+    while start < end and (text[start].isspace() or text[start] in EDGE_PUNCTUATION):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in frames.EDGE_PUNCTUATION):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in EDGE_PUNCTUATION):
         end -= 1
     return Span(start, end) if start < end else None
 

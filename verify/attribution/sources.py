@@ -1,5 +1,6 @@
-"""Who a source mention names: canonical names (pronouns, surnames and "the company" resolved to
-earlier mentions), roles, kinds and anonymity, read off the dependency parse with the lexicon."""
+"""The one place that chooses a source: who a mention names — canonical names (pronouns, surnames and "the
+company" resolved to earlier mentions), roles, kinds and anonymity, read off the dependency parse with the
+lexicon — for the rules' frames and the tagger's attributions alike."""
 
 from __future__ import annotations
 
@@ -9,18 +10,16 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
+from verify.attribution.cues import Frame
 from verify.attribution.lexicon import (
     ANONYMITY_WORDS,
     BUSINESS_MEMBERS,
-    COMMUNICATION_VERBS,
-    DATELINE_DASHES,
     DOCUMENT_NOUNS,
     GROUP_PRONOUNS,
     HONORIFICS,
     INDEFINITE_WORDS,
     LONGEST_ROLE,
     MEMBER_NAMED_BODIES,
-    NEWS_AGENCIES,
     PERSON_PRONOUNS,
     POSSESSIVE_PERSON_PRONOUNS,
     RELATIVE_PRONOUNS,
@@ -28,33 +27,9 @@ from verify.attribution.lexicon import (
     WORKER_MEMBERS,
     RoleEntry,
 )
+from verify.attribution.mentions import find_role, mention_tokens, phrase_head
 from verify.datamodel import Source, SourceKind, Span
 from verify.runtime.nlp import phrase_text
-
-
-def can_be_speaker(subject: Token, verb: Token) -> bool:
-    """Any subject of a communication verb speaks ("let's say" has none); an inference verb needs a
-    speaker-like subject."""
-    if not subject.is_alpha:
-        return False
-    return verb.lemma_.lower() in COMMUNICATION_VERBS or looks_like_source(subject)
-
-
-def find_role(tokens: list[Token]) -> tuple[RoleEntry | None, int, int]:
-    """The role a phrase names: (entry, first index, end index) into `tokens`.
-
-    The role of the phrase's head wins ("the foreign ministry spokeswoman" is a spokesperson) unless it is
-    generic ("press sources" are the press); otherwise the specific role nearest the head ("the carmakers'
-    association VDA" is an association), then a generic one.
-    """
-    found = _role_phrases(tokens)
-    head = tokens.index(phrase_head(tokens)) if tokens else -1
-    on_head = [item for item in found if item[1] <= head < item[2] and not item[0].generic]
-    specific = [item for item in found if not item[0].generic][::-1]  # nearest the head first
-    for candidates in (on_head, specific, found):
-        if candidates:
-            return candidates[0]
-    return None, 0, 0
 
 
 def describe_role(tokens: list[Token], entry: RoleEntry | None, first: int, end: int) -> str | None:
@@ -107,76 +82,6 @@ def role_family(role: str | None) -> str | None:
         return None
     entry = ROLE_LEXICON.get(role.split()[-1]) or ROLE_LEXICON.get(role)
     return entry.refers_as if entry is not None else role
-
-
-def phrase_head(tokens: list[Token]) -> Token:
-    """The head of a phrase: its last token attached outside it (English noun phrases are head-final;
-    "the watchdog Netblocks" sometimes comes out of the parser as two subjects)."""
-    return [token for token in tokens if token.head not in tokens or token.head == token][-1]
-
-
-def _role_phrases(tokens: list[Token]) -> list[tuple[RoleEntry, int, int]]:
-    """Every role phrase in `tokens`, longest match first, left to right; plurals match their singular."""
-    lowered = [token.lower_ for token in tokens]
-    found = []
-    position = 0
-    while position < len(tokens):
-        for length in range(min(LONGEST_ROLE, len(tokens) - position), 0, -1):
-            words = lowered[position : position + length]
-            singular = words[:-1] + [tokens[position + length - 1].lemma_.lower()]
-            entry = ROLE_LEXICON.get(" ".join(words)) or ROLE_LEXICON.get(" ".join(singular))
-            if entry is not None:
-                found.append((entry, position, position + length))
-                position += length - 1
-                break
-        position += 1
-    return found
-
-
-def looks_like_source(token: Token) -> bool:
-    """Whether a clause subject can be a speaker: a person, an organisation, a pronoun or a role noun
-    ("their size and rapid spread suggested ..." is the reporter's inference, not a source)."""
-    if token.pos_ in ("PRON", "PROPN") or token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-        return True
-    if token.lemma_.lower() in DOCUMENT_NOUNS:
-        return True
-    return find_role([token])[0] is not None
-
-
-def mention_tokens(head: Token) -> list[Token]:
-    """The source as named: the phrase of `head` without relative clauses and trailing punctuation."""
-    cut = set()
-    for child in head.children:
-        if child.dep_ in ("relcl", "acl"):
-            cut |= {node.i for node in child.subtree}
-    tokens = _without_dateline([node for node in head.subtree if node.i not in cut])
-    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
-        tokens.pop()
-    return tokens
-
-
-def _without_dateline(tokens: list[Token]) -> list[Token]:
-    """The mention without a dateline the parse put in it: "BRUSSELS - European leaders" are European leaders,
-    "Washington (AFP) — Officials" officials. A dateline opens its sentence: a place in capitals, or a place and
-    an agency in brackets, then a dash. Without the capitals or the agency ("Anne-Marie - the mayor") the
-    words stay."""
-    if not tokens or not tokens[0].is_sent_start:
-        return tokens
-    dash = next((index for index, token in enumerate(tokens[:10]) if token.text in DATELINE_DASHES), None)
-    if dash is None or dash == 0 or dash == len(tokens) - 1:
-        return tokens
-    before = tokens[:dash]
-    words = [token for token in before if token.is_alpha]
-    in_capitals = bool(words) and all(token.is_upper and len(token) > 1 for token in words)
-    agency = any(token.lower_ in NEWS_AGENCIES for token in before) and any(token.text == "(" for token in before)
-    only_place = all(token.is_alpha or token.text in {",", "(", ")", "."} for token in before)
-    # A second dash closes an aside ("NATO - the alliance of 29 nations - said"): no dateline.
-    last = tokens[-1]
-    closing = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
-    aside = any(token.text in DATELINE_DASHES for token in tokens[dash + 1 :]) or (
-        closing is not None and closing.text in DATELINE_DASHES
-    )
-    return tokens[dash + 1 :] if only_place and (in_capitals or agency) and not aside else tokens
 
 
 def is_anonymous(mention: list[Token], context: list[Token], role: RoleEntry | None) -> bool:
@@ -237,6 +142,14 @@ class SourceResolver:
                 named = entity[1:] if entity[0].lower_ == "the" else entity
                 if len(named):
                     self.organisations.append(named)
+
+    def of_frame(self, frame: Frame) -> Source:
+        """The source of an attribution frame: its speaker's mention resolved, anonymous where the speaker is
+        hidden ("police are said to …")."""
+        speaker = frame.speaker
+        if not speaker.source:
+            return self.anonymous()
+        return self.resolve(speaker.source, speaker.source_scope)
 
     def anonymous(self) -> Source:
         return Source(mention="", name="anonymous", role=None, kind="anonymous")
