@@ -5,18 +5,19 @@ lexicon — for the rules' frames and the tagger's attributions alike."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
-from verify.attribution.cues import Frame
+from verify.attribution.cues import Frame, subject_of
 from verify.attribution.lexicon import (
     ANONYMITY_WORDS,
     BUSINESS_MEMBERS,
     DOCUMENT_NOUNS,
     GROUP_PRONOUNS,
     HONORIFICS,
+    IMPERSONAL_VERBS,
     INDEFINITE_WORDS,
     LONGEST_ROLE,
     MEMBER_NAMED_BODIES,
@@ -28,8 +29,9 @@ from verify.attribution.lexicon import (
     RoleEntry,
 )
 from verify.attribution.mentions import find_role, mention_tokens, phrase_head
-from verify.datamodel import Source, SourceKind, Span
-from verify.runtime.nlp import phrase_text
+from verify.attribution.spans import joined_text, span_tokens, trim_edges
+from verify.datamodel import Claim, Source, SourceKind, Span, shared_characters
+from verify.runtime.nlp import phrase_text, text_of
 
 
 def describe_role(tokens: list[Token], entry: RoleEntry | None, first: int, end: int) -> str | None:
@@ -321,6 +323,70 @@ class SourceResolver:
         if earlier is not None:
             return PersonMention(entity.start_char, earlier.name, title or earlier.role, headline)
         return PersonMention(entity.start_char, written, title, headline)
+
+
+class TaggedSources:
+    """Sources of the tagger's attributions (`verify.attribution.hybrid`): the rules' source where the rules read
+    the same cue, else the tagged mention or, without one, the subject of the cue's verb (active voice, not "it
+    seems"), resolved after the sources named before it; anonymous with neither."""
+
+    def __init__(self, doc: Doc, rule_sources: list[Source]) -> None:
+        self.doc = doc
+        self.resolver = SourceResolver(doc)
+        self.known = [source for source in rule_sources if source.spans]
+
+    def of(self, grouped: Claim, rule_source: Source | None) -> Source:
+        """The source of a tagged attribution (`tagger.group_attributions`); `rule_source` is that of the rules
+        attribution that shares its cue, if any."""
+        text = text_of(self.doc)
+        tagged = tuple(span for span in (trim_edges(text, piece) for piece in grouped.source.spans) if span)
+        if rule_source is not None:
+            if not tagged or not rule_source.spans:  # a speaker the rules see hidden stays hidden
+                return rule_source
+            if shared_characters(tagged, rule_source.spans):  # one source: the rules' name, the tagger's span
+                return replace(rule_source, mention=joined_text(text, tagged), spans=tagged)
+        cue = span_tokens(self.doc, grouped.cue.spans if grouped.cue else ())
+        mention = self._tagged_mention(tagged) if tagged else self._subject(cue)
+        if not mention or any(_touches(token, grouped.spans) for token in mention):
+            return self.resolver.anonymous()
+        source = self._resolve(mention)
+        return replace(source, mention=joined_text(text, tagged), spans=tagged) if tagged else source
+
+    def _tagged_mention(self, spans: tuple[Span, ...]) -> list[Token]:
+        """The tagged source as the rules would name it: the phrase of its head, within the span."""
+        tokens = span_tokens(self.doc, spans)
+        inside = {token.i for token in tokens}
+        heads = [token for token in tokens if token.head.i not in inside or token.head == token]
+        if not heads:
+            return []
+        phrase = [token for token in mention_tokens(heads[0]) if token.i in inside]
+        return phrase or [token for token in tokens if not token.is_punct and not token.is_space]
+
+    def _subject(self, cue: list[Token]) -> list[Token]:
+        """The speaker the parse gives a tagged cue's verb, unless it is passive or impersonal."""
+        inside = {token.i for token in cue}
+        verb = next((token for token in cue if token.head.i not in inside or token.head == token), None)
+        if verb is None or verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in IMPERSONAL_VERBS:
+            return []
+        if any(child.dep_ in ("auxpass", "nsubjpass", "expl") for child in verb.children):
+            return []
+        subject = subject_of(verb)
+        if subject is None or subject.dep_ == "expl" or not subject.is_alpha:
+            return []
+        return mention_tokens(subject)
+
+    def _resolve(self, mention: list[Token]) -> Source:
+        start = mention[0].idx
+        self.resolver.sources = sorted(
+            (source for source in self.known if source.spans[0].start < start), key=lambda source: source.spans[0].start
+        )
+        source = self.resolver.resolve(mention, {token.i for token in mention})
+        self.known.append(source)
+        return source
+
+
+def _touches(token: Token, spans: tuple[Span, ...]) -> bool:
+    return any(span.start <= token.idx < span.end for span in spans)
 
 
 def _with_given_name(entity: TokenSpan) -> TokenSpan:

@@ -100,6 +100,21 @@ def _is_sign(text: str, index: int) -> bool:
     return re.match(SIGN_BEFORE_DIGIT, text[index:]) is not None and (index == 0 or text[index - 1] in " \t\n([{")
 
 
+def trim_edges(text: str, span: Span) -> Span | None:
+    """A source span without the commas, dashes and spaces at its edges ("Flynn, a Trump surrogate,")."""
+    start, end = span.start, span.end
+    while start < end and (text[start].isspace() or text[start] in EDGE_PUNCTUATION):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in EDGE_PUNCTUATION):
+        end -= 1
+    return Span(start, end) if start < end else None
+
+
+def span_tokens(doc: Doc, spans: tuple[Span, ...]) -> list[Token]:
+    """The tokens of `spans`, spaces aside."""
+    return [token for span in spans for token in expanded_span(doc, span.start, span.end) if not token.is_space]
+
+
 def claim_from_content(
     claim_id: str, doc: Doc, content: Sequence[Span], source: Source, cue: Cue | None, unit: Span | None
 ) -> Claim:
