@@ -1,14 +1,12 @@
 """The product's attributor: the tagger's spans with the rules' canonical sources, roles, hedges and narration."""
 
-from dataclasses import FrozenInstanceError
-
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import BUNDLED_ARTICLE
 from verify.attribution.frames import extract_claims
-from verify.attribution.hybrid import HybridAttributor, HybridSettings, combine
+from verify.attribution.hybrid import HybridAttributor, combine
 from verify.attribution.segment import statement_units
 from verify.attribution.spans import joined_text
 from verify.attribution.tagger import DEFAULT_TAGGER_DIR, TaggedSpan
@@ -325,11 +323,6 @@ def test_a_tagged_cue_in_the_title_is_left_to_the_rules():
     claims = _combine(text, [("source", "Ministry"), ("cue", "denies"), ("content", "port closure")])
     title = claim_saying(claims, "Ministry denies port closure")
     assert title.source.kind == "author" and not any(claim.text == "port closure" for claim in claims)
-
-
-def test_settings_are_frozen():
-    with pytest.raises(FrozenInstanceError):
-        HybridSettings().hint_bonus = 1.0  # type: ignore[misc]
 
 
 @needs_tagger

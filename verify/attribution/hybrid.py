@@ -17,13 +17,14 @@ roles, kinds), which cues hedge, and what the reporter says in their own voice. 
    left to the rules: the tagger misreads headlinese ("Kazakhstan appeals Russian-led coalition …").
 
 Every claim's `text` is its spans' text, trimmed as the rules trim theirs (`verify.attribution.spans`: a leading
-complementizer dropped), and each carries its statement unit. Scores on PolNeAR dev and timings are in
+complementizer dropped), and each carries its statement unit. The settings (`HybridSettings`) ship with the
+tagger, in the "attribution" section of its settings.json. Scores on PolNeAR dev and timings are in
 docs/attribution.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from spacy.tokens import Doc
@@ -31,13 +32,13 @@ from spacy.tokens import Doc
 from verify.attribution import frames
 from verify.attribution.lexicon import SENTENCE_END, is_hedged
 from verify.attribution.segment import statement_units
+from verify.attribution.settings import HybridSettings, read_attribution_settings
 from verify.attribution.sources import TaggedSources
 from verify.attribution.spans import claim_from_content, joined_text, span_tokens, trim_span
 from verify.attribution.tagger import (
     DEFAULT_TAGGER_DIR,
     Anchor,
     AttributionTagger,
-    GroupingSettings,
     TaggedSpan,
     group_attributions,
 )
@@ -45,39 +46,17 @@ from verify.datamodel import Claim, Cue, Span, shared_characters
 from verify.runtime.nlp import parse, text_of
 
 
-@dataclass(frozen=True)
-class HybridSettings:
-    """How the tagger and the rules are combined; chosen on PolNeAR dev and the dev fixtures."""
-
-    # Added to the log-probability of the label the rules give a token (their cue, source, content)
-    # before the tagger decodes. On PolNeAR dev 0 to 1.0 are within 0.001 overlap F1 once anchors group
-    # the content; exact attribution F1 0.520 at 0, 0.524 at 0.5 (docs/attribution.md).
-    hint_bonus: float = 0.5
-    # Share of a tagger window that the next one overlaps. The tagger was trained with windows every
-    # half window; windows end to end (every token seen once) scored as well on PolNeAR dev, at 60% of the time.
-    window_overlap: float = 0.0
-    grouping: GroupingSettings = field(default_factory=GroupingSettings)
-    # The rules' narration piece is dropped when attributed content covers this share of its characters; below
-    # it the reporter's statement ("Tokayev has promised to take tough steps …") stays beside the attribution
-    # inside it. Dev fixture source and role accuracy were highest from 0.8 up (0.5: half a point lower).
-    narration_covered: float = 0.8
-    # A piece of tagged content on another line than its cue is dropped when the rules' narration covers this
-    # share of it: on PolNeAR dev exact attribution F1 +0.024, overlap content F1 -0.002.
-    other_line_narration: float = 0.5
-
-
 class HybridAttributor:
     """Loads the tagger once; `extract_claims(text)` is the attribution of `verify report` and `verify check`."""
 
-    def __init__(self, tagger: AttributionTagger, settings: HybridSettings = HybridSettings()) -> None:
+    def __init__(self, tagger: AttributionTagger, settings: HybridSettings) -> None:
         self.tagger = tagger
         self.settings = settings
 
     @classmethod
-    def load(
-        cls, path: Path = DEFAULT_TAGGER_DIR, device: str = "cpu", settings: HybridSettings = HybridSettings()
-    ) -> HybridAttributor:
-        return cls(AttributionTagger.load(path, device), settings)
+    def load(cls, path: Path = DEFAULT_TAGGER_DIR, device: str = "cpu") -> HybridAttributor:
+        """The tagger at `path` with the attribution settings that ship with it (its settings.json)."""
+        return cls(AttributionTagger.load(path, device), read_attribution_settings(path))
 
     def extract_claims(self, text: str) -> list[Claim]:
         """Claims of `text` ordered by offset, ids c1, c2, …: attributions and the author's narration."""
