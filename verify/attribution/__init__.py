@@ -9,6 +9,7 @@ claim with its source (canonical name, role, kind), cue and hedging.
 - `sources`: the one place that chooses a source: canonical names (pronouns, surnames, "the company"), roles, kinds;
 - `frames`: the rules attributor (cues → sources and spans → claims);
 - `tagger`: the trained BIO span tagger (PolNeAR);
+- `settings`: the settings file shipped with the tagger (its windowing, the hybrid's settings);
 - `hybrid`: the product's attributor, the tagger's spans with the rules' names, roles, hedges and narration;
 - `chunks`, `invisible`: long articles in pieces, characters left out of the analysis.
 
