@@ -1,16 +1,14 @@
 """The product's attributor: the tagger's spans with the rules' canonical sources, roles, hedges and narration."""
 
-from dataclasses import FrozenInstanceError
-
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import BUNDLED_ARTICLE
-from verify.attribution import frames
 from verify.attribution.frames import extract_claims
-from verify.attribution.hybrid import HybridAttributor, HybridSettings, combine
+from verify.attribution.hybrid import HybridAttributor, combine
 from verify.attribution.segment import statement_units
+from verify.attribution.spans import joined_text
 from verify.attribution.tagger import DEFAULT_TAGGER_DIR, TaggedSpan
 from verify.datamodel import Claim, Cue, Source, Span
 from verify.runtime.nlp import parse
@@ -260,7 +258,7 @@ def test_claims_are_well_formed(hybrid, bundled_article):
         assert [claim.id for claim in claims] == [f"c{number}" for number in range(1, len(claims) + 1)]
         assert [(claim.start, claim.end) for claim in claims] == sorted((claim.start, claim.end) for claim in claims)
         for claim in claims:
-            assert claim.text == frames.joined_text(text, claim.spans)  # the text is where the spans say
+            assert claim.text == joined_text(text, claim.spans)  # the text is where the spans say
             assert claim.unit is not None and claim.unit.start <= claim.start and claim.end <= claim.unit.end
             assert claim.source.mention == " ".join(" ".join(s.of(text).split()) for s in claim.source.spans)
     boilerplate = bundled_article.index("Leave a Reply")
@@ -279,7 +277,7 @@ def _combine(text: str, tagged: list[tuple[str, str]]) -> list[Claim]:
     doc = parse(text)
     units = statement_units(doc)
     spans = [TaggedSpan(role, Span(text.index(piece), text.index(piece) + len(piece))) for role, piece in tagged]
-    return combine(doc, units, frames.extract_claims(text, doc, units), sorted(spans, key=lambda t: t.span))
+    return combine(doc, units, extract_claims(text, doc, units), sorted(spans, key=lambda t: t.span))
 
 
 def test_a_tagged_source_takes_the_rules_name_where_both_see_it():
@@ -316,7 +314,7 @@ def test_statements_beside_the_tagged_content_and_the_next_line_are_cut_out():
 def test_without_tagged_spans_the_rules_claims_remain():
     doc = parse(MINISTRY)
     assert [(c.text, c.source.name) for c in _combine(MINISTRY, [])] == [
-        (c.text, c.source.name) for c in frames.extract_claims(MINISTRY, doc)
+        (c.text, c.source.name) for c in extract_claims(MINISTRY, doc)
     ]
 
 
@@ -325,11 +323,6 @@ def test_a_tagged_cue_in_the_title_is_left_to_the_rules():
     claims = _combine(text, [("source", "Ministry"), ("cue", "denies"), ("content", "port closure")])
     title = claim_saying(claims, "Ministry denies port closure")
     assert title.source.kind == "author" and not any(claim.text == "port closure" for claim in claims)
-
-
-def test_settings_are_frozen():
-    with pytest.raises(FrozenInstanceError):
-        HybridSettings().hint_bonus = 1.0  # type: ignore[misc]
 
 
 @needs_tagger

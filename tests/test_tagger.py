@@ -5,11 +5,11 @@ import torch
 from transformers import AutoTokenizer
 
 from conftest import POLNEAR
+from verify.attribution.settings import GroupingSettings
 from verify.attribution.tagger import (
     LABELS,
     Anchor,
     AttributionTagger,
-    GroupingSettings,
     TaggedSpan,
     best_bio_labels,
     decode_labels,
@@ -20,7 +20,6 @@ from verify.attribution.tagger import (
     window_starts,
 )
 from verify.datamodel import Span
-from verify.errors import VerifyError
 from verify.evaluation.polnear import read_brat
 from verify.training.attribution_tagger import default_base, selection_score, token_labels
 
@@ -282,11 +281,6 @@ def _find(text: str, piece: str) -> Span:
     return Span(text.index(piece), text.index(piece) + len(piece))
 
 
-def test_loading_a_directory_without_tagger_json_fails(tmp_path):
-    with pytest.raises(VerifyError, match="tagger.json"):
-        AttributionTagger.load(tmp_path)
-
-
 @pytest.mark.parametrize(
     "source, cue, content, attribution, select, score",
     [
@@ -339,8 +333,8 @@ def test_a_tiny_training_run_saves_a_loadable_tagger(tmp_path):
     kept = json.loads((tmp_path / "training.json").read_text())
     assert kept["config"]["all_annotations"] and kept["result"] in log
     assert selection_score(kept["result"]["dev"], "targets") == max(selection_score(r["dev"], "targets") for r in log)
-    settings = json.loads((tmp_path / "tagger.json").read_text())
-    assert settings["max_length"] == 64 and settings["labels"] == list(LABELS)
+    settings = json.loads((tmp_path / "settings.json").read_text())
+    assert settings["tagger"] == {"max_length": 64, "stride": 32, "labels": list(LABELS)}
     assert json.loads((tmp_path / "config.json").read_text())["dtype"] == "float16"
     tagger = AttributionTagger.load(tmp_path)
     spans = tagger.tag(TEXT)

@@ -9,79 +9,54 @@ roles, kinds), which cues hedge, and what the reporter says in their own voice. 
    `hint_bonus` on the log-probability scale before decoding, so the rules decide where the model is unsure;
 3. the tagged spans are grouped into attributions, a content span that overlaps a rules attribution's
    content going to the cue the rules gave it ("“…,” he said. “…,” he added" is read right);
-4. a tagged attribution that shares its cue with a rules attribution takes that attribution's source and
-   hedging; any other resolves its tagged source span with the rules' resolver, or, without one, the subject
-   of its cue verb (active voice, not "it seems"); with neither it is anonymous;
+4. `verify.attribution.sources` chooses each tagged attribution's source: that of the rules attribution that
+   shares its cue, else its tagged source span or the subject of its cue verb, resolved as the rules resolve
+   theirs (`TaggedSources`); a cue the rules hedge stays hedged;
 5. the rules' attributions that no tagged one overlaps stay, and so does the rules' narration (the author's
    claims) unless attributions cover nearly all of it. A title (a first line without final punctuation) is
    left to the rules: the tagger misreads headlinese ("Kazakhstan appeals Russian-led coalition …").
 
-Every claim's `text` is its trimmed spans' text as in `frames` (a leading complementizer dropped), and each
-carries its statement unit. Scores on PolNeAR dev and timings are in docs/attribution.md.
+Every claim's `text` is its spans' text, trimmed as the rules trim theirs (`verify.attribution.spans`: a leading
+complementizer dropped), and each carries its statement unit. The settings (`HybridSettings`) ship with the
+tagger, in the "attribution" section of its settings.json. Scores on PolNeAR dev and timings are in
+docs/attribution.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from verify.attribution import frames
-from verify.attribution.lexicon import is_hedged
+from verify.attribution.lexicon import SENTENCE_END, is_hedged
 from verify.attribution.segment import statement_units
-from verify.attribution.sources import SourceResolver, mention_tokens
+from verify.attribution.settings import HybridSettings, read_attribution_settings
+from verify.attribution.sources import TaggedSources
+from verify.attribution.spans import claim_from_content, joined_text, span_tokens, trim_span
 from verify.attribution.tagger import (
     DEFAULT_TAGGER_DIR,
     Anchor,
     AttributionTagger,
-    GroupingSettings,
     TaggedSpan,
     group_attributions,
 )
-from verify.datamodel import Claim, Cue, Source, Span, shared_characters
-from verify.runtime.nlp import expanded_span, parse, text_of
-
-# Verbs whose subject is not a speaker: "it seems", "the campaign has appeared to acknowledge".
-IMPERSONAL_VERBS = frozenset({"seem", "appear"})
-# A first line that ends in none of these is the article's title ("Kazakhstan appeals Russian-led coalition to
-# suppress protesters"), in headlinese, which the tagger misreads.
-SENTENCE_END = tuple(".!?…:;\"”’'")
-
-
-@dataclass(frozen=True)
-class HybridSettings:
-    """How the tagger and the rules are combined; chosen on PolNeAR dev and the dev fixtures."""
-
-    # Added to the log-probability of the label the rules give a token (their cue, source, content)
-    # before the tagger decodes. On PolNeAR dev 0 to 1.0 are within 0.001 overlap F1 once anchors group
-    # the content; exact attribution F1 0.520 at 0, 0.524 at 0.5 (docs/attribution.md).
-    hint_bonus: float = 0.5
-    # Share of a tagger window that the next one overlaps. The tagger was trained with windows every
-    # half window; windows end to end (every token seen once) scored as well on PolNeAR dev, at 60% of the time.
-    window_overlap: float = 0.0
-    grouping: GroupingSettings = field(default_factory=GroupingSettings)
-    # The rules' narration piece is dropped when attributed content covers this share of its characters; below
-    # it the reporter's statement ("Tokayev has promised to take tough steps …") stays beside the attribution
-    # inside it. Dev fixture source and role accuracy were highest from 0.8 up (0.5: half a point lower).
-    narration_covered: float = 0.8
-    # A piece of tagged content on another line than its cue is dropped when the rules' narration covers this
-    # share of it: on PolNeAR dev exact attribution F1 +0.024, overlap content F1 -0.002.
-    other_line_narration: float = 0.5
+from verify.datamodel import Claim, Cue, Span, shared_characters
+from verify.runtime.nlp import parse, text_of
 
 
 class HybridAttributor:
     """Loads the tagger once; `extract_claims(text)` is the attribution of `verify report` and `verify check`."""
 
-    def __init__(self, tagger: AttributionTagger, settings: HybridSettings = HybridSettings()) -> None:
+    def __init__(self, tagger: AttributionTagger, settings: HybridSettings) -> None:
         self.tagger = tagger
         self.settings = settings
 
     @classmethod
-    def load(
-        cls, path: Path = DEFAULT_TAGGER_DIR, device: str = "cpu", settings: HybridSettings = HybridSettings()
-    ) -> HybridAttributor:
-        return cls(AttributionTagger.load(path, device), settings)
+    def load(cls, path: Path = DEFAULT_TAGGER_DIR, device: str = "cpu") -> HybridAttributor:
+        """The tagger at `path` with the attribution settings that ship with it (its settings.json)."""
+        return cls(AttributionTagger.load(path, device), read_attribution_settings(path))
 
     def extract_claims(self, text: str) -> list[Claim]:
         """Claims of `text` ordered by offset, ids c1, c2, …: attributions and the author's narration."""
@@ -123,20 +98,21 @@ def combine(
             continue  # the rules read the title
         rule = _aligned(grouped, attributed)
         pieces = _own_content(text, grouped, rule, attributed, narration, settings)
-        spans = tuple(span for span in (frames.trim_span(doc, piece) for piece in pieces) if span)
+        spans = tuple(span for span in (trim_span(doc, piece) for piece in pieces) if span)
         unit = _unit(units, spans)
         if not spans or unit is None:  # nothing left, or boilerplate outside every statement unit
             continue
         found.append((grouped, spans, unit, rule))
-    sources = _Sources(doc, attributed)
+    sources = TaggedSources(doc, [claim.source for claim in attributed])
     claims = []
     for grouped, spans, unit, rule in sorted(found, key=lambda item: _source_start(item[0])):
-        source, hedged = sources.of(grouped, rule)
+        source = sources.of(grouped, rule.source if rule is not None else None)
         cue_spans = grouped.cue.spans if grouped.cue else ()
+        hedged = is_hedged(span_tokens(doc, cue_spans)) or bool(rule and rule.cue and rule.cue.hedged)
         if rule is not None and rule.cue and _covered(cue_spans, list(rule.cue.spans)) == 1.0:
             cue_spans = rule.cue.spans  # the rules' wider cue: "are said to", "went on to say"
-        cue = Cue(text=frames.joined_text(text, cue_spans), spans=cue_spans, hedged=hedged)
-        claims.append(frames.claim_from_content("", doc, spans, source, cue, unit))
+        cue = Cue(text=joined_text(text, cue_spans), spans=cue_spans, hedged=hedged)
+        claims.append(claim_from_content("", doc, spans, source, cue, unit))
     claims += [claim for claim in attributed if not any(_overlaps(claim, other) for other in claims)]
     content = [span for claim in claims for span in claim.content_spans]
     claims += [
@@ -146,63 +122,6 @@ def combine(
     ]
     claims.sort(key=lambda claim: (claim.start, claim.end))
     return [replace(claim, id=f"c{number}") for number, claim in enumerate(claims, start=1)]
-
-
-class _Sources:
-    """Sources of tagged attributions: the rules' where they share the cue, else resolved like the rules'."""
-
-    def __init__(self, doc: Doc, attributed: list[Claim]) -> None:
-        self.doc = doc
-        self.resolver = SourceResolver(doc)
-        self.known = [claim.source for claim in attributed if claim.source.spans]
-
-    def of(self, grouped: Claim, rule: Claim | None) -> tuple[Source, bool]:
-        cue_tokens = _tokens(self.doc, grouped.cue.spans if grouped.cue else ())
-        hedged = is_hedged(cue_tokens) or bool(rule and rule.cue and rule.cue.hedged)
-        text = text_of(self.doc)
-        tagged = tuple(span for span in (_trim_edges(text, piece) for piece in grouped.source.spans) if span)
-        if rule is not None:
-            if not tagged or not rule.source.spans:  # a speaker the rules see hidden stays hidden
-                return rule.source, hedged
-            if shared_characters(tagged, rule.source.spans):  # one source: the rules' name, the tagger's span
-                return replace(rule.source, mention=frames.joined_text(text, tagged), spans=tagged), hedged
-        mention = self._tagged_mention(tagged) if tagged else self._subject(cue_tokens)
-        if not mention or any(_touches(token, grouped.spans) for token in mention):
-            return self.resolver.anonymous(), hedged
-        source = self._resolve(mention)
-        return (replace(source, mention=frames.joined_text(text, tagged), spans=tagged) if tagged else source), hedged
-
-    def _tagged_mention(self, spans: tuple[Span, ...]) -> list[Token]:
-        """The tagged source as the rules would name it: the phrase of its head, within the span."""
-        tokens = _tokens(self.doc, spans)
-        inside = {token.i for token in tokens}
-        heads = [token for token in tokens if token.head.i not in inside or token.head == token]
-        if not heads:
-            return []
-        phrase = [token for token in mention_tokens(heads[0]) if token.i in inside]
-        return phrase or [token for token in tokens if not token.is_punct and not token.is_space]
-
-    def _subject(self, cue: list[Token]) -> list[Token]:
-        """The speaker the parse gives a tagged cue's verb, unless it is passive or impersonal."""
-        inside = {token.i for token in cue}
-        verb = next((token for token in cue if token.head.i not in inside or token.head == token), None)
-        if verb is None or verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in IMPERSONAL_VERBS:
-            return []
-        if any(child.dep_ in ("auxpass", "nsubjpass", "expl") for child in verb.children):
-            return []
-        subject = frames.subject_of(verb)
-        if subject is None or subject.dep_ == "expl" or not subject.is_alpha:
-            return []
-        return mention_tokens(subject)
-
-    def _resolve(self, mention: list[Token]) -> Source:
-        start = mention[0].idx
-        self.resolver.sources = sorted(
-            (source for source in self.known if source.spans[0].start < start), key=lambda source: source.spans[0].start
-        )
-        source = self.resolver.resolve(mention, {token.i for token in mention})
-        self.known.append(source)
-        return source
 
 
 def _own_content(
@@ -243,7 +162,8 @@ def _line_start(text: str, offset: int) -> int:
 
 
 def _title(text: str) -> Span | None:
-    """The article's first line, if it has no final punctuation and the article goes on: its title."""
+    """The article's first line, if it has no final punctuation and the article goes on: its title, in
+    headlinese, which the tagger misreads."""
     start = len(text) - len(text.lstrip())
     end = text.find("\n", start)
     if end == -1 or not text[end:].strip() or text[start:end].rstrip().endswith(SENTENCE_END):
@@ -307,21 +227,3 @@ def _covered(spans: tuple[Span, ...], by: list[Span]) -> float:
     """The share of `spans`' characters inside `by` (assumed not to overlap one another much)."""
     total = sum(len(span) for span in spans)
     return min(shared_characters(spans, tuple(by)) / total, 1.0) if total else 0.0
-
-
-def _trim_edges(text: str, span: Span) -> Span | None:
-    """A source span without the commas, dashes and spaces at its edges ("Flynn, a Trump surrogate,")."""
-    start, end = span.start, span.end
-    while start < end and (text[start].isspace() or text[start] in frames.EDGE_PUNCTUATION):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in frames.EDGE_PUNCTUATION):
-        end -= 1
-    return Span(start, end) if start < end else None
-
-
-def _touches(token: Token, spans: tuple[Span, ...]) -> bool:
-    return any(span.start <= token.idx < span.end for span in spans)
-
-
-def _tokens(doc: Doc, spans: tuple[Span, ...]) -> list[Token]:
-    return [token for span in spans for token in expanded_span(doc, span.start, span.end) if not token.is_space]

@@ -1,16 +1,19 @@
-"""The word lists of attribution: speech and report verbs, hedges, source words and the role lexicon.
+"""The word lists of attribution: speech and report verbs, hedges, source words, the role lexicon and the
+marks of a title, a dateline and a complement.
 
-General English news usage, not any one article's vocabulary; `sources` (who a mention names),
-`frames` (cue frames) and `segment` (statement units) read them.
+General English news usage, not any one article's vocabulary. No spaCy at run time: the tagger, which
+the training script runs on a bare GPU machine, reads the complementizers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from spacy.tokens import Token
+from typing import TYPE_CHECKING
 
 from verify.datamodel import SourceKind
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # Verbs of communication: whoever governs one with a clause or a quotation is a source.
 COMMUNICATION_VERBS = frozenset(
@@ -20,6 +23,8 @@ COMMUNICATION_VERBS = frozenset(
     accuse promise pledge vow threaten caution urge repeat reiterate dispute counter charge speculate
     boast brief inform""".split()
 )
+# Verbs whose subject is not a speaker: "it seems", "the campaign has appeared to acknowledge".
+IMPERSONAL_VERBS = frozenset({"seem", "appear"})
 # Verbs of inference and evidence: a source only when a speaker-like subject governs them
 # ("officials believe …", not "their rapid spread suggested …", which is the reporter's reasoning).
 INFERENCE_VERBS = frozenset("suggest show indicate find believe think estimate predict conclude signal".split())
@@ -39,6 +44,11 @@ HEDGED_CUE_LEMMAS = frozenset("allege claim purport rumour rumor speculate".spli
 HEDGE_ADVERBS = frozenset("reportedly allegedly purportedly supposedly reputedly ostensibly".split())
 # "police are said to have shot": the passive hides the speaker and hedges the content.
 PASSIVE_REPORT_VERBS = frozenset("say report allege believe think rumour rumor claim understand know".split())
+# Words that open a content as the complement of the reporting verb before it, however close the next cue:
+# "Trump said in a debate on Monday that ..., Clinton now says ...".
+COMPLEMENTIZERS = ("that", "whether", "if", "how", "why", "what", "to")
+# Conjunctions that set a second statement against the one the parser hung it in: "…, while the navy reported …".
+CONTRAST_MARKS = ("while", "whereas")
 # Determiners and quantifiers that leave a source unidentified: "a senior official", "some officials".
 INDEFINITE_WORDS = frozenset("a an some several two three many few other unnamed anonymous".split())
 ANONYMITY_WORDS = frozenset("anonymity anonymously unnamed unidentified".split())
@@ -55,6 +65,13 @@ HONORIFICS = frozenset(
 PERSON_PRONOUNS = frozenset("he she him her".split())
 POSSESSIVE_PERSON_PRONOUNS = frozenset("his her".split())
 GROUP_PRONOUNS = frozenset("they them it".split())
+
+# A dateline that opens a sentence: "BRUSSELS - …", "Washington (AFP) — …".
+DATELINE_DASHES = frozenset({"-", "—", "–", "--"})
+NEWS_AGENCIES = frozenset({"ap", "afp", "reuters", "upi", "dpa", "efe", "ians", "pti", "xinhua", "cnn", "ansa"})
+# A first line that ends in none of these is the article's title ("Kazakhstan appeals Russian-led coalition to
+# suppress protesters"), in headlinese.
+SENTENCE_END = tuple(".!?…:;\"”’'")
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,23 @@
-"""Who a source mention names: canonical names (pronouns, surnames and "the company" resolved to
-earlier mentions), roles, kinds and anonymity, read off the dependency parse with the lexicon."""
+"""The one place that chooses a source: who a mention names — canonical names (pronouns, surnames and "the
+company" resolved to earlier mentions), roles, kinds and anonymity, read off the dependency parse with the
+lexicon — for the rules' frames and the tagger's attributions alike."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
+from verify.attribution.cues import Frame, subject_of
 from verify.attribution.lexicon import (
     ANONYMITY_WORDS,
     BUSINESS_MEMBERS,
-    COMMUNICATION_VERBS,
     DOCUMENT_NOUNS,
     GROUP_PRONOUNS,
     HONORIFICS,
+    IMPERSONAL_VERBS,
     INDEFINITE_WORDS,
     LONGEST_ROLE,
     MEMBER_NAMED_BODIES,
@@ -26,33 +28,10 @@ from verify.attribution.lexicon import (
     WORKER_MEMBERS,
     RoleEntry,
 )
-from verify.datamodel import Source, SourceKind, Span
-from verify.runtime.nlp import phrase_text
-
-
-def can_be_speaker(subject: Token, verb: Token) -> bool:
-    """Any subject of a communication verb speaks ("let's say" has none); an inference verb needs a
-    speaker-like subject."""
-    if not subject.is_alpha:
-        return False
-    return verb.lemma_.lower() in COMMUNICATION_VERBS or looks_like_source(subject)
-
-
-def find_role(tokens: list[Token]) -> tuple[RoleEntry | None, int, int]:
-    """The role a phrase names: (entry, first index, end index) into `tokens`.
-
-    The role of the phrase's head wins ("the foreign ministry spokeswoman" is a spokesperson) unless it is
-    generic ("press sources" are the press); otherwise the specific role nearest the head ("the carmakers'
-    association VDA" is an association), then a generic one.
-    """
-    found = _role_phrases(tokens)
-    head = tokens.index(phrase_head(tokens)) if tokens else -1
-    on_head = [item for item in found if item[1] <= head < item[2] and not item[0].generic]
-    specific = [item for item in found if not item[0].generic][::-1]  # nearest the head first
-    for candidates in (on_head, specific, found):
-        if candidates:
-            return candidates[0]
-    return None, 0, 0
+from verify.attribution.mentions import find_role, mention_tokens, phrase_head
+from verify.attribution.spans import joined_text, span_tokens, trim_edges
+from verify.datamodel import Claim, Source, SourceKind, Span, shared_characters
+from verify.runtime.nlp import phrase_text, text_of
 
 
 def describe_role(tokens: list[Token], entry: RoleEntry | None, first: int, end: int) -> str | None:
@@ -105,80 +84,6 @@ def role_family(role: str | None) -> str | None:
         return None
     entry = ROLE_LEXICON.get(role.split()[-1]) or ROLE_LEXICON.get(role)
     return entry.refers_as if entry is not None else role
-
-
-def phrase_head(tokens: list[Token]) -> Token:
-    """The head of a phrase: its last token attached outside it (English noun phrases are head-final;
-    "the watchdog Netblocks" sometimes comes out of the parser as two subjects)."""
-    return [token for token in tokens if token.head not in tokens or token.head == token][-1]
-
-
-def _role_phrases(tokens: list[Token]) -> list[tuple[RoleEntry, int, int]]:
-    """Every role phrase in `tokens`, longest match first, left to right; plurals match their singular."""
-    lowered = [token.lower_ for token in tokens]
-    found = []
-    position = 0
-    while position < len(tokens):
-        for length in range(min(LONGEST_ROLE, len(tokens) - position), 0, -1):
-            words = lowered[position : position + length]
-            singular = words[:-1] + [tokens[position + length - 1].lemma_.lower()]
-            entry = ROLE_LEXICON.get(" ".join(words)) or ROLE_LEXICON.get(" ".join(singular))
-            if entry is not None:
-                found.append((entry, position, position + length))
-                position += length - 1
-                break
-        position += 1
-    return found
-
-
-def looks_like_source(token: Token) -> bool:
-    """Whether a clause subject can be a speaker: a person, an organisation, a pronoun or a role noun
-    ("their size and rapid spread suggested ..." is the reporter's inference, not a source)."""
-    if token.pos_ in ("PRON", "PROPN") or token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-        return True
-    if token.lemma_.lower() in DOCUMENT_NOUNS:
-        return True
-    return find_role([token])[0] is not None
-
-
-def mention_tokens(head: Token) -> list[Token]:
-    """The source as named: the phrase of `head` without relative clauses and trailing punctuation."""
-    cut = set()
-    for child in head.children:
-        if child.dep_ in ("relcl", "acl"):
-            cut |= {node.i for node in child.subtree}
-    tokens = _without_dateline([node for node in head.subtree if node.i not in cut])
-    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
-        tokens.pop()
-    return tokens
-
-
-DATELINE_DASHES = frozenset({"-", "—", "–", "--"})
-NEWS_AGENCIES = frozenset({"ap", "afp", "reuters", "upi", "dpa", "efe", "ians", "pti", "xinhua", "cnn", "ansa"})
-
-
-def _without_dateline(tokens: list[Token]) -> list[Token]:
-    """The mention without a dateline the parse put in it: "BRUSSELS - European leaders" are European leaders,
-    "Washington (AFP) — Officials" officials. A dateline opens its sentence: a place in capitals, or a place and
-    an agency in brackets, then a dash. Without the capitals or the agency ("Anne-Marie - the mayor") the
-    words stay."""
-    if not tokens or not tokens[0].is_sent_start:
-        return tokens
-    dash = next((index for index, token in enumerate(tokens[:10]) if token.text in DATELINE_DASHES), None)
-    if dash is None or dash == 0 or dash == len(tokens) - 1:
-        return tokens
-    before = tokens[:dash]
-    words = [token for token in before if token.is_alpha]
-    in_capitals = bool(words) and all(token.is_upper and len(token) > 1 for token in words)
-    agency = any(token.lower_ in NEWS_AGENCIES for token in before) and any(token.text == "(" for token in before)
-    only_place = all(token.is_alpha or token.text in {",", "(", ")", "."} for token in before)
-    # A second dash closes an aside ("NATO - the alliance of 29 nations - said"): no dateline.
-    last = tokens[-1]
-    closing = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
-    aside = any(token.text in DATELINE_DASHES for token in tokens[dash + 1 :]) or (
-        closing is not None and closing.text in DATELINE_DASHES
-    )
-    return tokens[dash + 1 :] if only_place and (in_capitals or agency) and not aside else tokens
 
 
 def is_anonymous(mention: list[Token], context: list[Token], role: RoleEntry | None) -> bool:
@@ -239,6 +144,14 @@ class SourceResolver:
                 named = entity[1:] if entity[0].lower_ == "the" else entity
                 if len(named):
                     self.organisations.append(named)
+
+    def of_frame(self, frame: Frame) -> Source:
+        """The source of an attribution frame: its speaker's mention resolved, anonymous where the speaker is
+        hidden ("police are said to …")."""
+        speaker = frame.speaker
+        if not speaker.source:
+            return self.anonymous()
+        return self.resolve(speaker.source, speaker.source_scope)
 
     def anonymous(self) -> Source:
         return Source(mention="", name="anonymous", role=None, kind="anonymous")
@@ -410,6 +323,70 @@ class SourceResolver:
         if earlier is not None:
             return PersonMention(entity.start_char, earlier.name, title or earlier.role, headline)
         return PersonMention(entity.start_char, written, title, headline)
+
+
+class TaggedSources:
+    """Sources of the tagger's attributions (`verify.attribution.hybrid`): the rules' source where the rules read
+    the same cue, else the tagged mention or, without one, the subject of the cue's verb (active voice, not "it
+    seems"), resolved after the sources named before it; anonymous with neither."""
+
+    def __init__(self, doc: Doc, rule_sources: list[Source]) -> None:
+        self.doc = doc
+        self.resolver = SourceResolver(doc)
+        self.known = [source for source in rule_sources if source.spans]
+
+    def of(self, grouped: Claim, rule_source: Source | None) -> Source:
+        """The source of a tagged attribution (`tagger.group_attributions`); `rule_source` is that of the rules
+        attribution that shares its cue, if any."""
+        text = text_of(self.doc)
+        tagged = tuple(span for span in (trim_edges(text, piece) for piece in grouped.source.spans) if span)
+        if rule_source is not None:
+            if not tagged or not rule_source.spans:  # a speaker the rules see hidden stays hidden
+                return rule_source
+            if shared_characters(tagged, rule_source.spans):  # one source: the rules' name, the tagger's span
+                return replace(rule_source, mention=joined_text(text, tagged), spans=tagged)
+        cue = span_tokens(self.doc, grouped.cue.spans if grouped.cue else ())
+        mention = self._tagged_mention(tagged) if tagged else self._subject(cue)
+        if not mention or any(_touches(token, grouped.spans) for token in mention):
+            return self.resolver.anonymous()
+        source = self._resolve(mention)
+        return replace(source, mention=joined_text(text, tagged), spans=tagged) if tagged else source
+
+    def _tagged_mention(self, spans: tuple[Span, ...]) -> list[Token]:
+        """The tagged source as the rules would name it: the phrase of its head, within the span."""
+        tokens = span_tokens(self.doc, spans)
+        inside = {token.i for token in tokens}
+        heads = [token for token in tokens if token.head.i not in inside or token.head == token]
+        if not heads:
+            return []
+        phrase = [token for token in mention_tokens(heads[0]) if token.i in inside]
+        return phrase or [token for token in tokens if not token.is_punct and not token.is_space]
+
+    def _subject(self, cue: list[Token]) -> list[Token]:
+        """The speaker the parse gives a tagged cue's verb, unless it is passive or impersonal."""
+        inside = {token.i for token in cue}
+        verb = next((token for token in cue if token.head.i not in inside or token.head == token), None)
+        if verb is None or verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in IMPERSONAL_VERBS:
+            return []
+        if any(child.dep_ in ("auxpass", "nsubjpass", "expl") for child in verb.children):
+            return []
+        subject = subject_of(verb)
+        if subject is None or subject.dep_ == "expl" or not subject.is_alpha:
+            return []
+        return mention_tokens(subject)
+
+    def _resolve(self, mention: list[Token]) -> Source:
+        start = mention[0].idx
+        self.resolver.sources = sorted(
+            (source for source in self.known if source.spans[0].start < start), key=lambda source: source.spans[0].start
+        )
+        source = self.resolver.resolve(mention, {token.i for token in mention})
+        self.known.append(source)
+        return source
+
+
+def _touches(token: Token, spans: tuple[Span, ...]) -> bool:
+    return any(span.start <= token.idx < span.end for span in spans)
 
 
 def _with_given_name(entity: TokenSpan) -> TokenSpan:

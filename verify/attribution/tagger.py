@@ -7,14 +7,14 @@ windows that contain it, and the labels are the best sequence in which every I- 
 continues a span of its role (Viterbi). Spans known from elsewhere (the rules' cues, sources
 and contents, see `verify.attribution.hybrid`) may be passed as hints: their labels get a bonus
 before decoding, so they decide where the model is unsure. Labels are BIO over the three roles; a
-checkpoint is written by `verify.training.attribution_tagger`, whose `tagger.json` records
-the windowing it was trained with. Imports only torch, numpy and transformers (no spaCy), so the
-training script can share the windowing on a bare GPU machine.
+checkpoint is written by `verify.training.attribution_tagger`, the windowing it was trained with in
+the "tagger" section of its `settings.json` (`verify.attribution.settings`). Imports only torch,
+numpy and transformers (no spaCy), so the training script can share the windowing on a bare GPU
+machine.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +25,8 @@ import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
+from verify.attribution.lexicon import COMPLEMENTIZERS
+from verify.attribution.settings import GroupingSettings, read_tagger_settings
 from verify.datamodel import Claim, Cue, Source, Span, shared_characters, spans_text
 from verify.errors import VerifyError
 from verify.runtime.models import TAGGER_MODEL, quiet_loading, shipped_model
@@ -33,21 +35,11 @@ SpanRole = Literal["source", "cue", "content"]
 SPAN_ROLES: tuple[SpanRole, ...] = ("content", "source", "cue")  # later roles win where spans nest
 LABELS = ("O", *(f"{prefix}-{role.upper()}" for role in SPAN_ROLES for prefix in ("B", "I")))
 ROLE_OF_LABEL: dict[str, SpanRole] = {role.upper(): role for role in SPAN_ROLES}
-# A content opening with a complementizer is the complement of the reporting verb before it,
-# however close the next cue: "Trump said in a debate on Monday that ..., Clinton now says ...".
-COMPLEMENT_START = re.compile(r"(?:that|whether|if|how|why|what|to)\b", re.IGNORECASE)
+# A content opening with a complementizer is the complement of the reporting verb before it.
+COMPLEMENT_START = re.compile(rf"(?:{'|'.join(COMPLEMENTIZERS)})\b", re.IGNORECASE)
 
 # The shipped tagger, trained on PolNeAR train (see its model card).
 DEFAULT_TAGGER_DIR = shipped_model(TAGGER_MODEL)
-
-
-@dataclass(frozen=True)
-class GroupingSettings:
-    """How tagged spans are grouped into attributions; character distances chosen on PolNeAR dev."""
-
-    max_source_gap: int = 100  # between a cue and a source it shares with an earlier cue ("X said … and added …")
-    max_complement_gap: int = 150  # between a cue and a complement ("that …") that goes to it, not the nearest cue
-    anchor_overlap: float = 0.5  # share of the shorter of a content span and an anchor's content that must overlap
 
 
 @dataclass(frozen=True)
@@ -252,23 +244,20 @@ class AttributionTagger:
         stride: int,
         device: str = "cpu",
         batch_size: int = 16,
-        grouping: GroupingSettings = GroupingSettings(),
     ):
         self.model, self.tokenizer = model, tokenizer
         self.max_length, self.stride = max_length, stride
         self.device, self.batch_size = device, batch_size
-        self.grouping = grouping
 
     @classmethod
     def load(cls, path: Path, device: str = "cpu") -> AttributionTagger:
-        path = Path(path)
-        if not (path / "tagger.json").is_file():
-            raise VerifyError(f"{path} is not an attribution tagger checkpoint (no tagger.json)")
-        settings = json.loads((path / "tagger.json").read_text(encoding="utf-8"))
+        settings = read_tagger_settings(path)
+        if settings.labels != LABELS:
+            raise VerifyError(f"{path}: the tagger's labels are {', '.join(settings.labels)}, not {', '.join(LABELS)}")
         with quiet_loading():
             model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32).to(device).eval()
             tokenizer = AutoTokenizer.from_pretrained(path)
-        return cls(model, tokenizer, settings["max_length"], settings["stride"], device)
+        return cls(model, tokenizer, settings.max_length, settings.stride, device)
 
     def tag(
         self, text: str, hints: Sequence[TaggedSpan] = (), hint_bonus: float = 0.0, stride: int | None = None
@@ -320,5 +309,7 @@ class AttributionTagger:
         return best_bio_labels(self.log_probs(tokens))
 
     def extract_claims(self, text: str) -> list[Claim]:
-        """The article's attributions as claims (cue, source, content), in cue order."""
-        return group_attributions(self.tag(text), text, self.grouping)
+        """The article's attributions as claims (cue, source, content), in cue order, grouped with the default
+        `GroupingSettings`: the tagger alone (`verify evaluate --attributor tagger`, the training's dev scores).
+        The product groups with the settings file's (`verify.attribution.hybrid`)."""
+        return group_attributions(self.tag(text), text)

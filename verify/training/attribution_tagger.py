@@ -3,11 +3,12 @@
 Trains on PolNeAR train only (by default one annotation file per article, the first by name;
 `--all-annotations` trains on every file, so a doubly annotated article counts twice), in
 overlapping windows of at most `--max-length` tokens over each article. After each epoch it
-tags PolNeAR dev, groups the spans into attributions (`verify.tagger.group_attributions`) and
+tags PolNeAR dev, groups the spans into attributions (`verify.attribution.tagger.group_attributions`) and
 scores them with `AttributionEvaluator`. With `--average-from K` the uniform average of the
 weights after epochs K..last is scored too. The best of these by `--select` is saved to OUT
-(HF format, fp16, with tagger.json: windowing and labels, and training.json: the exact config
-and dev scores):
+(HF format, fp16, with settings.json: its "tagger" section the windowing and labels, its "attribution"
+section the product's settings kept from the settings.json already in OUT, else the defaults; and
+training.json: the exact config and dev scores):
 
 - `attribution`: overlap attribution F1;
 - `targets`: the smallest margin of the overlap F1s over the project's targets (source 0.85,
@@ -34,6 +35,7 @@ from typing import Any
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
+from verify.attribution.settings import TaggerSettings, write_settings
 from verify.attribution.tagger import (
     LABELS,
     SPAN_ROLES,
@@ -172,8 +174,7 @@ def keep_if_best(
         return best
     metadata = {"config": asdict(config), "base": base, "data": summary, "epoch": record["epoch"], "result": record}
     save_checkpoint(model, tokenizer, out, metadata)
-    settings = {"max_length": config.max_length, "stride": config.stride, "labels": list(LABELS)}
-    (out / "tagger.json").write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    write_settings(out, TaggerSettings(config.max_length, config.stride, LABELS))
     return score
 
 
