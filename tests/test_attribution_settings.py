@@ -9,7 +9,6 @@ import pytest
 
 from verify.attribution.hybrid import HybridAttributor
 from verify.attribution.settings import (
-    SETTINGS_FILE,
     GroupingSettings,
     HybridSettings,
     TaggerSettings,
@@ -19,6 +18,7 @@ from verify.attribution.settings import (
 )
 from verify.attribution.tagger import DEFAULT_TAGGER_DIR, LABELS, AttributionTagger
 from verify.errors import VerifyError
+from verify.runtime.models import MODEL_SETTINGS_FILE
 
 
 def test_the_shipped_settings_are_the_defaults():
@@ -35,12 +35,12 @@ def test_settings_are_frozen():
 
 def test_a_new_checkpoint_gets_the_defaults_and_a_retrained_one_keeps_its_attribution_settings(tmp_path):
     write_settings(tmp_path, TaggerSettings(64, 32, LABELS))
-    written = json.loads((tmp_path / SETTINGS_FILE).read_text())
+    written = json.loads((tmp_path / MODEL_SETTINGS_FILE).read_text())
     assert written["tagger"] == {"max_length": 64, "stride": 32, "labels": list(LABELS)}
     assert written["attribution"] == asdict(HybridSettings()) and written["about"]
     written["attribution"]["hint_bonus"] = 1
     written["attribution"]["grouping"]["max_source_gap"] = 80
-    (tmp_path / SETTINGS_FILE).write_text(json.dumps(written))
+    (tmp_path / MODEL_SETTINGS_FILE).write_text(json.dumps(written))
     write_settings(tmp_path, TaggerSettings(128, 64, LABELS))
     assert read_tagger_settings(tmp_path) == TaggerSettings(128, 64, LABELS)
     chosen = HybridSettings(hint_bonus=1.0, grouping=GroupingSettings(max_source_gap=80))
@@ -49,9 +49,9 @@ def test_a_new_checkpoint_gets_the_defaults_and_a_retrained_one_keeps_its_attrib
 
 def test_the_hybrid_reads_the_attribution_settings_beside_its_tagger(tmp_path, monkeypatch):
     write_settings(tmp_path, TaggerSettings(64, 32, LABELS))
-    written = json.loads((tmp_path / SETTINGS_FILE).read_text())
+    written = json.loads((tmp_path / MODEL_SETTINGS_FILE).read_text())
     written["attribution"]["narration_covered"] = 0.6
-    (tmp_path / SETTINGS_FILE).write_text(json.dumps(written))
+    (tmp_path / MODEL_SETTINGS_FILE).write_text(json.dumps(written))
     monkeypatch.setattr(AttributionTagger, "load", classmethod(lambda cls, path, device="cpu": path))
     hybrid = HybridAttributor.load(tmp_path)
     assert hybrid.tagger == tmp_path and hybrid.settings == HybridSettings(narration_covered=0.6)
@@ -76,14 +76,14 @@ def test_the_hybrid_reads_the_attribution_settings_beside_its_tagger(tmp_path, m
 )
 def test_an_unknown_or_missing_setting_is_one_line_naming_the_file(tmp_path, change, message):
     write_settings(tmp_path, TaggerSettings(64, 32, LABELS))
-    sections = json.loads((tmp_path / SETTINGS_FILE).read_text())
+    sections = json.loads((tmp_path / MODEL_SETTINGS_FILE).read_text())
     change(sections)
-    (tmp_path / SETTINGS_FILE).write_text(json.dumps(sections))
+    (tmp_path / MODEL_SETTINGS_FILE).write_text(json.dumps(sections))
     with pytest.raises(VerifyError) as raised:
         read_tagger_settings(tmp_path)
         read_attribution_settings(tmp_path)
     error = str(raised.value)
-    assert error.startswith(f"{tmp_path / SETTINGS_FILE}: ") and message in error and "\n" not in error
+    assert error.startswith(f"{tmp_path / MODEL_SETTINGS_FILE}: ") and message in error and "\n" not in error
 
 
 def test_a_folder_without_settings_is_no_tagger_checkpoint(tmp_path):

@@ -675,7 +675,7 @@ def test_unknown_model_settings_are_a_one_line_error(tmp_path):
     with pytest.raises(VerifyError, match="unknown check settings contradiction_threshold"):
         for_model(tmp_path)
     (tmp_path / MODEL_SETTINGS_FILE).write_text('{"contradiction": 0.9}')  # a setting outside its section
-    with pytest.raises(VerifyError, match="unknown sections contradiction"):
+    with pytest.raises(VerifyError, match="unknown section 'contradiction'"):
         for_model(tmp_path)
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
 from verify.errors import VerifyError
+from verify.runtime.models import MODEL_SETTINGS_FILE, settings_sections
 
-SETTINGS_FILE = "settings.json"
 ABOUT = (
     "tagger: the windowing the tagger was trained with (windows of at most max_length tokens, a new one every "
     "stride tokens) and its labels, written by verify.training.attribution_tagger. attribution: how the product's "
@@ -76,20 +76,20 @@ class HybridSettings:
 
 def read_tagger_settings(folder: Path) -> TaggerSettings:
     """The "tagger" section of the folder's settings file."""
-    path = Path(folder) / SETTINGS_FILE
+    path = Path(folder) / MODEL_SETTINGS_FILE
     return _settings(TaggerSettings, _section(path, "tagger"), "tagger", path)
 
 
 def read_attribution_settings(folder: Path) -> HybridSettings:
     """The "attribution" section of the folder's settings file."""
-    path = Path(folder) / SETTINGS_FILE
+    path = Path(folder) / MODEL_SETTINGS_FILE
     return _settings(HybridSettings, _section(path, "attribution"), "attribution", path)
 
 
 def write_settings(folder: Path, tagger: TaggerSettings) -> None:
     """Write the folder's settings file with `tagger`, keeping the "attribution" section of the one there (a
     retrained tagger keeps the product's settings until they are chosen again), else with the defaults."""
-    path = Path(folder) / SETTINGS_FILE
+    path = Path(folder) / MODEL_SETTINGS_FILE
     earlier = _sections(path) if path.is_file() else {}
     attribution = HybridSettings()
     if "attribution" in earlier:
@@ -100,17 +100,8 @@ def write_settings(folder: Path, tagger: TaggerSettings) -> None:
 
 def _sections(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise VerifyError(f"{path.parent} is not an attribution tagger checkpoint (no {SETTINGS_FILE})")
-    try:
-        sections = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise VerifyError(f"{path}: not JSON ({error.msg}, line {error.lineno})") from None
-    if not isinstance(sections, dict):
-        raise VerifyError(f"{path}: not a JSON object of sections")
-    unknown = [name for name in sections if name not in ("about", "tagger", "attribution")]
-    if unknown:
-        raise VerifyError(f"{path}: unknown section '{unknown[0]}' (the sections are about, tagger and attribution)")
-    return sections
+        raise VerifyError(f"{path.parent} is not an attribution tagger checkpoint (no {MODEL_SETTINGS_FILE})")
+    return settings_sections(path, ("about", "tagger", "attribution"))
 
 
 def _section(path: Path, name: str) -> Any:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from verify.check.fitted import FittedDecision, fitted_decision
 from verify.errors import VerifyError
+from verify.runtime.models import MODEL_SETTINGS_FILE, settings_sections
 
 # A model's own settings, beside its weights, in one file: probabilities mean different things for different
 # models, so each shipped model carries the settings chosen for it. {"about": how they were chosen, "check":
 # CheckSettings fields, "decision": the fitted decision (`verify.check.fitted`), if the model has one}.
-MODEL_SETTINGS_FILE = "settings.json"
 SECTIONS = ("about", "check", "decision")
 
 
@@ -100,16 +100,7 @@ def model_settings_file(model_dir: str | Path) -> dict:
     """A model's settings.json as it is written ({} where the model has none): the one file the product, the
     sweeps and the evaluator read a model's settings from."""
     path = Path(model_dir) / MODEL_SETTINGS_FILE
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise VerifyError(f"{path}: not JSON ({error})") from None
-    unknown = sorted(set(data) - set(SECTIONS)) if isinstance(data, dict) else ["(not an object)"]
-    if unknown:
-        raise VerifyError(f"{path}: unknown sections {', '.join(unknown)} (it holds {', '.join(SECTIONS)})")
-    return data
+    return settings_sections(path, SECTIONS) if path.is_file() else {}
 
 
 def for_model(model_dir: str | Path, **overrides) -> CheckSettings:

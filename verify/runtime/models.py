@@ -29,6 +29,9 @@ NLI_MODEL_ENV_VAR = "VERIFY_NLI_MODEL"
 # A LoRA model's files, as peft writes them (verify.training.export ships them, verify.runtime.nli loads them).
 ADAPTER_WEIGHTS = "adapter_model.safetensors"
 ADAPTER_CONFIG = "adapter_config.json"
+# The one file of settings a model folder carries beside its weights, in sections each model kind names (the NLI
+# models': `verify.check.settings`; the tagger's: `verify.attribution.settings`).
+MODEL_SETTINGS_FILE = "settings.json"
 # The files that hold a model's weights: a full checkpoint's, or a LoRA adapter's with its head.
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", ADAPTER_WEIGHTS)
 
@@ -141,3 +144,19 @@ def quiet_loading() -> Iterator[None]:
         transformers_logging.set_verbosity(verbosity)
         if bars:
             transformers_logging.enable_progress_bar()
+
+
+def settings_sections(path: Path, known: tuple[str, ...]) -> dict:
+    """A model's settings file read as its sections: a file that is not JSON, not an object, or holds a section not
+    in `known` is one line naming it."""
+    try:
+        sections = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise VerifyError(f"{path}: not JSON ({error.msg}, line {error.lineno})") from None
+    if not isinstance(sections, dict):
+        raise VerifyError(f"{path}: not a JSON object of sections")
+    unknown = [name for name in sections if name not in known]
+    if unknown:
+        names = ", ".join(known[:-1]) + f" and {known[-1]}"
+        raise VerifyError(f"{path}: unknown section '{unknown[0]}' (the sections are {names})")
+    return sections
