@@ -159,7 +159,7 @@ class ManyArticles:
 
 
 def report_many(options: ManyArticles, quiet: bool) -> None:
-    """A JSON line per article (`verify.report.jsonl.report_lines`) on stdout or appended to --out, skipping the
+    """A JSON line per article (`verify.report.jsonl.result_lines`) on stdout or appended to --out, skipping the
     articles --out already holds; models load once, and only when there is an article to analyse. Exit
     status 1 if an article failed (or, with --fail-on, a report has a contradiction)."""
     from verify.io.inputs import article_inputs
@@ -180,12 +180,12 @@ def report_many(options: ManyArticles, quiet: bool) -> None:
         contradicted = 0
         if todo:
             from verify.pipeline import get_verifier
-            from verify.report.jsonl import report_lines
+            from verify.report.jsonl import result_lines
 
             with progress_display(enabled=not quiet, articles=todo) as progress:
                 progress("loading models")
                 verifier = get_verifier(options.model)
-                for result in report_lines(
+                for result in result_lines(
                     inputs, finished, lambda records: verifier.analyse_many(records, options.batch_size, progress)
                 ):
                     if appended:

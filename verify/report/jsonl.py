@@ -66,7 +66,7 @@ def json_line(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def report_lines(
+def result_lines(
     inputs: ArticleInputs,
     skip: Container[str],
     analyse: Callable[[Iterator[ArticleRecord | ArticleFailure]], Iterator[ArticleAnalysis | ArticleFailure]],
