@@ -17,7 +17,7 @@ from verify.cli.options import (
     OutOption,
     QuietOption,
     VerboseOption,
-    on_article,
+    loaded_article,
     require_format,
     run,
 )
@@ -62,13 +62,8 @@ def check(
 
         require_format("check", format, TEXT_OR_JSON)
         require_claim(claim)
-        verdict, _ = on_article(
-            against,
-            input_format,
-            model,
-            progress,
-            lambda verifier, text, progress: verifier.check(claim, text, progress),
-        )
+        verifier, text, _ = loaded_article(against, input_format, model, progress)
+        verdict = verifier.check(claim, text, progress)
         if format is Format.json:
             return to_json(verdict_json(verdict, labels.value))
         return verdict_text(verdict, labels.value)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -16,6 +16,9 @@ from typer.core import TyperCommand, TyperGroup
 from verify.cli.progress import progress_display
 from verify.errors import VerifyError
 from verify.io.reading import InputFormat
+
+if TYPE_CHECKING:
+    from verify.pipeline import Verifier
 
 
 class _FlagsTakeNoValue:
@@ -145,9 +148,11 @@ def run(
             raise typer.Exit(status)
 
 
-def on_article(path: str, input_format: InputFormat, model: str | None, progress, compute):
-    """Read the article at `path` and run `compute(verifier, text, progress)`; returns its result and
-    how the article was read (text, or html with its text extracted).
+def loaded_article(
+    path: str, input_format: InputFormat, model: str | None, progress
+) -> tuple[Verifier, str, InputFormat]:
+    """The verifier, the text of the article at `path`, and how it was read (text, or html with its text
+    extracted).
 
     The article and the model's name are checked before torch, transformers or spaCy load.
     """
@@ -159,7 +164,7 @@ def on_article(path: str, input_format: InputFormat, model: str | None, progress
     from verify.pipeline import get_verifier
 
     progress("loading models")
-    return compute(get_verifier(model), text, progress), read_as
+    return get_verifier(model), text, read_as
 
 
 ARTICLES_HELP = (

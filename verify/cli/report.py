@@ -20,7 +20,7 @@ from verify.cli.options import (
     QuietOption,
     RecordsOption,
     VerboseOption,
-    on_article,
+    loaded_article,
     run,
     user_errors,
 )
@@ -112,13 +112,8 @@ def report(
 
     def work(progress) -> tuple[str, int]:
         _require_csv_for_table(table, format)
-        result, read_as = on_article(
-            article,
-            input_format,
-            model,
-            progress,
-            lambda verifier, text, progress: verifier.report(text, article, progress),
-        )
+        verifier, text, read_as = loaded_article(article, input_format, model, progress)
+        result = verifier.report(text, article, progress)
         found = fail_on is FailOn.contradiction and bool(result.contradictions)
         from verify.report.formats import rendered_report
 
