@@ -7,6 +7,8 @@
   periods (or dates of two articles), different places or groups, a source that was not informed, a place
   disrupted in one claim and normal in the other;
 - `negation`, `knowledge`, `place_state`: the dependency-parse rules behind those notes;
+- `lexicon`: the word lists of checking (the gate's stopwords, negation and denial, the words the notes and the
+  parse rules read);
 - `decision`: the one decision rule (contradiction / corroboration / compatible) for scored NLI directions;
 - `articles`: which claims are checked (`checked_claims`) and the claims of one or several articles against each
   other (`check_articles`: gate, screen, every pair scored in one call, decision), as reports check them;

@@ -11,14 +11,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from verify.check.lexicon import HAVING_VERBS, KNOWING_VERBS, KNOWLEDGE_NOUNS, NOTHING
 from verify.check.negation import is_negated
-
-# Verbs whose subject learns or passes on knowledge ("informed", "told", "could confirm").
-KNOWING_VERBS = frozenset("inform tell notify brief consult advise warn know confirm verify hear learn".split())
-# Objects that make "had no ..." / "received no ..." a lack of knowledge.
-HAVING_VERBS = frozenset({"have", "receive", "get"})
-KNOWLEDGE_NOUNS = frozenset("knowledge information idea word notice notification indication details".split())
-NOTHING = frozenset({"nothing", "none"})
 
 
 def _children(token: Token, dependencies: set[str]) -> list[Token]:

@@ -6,8 +6,7 @@ that negated content, not the denied one, is what gets checked against other cla
 
 from __future__ import annotations
 
-NEGATIONS = {"not", "n't", "n’t", "never", "no"}
-DENIAL_CUES = {"deny", "denied", "denies", "denying", "rejected", "dismissed", "refuted", "disputed"}
+from verify.check.lexicon import DENIAL_CUES, NEGATIONS
 
 
 def is_negated(token) -> bool:

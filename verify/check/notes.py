@@ -14,16 +14,17 @@ from spacy.tokens import Doc, Span
 
 from verify.check.gate import content_words
 from verify.check.knowledge import is_about_knowledge, reports_no_knowledge
-from verify.check.place_state import PLACE_PREPOSITIONS, conflicting_place
+from verify.check.lexicon import (
+    CHANGE_WORDS,
+    FIRST_PERSON_SUBJECTS,
+    NAME_ENDINGS,
+    PLACE_PREPOSITIONS,
+    THIRD_PERSON_SUBJECTS,
+)
+from verify.check.place_state import conflicting_place
 from verify.check.quantities import conflicting_quantity, describe, may_state_quantities
 from verify.datamodel import Claim, Note, NoteKind
 
-# Words that report a change of state: a later claim with one of these updates an earlier one.
-CHANGE_WORDS = frozenset(
-    """
-restored resumed reopened recovered returned lifted ended eased reversed back again later since subsequently
-""".split()
-)
 TIME_PATTERN = re.compile(
     r"\b(?:(?:early|late|by|on|since|until)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"yesterday|today|tonight|morning|afternoon|evening|overnight|\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.))\b",
@@ -133,9 +134,6 @@ def entity_names(entities: Iterable[Span]) -> dict[str, str]:
     return found
 
 
-# Endings of a name's forms, folded off one word at a time (the first that fits): "Republicans" / "Republican",
-# "Democrats" / "Democratic", "Kurds" / "Kurdish", "Europe" / "European", "Russia" / "Russian".
-NAME_ENDINGS = ("ans", "ish", "ics", "ic", "an", "a", "s")
 SHORTEST_STEM = 4  # "Iran" stays "iran", not "ir"
 
 
@@ -177,10 +175,6 @@ def places_note(first: Doc, second: Doc) -> Note | None:
     return Note(NoteKind.different_places, " / ".join(", ".join(side) for side in names))
 
 
-# A claim of one article that another cannot share: a third person's antecedent is in the claim's own article,
-# and so is the question an answer replies to; "I" / "we" is the speaker.
-THIRD_PERSON_SUBJECTS = frozenset({"he", "she", "it", "they"})
-FIRST_PERSON_SUBJECTS = frozenset({"i", "we"})
 CLAUSAL_COMPLEMENTS = frozenset({"ccomp", "xcomp", "csubj"})  # "it is clear that ...": "it" is the clause's
 CONTENT_TAGS = frozenset({"NOUN", "PROPN", "PRON", "VERB", "AUX", "ADJ", "NUM"})
 

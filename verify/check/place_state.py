@@ -12,26 +12,16 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from verify.check.lexicon import (
+    DISRUPTING_VERBS,
+    LIGHT_OBJECTS_OF_TAKE,
+    NORMALLY,
+    PLACE_PREPOSITIONS,
+    WORKING_ADJECTIVES,
+    WORKING_VERBS,
+)
 from verify.check.negation import is_negated
 
-DISRUPTING_VERBS = frozenset(
-    """
-seize take storm capture occupy overrun attack raid invade blockade block besiege shell bomb burn loot torch
-close shut evacuate destroy
-""".split()
-)
-# "take" seizes a concrete thing ("taken five planes at the airport", "took over the airport"),
-# but not in these phrases ("took questions", "took up positions", "took off at the airport").
-LIGHT_OBJECTS_OF_TAKE = frozenset(
-    """
-question part place step measure action time care note look advantage effect office charge photo picture
-position stand shelter refuge flight seat turn
-""".split()
-)
-WORKING_VERBS = frozenset("operate function run work".split())
-NORMALLY = frozenset("normally smoothly normal usual".split())
-WORKING_ADJECTIVES = frozenset("open operational".split())
-PLACE_PREPOSITIONS = frozenset("at in inside on".split())
 DISRUPTED, WORKING = "disrupted", "working normally"
 
 

@@ -35,103 +35,35 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from verify.check.lexicon import (
+    APPROXIMATORS,
+    BELOW_APPROXIMATORS,
+    CURRENCY_WORDS,
+    EVENT_CLASSES,
+    FRACTIONS,
+    HYPOTHETICAL,
+    LOWER_BOUNDS,
+    MAJORITY_WORDS,
+    MULTIPLIERS,
+    NO_EVENT,
+    OPINION_VERBS,
+    PERCENT_WORDS,
+    PERSON_NOUNS,
+    QUALIFYING_PREPOSITIONS,
+    SMALL_NUMBERS,
+    TARGET_NOUNS,
+    UPPER_BOUNDS,
+    VAGUE_AMOUNTS,
+    VALUE_VERBS,
+    ZERO_WORDS,
+)
 from verify.check.negation import is_negated
 from verify.runtime.nlp import phrase_text
 
 APPROXIMATE = 0.15  # relative half-width of "about N"
 # Figures are read in single statements; a long quotation holds too many numbers about too many things.
 MAX_CLAIM_TOKENS = 60
-SMALL_NUMBERS = {
-    word: value
-    for value, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
-    )
-}
-SMALL_NUMBERS.update(
-    {
-        "thirty": 30,
-        "forty": 40,
-        "fifty": 50,
-        "sixty": 60,
-        "seventy": 70,
-        "eighty": 80,
-        "ninety": 90,
-        "dozen": 12,
-        "a dozen": 12,
-    }
-)
-MULTIPLIERS = {
-    "hundred": 100,
-    "thousand": 1_000,
-    "million": 1_000_000,
-    "billion": 1_000_000_000,
-    "trillion": 1_000_000_000_000,
-    "bn": 1_000_000_000,
-    "m": 1_000_000,
-}
-# Vague amounts give a lower bound only: "thousands" is loosely said of 350,000 too.
-VAGUE_AMOUNTS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000, "several": 3}
-# Proportions, as percentages.
-FRACTIONS = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
-MAJORITY_WORDS = {"majority": (50.0, 100.0), "most": (50.0, 100.0), "minority": (0.0, 50.0)}
-PERCENT_WORDS = frozenset("percent per cent % pct".split())
-CURRENCY_WORDS = frozenset(
-    """
-$ £ € ¥ ₹ dollar dollars pound pounds euro euros yen yuan rupee rupees franc francs krona kronor rouble roubles ruble
-rubles peso pesos rand real reais usd eur gbp
-""".split()
-)
-ZERO_WORDS = frozenset("nobody none nothing zero".split())
-LOWER_BOUNDS = (
-    ("more", "than"),
-    ("over",),
-    ("above",),
-    ("at", "least"),
-    ("upwards", "of"),
-    ("as", "many", "as"),
-    ("exceeding",),
-)
-UPPER_BOUNDS = (
-    ("fewer", "than"),
-    ("less", "than"),
-    ("under",),
-    ("below",),
-    ("up", "to"),
-    ("at", "most"),
-    ("no", "more", "than"),
-)
-APPROXIMATORS = frozenset("about around roughly approximately some almost nearly estimated circa".split())
-BELOW_APPROXIMATORS = frozenset("almost nearly".split())
-PERSON_NOUNS = frozenset(
-    """
-people person passenger worker crew driver member officer soldier troop civilian child children adult resident
-patient student teacher protester demonstrator miner employee staff victim pilgrim migrant refugee voter fan
-spectator tourist prisoner inmate player citizen man men woman women boy girl baby infant firefighter policeman
-nurse doctor journalist customer user pupil villager household family families guest runner athlete
-striker hostage detainee captive
-""".split()
-)
-EVENT_CLASSES = {
-    "death": frozenset("die kill dead death perish fatality drown slay killing".split()),
-    "injury": frozenset("injure wound hurt injury injured wounded".split()),
-    "arrest": frozenset("arrest detain detention arrested".split()),
-    "evacuation": frozenset("evacuate evacuation".split()),
-    "missing": frozenset("missing".split()),
-    "release": frozenset("release free freed liberate".split()),
-    "strike": frozenset("strike walkout".split()),
-}
-# Verbs that state a measure's value rather than an event: "turnout was 62 percent", "reached 70 percent".
-VALUE_VERBS = frozenset("be reach stand total hit amount come climb rise fall drop jump increase decrease".split())
-QUALIFYING_PREPOSITIONS = frozenset("in at inside near on for among against from".split())
-HYPOTHETICAL = frozenset("could might may would should can cannot must".split())
-# A figure in what people say or think ("72 percent of voters said it bothered them") is about the
-# clause said, which the figures do not compare.
-OPINION_VERBS = frozenset("say tell think believe feel expect want worry fear agree disagree".split())
-# A figure under a goal is a target, not a count ("reached its goal of accepting 10,000 refugees").
-TARGET_NOUNS = frozenset("goal target aim plan pledge promise bid quota limit cap ceiling".split())
 MODIFIER_DEPENDENCIES = frozenset("compound amod nmod npadvmod".split())
-NO_EVENT = frozenset("be have include".split()) | {""}  # "there were 56 passengers": no event counted
 PREDICATIVE = frozenset({"acomp", "attr", "oprd"})  # "were dead", "were missing"
 
 

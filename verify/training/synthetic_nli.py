@@ -30,7 +30,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from verify.check.negation import NEGATIONS, negate_sentence
+from verify.check.lexicon import NEGATIONS
+from verify.check.negation import negate_sentence
 
 NUMBER_WORDS = [
     "two",
