@@ -26,6 +26,13 @@ from verify.runtime.nlp import parse
         ("The clashes left four deaths", "No one was killed in the clashes"),
         ("Ten hostages were freed on Monday", "Twelve hostages were released on Monday"),
         ("300 strikers joined the walkout", "Nobody joined the walkout"),
+        # the same rating, the same poll
+        (
+            "61 percent of the mayor's statements were rated as accurate",
+            "22 percent of the mayor's statements were rated as accurate",
+        ),
+        ("Nine of the defendants were found guilty", "Two of the defendants were found guilty"),
+        ("A Gallup poll shows the governor at 51 percent", "The Gallup poll shows the governor at 38 percent"),
         # different periods conflict here; the time notes decide that they are compatible
         ("Unemployment was 5.1 percent in March", "Unemployment was 4.6 percent a year earlier"),
     ],
@@ -66,6 +73,24 @@ def test_incompatible_figures_conflict(first, second):
         ("The agency reached its goal of accepting 10,000 refugees", "The agency accepted 11,491 refugees"),
         ("Thousands of ballots were still being counted", "About 350,000 ballots were still being counted"),
         ("Forty-three percent of contributions came from women", "About 40 percent of contributions came from women"),
+        # shares of one whole under different ratings; estimates from different polls or from a poll against a
+        # figure it does not name
+        (
+            "61 percent of the mayor's statements were rated as accurate",
+            "22 percent of the mayor's statements were rated as inaccurate",
+        ),
+        (
+            "Most of the councillor's claims were classified as true",
+            "30 percent of the councillor's claims were classified as false",
+        ),
+        (
+            "A Gallup poll shows the governor leading his rival 51 percent to 44 percent",
+            "The governor leads his rival 46 percent to 45 percent, according to a Marist survey",
+        ),
+        (
+            "The governor leads his rival by 46 percent to 45 percent",
+            "The average of recent polls shows the governor leading his rival 51 percent to 44 percent",
+        ),
     ],
 )
 def test_compatible_figures_do_not(first, second):

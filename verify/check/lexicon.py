@@ -160,6 +160,9 @@ EVENT_CLASSES = {
 VALUE_VERBS = frozenset("be reach stand total hit amount come climb rise fall drop jump increase decrease".split())
 QUALIFYING_PREPOSITIONS = frozenset("in at inside near on for among against from".split())
 NO_EVENT = frozenset("be have include".split()) | {""}  # "there were 56 passengers": no event counted
+# Measurements from a sample, which differ from one another without anyone being wrong: a figure one of them gives
+# ("the Real Clear Politics average shows Clinton at 47.3 percent") opposes only the same one's figure.
+ESTIMATES = frozenset("poll survey average estimate projection forecast".split())
 
 # Figures: no figure to oppose.
 HYPOTHETICAL = frozenset("could might may would should can cannot must".split())

@@ -14,13 +14,16 @@ killed" as unrelated. This module reads each claim's quantities off the dependen
   "there were 56 passengers", is a description, not a figure to oppose), the subject a
   percentage or an amount belongs to ("turnout was 62 percent", "70 percent of members"; not a
   pronoun, whose referent is unknown here), and its qualifiers: where ("in the north wing"), for
-  or of whom ("votes for Trump"), and the verb's object ("favoured Cruz").
+  or of whom ("votes for Trump"), the verb's object ("favoured Cruz") and what the counted things
+  are rated or found to be ("rated as mostly true");
+- the estimate it is read from, if any: a poll, survey or average ("the Real Clear Politics
+  average shows ..."), whose figures differ from another's without either being wrong.
 
 Numbers that are not figures are left out: "one" as a pronoun ("the only one", "this one"),
 numbers inside a modifier ("a two-man race", "a 10-year sentence"), years.
 
-Two quantities conflict when unit, measured thing, event and place agree and the intervals do not
-overlap. Approximations that overlap ("about 40" / "42", "more than 300" / "312"), different
+Two quantities conflict when unit, measured thing, event, place and estimate agree and the intervals
+do not overlap. Approximations that overlap ("about 40" / "42", "more than 300" / "312"), different
 events ("800 joined" / "250 were arrested"), places or objects ("in the north wing" / "in the south
 wing", "23 percent favoured Cruz" / "42 percent favoured Sanders"),
 a part against a whole ("12 of the dead were children" / "30 died": different events) and
@@ -39,6 +42,7 @@ from verify.check.lexicon import (
     APPROXIMATORS,
     BELOW_APPROXIMATORS,
     CURRENCY_WORDS,
+    ESTIMATES,
     EVENT_CLASSES,
     FRACTIONS,
     HYPOTHETICAL,
@@ -74,7 +78,8 @@ class Quantity:
     unit: str  # "count", "percent" or "money"
     measure: str  # "person", a noun lemma, or the subject a percentage belongs to; "" when unknown
     event: str  # "death", "injury", ..., a verb lemma, or "" for a stated value
-    qualifiers: frozenset[str]  # places, "for/of/among X" and the verb's object
+    qualifiers: frozenset[str]  # places, "for/of/among X", the verb's object and its complement ("rated false")
+    estimate: str  # the poll, survey or average whose figure it is ("real clear politics average"), or ""
     text: str
 
     def key(self) -> tuple[str, str, str]:
@@ -189,7 +194,8 @@ def _governing_verb(anchor: Token) -> Token | None:
 
 def _qualifiers(verb: Token | None, anchor: Token, partitive: Token | None) -> frozenset[str]:
     """What narrows the measured thing: objects of "in / at / for / among …" on the verb or the
-    counted noun (dates and times left out), and the verb's object when it is not the counted noun."""
+    counted noun (dates and times left out), the verb's object when it is not the counted noun, and what the
+    verb rates or finds the counted things to be ("rated as false", "found guilty")."""
     qualifiers: set[str] = set()
     if partitive is not None:  # "of Republican claims" / "of Democratic claims"
         qualifiers.update(child.lower_ for child in partitive.children if child.dep_ in {"amod", "compound", "poss"})
@@ -205,15 +211,38 @@ def _qualifiers(verb: Token | None, anchor: Token, partitive: Token | None) -> f
                     and (partitive is None or target.i != partitive.i)
                     and target.ent_type_ not in {"DATE", "TIME"}
                 )
-            elif (
-                owner is verb
-                and child.dep_ == "dobj"
+            elif owner is verb and (
+                child.dep_ == "dobj"
                 and child.i != anchor.i
-                or owner is verb
-                and child.dep_ in {"advcl", "xcomp"}
+                or child.dep_ in {"advcl", "xcomp"}
+                # what the counted things are rated or found to be ("rated as mostly true" / "... false")
+                or (child.dep_ == "oprd" or child.dep_ == "prep" and child.lower_ == "as")
+                and anchor not in child.subtree
+                and _event_class(child.lemma_.lower()) not in EVENT_CLASSES
             ):
                 qualifiers.add(_phrase(child))
     return frozenset(qualifiers)
+
+
+def _estimate(verb: Token | None) -> str:
+    """The poll, survey or average a figure is read from: the subject of its clause's verb or of the verb that
+    clause completes ("the average of polls shows Clinton leading 47.3 percent to 44.4"), or "according to"
+    one; "" for a figure stated as fact."""
+    while verb is not None:
+        sources = [child for child in verb.children if child.dep_ in {"nsubj", "nsubjpass"}]
+        sources += [
+            target
+            for child in verb.children
+            if child.dep_ == "prep" and child.lower_ == "according"
+            for to in child.children
+            for target in to.children
+            if target.dep_ == "pobj"
+        ]
+        for source in sources:
+            if source.lemma_.lower() in ESTIMATES:
+                return _phrase(source)
+        verb = verb.head if verb.dep_ in {"ccomp", "xcomp", "conj"} and verb.head.i != verb.i else None
+    return ""
 
 
 def _phrase(token: Token) -> str:
@@ -336,7 +365,7 @@ def _quantity(token: Token) -> Quantity | None:
         return None
     qualifiers = _qualifiers(verb, anchor, _partitive_noun(anchor))
     written = phrase_text((token.doc[token.i - 1], token)) if _signed_negative(token) else token.text
-    return Quantity(interval[0], interval[1], unit, measure, event, qualifiers, written)
+    return Quantity(interval[0], interval[1], unit, measure, event, qualifiers, _estimate(verb), written)
 
 
 def _is_year(token: Token) -> bool:
@@ -412,7 +441,7 @@ def conflicting_quantity(first: Doc, second: Doc) -> tuple[Quantity, Quantity] |
         for other in quantities(second):
             same_thing = one.key() == other.key() and bool(one.measure)
             same_scope = one.qualifiers == other.qualifiers or not (one.qualifiers and other.qualifiers)
-            if same_thing and same_scope and not one.overlaps(other):
+            if same_thing and same_scope and one.estimate == other.estimate and not one.overlaps(other):
                 return one, other
     return None
 
