@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 from verify.check.knowledge import reports_no_knowledge
 from verify.check.notes import fragment_note, places_and_groups, places_note
 from verify.check.place_state import conflicting_place, place_states
-from verify.check.quantities import conflicting_quantity, describe, quantities
+from verify.check.quantities import conflicting_quantity, describe, quantities, source_estimate
 from verify.evaluation.polnear import load_polnear
 from verify.runtime.nlp import pipeline
 
@@ -36,13 +36,13 @@ from verify.runtime.nlp import pipeline
 @dataclass(frozen=True)
 class PairRule:
     """A rule that reads each content (`reads`) and finds something in a pair of them (`finds`, called
-    only on pairs of contents it read something in); `examples` names the list of example pairs, each with
-    what was found as `describes` writes it under `found`."""
+    only on pairs of contents it read something in, with their sources' estimates, `source_estimate`);
+    `examples` names the list of example pairs, each with what was found as `describes` writes it under `found`."""
 
     contents: str
     pairs: str
     reads: Callable[[Doc], Any]
-    finds: Callable[[Doc, Doc], Any]
+    finds: Callable[[Doc, Doc, tuple[str, str]], Any]
     examples: str | None = None
     found: str = ""
     describes: Callable[[Any], str] = str
@@ -67,7 +67,12 @@ class Sample:
 
 
 RULES = (
-    PairRule("place_contents", "place_conflict_pairs", place_states, conflicting_place),
+    PairRule(
+        "place_contents",
+        "place_conflict_pairs",
+        place_states,
+        lambda first, second, _: conflicting_place(first, second),
+    ),
     PairRule(
         "quantity_contents",
         "number_conflict_pairs",
@@ -81,7 +86,7 @@ RULES = (
         "places_groups_contents",
         "place_difference_pairs",
         places_and_groups,
-        places_note,
+        lambda first, second, _: places_note(first, second),
         "place_difference_examples",
         "places",
         lambda note: note.detail,
@@ -110,6 +115,7 @@ def main() -> None:
     for article in articles:
         contents = [claim.text for claim in article.claims]
         docs = list(nlp.pipe(contents, batch_size=64))
+        estimates = {id(doc): source_estimate(claim.source.name) for doc, claim in zip(docs, article.claims)}
         counts["contents"] += len(docs)
         counts["pairs"] += len(docs) * (len(docs) - 1) // 2
         counts["knowledge_contents"] += sum(reports_no_knowledge(doc) for doc in docs)
@@ -121,7 +127,7 @@ def main() -> None:
             read = [doc for doc in docs if rule.reads(doc)]
             counts[rule.contents] += len(read)
             for first, second in combinations(read, 2):
-                found = rule.finds(first, second)
+                found = rule.finds(first, second, (estimates[id(first)], estimates[id(second)]))
                 if not found:
                     continue
                 counts[rule.pairs] += 1

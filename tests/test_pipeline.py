@@ -107,6 +107,31 @@ def test_report_and_check_judge_a_rule_decided_pair_alike(seized, normal):
     assert NoteKind.place_conflict in {note.kind for note in verdict.evidence[0].notes}
 
 
+@pytest.mark.parametrize(
+    "text, figures_conflict",
+    [
+        (
+            "According to a CNN poll, the senator leads her rival 45 percent to 40 percent. "
+            "According to a Fox News poll, the senator leads her rival 52 percent to 41 percent.",
+            False,  # two polls' estimates
+        ),
+        (
+            "The senator leads her rival 45 percent to 40 percent, a CNN poll found. "
+            "The senator leads her rival 52 percent to 41 percent, the campaign said.",
+            False,  # a poll's estimate against a figure the campaign states
+        ),
+        (
+            "The senator leads her rival 45 percent to 40 percent, the governor said. "
+            "The senator leads her rival 52 percent to 41 percent, the campaign said.",
+            True,
+        ),
+    ],
+)
+def test_figures_from_polls_are_compared_only_with_the_same_polls(text, figures_conflict):
+    (relation,) = verify_article(text).relations
+    assert (NoteKind.number_conflict in {note.kind for note in relation.notes}) is figures_conflict
+
+
 def test_report_is_deterministic_and_models_load_once():
     first, second = verify_article(ARTICLE), verify_article(ARTICLE)
     assert get_verifier() is get_verifier()

@@ -3,7 +3,7 @@ bounds, parts, other events, places and negated counts do not."""
 
 import pytest
 
-from verify.check.quantities import conflicting_quantity, may_state_quantities, quantities
+from verify.check.quantities import conflicting_quantity, may_state_quantities, quantities, source_estimate
 from verify.runtime.nlp import parse
 
 
@@ -140,3 +140,35 @@ def test_the_cheap_test_before_parsing(text, hint):
 def test_a_figure_is_quoted_with_its_sign(text, written):
     (quantity,) = quantities(parse(text))
     assert quantity.text == written
+
+
+@pytest.mark.parametrize(
+    ("source", "estimate"),
+    [
+        ("the latest Reuters/Ipsos opinion poll", "the latest reuters/ipsos opinion poll"),
+        ("an average of recent polls", "an average of recent polls"),
+        ("a Quinnipiac University survey", "a quinnipiac university survey"),
+        ("poll workers", ""),
+        ("the Tax Policy Center", ""),
+        ("the author", ""),
+    ],
+)
+def test_a_source_is_an_estimate_by_its_head_word(source, estimate):
+    assert source_estimate(source) == estimate
+
+
+@pytest.mark.parametrize(
+    ("estimates", "conflict"),
+    [
+        (("a cnn poll", "a fox news poll"), False),  # two polls: two estimates
+        (("a cnn poll", ""), False),  # a poll's figure against a figure stated as fact
+        (("a cnn poll", "a cnn poll"), True),  # one poll's two figures
+        (("", ""), True),
+    ],
+)
+def test_figures_from_polls_oppose_only_the_same_polls(estimates, conflict):
+    first, second = (
+        parse("The senator leads her rival 45 percent to 40 percent"),
+        parse("The senator leads her rival 52 percent to 41 percent"),
+    )
+    assert (conflicting_quantity(first, second, estimates) is not None) is conflict

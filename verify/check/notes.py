@@ -119,9 +119,10 @@ def place_note(first: Doc, second: Doc) -> Note | None:
     return Note(NoteKind.place_conflict, place) if place else None
 
 
-def number_note(first: Doc, second: Doc) -> Note | None:
-    """Incompatible figures for the same measured thing ("three of our crew died" / "nobody was killed")."""
-    pair = conflicting_quantity(first, second)
+def number_note(first: Doc, second: Doc, estimates: tuple[str, str] = ("", "")) -> Note | None:
+    """Incompatible figures for the same measured thing ("three of our crew died" / "nobody was killed"), from the
+    same estimate where the claims' sources are polls (`estimates`, `quantities.source_estimate`)."""
+    pair = conflicting_quantity(first, second, estimates)
     return Note(NoteKind.number_conflict, describe(pair)) if pair else None
 
 
@@ -252,14 +253,16 @@ def parse_notes(
     different_times: Note | None = None,
     across_articles: bool = False,
     same_source: bool = False,
+    estimates: tuple[str, str] = ("", ""),
 ) -> RuleNotes:
     """The rule notes of a pair from its claims' parses (and `time_note`'s verdict); `referents_note` only for
-    claims of different articles, `repeated_note` for those and for one source's claims (`same_source`)."""
+    claims of different articles, `repeated_note` for those and for one source's claims (`same_source`);
+    `estimates`: the claims' sources where they are polls (`number_note`)."""
     return RuleNotes(
         different_times,
         knowledge_note(first, second),
         place_note(first, second),
-        number_note(first, second),
+        number_note(first, second, estimates),
         places_note(first, second),
         referents_note(first, second, same_source) if across_articles else None,
         # In one article the same words from two sources are two sources saying it ("police said X", "the

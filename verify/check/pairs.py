@@ -15,7 +15,7 @@ from verify.check.decision import decide, needs_parse, worth_scoring
 from verify.check.gate import related_pairs
 from verify.check.negation import asserted_text
 from verify.check.notes import POSSESSIVE, RuleNotes, number_note, parse_notes, time_note
-from verify.check.quantities import may_state_quantities
+from verify.check.quantities import may_state_quantities, source_estimate
 from verify.check.settings import CheckSettings
 from verify.check.signals import pair_signals
 from verify.datamodel import Claim, ClaimRelation, NLIScores, Source
@@ -113,8 +113,17 @@ def screened_pairs(
     for window in range(0, len(with_figures), PARSE_WINDOW):
         in_window = with_figures[window : window + PARSE_WINDOW]
         docs = _parsed(asserted, {index for pair in in_window for index in (pair.first, pair.second)})
-        conflicting.update(pair for pair in in_window if number_note(docs[pair.first], docs[pair.second]))
+        conflicting.update(
+            pair
+            for pair in in_window
+            if number_note(docs[pair.first], docs[pair.second], source_estimates(claims, pair))
+        )
     return [pair for pair, signal in zip(pairs, signalled) if signal or pair in conflicting]
+
+
+def source_estimates(claims: Sequence[Claim], pair: PairToCheck) -> tuple[str, str]:
+    """The pair's sources where they are polls, surveys or averages, whose figures are their estimates."""
+    return source_estimate(claims[pair.first].source.name), source_estimate(claims[pair.second].source.name)
 
 
 def _parsed(asserted: Sequence[str], indices: Iterable[int]) -> dict[int, Doc]:
@@ -189,7 +198,14 @@ def _decided(
         i, j = pair.first, pair.second
         different_times = time_note(claims[i], claims[j], contexts[i], contexts[j], pair.different_dates)
         notes = (
-            parse_notes(docs[i], docs[j], different_times, pair.across_articles, pair.same_source)
+            parse_notes(
+                docs[i],
+                docs[j],
+                different_times,
+                pair.across_articles,
+                pair.same_source,
+                source_estimates(claims, pair),
+            )
             if decide_it
             else RuleNotes(different_times)
         )

@@ -434,16 +434,29 @@ def _read_quantities(doc: Doc) -> list[Quantity]:
     return found
 
 
-def conflicting_quantity(first: Doc, second: Doc) -> tuple[Quantity, Quantity] | None:
-    """A pair of quantities, one from each claim, for the same measured thing at the same place
-    whose values cannot both hold; None when there is none."""
+def conflicting_quantity(
+    first: Doc, second: Doc, estimates: tuple[str, str] = ("", "")
+) -> tuple[Quantity, Quantity] | None:
+    """A pair of quantities, one from each claim, for the same measured thing at the same place and from the same
+    estimate, whose values cannot both hold; None when there is none. `estimates`: each claim's source where it
+    is a poll, survey or average (`source_estimate`): the estimate of its figures that do not name their own."""
     for one in quantities(first):
         for other in quantities(second):
             same_thing = one.key() == other.key() and bool(one.measure)
             same_scope = one.qualifiers == other.qualifiers or not (one.qualifiers and other.qualifiers)
-            if same_thing and same_scope and one.estimate == other.estimate and not one.overlaps(other):
+            same_estimate = (one.estimate or estimates[0]) == (other.estimate or estimates[1])
+            if same_thing and same_scope and same_estimate and not one.overlaps(other):
                 return one, other
     return None
+
+
+def source_estimate(source: str) -> str:
+    """`source` (a claim's source, as named) case-folded where it is a poll, survey or average, judged by its head
+    word, the last before any "of" ("the latest Reuters/Ipsos opinion poll", "an average of polls"; not "poll
+    workers"); else ""."""
+    words = source.casefold().split()
+    head = words[: words.index("of")] if "of" in words else words
+    return source.casefold() if head and head[-1] in ESTIMATES else ""
 
 
 def describe(pair: tuple[Quantity, Quantity]) -> str:

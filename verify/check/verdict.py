@@ -11,6 +11,7 @@ from verify.check.decision import decide, needs_parse
 from verify.check.gate import related_to
 from verify.check.notes import RuleNotes, parse_notes
 from verify.check.pairs import Scorer, checked_text
+from verify.check.quantities import source_estimate
 from verify.check.settings import CheckSettings
 from verify.datamodel import Claim, ClaimVerdict, Evidence, NLIScores
 from verify.runtime.nlp import pipeline
@@ -47,7 +48,11 @@ def check_evidence(
     claim_doc = pipeline()(claim) if docs else None
     evidence = []
     for k, (premise_claim, scored) in enumerate(zip(claims, scores)):
-        notes = parse_notes(docs[k], claim_doc) if k in docs and claim_doc is not None else RuleNotes()
+        notes = (
+            parse_notes(docs[k], claim_doc, estimates=(source_estimate(premise_claim.source.name), ""))
+            if k in docs and claim_doc is not None
+            else RuleNotes()
+        )
         decision = decide((scored,), notes, same_source=False, settings=settings)
         evidence.append(
             Evidence(
