@@ -115,7 +115,6 @@ def main() -> None:
     for article in articles:
         contents = [claim.text for claim in article.claims]
         docs = list(nlp.pipe(contents, batch_size=64))
-        estimates = {id(doc): source_estimate(claim.source.name) for doc, claim in zip(docs, article.claims)}
         counts["contents"] += len(docs)
         counts["pairs"] += len(docs) * (len(docs) - 1) // 2
         counts["knowledge_contents"] += sum(reports_no_knowledge(doc) for doc in docs)
@@ -124,10 +123,13 @@ def main() -> None:
                 counts["fragment_contents"] += 1
                 examples["fragment_examples"].offer({"article": article.doc_id, "content": doc.text})
         for rule in RULES:
-            read = [doc for doc in docs if rule.reads(doc)]
+            # each content read with its source's estimate (`source_estimate`)
+            read = [
+                (doc, source_estimate(claim.source.name)) for doc, claim in zip(docs, article.claims) if rule.reads(doc)
+            ]
             counts[rule.contents] += len(read)
-            for first, second in combinations(read, 2):
-                found = rule.finds(first, second, (estimates[id(first)], estimates[id(second)]))
+            for (first, first_estimate), (second, second_estimate) in combinations(read, 2):
+                found = rule.finds(first, second, (first_estimate, second_estimate))
                 if not found:
                     continue
                 counts[rule.pairs] += 1

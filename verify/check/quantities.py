@@ -241,7 +241,7 @@ def _estimate(verb: Token | None) -> str:
         for source in sources:
             if source.lemma_.lower() in ESTIMATES:
                 return _phrase(source)
-        verb = verb.head if verb.dep_ in {"ccomp", "xcomp", "conj"} and verb.head.i != verb.i else None
+        verb = verb.head if verb.dep_ in {"ccomp", "xcomp", "conj"} else None
     return ""
 
 
