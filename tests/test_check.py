@@ -697,16 +697,20 @@ def test_every_shipped_model_settings_file_is_valid():
         (NLIScores(0.60, 0.35, 0.05), {"claim_corroboration": 0.70}, "neutral"),
     ],
 )
-def test_a_single_claim_is_decided_with_the_claim_check_thresholds(scores, thresholds, verdict):
+def test_a_single_claims_evidence_is_decided_with_the_claim_check_thresholds(scores, thresholds, verdict):
     """`verify check` scores evidence → claim only: its own thresholds replace the report's where set."""
-    from verify.check.verdict import check_evidence
+    from verify.check.verdict import claim_evidence
 
     evidence = [claim("The deputy mayor said the airport was operating smoothly on Friday.", "deputy mayor")]
     settings = CheckSettings(contradiction=0.95, corroboration=0.5, parse_rules=False, **thresholds)
-    result = check_evidence(
-        "The airport was closed on Friday.", evidence, np.array([0.8]), lambda pairs: [scores] * len(pairs), settings
+    (result,) = claim_evidence(
+        "The airport was closed on Friday.",
+        evidence,
+        np.array([0.8]),
+        lambda pairs: [scores] * len(pairs),
+        settings.for_claim_checks(),
     )
-    assert result.label == verdict
+    assert (result.refutes, result.supports) == (verdict == "contradiction", verdict == "entailment")
 
 
 # `probability` is that of the label, whatever made it: a finding's own, and for a compatible pair one minus the

@@ -288,8 +288,66 @@ class ModelInfo:
 
 
 @dataclass(frozen=True)
+class WindowEvidence:
+    """A window of the evidence text (consecutive whole sentences, characters start..end) scored as premise against
+    the claim or one of its sub-claims (`verify.check.windows`)."""
+
+    start: int
+    end: int
+    text: str
+    scores: NLIScores
+
+
+@dataclass(frozen=True)
+class SubClaimCheck:
+    """One fact of the checked claim (`verify.check.subclaims`): characters start..end of the claim, the text
+    checked, and the window that entails it most and the one that contradicts it most."""
+
+    start: int
+    end: int
+    text: str
+    support: WindowEvidence
+    conflict: WindowEvidence
+
+
+@dataclass(frozen=True)
+class ClaimCheckSignals:
+    """What the claim check's fitted head reads (`verify.check.verdict`). Probabilities enter as log-odds."""
+
+    window_entailment: float  # the whole claim against its best window
+    window_contradiction: float
+    weakest_fact_entailment: float  # the least supported sub-claim's best window (the whole claim when it is one)
+    mean_fact_entailment: float
+    strongest_fact_contradiction: float
+    evidence_entailment: float  # the best single evidence claim (one article claim against the claim)
+    evidence_contradiction: float
+    rules_refute: float  # 1: the decision rule (with the parse rules' notes) calls an evidence claim a contradiction
+    rules_support: float
+    facts: float  # how many sub-claims
+    claim_words: float  # log of the claim's length in words
+    # How the article reports, over its claims: shares that a source other than the reporter states, that are
+    # hedged ("reportedly", "allegedly"), and that are denied or called untrue ("denied", "a hoax", "false").
+    # An article that reports a story without vouching for it, or debunks it, tells it in these words.
+    attributed_claims: float
+    hedged_claims: float
+    disputed_claims: float
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(field.name for field in fields(cls))
+
+    def vector(self) -> tuple[float, ...]:
+        return astuple(self)
+
+
+@dataclass(frozen=True)
 class ClaimVerdict:
-    """The verdict for one claim checked against evidence."""
+    """The verdict for one claim checked against evidence.
+
+    `supported` and `refuted` are the fitted head's calibrated probabilities where the model ships one (None
+    where the NLI thresholds decide). `windows` are the article windows that decide it: the best supporting and
+    the strongest contradicting. `failed` is the sub-claim that the verdict turns on when the claim is not
+    supported: the one contradicted (refuted) or the least supported (not enough info)."""
 
     claim: str
     label: NLILabel  # entailment = supported, contradiction = refuted, neutral = not enough info
@@ -297,6 +355,12 @@ class ClaimVerdict:
     evidence: tuple[Evidence, ...]
     model: ModelInfo | None = None  # set by the Verifier; the decision rule that builds the verdict has no model
     verify_version: str = __version__
+    supported: float | None = None
+    refuted: float | None = None
+    windows: tuple[WindowEvidence, ...] = ()
+    sub_claims: tuple[SubClaimCheck, ...] = ()
+    failed: SubClaimCheck | None = None
+    signals: ClaimCheckSignals | None = None
 
 
 @dataclass(frozen=True)

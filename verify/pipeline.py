@@ -22,7 +22,8 @@ from verify.attribution.invisible import extract_visible
 from verify.check.articles import ArticleToCheck, CheckedArticle, check_articles, checked_claims
 from verify.check.pairs import Scorer, statement_context
 from verify.check.settings import CheckSettings, for_model
-from verify.check.verdict import check_evidence
+from verify.check.verdict import ArticleEvidence, verdict_against
+from verify.check.windows import article_windows
 from verify.datamodel import (
     BATCH_SIZE,
     ArticleAnalysis,
@@ -43,6 +44,8 @@ from verify.runtime.nlp import pipeline as spacy_pipeline
 from verify.runtime.progress import Progress, counting, ignore, time_left
 
 logger = logging.getLogger("verify")
+EVIDENCE_CACHE = 4  # evidence texts kept ready for `Verifier.check`
+CLAIM_ROOM_TOKENS = 64  # room an evidence window leaves for the claim beside it in one NLI input
 Item = TypeVar("Item")
 
 
@@ -61,6 +64,7 @@ class Verifier:
         self.attributor = attributor if attributor is not None else HybridAttributor.load()
         # None: the settings chosen for this model (its settings.json), else the defaults.
         self.settings = settings if settings is not None else for_model(self.backend.name)
+        self._evidence_ready: dict[str, ArticleEvidence] = {}  # `evidence`'s last few texts
 
     @functools.cached_property
     def screen_backend(self) -> NLIBackend | None:
@@ -222,16 +226,40 @@ class Verifier:
 
     def check(self, claim: str, evidence: str, progress: Progress = ignore) -> ClaimVerdict:
         """Verdict for one claim against an evidence text (an article or a few sentences):
-        `verify.check.verdict.check_evidence` over the evidence's claims."""
+        `verify.check.verdict.verdict_against` over the evidence's windows and claims. The last few evidence texts are
+        kept ready, so checking several claims against one article segments it once."""
         require_claim(claim)
-        progress("segmenting and attributing the evidence")
-        evidence_claims = checked_claims(self.claims(evidence))
-        progress("checking the claim against related evidence")
-        embeddings = self.embedder.encode([claim.strip()] + [c.text for c in evidence_claims])
-        verdict = check_evidence(
-            claim.strip(), evidence_claims, embeddings[1:] @ embeddings[0], self.scorer(progress), self.settings
+        article = self.evidence(evidence, progress)
+        progress("checking the claim against the article's windows and claims")
+        verdict = verdict_against(
+            claim.strip(), article, self.embedder.encode, self.scorer(progress), self.backend.score_whole, self.settings
         )
         return replace(verdict, model=self.backend.model_info)  # no screen: a claim's few pairs are all scored
+
+    def evidence(self, text: str, progress: Progress = ignore) -> ArticleEvidence:
+        """The article as `check` reads it: its checked claims and evidence windows, embedded."""
+        require_article(text)
+        ready = self._evidence_ready.pop(text, None)
+        if ready is None:
+            progress("segmenting and attributing the evidence")
+            claims = checked_claims(self.claims(text))
+            windows = article_windows(text, self.backend.token_counts, self.window_tokens)
+            progress("embedding the evidence")
+            embedded = self.embedder.encode([claim.text for claim in claims] + [window.text for window in windows])
+            ready = ArticleEvidence(
+                text, tuple(claims), embedded[: len(claims)], tuple(windows), embedded[len(claims) :]
+            )
+        self._evidence_ready[text] = ready  # the most recently used last
+        while len(self._evidence_ready) > EVIDENCE_CACHE:
+            del self._evidence_ready[next(iter(self._evidence_ready))]
+        return ready
+
+    @property
+    def window_tokens(self) -> int:
+        """An evidence window's tokens: the NLI input's length less its special tokens and room for the claim (a
+        longer claim widens the input, up to the model's longest window)."""
+        specials = self.backend.tokenizer.num_special_tokens_to_add(pair=True)
+        return self.backend.max_length - specials - CLAIM_ROOM_TOKENS
 
 
 def contexts(claims: Sequence[Claim], record: ArticleRecord) -> list[str]:

@@ -5,7 +5,8 @@ evidence claims the gate lets through. On FNC-1 (a headline checked against an a
 rule is near chance. This script asks whether a verdict learned over the same signals would do
 better, before anyone builds one: for every related pair of the *fit* stories
 (`verify.evaluation.claim_check`, never the held ones) it runs the check itself
-(`check_evidence`, with a scorer that records every evidence → claim score), then compares by
+(`verdict_against`, with a scorer that records every evidence → claim score; at the commit of its results,
+the verdict of the evidence claims alone, before evidence windows), then compares by
 5-fold cross-validation grouped by story (no story in a training and a test fold at once):
 
 - `rule`: the shipped verdict, as `verify check` gives it;
@@ -53,7 +54,7 @@ from sklearn.preprocessing import StandardScaler
 
 from verify.check.articles import checked_claims
 from verify.check.pairs import checked_text
-from verify.check.verdict import check_evidence
+from verify.check.verdict import verdict_against
 from verify.datamodel import NLI_LABELS, ClaimVerdict, NLIScores
 from verify.evaluation.claim_check import ClaimCheckEvaluator, ClaimCheckExample, load_fnc1
 from verify.evaluation.metrics import classification_metrics
@@ -103,7 +104,10 @@ def check_features(verifier: Verifier, examples: list[ClaimCheckExample]) -> tup
             claim = example.claim.strip()
             similarities = embeddings @ verifier.embedder.encode([claim])[0]
             scored.clear()
-            verdict = check_evidence(claim, claims, similarities, score, verifier.settings)
+            article = verifier.evidence(evidence)
+            verdict = verdict_against(
+                claim, article, verifier.embedder.encode, score, verifier.backend.score_whole, verifier.settings
+            )
             verdicts[example.id] = verdict.label
             features[example.id] = features_of(claim, verdict, scored, premises, claims, similarities, evidence)
     return [verdicts[e.id] for e in examples], [features[e.id] for e in examples]

@@ -1,17 +1,30 @@
-"""The fitted decision: calibrated probabilities of contradiction and corroboration from a pair's signals.
+"""The fitted decisions: calibrated probabilities from signals, by logistic regressions over standardised signals.
 
-Two logistic regressions over `PairSignals` (standardised), fitted by `scripts/fit_decision.py` on real news
-(PolNeAR train pairs, judged by a reader) and labelled pairs (fixtures/dev), shipped in the NLI model's
-settings.json (`verify.check.settings`): a model's probabilities mean different things, so each model carries its own.
-Inference is a dot product, written here so the product needs no scikit-learn.
+- A report's pairs: contradiction and corroboration from a pair's `PairSignals`, fitted by
+  `scripts/fit_decision.py` on real news (PolNeAR train pairs, judged by a reader) and labelled pairs
+  (fixtures/dev).
+- One claim against an article (`verify check`): supported and refuted from its `ClaimCheckSignals`, fitted by
+  `scripts/fit_claim_check.py` on claim-vs-document data (SummEdits, FNC-1 dev: the parts split off for fitting).
+
+Each ships in the NLI model's settings.json (`verify.check.settings`): a model's probabilities mean different
+things, so each model carries its own. Inference is a dot product, written here so the product needs no
+scikit-learn.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Protocol
 
-from verify.datamodel import PairSignals
+from verify.datamodel import ClaimCheckSignals, PairSignals
+
+
+class Signals(Protocol):
+    @classmethod
+    def names(cls) -> tuple[str, ...]: ...
+
+    def vector(self) -> tuple[float, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -22,8 +35,8 @@ class LogisticModel:
     coefficients: tuple[float, ...]
     intercept: float
 
-    def probability(self, signals: PairSignals) -> float:
-        values = dict(zip(PairSignals.names(), signals.vector()))
+    def probability(self, signals: Signals) -> float:
+        values = dict(zip(signals.names(), signals.vector()))
         score = self.intercept + sum(
             weight * (values[name] - mean) / scale
             for name, mean, scale, weight in zip(self.features, self.mean, self.scale, self.coefficients)
@@ -31,8 +44,9 @@ class LogisticModel:
         return 1 / (1 + math.exp(-max(min(score, 50.0), -50.0)))
 
     @classmethod
-    def from_jsonable(cls, data: dict) -> LogisticModel:
-        unknown = sorted(set(data["features"]) - set(PairSignals.names()))
+    def from_jsonable(cls, data: dict, known: tuple[str, ...] = PairSignals.names()) -> LogisticModel:
+        """The model written as JSON, reading only the `known` signals."""
+        unknown = sorted(set(data["features"]) - set(known))
         if unknown:
             raise ValueError(f"it reads signals this version does not make: {', '.join(unknown)}")
         mean, scale, coefficients = (
@@ -63,4 +77,27 @@ def fitted_decision(data: dict) -> FittedDecision:
         LogisticModel.from_jsonable(data["corroboration"]),
         float(data["contradiction_threshold"]),
         float(data["corroboration_threshold"]),
+    )
+
+
+@dataclass(frozen=True)
+class ClaimCheckHead:
+    """A claim's calibrated probabilities of being supported and refuted by an article, and the thresholds of each
+    verdict (chosen on the parts of the claim-check data split off for fitting)."""
+
+    supported: LogisticModel
+    refuted: LogisticModel
+    supported_threshold: float
+    refuted_threshold: float
+
+
+def claim_check_head(data: dict) -> ClaimCheckHead:
+    """The head written as JSON (the "claim_check" of a model's settings.json); ValueError, KeyError or TypeError
+    where it is not one."""
+    known = ClaimCheckSignals.names()
+    return ClaimCheckHead(
+        LogisticModel.from_jsonable(data["supported"], known),
+        LogisticModel.from_jsonable(data["refuted"], known),
+        float(data["supported_threshold"]),
+        float(data["refuted_threshold"]),
     )

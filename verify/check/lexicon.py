@@ -23,6 +23,11 @@ under until up very was we were what when where which while who whom why will wi
 # its content ("Northbrook denied that it would close the plant").
 NEGATIONS = {"not", "n't", "n’t", "never", "no"}
 DENIAL_CUES = {"deny", "denied", "denies", "denying", "rejected", "dismissed", "refuted", "disputed"}
+# Words with which an article calls a report untrue (the claim check's `disputed_claims` signal): an article
+# that debunks a story says "hoax", "fake" or "false" of it.
+UNTRUE_WORDS = frozenset(
+    "hoax hoaxes fake faked false falsely untrue debunked debunk baseless fabricated unfounded bogus myth".split()
+)
 
 # The time notes (`notes.time_note`).
 # Words that report a change of state: a later claim with one of these updates an earlier one.

@@ -6,14 +6,16 @@ import json
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from verify.check.fitted import FittedDecision, fitted_decision
+from verify.check.fitted import ClaimCheckHead, FittedDecision, claim_check_head, fitted_decision
 from verify.errors import VerifyError
 from verify.runtime.models import MODEL_SETTINGS_FILE, settings_sections
 
 # A model's own settings, beside its weights, in one file: probabilities mean different things for different
 # models, so each shipped model carries the settings chosen for it. {"about": how they were chosen, "check":
-# CheckSettings fields, "decision": the fitted decision (`verify.check.fitted`), if the model has one}.
-SECTIONS = ("about", "check", "decision")
+# CheckSettings fields, "decision": the fitted decision (`verify.check.fitted`), if the model has one,
+# "claim_check": the claim check's fitted head, if it has one}.
+SECTIONS = ("about", "check", "decision", "claim_check")
+FITTED_FIELDS = ("fitted", "claim_head")
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,9 @@ class CheckSettings:
     parse_rules: bool = True
     # Checking one claim against an article (`verify check`) scores evidence → claim only, and an
     # article's sentence rarely states the claim's negation outright: these thresholds replace
-    # `contradiction` and `corroboration` there (None: the same), chosen on FNC-1 dev
-    # (scripts/sweep_claim_check.py).
+    # `contradiction` and `corroboration` there (None: the same) for its evidence claims, and decide its verdict
+    # where the model has no fitted claim-check head. Chosen on FNC-1 dev with scripts/sweep_claim_check.py (since
+    # replaced by scripts/fit_claim_check.py; in git history before the evidence windows).
     claim_contradiction: float | None = None
     claim_corroboration: float | None = None
     # Across articles (`verify.check.across`) every claim is paired with at most its `cross_candidates`
@@ -70,12 +73,19 @@ class CheckSettings:
     # candidate pair's label comes from calibrated probabilities over its signals, not from `contradiction` and
     # `corroboration` on the NLI scores alone. None: the NLI thresholds decide.
     fitted: FittedDecision | None = field(default=None, repr=False)
+    # The claim check's fitted head (its settings.json's "claim_check"): where it ships one, `verify check`'s
+    # verdict comes from calibrated probabilities over the claim's signals. None: the claim thresholds decide.
+    claim_head: ClaimCheckHead | None = field(default=None, repr=False)
 
     def as_record(self) -> dict:
-        """The settings as evaluation outputs name them: the fitted decision by whether there is one."""
-        record = {field.name: getattr(self, field.name) for field in fields(self) if field.name != "fitted"}
+        """The settings as evaluation outputs name them: the fitted models by whether there are some."""
+        record = {field.name: getattr(self, field.name) for field in fields(self) if field.name not in FITTED_FIELDS}
         # The fitted decision reads the parse rules' signals: without them the NLI thresholds decide.
-        return {**record, "fitted_decision": self.fitted is not None and self.parse_rules}
+        return {
+            **record,
+            "fitted_decision": self.fitted is not None and self.parse_rules,
+            "claim_check_head": self.claim_head is not None,
+        }
 
     def for_claim_checks(self) -> CheckSettings:
         """The settings a single-claim check decides with."""
@@ -109,19 +119,23 @@ def for_model(model_dir: str | Path, **overrides) -> CheckSettings:
     path = Path(model_dir) / MODEL_SETTINGS_FILE
     data = model_settings_file(model_dir)
     chosen = data.get("check", {})
-    unknown = sorted(set(chosen) - {field.name for field in fields(CheckSettings) if field.name != "fitted"})
+    unknown = sorted(set(chosen) - {field.name for field in fields(CheckSettings) if field.name not in FITTED_FIELDS})
     if unknown:
         raise VerifyError(f"{path}: unknown check settings {', '.join(unknown)}")
     try:
         fitted = fitted_decision(data["decision"]) if "decision" in data else None
     except (KeyError, TypeError, ValueError) as error:
         raise VerifyError(f'{path}: its "decision" is not a fitted decision ({error})') from None
-    return replace(CheckSettings(**chosen, fitted=fitted), **overrides)
+    try:
+        head = claim_check_head(data["claim_check"]) if "claim_check" in data else None
+    except (KeyError, TypeError, ValueError) as error:
+        raise VerifyError(f'{path}: its "claim_check" is not a fitted claim-check head ({error})') from None
+    return replace(CheckSettings(**chosen, fitted=fitted, claim_head=head), **overrides)
 
 
 def write_model_settings(model_dir: str | Path, section: str, value: dict, about: str) -> Path:
-    """Set one section of a model's settings.json ("check" or "decision") and say how it was chosen, keeping the
-    other sections: how the tools that choose settings ship them."""
+    """Set one section of a model's settings.json ("check", "decision" or "claim_check") and say how it was
+    chosen, keeping the other sections: how the tools that choose settings ship them."""
     if section not in SECTIONS[1:]:
         raise VerifyError(f"{section}: not a section of a model's settings ({', '.join(SECTIONS[1:])})")
     data = model_settings_file(model_dir)

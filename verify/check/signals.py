@@ -22,7 +22,7 @@ NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW",
 EPSILON = 1e-4
 
 
-def _logit(probability: float) -> float:
+def logit(probability: float) -> float:
     probability = min(max(probability, EPSILON), 1 - EPSILON)
     return math.log(probability / (1 - probability))
 
@@ -45,10 +45,10 @@ def pair_signals(
     negated = [any(token.dep_ == "neg" for token in doc) for doc in docs]
     kinds = {note.kind for field in fields(notes) if (note := getattr(notes, field.name)) is not None}
     return PairSignals(
-        contradiction_max=_logit(contradictions[1]),
-        contradiction_min=_logit(contradictions[0]),
-        entailment_max=_logit(entailments[1]),
-        entailment_min=_logit(entailments[0]),
+        contradiction_max=logit(contradictions[1]),
+        contradiction_min=logit(contradictions[0]),
+        entailment_max=logit(entailments[1]),
+        entailment_min=logit(entailments[0]),
         similarity=similarity,
         word_overlap=_word_overlap(first.text, second.text),
         same_source=float(same_source),

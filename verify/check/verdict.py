@@ -1,41 +1,214 @@
-"""One claim against evidence claims: the evidence → claim NLI scores, decided by the same rule as
-a report's pairs (`decision.decide`), then the verdict of the strongest evidence."""
+"""One claim against an article: the verdict, from three views of the evidence.
+
+- Evidence windows (`verify.check.windows`): the claim, and each of its facts (`verify.check.subclaims`), against
+  the few windows of whole sentences the embedding gate finds nearest, so a claim that joins facts from several
+  sentences can be entailed as a whole.
+- Evidence claims: the claim against the article's related claims one at a time, decided by the same rule as a
+  report's pairs (`decision.decide`, with the parse rules' notes: figures, places, "not informed").
+- The facts: a claim is supported only as far as its least supported fact, and refuted as far as its most
+  contradicted one, which the verdict names.
+
+The verdict comes from the model's fitted claim-check head (calibrated probabilities of supported and refuted over
+`ClaimCheckSignals`) where it ships one, else from the claim thresholds on the NLI scores.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from verify.check.decision import decide, needs_parse
+from verify.check.fitted import ClaimCheckHead
 from verify.check.gate import related_to
+from verify.check.lexicon import DENIAL_CUES, UNTRUE_WORDS
 from verify.check.notes import RuleNotes, parse_notes
-from verify.check.pairs import Scorer, checked_text
+from verify.check.pairs import Scorer, checked_text, score_once
 from verify.check.quantities import source_estimate
 from verify.check.settings import CheckSettings
-from verify.datamodel import Claim, ClaimVerdict, Evidence, NLIScores
+from verify.check.signals import logit
+from verify.check.subclaims import sub_claims
+from verify.check.windows import EvidenceWindow
+from verify.datamodel import (
+    Claim,
+    ClaimCheckSignals,
+    ClaimVerdict,
+    Evidence,
+    NLILabel,
+    NLIScores,
+    SubClaimCheck,
+    WindowEvidence,
+)
 from verify.runtime.nlp import pipeline
 
 EVIDENCE_COUNT = 3  # evidence claims reported for a single claim
+EVIDENCE_CANDIDATES = 6  # evidence claims scored at most: the cost of a check stays bounded on long articles
+# Windows scored for the claim and for each of its facts: the nearest by embedding. A fact is rarely stated in
+# more than a couple of places, and the cost of a check stays bounded on long transcripts.
+WINDOWS_PER_FACT = 2
+Embed = Callable[[list[str]], np.ndarray]
 
 
-def check_evidence(
+@dataclass(frozen=True)
+class ArticleEvidence:
+    """An article ready to check claims against: its checked claims and windows, with their embeddings."""
+
+    text: str
+    claims: tuple[Claim, ...]
+    claim_embeddings: np.ndarray
+    windows: tuple[EvidenceWindow, ...]
+    window_embeddings: np.ndarray
+
+
+def verdict_against(
+    claim: str,
+    article: ArticleEvidence,
+    embed: Embed,
+    score: Scorer,
+    score_windows: Scorer,
+    settings: CheckSettings = CheckSettings(),
+) -> ClaimVerdict:
+    """The verdict for `claim` against `article`; `score` scores claim pairs, `score_windows` window pairs (whole
+    windows, `NLIBackend.score_whole`)."""
+    settings = settings.for_claim_checks()
+    facts = sub_claims(pipeline()(claim))
+    texts = [claim] + ([fact.text for fact in facts] if len(facts) > 1 else [])
+    vectors = embed(texts)
+    evidence = claim_evidence(claim, article.claims, article.claim_embeddings @ vectors[0], score, settings)
+    by_text = _window_evidence(texts, vectors, article, score_windows)
+    whole = by_text[0]
+    fact_windows = by_text[1:] or [whole]
+    checks = tuple(
+        SubClaimCheck(fact.start, fact.end, fact.text, _best(found, "entailment"), _best(found, "contradiction"))
+        for fact, found in zip(facts, fact_windows)
+    )
+    signals = claim_signals(
+        claim, _best(whole, "entailment"), _best(whole, "contradiction"), checks, evidence, article.claims
+    )
+    label, supported, refuted = decide_claim(signals, settings)
+    support, conflict = _best(whole, "entailment"), _best(whole, "contradiction")
+    entailment = max(support.scores.entailment, min(check.support.scores.entailment for check in checks))
+    contradiction = max(conflict.scores.contradiction, *(check.conflict.scores.contradiction for check in checks))
+    failed = None
+    if label == "contradiction":
+        failed = max(checks, key=lambda check: check.conflict.scores.contradiction)
+    elif label == "neutral":
+        failed = min(checks, key=lambda check: check.support.scores.entailment)
+    return ClaimVerdict(
+        claim=claim,
+        label=label,
+        scores=NLIScores(entailment, max(0.0, 1.0 - entailment - contradiction), contradiction),
+        evidence=tuple(evidence[:EVIDENCE_COUNT]),
+        supported=supported,
+        refuted=refuted,
+        windows=(support,) if support == conflict else (support, conflict),
+        sub_claims=checks if len(checks) > 1 else (),
+        failed=failed if len(checks) > 1 else None,
+        signals=signals,
+    )
+
+
+def _window_evidence(
+    texts: Sequence[str], vectors: np.ndarray, article: ArticleEvidence, score_windows: Scorer
+) -> list[list[WindowEvidence]]:
+    """Each text against its WINDOWS_PER_FACT nearest windows, every distinct pair scored once in one call."""
+    similarities = vectors @ article.window_embeddings.T
+    chosen = [np.argsort(-row, kind="stable")[:WINDOWS_PER_FACT].tolist() for row in similarities]
+    pairs = [(article.windows[k].text, text) for text, ks in zip(texts, chosen) for k in ks]
+    scores = iter(score_once(score_windows, pairs))
+    return [
+        [
+            WindowEvidence(article.windows[k].start, article.windows[k].end, article.windows[k].text, next(scores))
+            for k in ks
+        ]
+        for ks in chosen
+    ]
+
+
+def _best(found: Sequence[WindowEvidence], label: str) -> WindowEvidence:
+    return max(found, key=lambda window: getattr(window.scores, label))
+
+
+def claim_signals(
+    claim: str,
+    support: WindowEvidence,
+    conflict: WindowEvidence,
+    checks: Sequence[SubClaimCheck],
+    evidence: Sequence[Evidence],
+    article_claims: Sequence[Claim],
+) -> ClaimCheckSignals:
+    """What the head reads: the whole claim's best windows, its facts' and its best evidence claims', and how the
+    article reports (`article_claims`: its checked claims)."""
+    fact_entailments = [check.support.scores.entailment for check in checks]
+    claims = max(1, len(article_claims))
+    return ClaimCheckSignals(
+        window_entailment=logit(support.scores.entailment),
+        window_contradiction=logit(conflict.scores.contradiction),
+        weakest_fact_entailment=logit(min(fact_entailments)),
+        mean_fact_entailment=logit(sum(fact_entailments) / len(fact_entailments)),
+        strongest_fact_contradiction=logit(max(check.conflict.scores.contradiction for check in checks)),
+        evidence_entailment=logit(max((e.scores.entailment for e in evidence), default=0.0)),
+        evidence_contradiction=logit(max((e.scores.contradiction for e in evidence), default=0.0)),
+        rules_refute=float(any(e.refutes for e in evidence)),
+        rules_support=float(any(e.supports for e in evidence)),
+        facts=float(len(checks)),
+        claim_words=math.log(max(1, len(claim.split()))),
+        attributed_claims=sum(c.source.kind != "author" for c in article_claims) / claims,
+        hedged_claims=sum(bool(c.cue and c.cue.hedged) for c in article_claims) / claims,
+        disputed_claims=sum(is_disputed(c) for c in article_claims) / claims,
+    )
+
+
+def is_disputed(claim: Claim) -> bool:
+    """Denied by its source ("denied that ..."), or called untrue ("the report is false", "a hoax")."""
+    cue_words = set(claim.cue.text.lower().split()) if claim.cue else set()
+    return bool(cue_words & DENIAL_CUES) or bool(set(re.findall(r"[a-z]+", claim.text.lower())) & UNTRUE_WORDS)
+
+
+def decide_claim(signals: ClaimCheckSignals, settings: CheckSettings) -> tuple[NLILabel, float | None, float | None]:
+    """The verdict and, where the model ships a fitted head, its calibrated probabilities of supported and
+    refuted. Without a head: supported when the claim's window, or its weakest fact's, entails it at the claim
+    corroboration threshold; refuted when a window, a fact or the rules contradict it at the claim contradiction
+    threshold, more strongly than it is entailed."""
+    head = settings.claim_head
+    if head is not None:
+        supported, refuted = head.supported.probability(signals), head.refuted.probability(signals)
+        return head_label(supported, refuted, head), supported, refuted
+    entailment = max(signals.window_entailment, signals.weakest_fact_entailment)
+    contradiction = max(signals.window_contradiction, signals.strongest_fact_contradiction)
+    if signals.rules_refute or (contradiction >= logit(settings.contradiction) and contradiction > entailment):
+        return "contradiction", None, None
+    if entailment >= logit(settings.corroboration) or signals.rules_support:
+        return "entailment", None, None
+    return "neutral", None, None
+
+
+def head_label(supported: float, refuted: float, head: ClaimCheckHead) -> NLILabel:
+    """The verdict of the head's probabilities: supported at its threshold (and above refuted), else refuted at
+    its threshold, else not enough information."""
+    if supported >= head.supported_threshold and supported >= refuted:
+        return "entailment"
+    if refuted >= head.refuted_threshold:
+        return "contradiction"
+    return "neutral"
+
+
+def claim_evidence(
     claim: str,
     evidence_claims: Sequence[Claim],
     similarities: np.ndarray,
     score: Scorer,
-    settings: CheckSettings = CheckSettings(),
-) -> ClaimVerdict:
-    """Verdict for `claim` against evidence claims (`similarities[k]`: embedding cosine to claim k).
-
-    The claim is the hypothesis, each related evidence claim a premise. Refuted when some evidence
-    contradicts it more strongly than any supports it; supported when some evidence corroborates
-    it; otherwise not enough information.
-    """
-    settings = settings.for_claim_checks()
-    candidates = related_to(claim, evidence_claims, similarities, settings)
-    if not candidates:  # nothing passes the gate: score the closest few anyway, they decide "neutral"
-        candidates = sorted(range(len(evidence_claims)), key=lambda k: -float(similarities[k]))[:EVIDENCE_COUNT]
+    settings: CheckSettings,
+) -> list[Evidence]:
+    """`claim` against related evidence claims (`similarities[k]`: embedding cosine to claim k), strongest
+    first: each evidence claim is a premise, the claim the hypothesis, decided by the report's rule."""
+    nearest = sorted(range(len(evidence_claims)), key=lambda k: -float(similarities[k]))
+    related = set(related_to(claim, evidence_claims, similarities, settings))
+    # The most similar related claims (the windows read the rest of the article); the closest few when none is.
+    candidates = [k for k in nearest if k in related][:EVIDENCE_CANDIDATES] or nearest[:EVIDENCE_COUNT]
     claims = [evidence_claims[k] for k in candidates]
     premises = [checked_text(evidence) for evidence in claims]
     scores = score([(premise, claim) for premise in premises])
@@ -65,24 +238,4 @@ def check_evidence(
                 ),
             )
         )
-    ranked = sorted(evidence, key=lambda e: -max(e.scores.entailment, e.scores.contradiction))
-    return ClaimVerdict(claim=claim, **_verdict(ranked), evidence=tuple(ranked[:EVIDENCE_COUNT]))
-
-
-def _verdict(evidence: list[Evidence]) -> dict:
-    supporting = [e for e in evidence if e.supports]
-    refuting = [e for e in evidence if e.refutes]
-    contradiction = max(refuting or evidence, key=lambda e: e.scores.contradiction).scores
-    entailment = max(supporting or evidence, key=lambda e: e.scores.entailment).scores
-    if refuting and (not supporting or contradiction.contradiction > entailment.entailment):
-        return {"label": "contradiction", "scores": contradiction}
-    if supporting:
-        return {"label": "entailment", "scores": entailment}
-    return {
-        "label": "neutral",
-        "scores": NLIScores(
-            entailment=entailment.entailment,
-            contradiction=contradiction.contradiction,
-            neutral=1 - max(entailment.entailment, contradiction.contradiction),
-        ),
-    }
+    return sorted(evidence, key=lambda e: -max(e.scores.entailment, e.scores.contradiction))

@@ -49,9 +49,24 @@ def report_text(report: Report) -> str:
 def verdict_text(verdict: ClaimVerdict, labels: LabelVocabulary = "nli") -> str:
     lines = [
         f"claim: {verdict.claim}",
-        f"verdict: {verdict_label(verdict.label, labels)} ({letters(verdict.scores)})",
-        "evidence:",
+        f"verdict: {verdict_label(verdict.label, labels)} ({letters(verdict.scores)}){_head_probabilities(verdict)}",
     ]
+    if verdict.failed is not None:
+        failed = verdict.failed
+        lines.append(wrap(f"fact it turns on (characters {failed.start}-{failed.end}): {failed.text}", "  "))
+    if verdict.sub_claims:
+        lines.append("facts:")
+        lines += [
+            wrap(f"{fact.text}  (best support {letters(fact.support.scores)})", "    ", first="  - ")
+            for fact in verdict.sub_claims
+        ]
+    if verdict.windows:
+        lines.append("article windows:")
+        for window in verdict.windows:
+            lines.append(
+                wrap(f"[{window.start}-{window.end}] {window.text}  ({letters(window.scores)})", "    ", first="  - ")
+            )
+    lines.append("evidence claims:")
     for evidence in verdict.evidence:
         note = f" — {evidence.note}" if evidence.note else ""
         refutes = " refutes" if evidence.refutes else ""
@@ -63,6 +78,12 @@ def verdict_text(verdict: ClaimVerdict, labels: LabelVocabulary = "nli") -> str:
             )
         )
     return "\n".join(lines) + "\n"
+
+
+def _head_probabilities(verdict: ClaimVerdict) -> str:
+    if verdict.supported is None or verdict.refuted is None:
+        return ""
+    return f"; supported {verdict.supported:.2f}, refuted {verdict.refuted:.2f}"
 
 
 RATIO_SUFFIXES = ("precision", "recall", "f1", "accuracy")

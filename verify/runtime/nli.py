@@ -277,8 +277,25 @@ class NLIBackend:
         """The model's name, the sha256 of its weight files and the precision it runs in: what results name it by."""
         return self._info
 
-    def score(self, pairs: Sequence[tuple[str, str]]) -> list[NLIScores]:
-        """Probabilities for each (premise, hypothesis), in input order."""
+    @property
+    def longest_window(self) -> int:
+        """The most tokens the model reads in one input."""
+        return self._longest_window
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Each text's length in the model's tokens, without special tokens."""
+        if not texts:
+            return []
+        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]]
+
+    def score_whole(self, pairs: Sequence[tuple[str, str]]) -> list[NLIScores]:
+        """`score` with inputs up to the model's longest window: an evidence window (`verify.check.windows`) cut to
+        fit beside its hypothesis is read whole, not split again into token windows."""
+        return self.score(pairs, self._longest_window)
+
+    def score(self, pairs: Sequence[tuple[str, str]], max_length: int | None = None) -> list[NLIScores]:
+        """Probabilities for each (premise, hypothesis), in input order; a premise longer than `max_length` tokens
+        (this backend's `max_length` when None) beside its hypothesis is read in token windows."""
         if not pairs:
             return []
         # Every hypothesis as one or more parts that fit the model beside a piece of premise.
@@ -289,7 +306,7 @@ class NLIBackend:
             for part in hypothesis_parts(self.tokenizer, hypothesis, room - PART_MARGIN):
                 expanded.append((premise, part))
                 owner.append(index)
-        windows = encode_pairs(self.tokenizer, expanded, self.max_length, self._longest_window)
+        windows = encode_pairs(self.tokenizer, expanded, max_length or self.max_length, self._longest_window)
         # Length-sorted batches keep padding (and wasted compute) small.
         lengths = [len(window.input_ids) for window in windows]
         order = sorted(range(len(windows)), key=lambda i: (lengths[i], i))
