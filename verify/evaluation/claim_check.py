@@ -1,16 +1,21 @@
-"""Checking a claim against an article, measured on FNC-1 (a headline is the claim, the article body
-the evidence; Pomerleau & Rao 2017, built on Emergent).
+"""Checking a claim against an article, measured on two kinds of labelled data.
 
-The body's stance maps to verify's verdicts: agree → entailment (supported), disagree →
-contradiction (refuted), discuss → neutral (not enough information). `unrelated` pairs are not
-checks of a claim and are left out. `per_class` draws a seeded sample of each stance, so a run
-costs minutes rather than the hours of all 3,720 related pairs. `stories` keeps one part of a fixed
-split of the dev stories (`fnc1_story_split.json`): a method fitted or chosen on the `fit` part is
-measured on the `held` part, whose headlines and bodies it has never seen.
+FNC-1 (a headline is the claim, the article body the evidence; Pomerleau & Rao 2017, built on Emergent): the
+body's stance maps to verify's verdicts: agree → entailment (supported), disagree → contradiction (refuted),
+discuss → neutral (not enough information). `unrelated` pairs are not checks of a claim and are left out.
+`per_class` draws a seeded sample of each stance, so a run costs minutes rather than the hours of all 3,720
+related pairs. `stories` keeps one part of a fixed split of the dev stories (`fnc1_story_split.json`): a method
+fitted or chosen on the `fit` part is measured on the `held` part, whose headlines and bodies it has never seen.
+
+SummEdits (Laban et al. 2023; a document and a one-sentence summary, consistent or with one atomic edit; one
+file per domain): consistent → entailment, inconsistent → "unsupported" (refuted or not enough information: the
+benchmark does not tell them apart). Its metric is balanced accuracy of supported against not, per domain.
+`stories` splits it by document (`document_part`): every summary of a document falls in the same part.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from collections.abc import Callable, Sequence
@@ -24,6 +29,8 @@ from verify.evaluation.metrics import classification_metrics
 from verify.report.labels import VERDICT_NAMES
 
 STANCE_VERDICTS = {"agree": "entailment", "disagree": "contradiction", "discuss": "neutral"}
+SUMMEDITS_VERDICTS = {"consistent": "entailment", "inconsistent": "unsupported"}
+UNSUPPORTED = "unsupported"  # a binary set's "not supported": refuted or not enough information
 STORY_SPLIT = Path(__file__).with_name("fnc1_story_split.json")
 STORY_PARTS = ("fit", "held")
 
@@ -33,8 +40,9 @@ class ClaimCheckExample:
     id: str
     claim: str
     evidence: str
-    label: str  # the expected verdict: entailment | contradiction | neutral
-    body_id: str
+    label: str  # the expected verdict: entailment | contradiction | neutral, or entailment | unsupported
+    body_id: str  # the evidence's id: FNC-1's body, a hash of a SummEdits document
+    domain: str = "fnc1"
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -93,6 +101,70 @@ def load_fnc1(
     return examples
 
 
+def document_part(document: str) -> str:
+    """A SummEdits document's part of the fit / held split, by a hash of its text: fixed, and about half each."""
+    return STORY_PARTS[int(hashlib.sha256(document.encode("utf-8")).hexdigest()[:8], 16) % 2]
+
+
+def is_claim_document_file(path: Path) -> bool:
+    """Whether `path` is a JSON-lines file of claims against documents (SummEdits' format)."""
+    if not (path.is_file() and path.suffix == ".jsonl"):
+        return False
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        first = next((line for line in lines if line.strip()), "")
+    try:
+        row = json.loads(first)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(row, dict) and {"document", "claim", "label"} <= row.keys()
+
+
+def load_summedits(path: Path, stories: str | None = None) -> list[ClaimCheckExample]:
+    """The claims of a SummEdits domain file, or of every domain file in a folder; only those of the `stories`
+    part ("fit" or "held", by document) when given."""
+    if stories is not None and stories not in STORY_PARTS:
+        raise VerifyError(f"unknown story part '{stories}' (choose from {', '.join(STORY_PARTS)})")
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    examples = []
+    for file in files:
+        for number, row in enumerate(_read_jsonl(file), 1):
+            if not isinstance(row, dict) or row.get("label") not in SUMMEDITS_VERDICTS:
+                raise VerifyError(
+                    f"{file}, line {number}: not a claim against a document labelled consistent or inconsistent"
+                )
+            document = row["document"]
+            if stories and document_part(document) != stories:
+                continue
+            examples.append(
+                ClaimCheckExample(
+                    id=str(row.get("id", f"{file.stem}-{number}")),
+                    claim=row["claim"],
+                    evidence=document,
+                    label=SUMMEDITS_VERDICTS[row["label"]],
+                    body_id=hashlib.sha256(document.encode("utf-8")).hexdigest()[:12],
+                    domain=str(row.get("domain") or file.stem),
+                )
+            )
+    if not examples:
+        part = f" in the {stories} part" if stories else ""
+        raise VerifyError(f"{path} has no claims against documents{part}")
+    return examples
+
+
+def binary_metrics(pairs: Sequence[tuple[str, str]]) -> dict[str, float]:
+    """Supported against not (refuted and not enough information together): the recall of each and their mean,
+    the balanced accuracy."""
+    supported = [predicted == "entailment" for gold, predicted in pairs if gold == "entailment"]
+    unsupported = [predicted != "entailment" for gold, predicted in pairs if gold != "entailment"]
+    recalls = [sum(found) / len(found) for found in (supported, unsupported) if found]
+    return {
+        "n": len(pairs),
+        "supported_recall": sum(supported) / len(supported) if supported else 0.0,
+        "unsupported_recall": sum(unsupported) / len(unsupported) if unsupported else 0.0,
+        "balanced_accuracy": sum(recalls) / len(recalls) if recalls else 0.0,
+    }
+
+
 class ClaimCheckEvaluator:
     """Scores a claim checker (claim, evidence text) → ClaimVerdict on labelled examples."""
 
@@ -104,11 +176,25 @@ class ClaimCheckEvaluator:
     def __call__(
         self, check: Callable[[str, str], ClaimVerdict], progress: Callable[[int, int], None] | None = None
     ) -> dict[str, Any]:
+        """FNC-1's 3-way metrics; on a binary set (SummEdits) balanced accuracy, per domain and their mean."""
         pairs = []
-        for number, example in enumerate(self.examples, 1):
-            pairs.append((example.label, check(example.claim, example.evidence).label))
+        # By evidence: the checker keeps the last few articles ready (`Verifier.evidence`).
+        for number, example in enumerate(sorted(self.examples, key=lambda e: e.body_id), 1):
+            pairs.append((example, check(example.claim, example.evidence).label))
             if progress:
                 progress(number, len(self.examples))
-        metrics = classification_metrics(pairs, NLI_LABELS)
+        if all(example.label in SUMMEDITS_VERDICTS.values() for example, _ in pairs):
+            domains = sorted({example.domain for example, _ in pairs})
+            per_domain = {
+                domain: binary_metrics([(e.label, label) for e, label in pairs if e.domain == domain])
+                for domain in domains
+            }
+            return {
+                "balanced_accuracy_mean": sum(m["balanced_accuracy"] for m in per_domain.values()) / len(per_domain),
+                **binary_metrics([(e.label, label) for e, label in pairs]),
+                "per_domain": per_domain,
+                "verdict_names": VERDICT_NAMES,
+            }
+        metrics = classification_metrics([(e.label, label) for e, label in pairs], NLI_LABELS)
         metrics["verdict_names"] = VERDICT_NAMES
         return metrics

@@ -26,12 +26,16 @@ def _quiet(_: str) -> None:
 
 def detect_task(path: Path) -> str:
     """fixtures (labeled articles), nli (pairs: .jsonl or a saved dataset), attribution (PolNeAR split),
-    check (FNC-1 `*_stances.jsonl`: a claim against an article) or judged (`*_judged.jsonl`: real news judged
-    pair by pair)."""
+    check (FNC-1 `*_stances.jsonl`, or SummEdits domain files or their folder: a claim against an article) or
+    judged (`*_judged.jsonl`: real news judged pair by pair)."""
     if path.is_file() and path.name.endswith("_stances.jsonl"):
         return "check"
     if path.is_file() and path.name.endswith("_judged.jsonl"):
         return "judged"
+    from verify.evaluation.claim_check import is_claim_document_file
+
+    if is_claim_document_file(path) or (path.is_dir() and any(map(is_claim_document_file, path.glob("*.jsonl")))):
+        return "check"
     if path.is_file():
         return "nli" if path.suffix == ".jsonl" else "fixtures"
     if (path / "attributions").is_dir():
@@ -178,10 +182,11 @@ def _metrics(
             )
             return {"task": "attribution", "attributor": attributor, "data": str(path), **metrics}
         if task == "check":
-            from verify.evaluation.claim_check import ClaimCheckEvaluator, load_fnc1
+            from verify.evaluation.claim_check import ClaimCheckEvaluator, load_fnc1, load_summedits
             from verify.pipeline import get_verifier
 
-            checks = load_fnc1(path, per_class, stories=stories)
+            fnc1 = path.is_file() and path.name.endswith("_stances.jsonl")
+            checks = load_fnc1(path, per_class, stories=stories) if fnc1 else load_summedits(path, stories)
             verifier = get_verifier(model, _check_settings(model, parse_rules))
             metrics = ClaimCheckEvaluator(checks)(
                 verifier.check, lambda done, total: progress(f"checking claim {done}/{total}")
