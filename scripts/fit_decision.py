@@ -32,17 +32,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
-from sklearn.preprocessing import StandardScaler
 
-from verify.check.fitted import FittedDecision, LogisticModel
+from verify.check.fitted import FittedDecision
 from verify.check.pairs import checked_text
 from verify.check.settings import write_model_settings
 from verify.datamodel import Claim, NLIScores, PairSignals, Report
 from verify.evaluation.fixtures import load_labeled_articles, match_claims
 from verify.evaluation.judged import JudgedNewsEvaluator, load_judged_pairs, matching_judgement, report_lines
 from verify.pipeline import Verifier
+from verify.training.logistic import fit_logistic, out_of_fold, reliability
 
 FINDINGS = ("contradiction", "corroboration")
 KEPT = NLIScores(0.0, 0.0, 1.0)  # what the replayed screen says of a pair the report scored: keep it
@@ -141,47 +139,14 @@ def choose_threshold(sweep: Sequence[dict], min_precision: float, max_false_per_
     return max(qualifying, key=lambda row: (row["real"], -row["wrong"], -row["threshold"]))
 
 
-def fitted_model(features: np.ndarray, labels: np.ndarray) -> tuple[LogisticModel, LogisticRegression]:
-    scaler = StandardScaler().fit(features)
-    # Unweighted, so the probabilities stay calibrated (a weighted fit would inflate the rare class's).
-    regression = LogisticRegression(C=0.5, max_iter=2000)
-    regression.fit(scaler.transform(features), labels)
-    return (
-        LogisticModel(
-            PairSignals.names(),
-            tuple(float(value) for value in scaler.mean_),
-            tuple(float(value) if value > 0 else 1.0 for value in scaler.scale_),
-            tuple(float(value) for value in regression.coef_[0]),
-            float(regression.intercept_[0]),
-        ),
-        regression,
-    )
-
-
-def reliability(probabilities: np.ndarray, labels: np.ndarray, bins: int = 10) -> dict:
-    """The reliability table (predicted against observed, in bins of equal width) and the expected calibration
-    error: the bins' gaps weighted by their share of pairs."""
-    table, error = [], 0.0
-    edges = np.linspace(0, 1, bins + 1)
-    for low, high in zip(edges[:-1], edges[1:]):
-        inside = (probabilities >= low) & ((probabilities < high) | (high == 1.0))
-        if not inside.any():
-            continue
-        predicted, observed = float(probabilities[inside].mean()), float(labels[inside].mean())
-        table.append(
-            {"bin": f"{low:.1f}-{high:.1f}", "pairs": int(inside.sum()), "predicted": predicted, "observed": observed}
-        )
-        error += inside.mean() * abs(predicted - observed)
-    return {"ece": float(error), "table": table}
-
-
-def out_of_fold(features: np.ndarray, labels: np.ndarray, groups: Sequence[str]) -> np.ndarray:
+def out_of_fold_probabilities(features: np.ndarray, labels: np.ndarray, groups: Sequence[str]) -> np.ndarray:
     """Each pair's probability from a model fitted without its article (five folds grouped by article)."""
-    probabilities = np.zeros(len(labels))
-    for fit, held in GroupKFold(n_splits=5).split(features, labels, groups):
-        model, _ = fitted_model(features[fit], labels[fit])
-        probabilities[held] = [model.probability(PairSignals(*row)) for row in features[held]]
-    return probabilities
+
+    def fit(inside: np.ndarray, labels: np.ndarray):
+        model = fit_logistic(inside, labels, PairSignals.names())
+        return lambda row: model.probability(PairSignals(*row))
+
+    return out_of_fold(features, labels, groups, fit)
 
 
 def main() -> None:
@@ -217,11 +182,11 @@ def main() -> None:
     models = {}
     for label in FINDINGS:
         labels = np.array([truth == label for _, truth, _ in rows], dtype=int)
-        models[label], _ = fitted_model(features, labels)
+        models[label] = fit_logistic(features, labels, PairSignals.names())
         results[label] = {
             "positives": int(labels.sum()),
             "coefficients": dict(zip(PairSignals.names(), models[label].coefficients)),
-            "calibration_out_of_fold": reliability(out_of_fold(features, labels, groups), labels),
+            "calibration_out_of_fold": reliability(out_of_fold_probabilities(features, labels, groups), labels),
         }
     # Calibration on real news the models were not fitted on: PolNeAR dev's candidate pairs, judged.
     dev_rows = [row for row in judged_rows(sets["dev"], arguments.dev_judged) if row[1] != "unclear"]

@@ -1,0 +1,256 @@
+"""Fit the claim check's head (`verify.check.fitted.ClaimCheckHead`) on claim-vs-document data, choose its
+thresholds on the part split off for fitting, and measure it on the held part.
+
+Two steps, so the slow one runs once and resumes:
+
+- `extract`: a seeded sample of each domain of SummEdits dev (../shared/data/claims/summedits, seven domains, both
+  parts of the split by document, `verify.evaluation.claim_check.document_part`) and of FNC-1 dev's related pairs
+  (both parts of its story split) checked by the product's own `verdict_against`, writing each claim's
+  `ClaimCheckSignals` and label to a JSON-lines file (claims already in it are skipped). Scores are kept across
+  the claims of one document: SummEdits' edited summaries share most of their facts with the seed.
+- `fit`: on the fit parts only, two logistic regressions (`verify.training.logistic`): supported (SummEdits
+  consistent, FNC-1 agree) against not, and refuted (FNC-1 disagree) against not. The supported threshold is the
+  one with the best mean balanced accuracy over the fit part's SummEdits domains and FNC-1 (agree against the
+  rest), from out-of-fold probabilities (five folds grouped by document); the refuted threshold then the best FNC-1
+  macro-F1. The held parts, which chose nothing, are measured: balanced accuracy per SummEdits domain, FNC-1
+  macro-F1 and disagree F1, and the supported probability's reliability table. Writes the head into the model's
+  settings.json ("claim_check") with `--write`, and a results JSON.
+
+    .venv/bin/python scripts/fit_claim_check.py extract --signals RUN/signals.jsonl
+    .venv/bin/python scripts/fit_claim_check.py fit --signals RUN/signals.jsonl \\
+        --results docs/results/claim-check-head.json [--write models/verify-nli-mpnet]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from verify.check.fitted import ClaimCheckHead
+from verify.check.settings import write_model_settings
+from verify.check.verdict import head_label, verdict_against
+from verify.datamodel import ClaimCheckSignals, NLIScores
+from verify.evaluation.claim_check import (
+    binary_metrics,
+    document_part,
+    held_body_ids,
+    load_fnc1,
+    load_summedits,
+)
+from verify.evaluation.metrics import classification_metrics
+from verify.training.logistic import fit_logistic, reliability
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.025), 3)
+
+
+def extract(
+    signals_path: Path, summedits: Path, per_domain: int, fnc1: Path, fnc1_per_class: int, model: str | None
+) -> None:
+    from verify.pipeline import Verifier
+
+    verifier = Verifier(model)
+    held = held_body_ids()
+    by_domain: dict[str, list] = {}
+    for example in load_summedits(summedits):
+        by_domain.setdefault(example.domain, []).append(example)
+    rng = random.Random(13)
+    examples = [
+        (e, document_part(e.evidence))
+        for domain in sorted(by_domain)
+        for e in (
+            by_domain[domain] if len(by_domain[domain]) <= per_domain else rng.sample(by_domain[domain], per_domain)
+        )
+    ]
+    examples += [(e, "held" if e.body_id in held else "fit") for e in load_fnc1(fnc1, fnc1_per_class)]
+    done = set()
+    if signals_path.exists():
+        done = {json.loads(line)["id"] for line in signals_path.read_text(encoding="utf-8").splitlines() if line}
+    todo = sorted((pair for pair in examples if pair[0].id not in done), key=lambda pair: pair[0].body_id)
+    print(f"{len(todo)} claims to check ({len(done)} done)", flush=True)
+    cache: dict[str, dict[tuple[str, str], NLIScores]] = {"claims": {}, "windows": {}}
+
+    def cached(name: str, score):
+        def scored(pairs: list[tuple[str, str]]) -> list[NLIScores]:
+            kept = cache[name]
+            missing = list(dict.fromkeys(pair for pair in pairs if pair not in kept))
+            kept.update(zip(missing, score(missing)))
+            return [kept[pair] for pair in pairs]
+
+        return scored
+
+    score, score_windows = cached("claims", verifier.backend.score), cached("windows", verifier.backend.score_whole)
+    started, body = time.perf_counter(), None
+    with signals_path.open("a", encoding="utf-8") as out:
+        for number, (example, part) in enumerate(todo, 1):
+            if example.body_id != body:  # a new document: the last one's scores are not needed again
+                body = example.body_id
+                cache["claims"].clear()
+                cache["windows"].clear()
+            article = verifier.evidence(example.evidence)
+            verdict = verdict_against(
+                example.claim.strip(), article, verifier.embedder.encode, score, score_windows, verifier.settings
+            )
+            assert verdict.signals is not None
+            row = {"id": example.id, "domain": example.domain, "part": part, "label": example.label}
+            out.write(json.dumps({**row, "document": example.body_id, "signals": verdict.signals.vector()}) + "\n")
+            out.flush()
+            if number % 50 == 0:
+                rate = number / (time.perf_counter() - started)
+                print(f"{number}/{len(todo)} claims, {rate:.2f}/s", flush=True)
+
+
+def _head(rows: Sequence[dict], supported_threshold: float, refuted_threshold: float) -> ClaimCheckHead:
+    names = ClaimCheckSignals.names()
+    features = np.array([row["signals"] for row in rows])
+    supported = np.array([row["label"] == "entailment" for row in rows], dtype=int)
+    fnc1 = np.array([row["domain"] == "fnc1" for row in rows])
+    refuted = np.array([row["label"] == "contradiction" for row in rows], dtype=int)
+    return ClaimCheckHead(
+        fit_logistic(features, supported, names),
+        fit_logistic(features[fnc1], refuted[fnc1], names),
+        supported_threshold,
+        refuted_threshold,
+    )
+
+
+def _verdicts(supported: np.ndarray, refuted: np.ndarray, head: ClaimCheckHead) -> list[str]:
+    """The labels the product's rule gives with these probabilities."""
+    return [head_label(float(s), float(r), head) for s, r in zip(supported, refuted)]
+
+
+def _measured(rows: Sequence[dict], labels: Sequence[str]) -> dict:
+    domains = sorted({row["domain"] for row in rows} - {"fnc1"})
+    per_domain = {
+        domain: binary_metrics([(r["label"], label) for r, label in zip(rows, labels) if r["domain"] == domain])
+        for domain in domains
+    }
+    fnc1 = [(r["label"], label) for r, label in zip(rows, labels) if r["domain"] == "fnc1"]
+    result: dict = {}
+    if per_domain:
+        result["summedits"] = {
+            "balanced_accuracy_mean": float(np.mean([m["balanced_accuracy"] for m in per_domain.values()])),
+            "per_domain": per_domain,
+        }
+    if fnc1:
+        metrics = classification_metrics(fnc1, ("entailment", "neutral", "contradiction"))
+        result["fnc1"] = {
+            "n": metrics["n"],
+            "macro_f1": metrics["macro_f1"],
+            "disagree_f1": metrics["per_class"].get("contradiction", {}).get("f1", 0.0),
+            "agree_vs_rest": binary_metrics(fnc1),
+            "per_class": metrics["per_class"],
+        }
+    return result
+
+
+def _objective_supported(measured: dict) -> float:
+    scores = [m["balanced_accuracy"] for m in measured["summedits"]["per_domain"].values()]
+    return float(np.mean(scores + [measured["fnc1"]["agree_vs_rest"]["balanced_accuracy"]]))
+
+
+def _probabilities(head: ClaimCheckHead, rows: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
+    signals = [ClaimCheckSignals(*row["signals"]) for row in rows]
+    return (
+        np.array([head.supported.probability(s) for s in signals]),
+        np.array([head.refuted.probability(s) for s in signals]),
+    )
+
+
+def fit(signals_path: Path, results_path: Path, write: Path | None) -> None:
+    rows = [json.loads(line) for line in signals_path.read_text(encoding="utf-8").splitlines() if line]
+    fit_rows = [row for row in rows if row["part"] == "fit"]
+    held_rows = [row for row in rows if row["part"] == "held"]
+    features = np.array([row["signals"] for row in fit_rows])
+    documents = [f"{row['domain']}:{row['document']}" for row in fit_rows]
+
+    # Out-of-fold probabilities on the fit part: each row's from heads fitted without its document.
+    supported, refuted = np.zeros(len(fit_rows)), np.zeros(len(fit_rows))
+    for inside, outside in GroupKFold(n_splits=5).split(features, groups=documents):
+        fold_head = _head([fit_rows[i] for i in inside], 0.5, 0.5)
+        supported[outside], refuted[outside] = _probabilities(fold_head, [fit_rows[i] for i in outside])
+
+    def measured(supported_threshold: float, refuted_threshold: float) -> dict:
+        head = replace(fold_head, supported_threshold=supported_threshold, refuted_threshold=refuted_threshold)
+        return _measured(fit_rows, _verdicts(supported, refuted, head))
+
+    best_supported = float(max(THRESHOLDS, key=lambda t: _objective_supported(measured(t, 1.01))))
+    best_refuted = float(max(THRESHOLDS, key=lambda t: measured(best_supported, t)["fnc1"]["macro_f1"]))
+    head = _head(fit_rows, best_supported, best_refuted)
+    held_supported, held_refuted = _probabilities(head, held_rows)
+    fnc1_held = np.array([row["domain"] == "fnc1" for row in held_rows])
+    results = {
+        "data": {
+            "signals": signals_path.name,
+            "fit_rows": len(fit_rows),
+            "held_rows": len(held_rows),
+            "by_domain_and_part": {
+                f"{domain}/{part}": sum(r["domain"] == domain and r["part"] == part for r in rows)
+                for domain in sorted({r["domain"] for r in rows})
+                for part in ("fit", "held")
+            },
+        },
+        "chosen_on_fit_part": {"supported_threshold": best_supported, "refuted_threshold": best_refuted},
+        "fit_part_out_of_fold": measured(best_supported, best_refuted),
+        "held_part": _measured(held_rows, _verdicts(held_supported, held_refuted, head)),
+        "calibration_held": {
+            "supported": reliability(held_supported, np.array([r["label"] == "entailment" for r in held_rows])),
+            "refuted_fnc1": reliability(
+                held_refuted[fnc1_held],
+                np.array([r["label"] == "contradiction" for r, fnc1 in zip(held_rows, fnc1_held) if fnc1]),
+            ),
+        },
+        "head": head_json(head),
+    }
+    results_path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({k: results[k] for k in ("chosen_on_fit_part", "held_part")}, indent=1))
+    if write is not None:
+        about = (
+            f"scripts/fit_claim_check.py: logistic regressions over verify.check.verdict's ClaimCheckSignals, fitted "
+            f"on the fit parts of SummEdits dev (split by document) and FNC-1 dev (story split); thresholds chosen "
+            f"there out of fold (supported {best_supported}, refuted {best_refuted}); the held parts measured in "
+            f"{results_path.name}."
+        )
+        print(write_model_settings(write, "claim_check", head_json(head), about))
+
+
+def head_json(head: ClaimCheckHead) -> dict:
+    return {
+        "supported": asdict(head.supported),
+        "refuted": asdict(head.refuted),
+        "supported_threshold": head.supported_threshold,
+        "refuted_threshold": head.refuted_threshold,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    steps = parser.add_subparsers(dest="step", required=True)
+    extracting = steps.add_parser("extract")
+    extracting.add_argument("--signals", type=Path, required=True)
+    extracting.add_argument("--summedits", type=Path, default=DATA / "claims" / "summedits")
+    extracting.add_argument("--fnc1", type=Path, default=DATA / "news" / "fnc1_dev_stances.jsonl")
+    extracting.add_argument("--per-domain", type=int, default=280, help="a seeded sample of each SummEdits domain")
+    extracting.add_argument("--fnc1-per-class", type=int, default=80)
+    extracting.add_argument("--model")
+    fitting = steps.add_parser("fit")
+    fitting.add_argument("--signals", type=Path, required=True)
+    fitting.add_argument("--results", type=Path, required=True)
+    fitting.add_argument("--write", type=Path, help="the model folder whose settings.json gets the head")
+    args = parser.parse_args()
+    if args.step == "extract":
+        extract(args.signals, args.summedits, args.per_domain, args.fnc1, args.fnc1_per_class, args.model)
+    else:
+        fit(args.signals, args.results, args.write)
+
+
+if __name__ == "__main__":
+    main()
