@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import os
 import platform
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import torch
@@ -40,3 +44,30 @@ def emit(result: dict, out: Path | None) -> None:
     print(text)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
+
+
+def beside_baseline(root: Path, baseline: str, timed: str, arguments: Sequence[str], rounds: int) -> dict[str, list]:
+    """Run the Python code `timed` (it prints one JSON line last) with this checkout's code and with the `baseline`
+    revision's (checked out with `git worktree` into a temporary folder; the same installed packages and models
+    otherwise), each in a fresh process, alternating for `rounds` rounds: {"this checkout": [...], baseline: [...]}
+    of the printed JSON."""
+    with tempfile.TemporaryDirectory() as folder:
+        baseline_tree = Path(folder) / "baseline"
+        subprocess.run(["git", "worktree", "add", "--detach", str(baseline_tree), baseline], check=True, cwd=root)
+        try:
+            runs: dict[str, list] = {"this checkout": [], baseline: []}
+            for _ in range(rounds):
+                for name, tree in (("this checkout", root), (baseline, baseline_tree)):
+                    environment = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(tree))
+                    finished = subprocess.run(
+                        [sys.executable, "-c", timed, *arguments],
+                        check=True,
+                        capture_output=True,
+                        text=True,
+                        env=environment,
+                        cwd=tree,
+                    )
+                    runs[name].append(json.loads(finished.stdout.strip().splitlines()[-1]))
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(baseline_tree)], check=True, cwd=root)
+    return runs

@@ -9,15 +9,10 @@ model base. Prints JSON with the CPU flags (bf16 autocast is twice as fast where
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
-from benchmark_output import emit, machine
+from benchmark_output import beside_baseline, emit, machine
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMED = """
@@ -36,19 +31,6 @@ print(json.dumps({"seconds": seconds, "contradictions": len(report.contradiction
 """
 
 
-def warm_seconds(tree: Path, article: Path, repeats: int) -> dict:
-    environment = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(tree))
-    finished = subprocess.run(
-        [sys.executable, "-c", TIMED, str(article), str(repeats)],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=tree,
-    )
-    return json.loads(finished.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", required=True, help="the git revision to compare with")
@@ -57,20 +39,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--out", type=Path)
     arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        baseline_tree = Path(folder) / "baseline"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(baseline_tree), arguments.baseline], check=True, cwd=ROOT
-        )
-        try:
-            runs: dict[str, list[dict]] = {"this checkout": [], arguments.baseline: []}
-            for _ in range(arguments.rounds):
-                runs["this checkout"].append(warm_seconds(ROOT, arguments.article.resolve(), arguments.repeats))
-                runs[arguments.baseline].append(
-                    warm_seconds(baseline_tree, arguments.article.resolve(), arguments.repeats)
-                )
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(baseline_tree)], check=True, cwd=ROOT)
+    runs = beside_baseline(
+        ROOT, arguments.baseline, TIMED, [str(arguments.article.resolve()), str(arguments.repeats)], arguments.rounds
+    )
     results = {
         name: {
             "median_warm_seconds": statistics.median(second for run in each for second in run["seconds"]),
