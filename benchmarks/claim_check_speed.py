@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import tempfile
 from pathlib import Path
 
 from benchmark_output import beside_baseline, emit, machine
@@ -55,16 +56,17 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path)
     arguments = parser.parse_args()
-    article = Path("/tmp") / "claim_check_speed_article.txt"
     text = article_of(arguments.article, ARTICLE_CHARACTERS)
-    article.write_text(text, encoding="utf-8")
-    runs = beside_baseline(
-        ROOT,
-        arguments.baseline,
-        TIMED,
-        [str(article), json.dumps(CLAIMS), str(arguments.repeats)],
-        arguments.rounds,
-    )
+    with tempfile.TemporaryDirectory() as folder:
+        article = Path(folder) / "article.txt"
+        article.write_text(text, encoding="utf-8")
+        runs = beside_baseline(
+            ROOT,
+            arguments.baseline,
+            TIMED,
+            [str(article), json.dumps(CLAIMS), str(arguments.repeats)],
+            arguments.rounds,
+        )
     results = {
         name: {
             "median_warm_seconds": statistics.median(second for run in each for second in run["seconds"]),
