@@ -24,6 +24,7 @@ Two steps, so the slow one runs once and resumes:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import time
@@ -50,6 +51,26 @@ from verify.training.logistic import fit_logistic, reliability
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.025), 3)
+# Heads over some of the signals, fitted and chosen alike: what the windows and the facts add to the article's
+# claims, which were all `verify check` read before.
+ABLATIONS = {
+    "evidence_claims_only": (
+        "evidence_entailment",
+        "evidence_contradiction",
+        "rules_refute",
+        "rules_support",
+        "claim_words",
+        "attributed_claims",
+        "hedged_claims",
+        "disputed_claims",
+    ),
+    "without_how_the_article_reports": tuple(
+        name
+        for name in ClaimCheckSignals.names()
+        if name not in ("attributed_claims", "hedged_claims", "disputed_claims")
+    ),
+    "whole_claim_windows_only": ("window_entailment", "window_contradiction", "claim_words"),
+}
 
 
 def extract(
@@ -101,16 +122,21 @@ def extract(
             )
             assert verdict.signals is not None
             row = {"id": example.id, "domain": example.domain, "part": part, "label": example.label}
-            out.write(json.dumps({**row, "document": example.body_id, "signals": verdict.signals.vector()}) + "\n")
+            row |= {"document": example.body_id, "claim_key": hashlib.sha256(example.claim.encode()).hexdigest()[:12]}
+            signals = dict(zip(ClaimCheckSignals.names(), verdict.signals.vector()))
+            out.write(json.dumps({**row, "signals": signals}) + "\n")
             out.flush()
             if number % 50 == 0:
                 rate = number / (time.perf_counter() - started)
                 print(f"{number}/{len(todo)} claims, {rate:.2f}/s", flush=True)
 
 
-def _head(rows: Sequence[dict], supported_threshold: float, refuted_threshold: float) -> ClaimCheckHead:
-    names = ClaimCheckSignals.names()
-    features = np.array([row["signals"] for row in rows])
+def _head(
+    rows: Sequence[dict], names: Sequence[str], supported_threshold: float = 0.5, refuted_threshold: float = 0.5
+) -> ClaimCheckHead:
+    """Supported on every row, refuted on FNC-1's (SummEdits does not tell refuted from not enough information),
+    each a logistic regression over the signals `names`."""
+    features = np.array([[row["signals"][name] for name in names] for row in rows])
     supported = np.array([row["label"] == "entailment" for row in rows], dtype=int)
     fnc1 = np.array([row["domain"] == "fnc1" for row in rows])
     refuted = np.array([row["label"] == "contradiction" for row in rows], dtype=int)
@@ -120,6 +146,42 @@ def _head(rows: Sequence[dict], supported_threshold: float, refuted_threshold: f
         supported_threshold,
         refuted_threshold,
     )
+
+
+def story_groups(rows: Sequence[dict]) -> list[str]:
+    """A group per row that keeps related rows in one fold: a SummEdits document; an FNC-1 story (headlines and
+    bodies joined by pairs: one headline is checked against several bodies of its story)."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for row in rows:
+        if row["domain"] == "fnc1":
+            parent[root("b" + row["document"])] = root("h" + row["claim_key"])
+    return [
+        root("b" + row["document"]) if row["domain"] == "fnc1" else f"{row['domain']}:{row['document']}" for row in rows
+    ]
+
+
+def fitted_head(fit_rows: Sequence[dict], names: Sequence[str]) -> tuple[ClaimCheckHead, dict]:
+    """The head over the signals `names` fitted on `fit_rows`, with thresholds chosen there on out-of-fold
+    probabilities (five folds grouped by document and story, `story_groups`), and what those thresholds give out
+    of fold."""
+    supported, refuted = np.zeros(len(fit_rows)), np.zeros(len(fit_rows))
+    for inside, outside in GroupKFold(n_splits=5).split(fit_rows, groups=story_groups(fit_rows)):
+        fold_head = _head([fit_rows[i] for i in inside], names)
+        supported[outside], refuted[outside] = _probabilities(fold_head, [fit_rows[i] for i in outside])
+
+    def measured(supported_threshold: float, refuted_threshold: float) -> dict:
+        head = replace(fold_head, supported_threshold=supported_threshold, refuted_threshold=refuted_threshold)
+        return _measured(fit_rows, _verdicts(supported, refuted, head))
+
+    best_supported = float(max(THRESHOLDS, key=lambda t: _objective_supported(measured(t, 1.01))))
+    best_refuted = float(max(THRESHOLDS, key=lambda t: measured(best_supported, t)["fnc1"]["macro_f1"]))
+    return _head(fit_rows, names, best_supported, best_refuted), measured(best_supported, best_refuted)
 
 
 def _verdicts(supported: np.ndarray, refuted: np.ndarray, head: ClaimCheckHead) -> list[str]:
@@ -158,7 +220,7 @@ def _objective_supported(measured: dict) -> float:
 
 
 def _probabilities(head: ClaimCheckHead, rows: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
-    signals = [ClaimCheckSignals(*row["signals"]) for row in rows]
+    signals = [ClaimCheckSignals(**row["signals"]) for row in rows]
     return (
         np.array([head.supported.probability(s) for s in signals]),
         np.array([head.refuted.probability(s) for s in signals]),
@@ -169,23 +231,16 @@ def fit(signals_path: Path, results_path: Path, write: Path | None) -> None:
     rows = [json.loads(line) for line in signals_path.read_text(encoding="utf-8").splitlines() if line]
     fit_rows = [row for row in rows if row["part"] == "fit"]
     held_rows = [row for row in rows if row["part"] == "held"]
-    features = np.array([row["signals"] for row in fit_rows])
-    documents = [f"{row['domain']}:{row['document']}" for row in fit_rows]
-
-    # Out-of-fold probabilities on the fit part: each row's from heads fitted without its document.
-    supported, refuted = np.zeros(len(fit_rows)), np.zeros(len(fit_rows))
-    for inside, outside in GroupKFold(n_splits=5).split(features, groups=documents):
-        fold_head = _head([fit_rows[i] for i in inside], 0.5, 0.5)
-        supported[outside], refuted[outside] = _probabilities(fold_head, [fit_rows[i] for i in outside])
-
-    def measured(supported_threshold: float, refuted_threshold: float) -> dict:
-        head = replace(fold_head, supported_threshold=supported_threshold, refuted_threshold=refuted_threshold)
-        return _measured(fit_rows, _verdicts(supported, refuted, head))
-
-    best_supported = float(max(THRESHOLDS, key=lambda t: _objective_supported(measured(t, 1.01))))
-    best_refuted = float(max(THRESHOLDS, key=lambda t: measured(best_supported, t)["fnc1"]["macro_f1"]))
-    head = _head(fit_rows, best_supported, best_refuted)
+    head, out_of_fold = fitted_head(fit_rows, ClaimCheckSignals.names())
+    best_supported, best_refuted = head.supported_threshold, head.refuted_threshold
     held_supported, held_refuted = _probabilities(head, held_rows)
+    ablations = {}
+    for name, signals in ABLATIONS.items():
+        part_head, _ = fitted_head(fit_rows, signals)
+        ablations[name] = {
+            "signals": signals,
+            "held_part": _measured(held_rows, _verdicts(*_probabilities(part_head, held_rows), part_head)),
+        }
     fnc1_held = np.array([row["domain"] == "fnc1" for row in held_rows])
     results = {
         "data": {
@@ -199,7 +254,7 @@ def fit(signals_path: Path, results_path: Path, write: Path | None) -> None:
             },
         },
         "chosen_on_fit_part": {"supported_threshold": best_supported, "refuted_threshold": best_refuted},
-        "fit_part_out_of_fold": measured(best_supported, best_refuted),
+        "fit_part_out_of_fold": out_of_fold,
         "held_part": _measured(held_rows, _verdicts(held_supported, held_refuted, head)),
         "calibration_held": {
             "supported": reliability(held_supported, np.array([r["label"] == "entailment" for r in held_rows])),
@@ -208,6 +263,7 @@ def fit(signals_path: Path, results_path: Path, write: Path | None) -> None:
                 np.array([r["label"] == "contradiction" for r, fnc1 in zip(held_rows, fnc1_held) if fnc1]),
             ),
         },
+        "ablations_held_part": ablations,
         "head": head_json(head),
     }
     results_path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

@@ -65,6 +65,23 @@ def test_every_pair_of_neighbouring_sentences_shares_a_window():
         assert any(w.start <= start and end <= w.end for w in found)
 
 
+def test_a_window_inside_the_one_before_is_not_made_again():
+    # Sentences of 10, 50, 50 and 10 tokens in windows of 64: the second sentence alone would lie inside the
+    # first window, so the windows are 0-1, 2-3.
+    text = "Rain fell. The river rose. Roads closed. Schools shut."
+    sentences = sentence_spans(text)
+    found = evidence_windows(text, sentences, [10, 50, 50, 10], 64)
+    assert [window.text for window in found] == ["Rain fell. The river rose.", "Roads closed. Schools shut."]
+
+
+def test_an_article_without_windows_is_a_user_error():
+    from verify.errors import VerifyError
+
+    article = ArticleEvidence("  ", (), np.zeros((0, 512)), (), np.zeros((0, 512)))
+    with pytest.raises(VerifyError, match="no sentences to check"):
+        verdict_against("The port reopened.", article, hashed_words_embed, lexical_scorer, lexical_scorer)
+
+
 def test_line_breaks_end_sentences_in_windows():
     text = "Markets closed early\nThe minister resigned on Friday."
     assert [text[s:e] for s, e in sentence_spans(text)] == ["Markets closed early", "The minister resigned on Friday."]
@@ -86,10 +103,32 @@ def test_line_breaks_end_sentences_in_windows():
             "Rescuers found two survivors. The search will resume at dawn.",
             ["Rescuers found two survivors", "The search will resume at dawn"],
         ),
+        # A short conjunct stays with the clause it joins; a line break inside a claim is not part of a fact.
+        (
+            "The minister cut taxes on fuel, raised the pension age and resigned.",
+            ["The minister cut taxes on fuel", "The minister raised the pension age and resigned"],
+        ),
+        (
+            "The bank raised rates by half a point\nand the pound rose against the dollar.",
+            ["The bank raised rates by half a point", "the pound rose against the dollar"],
+        ),
         # One fact: a list of nouns, a reported statement, a short conjunct that is part of its clause.
         ("Apples and pears were sold at the market.", ["Apples and pears were sold at the market."]),
         ("The spokesman said the plant was safe.", ["The spokesman said the plant was safe."]),
         ("Prices rose and fell.", ["Prices rose and fell."]),
+        # Coordination inside what a source said, what a court ruled, or a relative clause keeps its frame whole.
+        (
+            "The minister said the economy grew last year and unemployment fell to four percent.",
+            ["The minister said the economy grew last year and unemployment fell to four percent."],
+        ),
+        (
+            "The court ruled that the law was unconstitutional and ordered the state to pay damages.",
+            ["The court ruled that the law was unconstitutional and ordered the state to pay damages."],
+        ),
+        (
+            "The man who arrived on Monday and left on Friday was arrested by police on Sunday.",
+            ["The man who arrived on Monday and left on Friday was arrested by police on Sunday."],
+        ),
     ],
 )
 def test_a_claim_is_split_into_the_facts_it_states(claim, facts):

@@ -5,8 +5,8 @@
   sentences can be entailed as a whole.
 - Evidence claims: the claim against the article's related claims one at a time, decided by the same rule as a
   report's pairs (`decision.decide`, with the parse rules' notes: figures, places, "not informed").
-- The facts: a claim is supported only as far as its least supported fact, and refuted as far as its most
-  contradicted one, which the verdict names.
+- The facts: how well its least supported fact is entailed, and how strongly its most contradicted one is
+  contradicted; the verdict names the fact it turns on.
 
 The verdict comes from the model's fitted claim-check head (calibrated probabilities of supported and refuted over
 `ClaimCheckSignals`) where it ships one, else from the claim thresholds on the NLI scores.
@@ -42,6 +42,7 @@ from verify.datamodel import (
     SubClaimCheck,
     WindowEvidence,
 )
+from verify.errors import VerifyError
 from verify.runtime.nlp import pipeline
 
 EVIDENCE_COUNT = 3  # evidence claims reported for a single claim
@@ -73,6 +74,8 @@ def verdict_against(
 ) -> ClaimVerdict:
     """The verdict for `claim` against `article`; `score` scores claim pairs, `score_windows` window pairs (whole
     windows, `NLIBackend.score_whole`)."""
+    if not article.windows:
+        raise VerifyError("the evidence has no sentences to check")
     settings = settings.for_claim_checks()
     facts = sub_claims(pipeline()(claim))
     texts = [claim] + ([fact.text for fact in facts] if len(facts) > 1 else [])
@@ -170,9 +173,10 @@ def is_disputed(claim: Claim) -> bool:
 
 def decide_claim(signals: ClaimCheckSignals, settings: CheckSettings) -> tuple[NLILabel, float | None, float | None]:
     """The verdict and, where the model ships a fitted head, its calibrated probabilities of supported and
-    refuted. Without a head: supported when the claim's window, or its weakest fact's, entails it at the claim
-    corroboration threshold; refuted when a window, a fact or the rules contradict it at the claim contradiction
-    threshold, more strongly than it is entailed."""
+    refuted. Without a head: refuted when the rules call an evidence claim a contradiction, or when a window
+    contradicts the claim or a fact at the claim contradiction threshold more strongly than the claim is entailed;
+    else supported when the claim's best window, or its weakest fact's, entails it at the claim corroboration
+    threshold, or the rules call an evidence claim a corroboration."""
     head = settings.claim_head
     if head is not None:
         supported, refuted = head.supported.probability(signals), head.refuted.probability(signals)

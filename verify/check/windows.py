@@ -5,7 +5,7 @@ A claim (a summary sentence, a headline) often joins facts from several sentence
 one sentence at a time it is "not enough information" however well the article supports it. Scored against a
 window of several sentences, it can be entailed as a whole (the SummaC / AlignScore idea: score chunks, keep the
 best). Windows are cut at sentence boundaries, never inside a sentence, and each starts halfway into the one
-before, so any two neighbouring sentences share at least one window.
+before, so two neighbouring sentences that fit in one window together share one.
 """
 
 from __future__ import annotations
@@ -60,14 +60,16 @@ def evidence_windows(
     if len(sentences) != len(token_counts):
         raise ValueError("one token count a sentence")
     windows: list[EvidenceWindow] = []
-    first = 0
+    first, reached = 0, -1  # `reached`: the last sentence of the windows so far
     while first < len(sentences):
         last, tokens = first, token_counts[first]
         while last + 1 < len(sentences) and tokens + token_counts[last + 1] <= max_tokens:
             last += 1
             tokens += token_counts[last]
-        start, end = sentences[first][0], sentences[last][1]
-        windows.append(EvidenceWindow(start, end, text[start:end]))
+        if last > reached:  # a window inside the one before adds nothing to read
+            start, end = sentences[first][0], sentences[last][1]
+            windows.append(EvidenceWindow(start, end, text[start:end]))
+            reached = last
         if last == len(sentences) - 1:
             break
         first = max(first + 1, (first + last + 1) // 2)  # halfway in: neighbours overlap

@@ -183,7 +183,7 @@ class ClaimCheckEvaluator:
             pairs.append((example, check(example.claim, example.evidence).label))
             if progress:
                 progress(number, len(self.examples))
-        if all(example.label in SUMMEDITS_VERDICTS.values() for example, _ in pairs):
+        if any(example.label == UNSUPPORTED for example, _ in pairs):
             domains = sorted({example.domain for example, _ in pairs})
             per_domain = {
                 domain: binary_metrics([(e.label, label) for e, label in pairs if e.domain == domain])
