@@ -47,13 +47,18 @@ from verify.evaluation.claim_check import (
     load_summedits,
 )
 from verify.evaluation.metrics import classification_metrics
+from verify.training.claim_edits import DOMAIN as NEWS_EDITS
+from verify.training.claim_edits import news_claim_edits
 from verify.training.logistic import fit_logistic, reliability
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.025), 3)
-# Heads over some of the signals, fitted and chosen alike: what the windows and the facts add to the article's
-# claims, which were all `verify check` read before.
-ABLATIONS = {
+THREE_WAY = ("fnc1", NEWS_EDITS)  # labelled supported / refuted / not enough information
+# Heads over all the signals or some of them, each fitted and its thresholds chosen alike; the one shipped is the
+# best on the fit part out of fold (`_choice_score`). They also show what the windows and the facts add to the
+# article's claims, which were all `verify check` read before.
+SIGNAL_SETS = {
+    "all": ClaimCheckSignals.names(),
     "evidence_claims_only": (
         "evidence_entailment",
         "evidence_contradiction",
@@ -74,7 +79,14 @@ ABLATIONS = {
 
 
 def extract(
-    signals_path: Path, summedits: Path, per_domain: int, fnc1: Path, fnc1_per_class: int, model: str | None
+    signals_path: Path,
+    summedits: Path,
+    per_domain: int,
+    fnc1: Path,
+    fnc1_per_class: int,
+    fnc1_part_per_class: dict[str, int],
+    news_articles: int,
+    model: str | None,
 ) -> None:
     from verify.pipeline import Verifier
 
@@ -92,10 +104,16 @@ def extract(
         )
     ]
     examples += [(e, "held" if e.body_id in held else "fit") for e in load_fnc1(fnc1, fnc1_per_class)]
+    for part, per_class in fnc1_part_per_class.items():  # more of one part's pairs (those already done are kept)
+        examples += [(e, part) for e in load_fnc1(fnc1, per_class, stories=part)]
+    if news_articles:
+        texts = sorted((DATA / "attribution" / "polnear" / "train" / "text").glob("*.txt"))
+        examples += [(e, document_part(e.evidence)) for e in news_claim_edits(texts, news_articles)]
     done = set()
     if signals_path.exists():
         done = {json.loads(line)["id"] for line in signals_path.read_text(encoding="utf-8").splitlines() if line}
-    todo = sorted((pair for pair in examples if pair[0].id not in done), key=lambda pair: pair[0].body_id)
+    distinct = {pair[0].id: pair for pair in examples if pair[0].id not in done}
+    todo = sorted(distinct.values(), key=lambda pair: pair[0].body_id)
     print(f"{len(todo)} claims to check ({len(done)} done)", flush=True)
     cache: dict[str, dict[tuple[str, str], NLIScores]] = {"claims": {}, "windows": {}}
 
@@ -134,15 +152,15 @@ def extract(
 def _head(
     rows: Sequence[dict], names: Sequence[str], supported_threshold: float = 0.5, refuted_threshold: float = 0.5
 ) -> ClaimCheckHead:
-    """Supported on every row, refuted on FNC-1's (SummEdits does not tell refuted from not enough information),
-    each a logistic regression over the signals `names`."""
+    """Supported on every row, refuted on the three-way sets' (SummEdits does not tell refuted from not enough
+    information), each a logistic regression over the signals `names`."""
     features = np.array([[row["signals"][name] for name in names] for row in rows])
     supported = np.array([row["label"] == "entailment" for row in rows], dtype=int)
-    fnc1 = np.array([row["domain"] == "fnc1" for row in rows])
+    three_way = np.array([row["domain"] in THREE_WAY for row in rows])
     refuted = np.array([row["label"] == "contradiction" for row in rows], dtype=int)
     return ClaimCheckHead(
         fit_logistic(features, supported, names),
-        fit_logistic(features[fnc1], refuted[fnc1], names),
+        fit_logistic(features[three_way], refuted[three_way], names),
         supported_threshold,
         refuted_threshold,
     )
@@ -180,7 +198,7 @@ def fitted_head(fit_rows: Sequence[dict], names: Sequence[str]) -> tuple[ClaimCh
         return _measured(fit_rows, _verdicts(supported, refuted, head))
 
     best_supported = float(max(THRESHOLDS, key=lambda t: _objective_supported(measured(t, 1.01))))
-    best_refuted = float(max(THRESHOLDS, key=lambda t: measured(best_supported, t)["fnc1"]["macro_f1"]))
+    best_refuted = float(max(THRESHOLDS, key=lambda t: _objective_refuted(measured(best_supported, t))))
     return _head(fit_rows, names, best_supported, best_refuted), measured(best_supported, best_refuted)
 
 
@@ -190,33 +208,46 @@ def _verdicts(supported: np.ndarray, refuted: np.ndarray, head: ClaimCheckHead) 
 
 
 def _measured(rows: Sequence[dict], labels: Sequence[str]) -> dict:
-    domains = sorted({row["domain"] for row in rows} - {"fnc1"})
+    """SummEdits: balanced accuracy per domain and their mean. The three-way sets (FNC-1, the news edits): macro-F1,
+    refuted F1 and supported against the rest."""
+    result: dict = {}
     per_domain = {
         domain: binary_metrics([(r["label"], label) for r, label in zip(rows, labels) if r["domain"] == domain])
-        for domain in domains
+        for domain in sorted({row["domain"] for row in rows} - set(THREE_WAY))
     }
-    fnc1 = [(r["label"], label) for r, label in zip(rows, labels) if r["domain"] == "fnc1"]
-    result: dict = {}
     if per_domain:
         result["summedits"] = {
             "balanced_accuracy_mean": float(np.mean([m["balanced_accuracy"] for m in per_domain.values()])),
             "per_domain": per_domain,
         }
-    if fnc1:
-        metrics = classification_metrics(fnc1, ("entailment", "neutral", "contradiction"))
-        result["fnc1"] = {
-            "n": metrics["n"],
-            "macro_f1": metrics["macro_f1"],
-            "disagree_f1": metrics["per_class"].get("contradiction", {}).get("f1", 0.0),
-            "agree_vs_rest": binary_metrics(fnc1),
-            "per_class": metrics["per_class"],
-        }
+    for domain in THREE_WAY:
+        pairs = [(r["label"], label) for r, label in zip(rows, labels) if r["domain"] == domain]
+        if pairs:
+            metrics = classification_metrics(pairs, ("entailment", "neutral", "contradiction"))
+            result[domain] = {
+                "n": metrics["n"],
+                "macro_f1": metrics["macro_f1"],
+                "refuted_f1": metrics["per_class"].get("contradiction", {}).get("f1", 0.0),
+                "supported_vs_rest": binary_metrics(pairs),
+                "per_class": metrics["per_class"],
+            }
     return result
 
 
 def _objective_supported(measured: dict) -> float:
+    """Supported against not, each SummEdits domain and each three-way set alike."""
     scores = [m["balanced_accuracy"] for m in measured["summedits"]["per_domain"].values()]
-    return float(np.mean(scores + [measured["fnc1"]["agree_vs_rest"]["balanced_accuracy"]]))
+    scores += [measured[domain]["supported_vs_rest"]["balanced_accuracy"] for domain in THREE_WAY if domain in measured]
+    return float(np.mean(scores))
+
+
+def _objective_refuted(measured: dict) -> float:
+    return float(np.mean([measured[domain]["macro_f1"] for domain in THREE_WAY if domain in measured]))
+
+
+def _choice_score(measured: dict) -> float:
+    """What chooses among signal sets: SummEdits' mean balanced accuracy and the three-way sets' macro-F1, alike."""
+    return (measured["summedits"]["balanced_accuracy_mean"] + _objective_refuted(measured)) / 2
 
 
 def _probabilities(head: ClaimCheckHead, rows: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -231,17 +262,21 @@ def fit(signals_path: Path, results_path: Path, write: Path | None) -> None:
     rows = [json.loads(line) for line in signals_path.read_text(encoding="utf-8").splitlines() if line]
     fit_rows = [row for row in rows if row["part"] == "fit"]
     held_rows = [row for row in rows if row["part"] == "held"]
-    head, out_of_fold = fitted_head(fit_rows, ClaimCheckSignals.names())
+    candidates = {}
+    for name, signals in SIGNAL_SETS.items():
+        candidate, out_of_fold = fitted_head(fit_rows, signals)
+        candidates[name] = {
+            "signals": signals,
+            "fit_part_out_of_fold": out_of_fold,
+            "choice_score": _choice_score(out_of_fold),
+            "held_part": _measured(held_rows, _verdicts(*_probabilities(candidate, held_rows), candidate)),
+            "head": candidate,
+        }
+    chosen = max(candidates, key=lambda name: candidates[name]["choice_score"])
+    head, out_of_fold = candidates[chosen]["head"], candidates[chosen]["fit_part_out_of_fold"]
     best_supported, best_refuted = head.supported_threshold, head.refuted_threshold
     held_supported, held_refuted = _probabilities(head, held_rows)
-    ablations = {}
-    for name, signals in ABLATIONS.items():
-        part_head, _ = fitted_head(fit_rows, signals)
-        ablations[name] = {
-            "signals": signals,
-            "held_part": _measured(held_rows, _verdicts(*_probabilities(part_head, held_rows), part_head)),
-        }
-    fnc1_held = np.array([row["domain"] == "fnc1" for row in held_rows])
+    three_way_held = np.array([row["domain"] in THREE_WAY for row in held_rows])
     results = {
         "data": {
             "signals": signals_path.name,
@@ -253,24 +288,36 @@ def fit(signals_path: Path, results_path: Path, write: Path | None) -> None:
                 for part in ("fit", "held")
             },
         },
-        "chosen_on_fit_part": {"supported_threshold": best_supported, "refuted_threshold": best_refuted},
+        "chosen_on_fit_part": {
+            "signal_set": chosen,
+            "supported_threshold": best_supported,
+            "refuted_threshold": best_refuted,
+        },
         "fit_part_out_of_fold": out_of_fold,
         "held_part": _measured(held_rows, _verdicts(held_supported, held_refuted, head)),
         "calibration_held": {
             "supported": reliability(held_supported, np.array([r["label"] == "entailment" for r in held_rows])),
-            "refuted_fnc1": reliability(
-                held_refuted[fnc1_held],
-                np.array([r["label"] == "contradiction" for r, fnc1 in zip(held_rows, fnc1_held) if fnc1]),
+            "refuted_three_way": reliability(
+                held_refuted[three_way_held],
+                np.array([r["label"] == "contradiction" for r, inside in zip(held_rows, three_way_held) if inside]),
             ),
         },
-        "ablations_held_part": ablations,
+        "signal_sets": {name: {k: v for k, v in each.items() if k != "head"} for name, each in candidates.items()},
         "head": head_json(head),
     }
     results_path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: results[k] for k in ("chosen_on_fit_part", "held_part")}, indent=1))
+    for name, each in candidates.items():
+        held = each["held_part"]
+        print(
+            f"{name}: fit out of fold {each['choice_score']:.3f}; held SummEdits "
+            f"{held['summedits']['balanced_accuracy_mean']:.3f}, FNC-1 macro-F1 {held['fnc1']['macro_f1']:.3f}, "
+            f"news edits macro-F1 {held.get(NEWS_EDITS, {}).get('macro_f1', float('nan')):.3f}"
+        )
     if write is not None:
         about = (
-            f"scripts/fit_claim_check.py: logistic regressions over verify.check.verdict's ClaimCheckSignals, fitted "
+            f"scripts/fit_claim_check.py: logistic regressions over verify.check.verdict's ClaimCheckSignals "
+            f"({chosen}: the best of {len(candidates)} signal sets on the fit parts out of fold), fitted "
             f"on the fit parts of SummEdits dev (split by document) and FNC-1 dev (story split); thresholds chosen "
             f"there out of fold (supported {best_supported}, refuted {best_refuted}); the held parts measured in "
             f"{results_path.name}."
@@ -296,6 +343,13 @@ def main() -> None:
     extracting.add_argument("--fnc1", type=Path, default=DATA / "news" / "fnc1_dev_stances.jsonl")
     extracting.add_argument("--per-domain", type=int, default=280, help="a seeded sample of each SummEdits domain")
     extracting.add_argument("--fnc1-per-class", type=int, default=80)
+    for part in ("fit", "held"):
+        extracting.add_argument(
+            f"--fnc1-{part}-per-class", type=int, default=0, help=f"a seeded sample of FNC-1's {part} stories too"
+        )
+    extracting.add_argument(
+        "--news-articles", type=int, default=0, help="claims made from this many PolNeAR train articles' sentences"
+    )
     extracting.add_argument("--model")
     fitting = steps.add_parser("fit")
     fitting.add_argument("--signals", type=Path, required=True)
@@ -303,7 +357,17 @@ def main() -> None:
     fitting.add_argument("--write", type=Path, help="the model folder whose settings.json gets the head")
     args = parser.parse_args()
     if args.step == "extract":
-        extract(args.signals, args.summedits, args.per_domain, args.fnc1, args.fnc1_per_class, args.model)
+        more = {part: getattr(args, f"fnc1_{part}_per_class") for part in ("fit", "held")}
+        extract(
+            args.signals,
+            args.summedits,
+            args.per_domain,
+            args.fnc1,
+            args.fnc1_per_class,
+            {part: per_class for part, per_class in more.items() if per_class},
+            args.news_articles,
+            args.model,
+        )
     else:
         fit(args.signals, args.results, args.write)
 

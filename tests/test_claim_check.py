@@ -303,3 +303,30 @@ def test_how_the_article_reports_is_read_over_its_claims():
     fact = SubClaimCheck(0, 10, "…", window, window)
     signals = claim_signals("The singer was in Paris.", window, window, [fact], [], article_claims)
     assert (signals.attributed_claims, signals.hedged_claims, signals.disputed_claims) == (0.5, 0.25, 0.25)
+
+
+def test_news_claim_edits_join_two_sentences_and_flip_or_keep_the_second(tmp_path):
+    from verify.training.claim_edits import news_claim_edits
+
+    first = tmp_path / "port.txt"
+    first.write_text(
+        "Dockworkers at the port of Santos began a strike on Monday over unpaid wages. "
+        "The union said that 2000 members had joined the walkout by the evening.\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "budget.txt"
+    second.write_text(
+        "The city council approved the new budget for schools and libraries on Monday. "
+        "Opposition members walked out of the chamber before the final vote was taken.\n",
+        encoding="utf-8",
+    )
+    made = {e.id: e for e in news_claim_edits([first, second], 2)}
+    joined = made["port-joined"]
+    assert joined.label == "entailment" and joined.evidence == first.read_text(encoding="utf-8")
+    assert joined.claim == first.read_text(encoding="utf-8").strip()
+    flipped = made["port-number_swap"]  # the figure changes, nothing else
+    assert flipped.label == "contradiction" and "2000" not in flipped.claim
+    assert flipped.claim.startswith("Dockworkers at the port of Santos began a strike")
+    added = made["port-added"]  # the second sentence comes from the other article
+    other_sentences = [sentence.strip(". \n") for sentence in second.read_text(encoding="utf-8").split(". ")]
+    assert added.label == "neutral" and any(added.claim.rstrip(".").endswith(s) for s in other_sentences)

@@ -270,7 +270,7 @@ def _detokenize(tokens: Iterable) -> str:
     return re.sub(r"\s+([,.;:])", r"\1", text)
 
 
-def _is_usable(sentence) -> bool:
+def is_usable(sentence) -> bool:
     words = [token for token in sentence if token.is_alpha]
     text = sentence.text
     return 8 <= len(words) <= 40 and '"' not in text and "“" not in text and text.strip()[-1:] in ".!"
@@ -562,7 +562,7 @@ def synthesize(docs: Iterable, seed: int) -> Iterator[SyntheticPair]:
     """Every pair the rules can make from parsed articles (spaCy Docs); `balance` evens them out."""
     rng = random.Random(seed)
     for doc in docs:
-        sentences = [s for s in doc.sents if _is_usable(s)]
+        sentences = [s for s in doc.sents if is_usable(s)]
         for index, sentence in enumerate(sentences):
             far = [s for j, s in enumerate(sentences) if abs(j - index) > 2]
             candidates = [
