@@ -47,10 +47,10 @@ def emit(result: dict, out: Path | None) -> None:
 
 
 def beside_baseline(root: Path, baseline: str, timed: str, arguments: Sequence[str], rounds: int) -> dict[str, list]:
-    """Run the Python code `timed` (it prints one JSON line last) with this checkout's code and with the `baseline`
-    revision's (checked out with `git worktree` into a temporary folder; the same installed packages and models
-    otherwise), each in a fresh process, alternating for `rounds` rounds: {"this checkout": [...], baseline: [...]}
-    of the printed JSON."""
+    """Run the Python code `timed` (it prints one JSON line last) with this checkout's code and models and with the
+    `baseline` revision's (checked out with `git worktree` into a temporary folder; the same installed packages and
+    model bases otherwise), each in a fresh process, alternating for `rounds` rounds: {"this checkout": [...],
+    baseline: [...]} of the printed JSON."""
     with tempfile.TemporaryDirectory() as folder:
         baseline_tree = Path(folder) / "baseline"
         subprocess.run(["git", "worktree", "add", "--detach", str(baseline_tree), baseline], check=True, cwd=root)
@@ -58,7 +58,9 @@ def beside_baseline(root: Path, baseline: str, timed: str, arguments: Sequence[s
             runs: dict[str, list] = {"this checkout": [], baseline: []}
             for _ in range(rounds):
                 for name, tree in (("this checkout", root), (baseline, baseline_tree)):
-                    environment = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(tree))
+                    environment = dict(
+                        os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(tree), VERIFY_MODELS=str(tree / "models")
+                    )
                     finished = subprocess.run(
                         [sys.executable, "-c", timed, *arguments],
                         check=True,
