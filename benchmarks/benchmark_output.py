@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -44,6 +45,17 @@ def emit(result: dict, out: Path | None) -> None:
     print(text)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
+
+
+def baseline_arguments(description: str, article: Path, rounds: int, repeats: int) -> argparse.Namespace:
+    """The command line of a benchmark run `beside_baseline`: --baseline, --article, --rounds, --repeats, --out."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--baseline", required=True, help="the git revision to compare with")
+    parser.add_argument("--article", type=Path, default=article)
+    parser.add_argument("--rounds", type=int, default=rounds)
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--out", type=Path)
+    return parser.parse_args()
 
 
 def beside_baseline(root: Path, baseline: str, timed: str, arguments: Sequence[str], rounds: int) -> dict[str, list]:

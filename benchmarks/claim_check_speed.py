@@ -9,13 +9,12 @@ of an article pays it. Prints JSON with the CPU flags (bf16 autocast is twice as
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import tempfile
 from pathlib import Path
 
-from benchmark_output import beside_baseline, emit, machine
+from benchmark_output import baseline_arguments, beside_baseline, emit, machine
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE_CHARACTERS = 3000
@@ -49,13 +48,7 @@ def article_of(path: Path, characters: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline", required=True, help="the git revision to compare with")
-    parser.add_argument("--article", type=Path, default=ROOT / "fixtures" / "dev" / "kazakhstan_unrest.txt")
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--out", type=Path)
-    arguments = parser.parse_args()
+    arguments = baseline_arguments(__doc__, ROOT / "fixtures" / "dev" / "kazakhstan_unrest.txt", 2, 3)
     text = article_of(arguments.article, ARTICLE_CHARACTERS)
     with tempfile.TemporaryDirectory() as folder:
         article = Path(folder) / "article.txt"

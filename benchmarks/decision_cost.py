@@ -8,11 +8,10 @@ model base. Prints JSON with the CPU flags (bf16 autocast is twice as fast where
 
 from __future__ import annotations
 
-import argparse
 import statistics
 from pathlib import Path
 
-from benchmark_output import beside_baseline, emit, machine
+from benchmark_output import baseline_arguments, beside_baseline, emit, machine
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMED = """
@@ -32,13 +31,7 @@ print(json.dumps({"seconds": seconds, "contradictions": len(report.contradiction
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline", required=True, help="the git revision to compare with")
-    parser.add_argument("--article", type=Path, default=ROOT / "fixtures" / "dev" / "kazakhstan_unrest.txt")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--out", type=Path)
-    arguments = parser.parse_args()
+    arguments = baseline_arguments(__doc__, ROOT / "fixtures" / "dev" / "kazakhstan_unrest.txt", 3, 5)
     runs = beside_baseline(
         ROOT, arguments.baseline, TIMED, [str(arguments.article.resolve()), str(arguments.repeats)], arguments.rounds
     )

@@ -301,13 +301,14 @@ class WindowEvidence:
 @dataclass(frozen=True)
 class SubClaimCheck:
     """One fact of the checked claim (`verify.check.subclaims`): characters start..end of the claim, the text
-    checked, and the window that entails it most and the one that contradicts it most."""
+    checked, and the window that entails it most and the one that contradicts it most (None where the parse rules
+    veto every window's: a source only not informed vetoes both, other places the contradiction)."""
 
     start: int
     end: int
     text: str
-    support: WindowEvidence
-    conflict: WindowEvidence
+    support: WindowEvidence | None
+    conflict: WindowEvidence | None
 
 
 @dataclass(frozen=True)

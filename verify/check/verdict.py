@@ -39,6 +39,7 @@ from verify.datamodel import (
     Evidence,
     NLILabel,
     NLIScores,
+    NoteKind,
     SubClaimCheck,
     WindowEvidence,
 )
@@ -46,6 +47,9 @@ from verify.errors import VerifyError
 from verify.runtime.nlp import pipeline
 
 EVIDENCE_COUNT = 3  # evidence claims reported for a single claim
+# The notes that veto a contradiction, and those that veto a corroboration too (`decision.decide`).
+CONTRADICTION_VETOES = frozenset({NoteKind.not_informed, NoteKind.different_places})
+CORROBORATION_VETOES = frozenset({NoteKind.not_informed})
 EVIDENCE_CANDIDATES = 6  # evidence claims scored at most: the cost of a check stays bounded on long articles
 # Windows scored for the claim and for each of its facts: the nearest by embedding. A fact is rarely stated in
 # more than a couple of places, and the cost of a check stays bounded on long transcripts.
@@ -82,24 +86,30 @@ def verdict_against(
     vectors = embed(texts)
     evidence = claim_evidence(claim, article.claims, article.claim_embeddings @ vectors[0], score, settings)
     by_text = _window_evidence(texts, vectors, article, score_windows)
+    vetoed = _vetoed_spans(evidence, CONTRADICTION_VETOES)
+    vetoed_support = _vetoed_spans(evidence, CORROBORATION_VETOES)
     whole = by_text[0]
     fact_windows = by_text[1:] or [whole]
     checks = tuple(
-        SubClaimCheck(fact.start, fact.end, fact.text, _best(found, "entailment"), _best(found, "contradiction"))
+        SubClaimCheck(
+            fact.start,
+            fact.end,
+            fact.text,
+            _free_best(found, vetoed_support, "entailment"),
+            _free_best(found, vetoed, "contradiction"),
+        )
         for fact, found in zip(facts, fact_windows)
     )
-    signals = claim_signals(
-        claim, _best(whole, "entailment"), _best(whole, "contradiction"), checks, evidence, article.claims
-    )
+    support, conflict = _free_best(whole, vetoed_support, "entailment"), _free_best(whole, vetoed, "contradiction")
+    signals = claim_signals(claim, support, conflict, checks, evidence, article.claims)
     label, supported, refuted = decide_claim(signals, settings)
-    support, conflict = _best(whole, "entailment"), _best(whole, "contradiction")
-    entailment = max(support.scores.entailment, min(check.support.scores.entailment for check in checks))
-    contradiction = max(conflict.scores.contradiction, *(check.conflict.scores.contradiction for check in checks))
+    entailment = max(_entailment(support), min(_entailment(check.support) for check in checks))
+    contradiction = max(_contradiction(conflict), *(_contradiction(check.conflict) for check in checks))
     failed = None
     if label == "contradiction":
-        failed = max(checks, key=lambda check: check.conflict.scores.contradiction)
+        failed = max(checks, key=lambda check: _contradiction(check.conflict))
     elif label == "neutral":
-        failed = min(checks, key=lambda check: check.support.scores.entailment)
+        failed = min(checks, key=lambda check: _entailment(check.support))
     return ClaimVerdict(
         claim=claim,
         label=label,
@@ -107,7 +117,7 @@ def verdict_against(
         evidence=tuple(evidence[:EVIDENCE_COUNT]),
         supported=supported,
         refuted=refuted,
-        windows=(support,) if support == conflict else (support, conflict),
+        windows=tuple(dict.fromkeys(window for window in (support, conflict) if window is not None)),
         sub_claims=checks if len(checks) > 1 else (),
         failed=failed if len(checks) > 1 else None,
         signals=signals,
@@ -135,24 +145,49 @@ def _best(found: Sequence[WindowEvidence], label: str) -> WindowEvidence:
     return max(found, key=lambda window: getattr(window.scores, label))
 
 
+def _vetoed_spans(evidence: Sequence[Evidence], kinds: frozenset[NoteKind]) -> list[tuple[int, int]]:
+    """Where the evidence claims lie that the parse rules read as neither contradicting (or confirming) the claim,
+    by notes of `kinds`: a source that only says it was not informed, a claim about other places or groups. A
+    window that holds one is read as a report's pair is: its NLI score is that claim's, which the rules veto."""
+    return [
+        (min(span.start for span in e.claim.spans), max(span.end for span in e.claim.spans))
+        for e in evidence
+        if e.claim.spans and any(note.kind in kinds for note in e.notes)
+    ]
+
+
+def _free_best(found: Sequence[WindowEvidence], vetoed: Sequence[tuple[int, int]], label: str) -> WindowEvidence | None:
+    """The window with the highest `label` score among those holding no vetoed evidence claim; None if none."""
+    free = [w for w in found if not any(w.start <= start and end <= w.end for start, end in vetoed)]
+    return _best(free, label) if free else None
+
+
+def _entailment(window: WindowEvidence | None) -> float:
+    return window.scores.entailment if window is not None else 0.0
+
+
+def _contradiction(window: WindowEvidence | None) -> float:
+    return window.scores.contradiction if window is not None else 0.0
+
+
 def claim_signals(
     claim: str,
-    support: WindowEvidence,
-    conflict: WindowEvidence,
+    support: WindowEvidence | None,
+    conflict: WindowEvidence | None,
     checks: Sequence[SubClaimCheck],
     evidence: Sequence[Evidence],
     article_claims: Sequence[Claim],
 ) -> ClaimCheckSignals:
     """What the head reads: the whole claim's best windows, its facts' and its best evidence claims', and how the
     article reports (`article_claims`: its checked claims)."""
-    fact_entailments = [check.support.scores.entailment for check in checks]
+    fact_entailments = [_entailment(check.support) for check in checks]
     claims = max(1, len(article_claims))
     return ClaimCheckSignals(
-        window_entailment=logit(support.scores.entailment),
-        window_contradiction=logit(conflict.scores.contradiction),
+        window_entailment=logit(_entailment(support)),
+        window_contradiction=logit(_contradiction(conflict)),
         weakest_fact_entailment=logit(min(fact_entailments)),
         mean_fact_entailment=logit(sum(fact_entailments) / len(fact_entailments)),
-        strongest_fact_contradiction=logit(max(check.conflict.scores.contradiction for check in checks)),
+        strongest_fact_contradiction=logit(max(_contradiction(check.conflict) for check in checks)),
         evidence_entailment=logit(max((e.scores.entailment for e in evidence), default=0.0)),
         evidence_contradiction=logit(max((e.scores.contradiction for e in evidence), default=0.0)),
         rules_refute=float(any(e.refutes for e in evidence)),

@@ -57,7 +57,11 @@ def verdict_text(verdict: ClaimVerdict, labels: LabelVocabulary = "nli") -> str:
     if verdict.sub_claims:
         lines.append("facts:")
         lines += [
-            wrap(f"{fact.text}  (best support {letters(fact.support.scores)})", "    ", first="  - ")
+            wrap(
+                f"{fact.text}  (best support {letters(fact.support.scores) if fact.support else 'none: vetoed'})",
+                "    ",
+                first="  - ",
+            )
             for fact in verdict.sub_claims
         ]
     if verdict.windows:
