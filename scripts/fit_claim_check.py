@@ -24,7 +24,6 @@ Two steps, so the slow one runs once and resumes:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import time
@@ -45,6 +44,7 @@ from verify.evaluation.claim_check import (
     held_body_ids,
     load_fnc1,
     load_summedits,
+    text_id,
 )
 from verify.evaluation.metrics import classification_metrics
 from verify.training.claim_edits import DOMAIN as NEWS_EDITS
@@ -144,7 +144,7 @@ def extract(
             )
             assert verdict.signals is not None
             row = {"id": example.id, "domain": example.domain, "part": part, "label": example.label}
-            row |= {"document": example.body_id, "claim_key": hashlib.sha256(example.claim.encode()).hexdigest()[:12]}
+            row |= {"document": example.body_id, "claim_key": text_id(example.claim)}
             signals = dict(zip(ClaimCheckSignals.names(), verdict.signals.vector()))
             out.write(json.dumps({**row, "signals": signals}) + "\n")
             out.flush()

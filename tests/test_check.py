@@ -704,7 +704,7 @@ def test_a_single_claims_evidence_is_decided_with_the_claim_check_thresholds(sco
     evidence = [claim("The deputy mayor said the airport was operating smoothly on Friday.", "deputy mayor")]
     settings = CheckSettings(contradiction=0.95, corroboration=0.5, parse_rules=False, **thresholds)
     (result,) = claim_evidence(
-        "The airport was closed on Friday.",
+        parse("The airport was closed on Friday."),
         evidence,
         np.array([0.8]),
         lambda pairs: [scores] * len(pairs),

@@ -20,11 +20,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from spacy.tokens import Doc
 
 from verify.check.decision import decide, needs_parse
 from verify.check.fitted import ClaimCheckHead
 from verify.check.gate import related_to
-from verify.check.lexicon import DENIAL_CUES, UNTRUE_WORDS
+from verify.check.lexicon import UNTRUE_WORDS
+from verify.check.negation import is_denial
 from verify.check.notes import RuleNotes, parse_notes
 from verify.check.pairs import Scorer, checked_text, score_once
 from verify.check.quantities import source_estimate
@@ -44,7 +46,7 @@ from verify.datamodel import (
     WindowEvidence,
 )
 from verify.errors import VerifyError
-from verify.runtime.nlp import pipeline
+from verify.runtime.nlp import pipeline, text_of
 
 EVIDENCE_COUNT = 3  # evidence claims reported for a single claim
 # The notes that veto a contradiction, and those that veto a corroboration too (`decision.decide`).
@@ -81,10 +83,11 @@ def verdict_against(
     if not article.windows:
         raise VerifyError("the evidence has no sentences to check")
     settings = settings.for_claim_checks()
-    facts = sub_claims(pipeline()(claim))
+    claim_doc = pipeline()(claim)  # parsed once: for its facts and for the parse rules against evidence claims
+    facts = sub_claims(claim_doc)
     texts = [claim] + ([fact.text for fact in facts] if len(facts) > 1 else [])
     vectors = embed(texts)
-    evidence = claim_evidence(claim, article.claims, article.claim_embeddings @ vectors[0], score, settings)
+    evidence = claim_evidence(claim_doc, article.claims, article.claim_embeddings @ vectors[0], score, settings)
     by_text = _window_evidence(texts, vectors, article, score_windows)
     vetoed = _vetoed_spans(evidence, CONTRADICTION_VETOES)
     vetoed_support = _vetoed_spans(evidence, CORROBORATION_VETOES)
@@ -150,9 +153,7 @@ def _vetoed_spans(evidence: Sequence[Evidence], kinds: frozenset[NoteKind]) -> l
     by notes of `kinds`: a source that only says it was not informed, a claim about other places or groups. A
     window that holds one is read as a report's pair is: its NLI score is that claim's, which the rules veto."""
     return [
-        (min(span.start for span in e.claim.spans), max(span.end for span in e.claim.spans))
-        for e in evidence
-        if e.claim.spans and any(note.kind in kinds for note in e.notes)
+        (e.claim.start, e.claim.end) for e in evidence if e.claim.spans and any(note.kind in kinds for note in e.notes)
     ]
 
 
@@ -202,8 +203,9 @@ def claim_signals(
 
 def is_disputed(claim: Claim) -> bool:
     """Denied by its source ("denied that ..."), or called untrue ("the report is false", "a hoax")."""
-    cue_words = set(claim.cue.text.lower().split()) if claim.cue else set()
-    return bool(cue_words & DENIAL_CUES) or bool(set(re.findall(r"[a-z]+", claim.text.lower())) & UNTRUE_WORDS)
+    return is_denial(claim.cue.text if claim.cue else None) or bool(
+        set(re.findall(r"[a-z]+", claim.text.lower())) & UNTRUE_WORDS
+    )
 
 
 def decide_claim(signals: ClaimCheckSignals, settings: CheckSettings) -> tuple[NLILabel, float | None, float | None]:
@@ -236,14 +238,15 @@ def head_label(supported: float, refuted: float, head: ClaimCheckHead) -> NLILab
 
 
 def claim_evidence(
-    claim: str,
+    claim_doc: Doc,
     evidence_claims: Sequence[Claim],
     similarities: np.ndarray,
     score: Scorer,
     settings: CheckSettings,
 ) -> list[Evidence]:
-    """`claim` against related evidence claims (`similarities[k]`: embedding cosine to claim k), strongest
-    first: each evidence claim is a premise, the claim the hypothesis, decided by the report's rule."""
+    """The claim (its parse) against related evidence claims (`similarities[k]`: embedding cosine to claim k),
+    strongest first: each evidence claim is a premise, the claim the hypothesis, decided by the report's rule."""
+    claim = text_of(claim_doc)
     nearest = sorted(range(len(evidence_claims)), key=lambda k: -float(similarities[k]))
     related = set(related_to(claim, evidence_claims, similarities, settings))
     # The most similar related claims (the windows read the rest of the article); the closest few when none is.
@@ -257,12 +260,11 @@ def claim_evidence(
         if settings.parse_rules and needs_parse((scored,), (premises[k], claim), settings)
     ]
     docs = dict(zip(decidable, pipeline().pipe(premises[k] for k in decidable)))
-    claim_doc = pipeline()(claim) if docs else None
     evidence = []
     for k, (premise_claim, scored) in enumerate(zip(claims, scores)):
         notes = (
             parse_notes(docs[k], claim_doc, estimates=(source_estimate(premise_claim.source.name), ""))
-            if k in docs and claim_doc is not None
+            if k in docs
             else RuleNotes()
         )
         decision = decide((scored,), notes, same_source=False, settings=settings)

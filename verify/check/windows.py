@@ -12,12 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-import spacy
-from spacy.language import Language
-
-from verify.runtime.nlp import line_breaks_end_sentences  # noqa: F401  (registers the component)
+from verify.runtime.nlp import sentence_splitter
 
 
 @dataclass(frozen=True)
@@ -29,20 +25,10 @@ class EvidenceWindow:
     text: str
 
 
-@lru_cache(maxsize=1)
-def _sentencizer() -> Language:
-    # Rule-based sentence ends (punctuation, line breaks): a parse is not needed to cut windows, and a transcript
-    # of many thousand characters is cut in milliseconds.
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("line_breaks_end_sentences")
-    return nlp
-
-
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the text's sentences, in order, without surrounding whitespace."""
     spans = []
-    for sentence in _sentencizer()(text).sents:
+    for sentence in sentence_splitter()(text).sents:
         start = sentence.start_char
         end = sentence.end_char
         while end > start and text[end - 1].isspace():

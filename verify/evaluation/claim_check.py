@@ -101,9 +101,14 @@ def load_fnc1(
     return examples
 
 
+def text_id(text: str) -> str:
+    """A short fixed id of a text (a document, a claim): the start of its sha256."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
 def document_part(document: str) -> str:
     """A SummEdits document's part of the fit / held split, by a hash of its text: fixed, and about half each."""
-    return STORY_PARTS[int(hashlib.sha256(document.encode("utf-8")).hexdigest()[:8], 16) % 2]
+    return STORY_PARTS[int(text_id(document)[:8], 16) % 2]
 
 
 def is_claim_document_file(path: Path) -> bool:
@@ -141,7 +146,7 @@ def load_summedits(path: Path, stories: str | None = None) -> list[ClaimCheckExa
                     claim=row["claim"],
                     evidence=document,
                     label=SUMMEDITS_VERDICTS[row["label"]],
-                    body_id=hashlib.sha256(document.encode("utf-8")).hexdigest()[:12],
+                    body_id=text_id(document),
                     domain=str(row.get("domain") or file.stem),
                 )
             )

@@ -24,11 +24,16 @@ def _quiet(_: str) -> None:
     pass
 
 
+def is_fnc1_stances(path: Path) -> bool:
+    """An FNC-1 `*_stances.jsonl` file (its bodies beside it)."""
+    return path.is_file() and path.name.endswith("_stances.jsonl")
+
+
 def detect_task(path: Path) -> str:
     """fixtures (labeled articles), nli (pairs: .jsonl or a saved dataset), attribution (PolNeAR split),
     check (FNC-1 `*_stances.jsonl`, or SummEdits domain files or their folder: a claim against an article) or
     judged (`*_judged.jsonl`: real news judged pair by pair)."""
-    if path.is_file() and path.name.endswith("_stances.jsonl"):
+    if is_fnc1_stances(path):
         return "check"
     if path.is_file() and path.name.endswith("_judged.jsonl"):
         return "judged"
@@ -185,8 +190,9 @@ def _metrics(
             from verify.evaluation.claim_check import ClaimCheckEvaluator, load_fnc1, load_summedits
             from verify.pipeline import get_verifier
 
-            fnc1 = path.is_file() and path.name.endswith("_stances.jsonl")
-            checks = load_fnc1(path, per_class, stories=stories) if fnc1 else load_summedits(path, stories)
+            checks = (
+                load_fnc1(path, per_class, stories=stories) if is_fnc1_stances(path) else load_summedits(path, stories)
+            )
             verifier = get_verifier(model, _check_settings(model, parse_rules))
             metrics = ClaimCheckEvaluator(checks)(
                 verifier.check, lambda done, total: progress(f"checking claim {done}/{total}")

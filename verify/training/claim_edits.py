@@ -10,12 +10,11 @@ against the article they come from (its first ARTICLE_CHARACTERS, cut at a line 
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Sequence
 from pathlib import Path
 
-from verify.evaluation.claim_check import ClaimCheckExample
+from verify.evaluation.claim_check import ClaimCheckExample, text_id
 from verify.runtime.nlp import pipeline
 from verify.training.synthetic_nli import (
     is_usable,
@@ -60,7 +59,7 @@ def news_claim_edits(texts: Sequence[Path], articles: int, seed: int = 13) -> li
             claims[flipped.rule] = (f"{lead} {flipped.hypothesis}", "contradiction")
         if kept is not None:
             claims[kept.rule] = (f"{lead} {kept.hypothesis}", "entailment")
-        body_id = hashlib.sha256(cut[path].encode("utf-8")).hexdigest()[:12]
+        body_id = text_id(cut[path])
         examples += [
             ClaimCheckExample(f"{path.stem}-{kind}", claim, cut[path], label, body_id, DOMAIN)
             for kind, (claim, label) in claims.items()
