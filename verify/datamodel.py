@@ -158,6 +158,7 @@ class NoteKind(str, Enum):
     different_speakers = "different_speakers"  # across articles: the "I" / "we" of two different sources
     repeated_statement = "repeated_statement"  # one statement (a quotation) twice: in two articles, or one
     fragment = "fragment"  # a claim with no verb or of a word or two: nothing to check ("her 2016 bid")
+    rebuttal = "rebuttal"  # one claim calls the other untrue ("the charges are fabricated", "denied the report")
 
 
 NOTE_SENTENCES = {
@@ -172,6 +173,7 @@ NOTE_SENTENCES = {
     NoteKind.different_speakers: "the subject is each speaker ({detail}): about different people",
     NoteKind.repeated_statement: "the same statement twice: neither a contradiction nor a corroboration",
     NoteKind.fragment: "'{detail}' states nothing to check",
+    NoteKind.rebuttal: "an explicit rebuttal: {detail}",
 }
 TIME_NOTES = (NoteKind.change_over_time, NoteKind.different_periods)
 

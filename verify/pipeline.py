@@ -21,6 +21,7 @@ from verify.attribution.hybrid import HybridAttributor
 from verify.attribution.invisible import extract_visible
 from verify.check.articles import ArticleToCheck, CheckedArticle, check_articles, checked_claims
 from verify.check.pairs import Scorer, statement_context
+from verify.check.rebuttal import rebuttal_targets
 from verify.check.settings import CheckSettings, for_model
 from verify.check.verdict import ArticleEvidence, verdict_against
 from verify.check.windows import article_windows
@@ -153,7 +154,8 @@ class Verifier:
         self, records: Sequence[ArticleRecord | ArticleFailure], progress: Progress = ignore
     ) -> list[SegmentedArticle | ArticleFailure]:
         """Each article ready to check (`verify.check.articles.check_articles`): its claims with their sources, and
-        its checked claims with their statements and embeddings, the checked claims of all embedded in one call. An
+        its checked claims with their statements, embeddings and rebuttals (`verify.check.rebuttal`), the checked
+        claims of all embedded in one call. An
         article that cannot be segmented (no sentences to check) is an ArticleFailure in its place; a failure given
         passes through."""
         stages = _Stages(progress)
@@ -171,7 +173,16 @@ class Verifier:
         )
         stages.start(None)
         ready = iter(
-            SegmentedArticle(record, claims, ArticleToCheck(checked_here, contexts(checked_here, record), embeddings))
+            SegmentedArticle(
+                record,
+                claims,
+                ArticleToCheck(
+                    checked_here,
+                    contexts(checked_here, record),
+                    embeddings,
+                    rebuttal_targets(checked_here, embeddings, self.embedder.encode),
+                ),
+            )
             for (record, claims), checked_here, embeddings in zip(
                 articles, checked, np.split(embedded, np.cumsum(sizes)[:-1])
             )

@@ -14,20 +14,31 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from verify.check.pairs import PairToCheck, Scorer, article_pairs, decided_pairs, scored_pairs, screened_pairs
+from verify.check.pairs import (
+    PairToCheck,
+    Scorer,
+    article_pairs,
+    decided_pairs,
+    same_speaker,
+    scored_pairs,
+    screened_pairs,
+)
+from verify.check.rebuttal import RebuttalPair
 from verify.check.settings import CheckSettings
-from verify.datamodel import Claim, ClaimRelation
+from verify.datamodel import Claim, ClaimRelation, Note, NoteKind
 from verify.runtime.progress import Progress, counting, ignore
 
 
 @dataclass(frozen=True)
 class ArticleToCheck:
-    """An article's checked claims (`checked_claims`), the statement each comes from (`statement_context`) and
-    their sentence embeddings (rows in the claims' order, normalised)."""
+    """An article's checked claims (`checked_claims`), the statement each comes from (`statement_context`),
+    their sentence embeddings (rows in the claims' order, normalised) and the rebuttals among them."""
 
     claims: Sequence[Claim]
     contexts: Sequence[str]
     embeddings: np.ndarray
+    # The claims that call another claim untrue, and the claims they target (`rebuttal.rebuttal_targets`).
+    rebuttals: Sequence[RebuttalPair] = ()
 
 
 @dataclass(frozen=True)
@@ -51,7 +62,10 @@ def check_articles(
     Every article's pairs are screened in one `screen` call (if given) and scored in one `score` call, so the
     model's batches fill across short articles. `stage` is told each stage as it starts, `progress` the pairs
     decided and the time left as the decision goes."""
-    gated = [article_pairs(article.claims, article.embeddings, settings) for article in articles]
+    gated = [
+        with_rebuttals(article_pairs(article.claims, article.embeddings, settings), article, settings)
+        for article in articles
+    ]
     offsets = [0, *itertools.accumulate(len(article.claims) for article in articles)]
     claims = [claim for article in articles for claim in article.claims]
     contexts = [context for article in articles for context in article.contexts]
@@ -71,6 +85,29 @@ def check_articles(
     return [
         CheckedArticle(article_relations, len(article_gated) - len(article_relations))
         for article_relations, article_gated in zip(by_article, gated)
+    ]
+
+
+def with_rebuttals(pairs: list[PairToCheck], article: ArticleToCheck, settings: CheckSettings) -> list[PairToCheck]:
+    """The gate's pairs, each holding a rebuttal marked as one, then the rebuttals the gate did not pair (the
+    rebuttal rule is a parse rule: none with the parse rules off)."""
+    if not settings.parse_rules or not article.rebuttals:
+        return pairs
+    notes = {
+        tuple(sorted((found.rebutting, found.target))): Note(NoteKind.rebuttal, found.rebuttal.detail)
+        for found in article.rebuttals
+    }
+    marked = [replace(pair, rebuttal=notes.pop((pair.first, pair.second), None)) for pair in pairs]
+    claims, embeddings = article.claims, article.embeddings
+    return marked + [
+        PairToCheck(
+            first,
+            second,
+            float(embeddings[first] @ embeddings[second]),
+            same_speaker(claims[first].source, claims[second].source),
+            rebuttal=note,
+        )
+        for (first, second), note in notes.items()
     ]
 
 

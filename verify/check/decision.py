@@ -16,6 +16,10 @@ from verify.check.quantities import may_state_quantities
 from verify.check.settings import CheckSettings
 from verify.datamodel import TIME_NOTES, NLIScores, Note, NoteKind, PairSignals, RelationLabel
 
+# The probability of a contradiction the rebuttal rule makes (`verify.check.rebuttal`): the share of its findings
+# judged real on PolNeAR train, all 840 articles (13 of 17; docs/results/rebuttal-fire-rate.json).
+REBUTTAL_PRECISION = 0.76
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -70,9 +74,11 @@ def decide(
     (`notes.conflict`) where the model leans to contradiction, or incompatible figures (`notes.numbers`)
     whatever the model says. Either way `notes.fragment`, `notes.different_times`, `notes.not_knowing`,
     `notes.elsewhere`, `notes.referents` and `notes.repeated` veto a contradiction, and `notes.fragment`,
-    `notes.not_knowing`, `notes.referents` and `notes.repeated` veto a corroboration too. One source never
-    corroborates itself. A compatible pair the model reads as a possible conflict keeps the time note that
-    explains it (shown as a change over time).
+    `notes.not_knowing`, `notes.referents` and `notes.repeated` veto a corroboration too. An explicit rebuttal
+    (`notes.rebuttal`: one claim calls the other untrue) is a contradiction whatever the model says, at the rule's
+    measured precision (`REBUTTAL_PRECISION`) or the model's probability if higher; only a fragment, a not-informed
+    note or a repeated statement vetoes it. One source never corroborates itself. A compatible pair the model
+    reads as a possible conflict keeps the time note that explains it (shown as a change over time).
 
     The probability has one meaning: that of the label. For a contradiction or a corroboration it is the
     probability of that finding (calibrated with the fitted decision, else the stronger direction's NLI
@@ -115,18 +121,20 @@ def _labelled(
         contradicts = bool(notes.numbers) or (leans and (contradiction >= settings.contradiction or bool(place)))
         corroborates = entailment >= settings.corroboration
     compatible = 1 - max(contradiction, entailment)
+    if notes.rebuttal:
+        # At least the rule's measured precision: the model reads little in "the charges are fabricated" against
+        # the charges.
+        contradicts, contradiction = True, max(contradiction, REBUTTAL_PRECISION)
     if contradicts:
-        veto = (
-            notes.fragment
-            or notes.different_times
-            or notes.not_knowing
-            or notes.elsewhere
-            or notes.referents
-            or notes.repeated
-        )
+        veto = notes.fragment or notes.not_knowing or notes.referents or notes.repeated
+        if not notes.rebuttal:  # a rebuttal names what it rebuts, whatever times or places the two mention
+            veto = veto or notes.different_times or notes.elsewhere
         if veto:
             return Decision("compatible", compatible, (veto,))
-        found = (notes.numbers, place, Note(NoteKind.same_source) if same_source else None)
+        # A rebuttal between two claims of one source is the reporter's narration of someone's rebuttal ("Obama
+        # dismissed the criticism"): a source never rebuts itself (`rebuttal_targets`).
+        itself = same_source and not notes.rebuttal
+        found = (notes.rebuttal, notes.numbers, place, Note(NoteKind.same_source) if itself else None)
         return Decision("contradiction", contradiction, tuple(note for note in found if note))
     if corroborates and not same_source:
         unfounded = notes.fragment or notes.not_knowing or notes.referents or notes.repeated

@@ -29,6 +29,54 @@ UNTRUE_WORDS = frozenset(
     "hoax hoaxes fake faked false falsely untrue debunked debunk baseless fabricated unfounded bogus myth".split()
 )
 
+# Rebuttals (`rebuttal`): a specific statement called untrue, rejected, or a person said to lie about something.
+# Nouns that name a statement (lemmas): "the charges", "Trump's tweets", "that comment", "the president's claims".
+# A report of fact can be denied or rejected as untrue; an opinion rejected is only disagreed with ("the judge
+# rejected that argument"), though it too can be called false ("his comments were false").
+REPORT_NOUNS = frozenset(
+    """
+claim charge accusation allegation assertion statement report story account rumor tweet testimony
+""".split()
+)
+OPINION_NOUNS = frozenset(
+    """
+comment remark suggestion argument rationale criticism characterization narrative contention explanation
+insinuation
+""".split()
+)
+STATEMENT_NOUNS = REPORT_NOUNS | OPINION_NOUNS
+# What makes such a noun one statement, not statements in general ("the claims", not "Republican claims").
+SPECIFIC_DETERMINERS = frozenset("the this that these those my your his her its our their".split())
+# Predicates that call a statement untrue ("are unfounded", "a lie", "called the charges fabricated").
+UNTRUE_PREDICATES = UNTRUE_WORDS | frozenset(
+    """
+lie lies wrong incorrect inaccurate misleading unsubstantiated nonsense fiction smear garbage rubbish crap
+fabrication falsehood
+""".split()
+)
+# Of those, the words that judge a deed or a thing as often as a statement's truth ("That is wrong, that is
+# unconscionable"): they rebut a statement noun ("those statements were wrong"), not a bare "this" / "that".
+CONDUCT_OR_QUALITY = frozenset("wrong crap garbage rubbish nonsense".split())
+# Predicates that, negated, call a statement untrue ("is not true", "isn't accurate"); not "right", which, negated,
+# is mostly a judgement of conduct ("This just isn't right").
+TRUE_WORDS = frozenset("true accurate correct factual".split())
+# Verbs that call their object something ("called the charges fabricated", "dismissed the report as false").
+CALLING_VERBS = frozenset("call label brand describe characterize dismiss term deem".split())
+# Verbs whose object, a statement, is rejected as untrue ("denied the allegations", "disputed that account"); of
+# them, those that reject a statement whatever their object ("denied that", where "rejected that" may refuse an
+# offer).
+REBUTTING_VERBS = frozenset("deny reject dismiss dispute refute debunk rebut contradict".split())
+DENYING_VERBS = REBUTTING_VERBS - {"reject", "dismiss"}
+# Who rejects a charge or a claim as a ruling, not a rebuttal ("a judge dismissed the charges", "the insurer
+# denied the claim").
+RULING_BODIES = frozenset("court judge justice jury tribunal magistrate panel insurer insurance".split())
+# Verbs under which a clause is the speaker's own assertion ("he said the report was false"), unlike "denied that",
+# "asked whether" or "believes".
+ASSERTING_VERBS = frozenset(
+    "say tell add state declare insist maintain argue stress write tweet note reply respond assert contend repeat"
+    " reiterate".split()
+)
+
 # The time notes (`notes.time_note`).
 # Words that report a change of state: a later claim with one of these updates an earlier one.
 CHANGE_WORDS = frozenset(

@@ -59,6 +59,7 @@ class RuleNotes:
     referents: Note | None = None  # `referents_note`, across articles: neither contradiction nor corroboration
     repeated: Note | None = None  # `repeated_note`: the pair neither contradicts nor corroborates
     fragment: Note | None = None  # `fragment_note`: the pair neither contradicts nor corroborates
+    rebuttal: Note | None = None  # `rebuttal.rebuttal_targets`: a contradiction whatever the model says
 
 
 def times_mentioned(text: str) -> set[str]:
@@ -254,10 +255,12 @@ def parse_notes(
     across_articles: bool = False,
     same_source: bool = False,
     estimates: tuple[str, str] = ("", ""),
+    rebuttal: Note | None = None,
 ) -> RuleNotes:
-    """The rule notes of a pair from its claims' parses (and `time_note`'s verdict); `referents_note` only for
-    claims of different articles, `repeated_note` for those and for one source's claims (`same_source`);
-    `estimates`: the claims' sources where they are polls (`number_note`)."""
+    """The rule notes of a pair from its claims' parses (and `time_note`'s verdict, and the rebuttal rule's, which
+    reads the whole article: `verify.check.rebuttal`); `referents_note` only for claims of different articles,
+    `repeated_note` for those and for one source's claims (`same_source`); `estimates`: the claims' sources where
+    they are polls (`number_note`)."""
     return RuleNotes(
         different_times,
         knowledge_note(first, second),
@@ -269,4 +272,5 @@ def parse_notes(
         # ministry said X"); from one source, or across articles, one statement twice.
         repeated_note(first, second) if across_articles or same_source else None,
         fragment_note(first, second),
+        rebuttal,
     )

@@ -18,7 +18,7 @@ from verify.check.notes import POSSESSIVE, RuleNotes, number_note, parse_notes, 
 from verify.check.quantities import may_state_quantities, source_estimate
 from verify.check.settings import CheckSettings
 from verify.check.signals import pair_signals
-from verify.datamodel import Claim, ClaimRelation, NLIScores, Source
+from verify.datamodel import Claim, ClaimRelation, NLIScores, Note, Source
 from verify.runtime.nlp import pipeline
 
 Scorer = Callable[[list[tuple[str, str]]], list[NLIScores]]
@@ -45,6 +45,7 @@ class PairToCheck:
     same_source: bool  # one source never corroborates itself; its contradiction is noted
     different_dates: bool = False  # from articles published on different dates: about different moments
     across_articles: bool = False  # the claims of two articles (`notes.referents_note` applies)
+    rebuttal: Note | None = None  # one claim calls the other untrue (`verify.check.rebuttal`)
 
 
 def article_pairs(claims: Sequence[Claim], embeddings: np.ndarray, settings: CheckSettings) -> list[PairToCheck]:
@@ -97,7 +98,8 @@ def screened_pairs(
     """The pairs worth the main model, in order: those in which the screen model (`screen`, the settings' screen
     model, scored both ways in one call) finds a sign of contradiction or entailment (`decision.worth_scoring`),
     and, with the parse rules on, those whose claims state conflicting figures, which the number rule makes a
-    contradiction whatever a model says."""
+    contradiction whatever a model says, and the rebuttals (`PairToCheck.rebuttal`), which the rebuttal rule makes
+    one."""
     asserted = [checked_text(claim) for claim in claims]
     scores = score_once(screen, nli_inputs(pairs, asserted))
     signalled = [worth_scoring(directions, settings) for directions in zip(scores[: len(pairs)], scores[len(pairs) :])]
@@ -118,7 +120,7 @@ def screened_pairs(
             for pair in in_window
             if number_note(docs[pair.first], docs[pair.second], source_estimates(claims, pair))
         )
-    return [pair for pair, signal in zip(pairs, signalled) if signal or pair in conflicting]
+    return [pair for pair, signal in zip(pairs, signalled) if signal or pair in conflicting or pair.rebuttal]
 
 
 def source_estimates(claims: Sequence[Claim], pair: PairToCheck) -> tuple[str, str]:
@@ -186,7 +188,11 @@ def _decided(
 ) -> list[ClaimRelation]:
     """The relation of each scored pair: the time note, the parse notes where they could matter, `decide`."""
     decidable = [
-        settings.parse_rules and needs_parse((ahead, back), (asserted[pair.first], asserted[pair.second]), settings)
+        settings.parse_rules
+        and (
+            pair.rebuttal is not None
+            or needs_parse((ahead, back), (asserted[pair.first], asserted[pair.second]), settings)
+        )
         for pair, ahead, back in zip(pairs, forward, backward)
     ]
     # The parse rules only matter where the model could decide the pair: parse just those claims (spaCy parses
@@ -205,6 +211,7 @@ def _decided(
                 pair.across_articles,
                 pair.same_source,
                 source_estimates(claims, pair),
+                pair.rebuttal,
             )
             if decide_it
             else RuleNotes(different_times)
