@@ -36,7 +36,7 @@ from verify.check.lexicon import (
 from verify.check.negation import is_negated
 from verify.check.notes import POSSESSIVE
 from verify.check.pairs import same_speaker
-from verify.datamodel import Claim, Source
+from verify.datamodel import Claim, Source, shared_characters
 from verify.runtime.nlp import pipeline
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -107,7 +107,8 @@ def _rebuttal_at(token: Token) -> Rebuttal | None:
             return None
     elif token.dep_ != "ROOT":
         return None
-    if not _asserted(token) and not (token.lemma_ == "be" and not _hypothetical(token)):
+    # A negated copula is read with its predicate ("is not true"); any other negated verb rebuts nothing.
+    if _hypothetical(token) or (is_negated(token) and token.lemma_ != "be"):
         return None
     children = list(token.children)
     return _said_untrue(token, children) or _rejected(token, children) or _lying(token, children)
@@ -302,14 +303,15 @@ def rebuttal_targets(claims: Sequence[Claim], embeddings: np.ndarray, embed: Emb
             other
             for other in range(len(claims))
             if other not in rebutting  # a rebuttal targets a statement, not another rebuttal of it
-            and not any(a.overlaps(b) for a in claim.spans for b in claims[other].spans)
+            and not shared_characters(claim.spans, claims[other].spans)
             and (claim.source.kind == "author" or not same_speaker(claim.source, claims[other].source))
         ]
         owner = found_here.owner
+        owned = {other for other, each in enumerate(claims) if owner and _is_owner(owner, each.source)}
         # An owner that no source of the article is named after ("the president's claims" where the source is
         # "the White House") leaves the choice to meaning.
-        if owner and any(_is_owner(owner, other.source) for other in claims):
-            candidates = [other for other in candidates if _is_owner(owner, claims[other].source)]
+        if owned:
+            candidates = [other for other in candidates if other in owned]
         if found_here.topic:
             vector = next(topic_vectors)
             if candidates:
