@@ -158,6 +158,19 @@ def test_incompatible_figures_stay_a_contradiction_and_a_vetoed_pair_has_its_com
     assert vetoed.label == "compatible" and vetoed.probability == pytest.approx(1 - max(probabilities))
 
 
+@pytest.mark.parametrize("fitted", [FITTED, None])
+def test_one_sources_two_figures_are_left_to_the_model(fitted):
+    # a live report's running count ("has won 100 delegates so far" … "leads with 182 delegates") is no finding
+    signals = signals_of(
+        "The senator has won 100 delegates so far.",
+        "The senator leads with 182 delegates.",
+        directions=(NEUTRAL, NEUTRAL),
+    )
+    figures = RuleNotes(numbers=Note(NoteKind.number_conflict, "delegate (win): 100 against 182"))
+    assert decide((NEUTRAL, NEUTRAL), figures, True, CheckSettings(fitted=fitted), signals).label == "compatible"
+    assert decide((NEUTRAL, NEUTRAL), figures, False, CheckSettings(fitted=fitted), signals).label == "contradiction"
+
+
 def test_without_signals_the_nli_thresholds_decide():
     decision = decide((CONTRADICTING, NEUTRAL), RuleNotes(), False, CheckSettings(fitted=FITTED))
     assert (decision.label, decision.probability) == ("contradiction", 0.90)

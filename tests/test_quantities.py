@@ -32,6 +32,10 @@ from verify.runtime.nlp import parse
             "22 percent of the mayor's statements were rated as accurate",
         ),
         ("Nine of the defendants were found guilty", "Two of the defendants were found guilty"),
+        # one doer of the counted event, under two names or as the subject a participle hangs on
+        ("Governor Alice Moreno has won 48 counties", "Moreno has won 12 counties"),
+        ("The Liberals are assured of winning at least 160 seats", "The Liberals have won 90 seats"),
+        ("Police arrested 312 people on Saturday", "Only 40 people were arrested on Saturday"),  # a passive: no doer
         ("A Gallup poll shows the governor at 51 percent", "The Gallup poll shows the governor at 38 percent"),
         # different periods conflict here; the time notes decide that they are compatible
         ("Unemployment was 5.1 percent in March", "Unemployment was 4.6 percent a year earlier"),
@@ -60,6 +64,14 @@ def test_incompatible_figures_conflict(first, second):
         ("The minister said 300 jobs could go", "The plant employs 1,200 workers"),
         ("The minister said 300 jobs would go", "The union said 300 jobs would go"),
         ("Exports rose 4 percent in 2021", "The company employs 4,000 people"),
+        # the same count done by different doers
+        ("Governor Alice Moreno has won 48 counties", "Her rival Tom Hale has won 12 counties"),
+        ("The Liberals are assured of winning at least 160 seats", "The Conservatives have won 90 seats"),
+        ("The rebels captured 12 villages last week", "The army captured three villages last week"),
+        ("She is assured of winning at least 175 delegates", "Hale has won 100 delegates so far"),
+        # an aim or a prospect states no figure
+        ("The governor hopes to win all 40 counties", "The governor has won 12 counties"),
+        ("The firm is not likely to hire 500 workers this year", "The firm hired 80 workers this year"),
         # numbers that are not figures: pronoun "one", numbers inside modifiers
         ("He is the only one who can beat the governor", "Nobody will be more loyal than the governor"),
         ("It is now a two-man race", "The primary has become a three-person race"),

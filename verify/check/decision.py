@@ -69,10 +69,11 @@ def decide(
     """The label of a scored pair; `directions` are the NLI scores that count (one or both ways).
 
     With the model's fitted decision (`settings.fitted`) and the pair's `signals`, the calibrated probabilities
-    decide against the fitted thresholds, and incompatible figures (`notes.numbers`) still make a contradiction.
-    Otherwise a contradiction needs the threshold, or a place conflict the parse found
-    (`notes.conflict`) where the model leans to contradiction, or incompatible figures (`notes.numbers`)
-    whatever the model says. Either way `notes.fragment`, `notes.different_times`, `notes.not_knowing`,
+    decide against the fitted thresholds, and incompatible figures (`notes.numbers`) of two sources still make a
+    contradiction. Otherwise a contradiction needs the threshold, or a place conflict the parse found
+    (`notes.conflict`) where the model leans to contradiction, or incompatible figures of two sources
+    (`notes.numbers`) whatever the model says.
+    Either way `notes.fragment`, `notes.different_times`, `notes.not_knowing`,
     `notes.elsewhere`, `notes.referents` and `notes.repeated` veto a contradiction, and `notes.fragment`,
     `notes.not_knowing`, `notes.referents` and `notes.repeated` veto a corroboration too. An explicit rebuttal
     (`notes.rebuttal`: one claim calls the other untrue) is a contradiction whatever the model says, at the rule's
@@ -109,16 +110,20 @@ def _labelled(
     contradiction, entailment = model_contradiction, max(scores.entailment for scores in directions)
     leans = leans_to_contradiction(directions, settings)
     place = notes.conflict if leans else None
+    # One source's two figures for one thing in one article are an update or another scope far more often than a
+    # conflict ("Trump has won 100 delegates so far" … "Trump leads with 182 delegates" in live reporting): the
+    # number rule speaks between sources.
+    figures = notes.numbers if not same_source else None
     if settings.fitted is not None and signals is not None:
         contradiction = settings.fitted.contradiction.probability(signals)
         entailment = settings.fitted.corroboration.probability(signals)
         # Incompatible figures are a contradiction whatever the scores say, as without the fitted decision: the
         # rule fires too rarely in the fit data for the regression to learn it (its probability stays the
         # calibrated one).
-        contradicts = contradiction >= settings.fitted.contradiction_threshold or bool(notes.numbers)
+        contradicts = contradiction >= settings.fitted.contradiction_threshold or bool(figures)
         corroborates = entailment >= settings.fitted.corroboration_threshold
     else:
-        contradicts = bool(notes.numbers) or (leans and (contradiction >= settings.contradiction or bool(place)))
+        contradicts = bool(figures) or (leans and (contradiction >= settings.contradiction or bool(place)))
         corroborates = entailment >= settings.corroboration
     compatible = 1 - max(contradiction, entailment)
     if notes.rebuttal:

@@ -15,14 +15,15 @@ killed" as unrelated. This module reads each claim's quantities off the dependen
   percentage or an amount belongs to ("turnout was 62 percent", "70 percent of members"; not a
   pronoun, whose referent is unknown here), and its qualifiers: where ("in the north wing"), for
   or of whom ("votes for Trump"), the verb's object ("favoured Cruz") and what the counted things
-  are rated or found to be ("rated as mostly true");
+  are rated or found to be ("rated as mostly true"); and who does the counted event, where that is not the
+  counted thing ("Trump has won 100 delegates" / "Clinton has won 334": two doers, no conflict);
 - the estimate it is read from, if any: a poll, survey or average ("the Real Clear Politics
   average shows ..."), whose figures differ from another's without either being wrong.
 
 Numbers that are not figures are left out: "one" as a pronoun ("the only one", "this one"),
 numbers inside a modifier ("a two-man race", "a 10-year sentence"), years.
 
-Two quantities conflict when unit, measured thing, event, place and estimate agree and the intervals
+Two quantities conflict when unit, measured thing, event, place, doer and estimate agree and the intervals
 do not overlap. Approximations that overlap ("about 40" / "42", "more than 300" / "312"), different
 events ("800 joined" / "250 were arrested"), places or objects ("in the north wing" / "in the south
 wing", "23 percent favoured Cruz" / "42 percent favoured Sanders"),
@@ -80,6 +81,7 @@ class Quantity:
     event: str  # "death", "injury", ..., a verb lemma, or "" for a stated value
     qualifiers: frozenset[str]  # places, "for/of/among X", the verb's object and its complement ("rated false")
     estimate: str  # the poll, survey or average whose figure it is ("real clear politics average"), or ""
+    agent: str  # who does the counted event, where that is not the counted thing ("trump" won 100 delegates), or ""
     text: str
 
     def key(self) -> tuple[str, str, str]:
@@ -254,7 +256,8 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _is_hypothetical(verb: Token | None) -> bool:
-    """Negated, modal, a reported opinion, or under a goal: no figure to oppose."""
+    """Negated, modal, an infinitive (an aim or a prospect: "likely to win 155 delegates"), a reported opinion, or
+    under a goal: no figure to oppose."""
     if verb is None:
         return False
     under_target = verb.dep_ in {"pcomp", "acl", "xcomp"} and any(
@@ -264,7 +267,9 @@ def _is_hypothetical(verb: Token | None) -> bool:
         under_target
         or verb.lemma_.lower() in OPINION_VERBS
         or is_negated(verb)
-        or any(child.dep_ == "aux" and child.lower_ in HYPOTHETICAL for child in verb.children)
+        or any(
+            child.dep_ == "aux" and (child.lower_ in HYPOTHETICAL or child.lower_ == "to") for child in verb.children
+        )
     )
 
 
@@ -363,9 +368,30 @@ def _quantity(token: Token) -> Quantity | None:
     measure, event, verb = _measured(anchor, unit)
     if _is_hypothetical(verb) or not measure or (unit == "count" and not event):
         return None
-    qualifiers = _qualifiers(verb, anchor, _partitive_noun(anchor))
+    partitive = _partitive_noun(anchor)
+    qualifiers = _qualifiers(verb, anchor, partitive)
+    agent = _agent(verb, anchor, partitive) if unit == "count" else ""
     written = phrase_text((token.doc[token.i - 1], token)) if _signed_negative(token) else token.text
-    return Quantity(interval[0], interval[1], unit, measure, event, qualifiers, _estimate(verb), written)
+    return Quantity(interval[0], interval[1], unit, measure, event, qualifiers, _estimate(verb), agent, written)
+
+
+def _agent(verb: Token | None, anchor: Token, partitive: Token | None) -> str:
+    """Who does the counted event, where that is not the counted thing: the active subject of the verb, or the
+    subject of the verb a non-finite one hangs on ("Clinton is assured of winning 334 delegates"); its head word,
+    so that "Donald Trump" and "Trump" agree. "" for a count of the doers themselves ("300 strikers joined") or
+    of a passive's subject ("300 people were arrested")."""
+    counted = {anchor.i} | ({partitive.i} if partitive is not None else set())
+    host = verb
+    while host is not None:
+        subject = next((child for child in host.children if child.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
+        if subject is not None:
+            own_passive = host is verb and subject.dep_ != "nsubj"
+            inside = any(token.i in counted for token in subject.subtree)
+            return "" if own_passive or inside or subject.dep_ == "expl" else subject.lower_
+        if host.dep_ not in {"xcomp", "pcomp", "advcl", "prep", "acomp"}:
+            return ""
+        host = host.head
+    return ""
 
 
 def _is_year(token: Token) -> bool:
@@ -444,6 +470,7 @@ def conflicting_quantity(
         for other in quantities(second):
             same_thing = one.key() == other.key() and bool(one.measure)
             same_scope = one.qualifiers == other.qualifiers or not (one.qualifiers and other.qualifiers)
+            same_scope = same_scope and (one.agent == other.agent or not (one.agent and other.agent))
             same_estimate = (one.estimate or estimates[0]) == (other.estimate or estimates[1])
             if same_thing and same_scope and same_estimate and not one.overlaps(other):
                 return one, other
