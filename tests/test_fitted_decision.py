@@ -10,7 +10,7 @@ import pytest
 from tests.test_check import CONTRADICTING, ENTAILING, NEUTRAL, claim
 from verify.check.decision import decide
 from verify.check.fitted import FittedDecision, LogisticModel
-from verify.check.notes import RuleNotes, fragment_note, parse_notes
+from verify.check.notes import RuleNotes, fragment_note, number_note, parse_notes
 from verify.check.settings import MODEL_SETTINGS_FILE, CheckSettings, for_model
 from verify.check.signals import pair_signals
 from verify.datamodel import Cue, Note, NoteKind, PairSignals, Span
@@ -160,15 +160,25 @@ def test_incompatible_figures_stay_a_contradiction_and_a_vetoed_pair_has_its_com
 
 @pytest.mark.parametrize("fitted", [FITTED, None])
 def test_one_sources_two_figures_are_left_to_the_model(fitted):
-    # a live report's running count ("has won 100 delegates so far" … "leads with 182 delegates") is no finding
-    signals = signals_of(
-        "The senator has won 100 delegates so far.",
-        "The senator leads with 182 delegates.",
-        directions=(NEUTRAL, NEUTRAL),
+    # a live report's running count ("has won 100 delegates so far" … "has won 182 delegates") is no finding
+    first, second = "The senator has won 100 delegates so far.", "The senator has won 182 delegates."
+    one_source = signals_of(first, second, sources=("the author", "the author"), directions=(NEUTRAL, NEUTRAL))
+    two_sources = signals_of(first, second, directions=(NEUTRAL, NEUTRAL))
+    figures = RuleNotes(numbers=number_note(parse(first), parse(second)))
+    assert figures.numbers is not None
+    settings = CheckSettings(fitted=fitted)
+    left = decide((NEUTRAL, NEUTRAL), figures, True, settings, one_source)
+    assert (left.label, left.notes, left.possible_conflict) == ("compatible", (figures.numbers,), True)
+    assert decide((NEUTRAL, NEUTRAL), figures, False, settings, two_sources).label == "contradiction"
+
+
+def test_one_sources_two_figures_the_model_calls_a_contradiction_stay_one():
+    figures = RuleNotes(
+        numbers=number_note(parse("The senator has won 100 delegates."), parse("The senator has won 182 delegates."))
     )
-    figures = RuleNotes(numbers=Note(NoteKind.number_conflict, "delegate (win): 100 against 182"))
-    assert decide((NEUTRAL, NEUTRAL), figures, True, CheckSettings(fitted=fitted), signals).label == "compatible"
-    assert decide((NEUTRAL, NEUTRAL), figures, False, CheckSettings(fitted=fitted), signals).label == "contradiction"
+    decision = decide((CONTRADICTING, NEUTRAL), figures, True, CheckSettings())
+    assert decision.label == "contradiction"
+    assert {note.kind for note in decision.notes} == {NoteKind.number_conflict, NoteKind.same_source}
 
 
 def test_without_signals_the_nli_thresholds_decide():

@@ -32,10 +32,19 @@ from verify.runtime.nlp import parse
             "22 percent of the mayor's statements were rated as accurate",
         ),
         ("Nine of the defendants were found guilty", "Two of the defendants were found guilty"),
-        # one doer of the counted event, under two names or as the subject a participle hangs on
+        # one doer of the counted event: under two names, narrowed on one side, the subject a verb shares, the noun a
+        # relative clause describes, a passive's "by"; a pronoun's referent is unknown
         ("Governor Alice Moreno has won 48 counties", "Moreno has won 12 counties"),
-        ("The Liberals are assured of winning at least 160 seats", "The Liberals have won 90 seats"),
-        ("Police arrested 312 people on Saturday", "Only 40 people were arrested on Saturday"),  # a passive: no doer
+        ("The army captured 12 villages", "The Syrian army captured three villages"),
+        ("The Liberals went on to win 160 seats", "The Liberals won 90 seats"),
+        ("Moreno swept the north and won 48 counties", "Moreno has won 12 counties"),
+        ("Moreno, who has won 48 counties, leads the race", "Moreno has won 12 counties"),
+        ("Twelve villages were captured by the army", "The army captured three villages"),
+        ("She has won 48 counties so far", "Moreno has won 12 counties so far"),
+        ("Rescuers managed to save 40 people", "Rescuers saved 12 people"),  # a deed, not an aim
+        # deaths and injuries are counted whoever or whatever caused them
+        ("The earthquake killed 300 people", "The quake killed more than 1,000 people"),
+        ("Gunmen killed 12 people in the market", "The attackers killed 20 people in the market"),
         ("A Gallup poll shows the governor at 51 percent", "The Gallup poll shows the governor at 38 percent"),
         # different periods conflict here; the time notes decide that they are compatible
         ("Unemployment was 5.1 percent in March", "Unemployment was 4.6 percent a year earlier"),
@@ -66,12 +75,17 @@ def test_incompatible_figures_conflict(first, second):
         ("Exports rose 4 percent in 2021", "The company employs 4,000 people"),
         # the same count done by different doers
         ("Governor Alice Moreno has won 48 counties", "Her rival Tom Hale has won 12 counties"),
-        ("The Liberals are assured of winning at least 160 seats", "The Conservatives have won 90 seats"),
+        ("The Liberals went on to win 160 seats", "The Conservatives won 90 seats"),
         ("The rebels captured 12 villages last week", "The army captured three villages last week"),
-        ("She is assured of winning at least 175 delegates", "Hale has won 100 delegates so far"),
+        ("The Syrian army captured 12 villages", "The Turkish army captured three villages"),
+        ("The Grand Hotel was paid $29,715 in May", "The Plaza Hotel was paid $35,845 in May"),
+        ("Moreno and Hale have won 60 counties between them", "Moreno has won 48 counties"),
+        ("Twelve villages were captured by the rebels", "The army captured three villages"),
         # an aim or a prospect states no figure
         ("The governor hopes to win all 40 counties", "The governor has won 12 counties"),
         ("The firm is not likely to hire 500 workers this year", "The firm hired 80 workers this year"),
+        ("The Liberals are assured of winning at least 160 seats", "The Liberals have won 90 seats"),
+        ("to win hundreds of delegates on Tuesday", "The senator has won 100 delegates"),  # a reported aim
         # numbers that are not figures: pronoun "one", numbers inside modifiers
         ("He is the only one who can beat the governor", "Nobody will be more loyal than the governor"),
         ("It is now a two-man race", "The primary has become a three-person race"),

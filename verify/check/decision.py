@@ -87,7 +87,8 @@ def decide(
     larger of the two, whether a note vetoed a finding or not.
 
     A compatible pair that no time note explains is a possible conflict where a direction's contradiction
-    probability reaches `settings.possible_conflict`: reports list the most likely few for a reader's look.
+    probability reaches `settings.possible_conflict`, or where one source gives incompatible figures (with their
+    note): reports list the most likely few for a reader's look.
     """
     decision = _labelled(directions, notes, same_source, settings, signals)
     possible = (
@@ -149,4 +150,7 @@ def _labelled(
     # A pair the model reads as a possible conflict that the time rule explains is shown as the change it is.
     read_as_conflict = leans and model_contradiction >= settings.possible_conflict
     explained = (notes.different_times,) if notes.different_times and read_as_conflict else ()
+    if notes.numbers and not explained and not notes.different_times:
+        # One source's two figures (`figures` above): not a finding, but a reader may want to look.
+        return Decision("compatible", compatible, (notes.numbers,), possible_conflict=True)
     return Decision("compatible", compatible, explained)

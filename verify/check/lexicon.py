@@ -224,3 +224,9 @@ HYPOTHETICAL = frozenset("could might may would should can cannot must".split())
 OPINION_VERBS = frozenset("say tell think believe feel expect want worry fear agree disagree".split())
 # A figure under a goal is a target, not a count ("reached its goal of accepting 10,000 refugees").
 TARGET_NOUNS = frozenset("goal target aim plan pledge promise bid quota limit cap ceiling".split())
+# Words that make the figure after them an aim or a prospect, not a count: "likely to win 155 delegates", "hopes to
+# hire 500 workers", "is assured of winning 334 delegates"; not "managed to win", "went on to win".
+PROSPECT_WORDS = frozenset(
+    """likely unlikely expect poise set hope plan aim seek want try need intend vow promise pledge threaten project
+    assure sure certain bound""".split()
+) | {"hopes", "hoped", "hoping"}  # the parser's lemma of "hopes" is sometimes "hop"

@@ -16,7 +16,8 @@ killed" as unrelated. This module reads each claim's quantities off the dependen
   pronoun, whose referent is unknown here), and its qualifiers: where ("in the north wing"), for
   or of whom ("votes for Trump"), the verb's object ("favoured Cruz") and what the counted things
   are rated or found to be ("rated as mostly true"); and who does the counted event, where that is not the
-  counted thing ("Trump has won 100 delegates" / "Clinton has won 334": two doers, no conflict);
+  counted thing and not a death, an injury or the like, or whose an amount is ("Trump has won 100 delegates" /
+  "Clinton has won 334", "the Grand Hotel was paid $29,715" / "the Plaza Hotel … $35,845": no conflict);
 - the estimate it is read from, if any: a poll, survey or average ("the Real Clear Politics
   average shows ..."), whose figures differ from another's without either being wrong.
 
@@ -54,6 +55,7 @@ from verify.check.lexicon import (
     OPINION_VERBS,
     PERCENT_WORDS,
     PERSON_NOUNS,
+    PROSPECT_WORDS,
     QUALIFYING_PREPOSITIONS,
     SMALL_NUMBERS,
     TARGET_NOUNS,
@@ -73,6 +75,21 @@ PREDICATIVE = frozenset({"acomp", "attr", "oprd"})  # "were dead", "were missing
 
 
 @dataclass(frozen=True)
+class Doer:
+    """Who does a counted event or holds an amount ("Donald Trump has won 100 delegates"): the head words of the
+    subject and its conjuncts ("trump"; "trump", "cruz") and the words that narrow them ("donald"; "syrian" of "the
+    Syrian army")."""
+
+    heads: frozenset[str]
+    modifiers: frozenset[str]
+
+    def agrees(self, other: Doer) -> bool:
+        """The same doer, as far as the words tell: the same heads, one's modifiers among the other's ("Trump" and
+        "Donald Trump", "the army" and "the Syrian army"; not "the Syrian army" and "the Turkish army")."""
+        return self.heads == other.heads and (self.modifiers <= other.modifiers or other.modifiers <= self.modifiers)
+
+
+@dataclass(frozen=True)
 class Quantity:
     low: float
     high: float
@@ -81,7 +98,7 @@ class Quantity:
     event: str  # "death", "injury", ..., a verb lemma, or "" for a stated value
     qualifiers: frozenset[str]  # places, "for/of/among X", the verb's object and its complement ("rated false")
     estimate: str  # the poll, survey or average whose figure it is ("real clear politics average"), or ""
-    agent: str  # who does the counted event, where that is not the counted thing ("trump" won 100 delegates), or ""
+    doer: Doer | None  # who does the counted event, or pays, earns, is paid …, where that is not what is counted
     text: str
 
     def key(self) -> tuple[str, str, str]:
@@ -256,8 +273,8 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _is_hypothetical(verb: Token | None) -> bool:
-    """Negated, modal, an infinitive (an aim or a prospect: "likely to win 155 delegates"), a reported opinion, or
-    under a goal: no figure to oppose."""
+    """Negated, modal, an aim or a prospect ("likely to win 155 delegates"), a reported opinion, or under a goal: no
+    figure to oppose."""
     if verb is None:
         return False
     under_target = verb.dep_ in {"pcomp", "acl", "xcomp"} and any(
@@ -267,10 +284,26 @@ def _is_hypothetical(verb: Token | None) -> bool:
         under_target
         or verb.lemma_.lower() in OPINION_VERBS
         or is_negated(verb)
-        or any(
-            child.dep_ == "aux" and (child.lower_ in HYPOTHETICAL or child.lower_ == "to") for child in verb.children
-        )
+        or any(child.dep_ == "aux" and child.lower_ in HYPOTHETICAL for child in verb.children)
+        or _is_prospect(verb)
     )
+
+
+def _is_prospect(verb: Token) -> bool:
+    """An infinitive or gerund completing a word of aim or prospect (`PROSPECT_WORDS`): "likely to win 155
+    delegates", "hopes to hire 500", "is assured of winning 334"; not "managed to win", "went on to win". A bare
+    infinitive, whose governing word is the cue outside the claim ("[is pledging] to win hundreds of delegates"), is
+    the aim of a pledge, a plan or a hope."""
+    infinitive = any(child.dep_ == "aux" and child.lower_ == "to" for child in verb.children)
+    if infinitive and verb.dep_ == "ROOT":
+        return True
+    if infinitive and verb.dep_ == "xcomp":
+        word = verb.head
+    elif verb.dep_ == "pcomp" and verb.head.lower_ == "of":
+        word = verb.head.head
+    else:
+        return False
+    return word.lemma_.lower() in PROSPECT_WORDS or word.lower_ in PROSPECT_WORDS
 
 
 def _measured(anchor: Token, unit: str) -> tuple[str, str, Token | None]:
@@ -370,28 +403,53 @@ def _quantity(token: Token) -> Quantity | None:
         return None
     partitive = _partitive_noun(anchor)
     qualifiers = _qualifiers(verb, anchor, partitive)
-    agent = _agent(verb, anchor, partitive) if unit == "count" else ""
+    doer = _doer(verb, anchor, partitive, event)
     written = phrase_text((token.doc[token.i - 1], token)) if _signed_negative(token) else token.text
-    return Quantity(interval[0], interval[1], unit, measure, event, qualifiers, _estimate(verb), agent, written)
+    return Quantity(interval[0], interval[1], unit, measure, event, qualifiers, _estimate(verb), doer, written)
 
 
-def _agent(verb: Token | None, anchor: Token, partitive: Token | None) -> str:
-    """Who does the counted event, where that is not the counted thing: the active subject of the verb, or the
-    subject of the verb a non-finite one hangs on ("Clinton is assured of winning 334 delegates"); its head word,
-    so that "Donald Trump" and "Trump" agree. "" for a count of the doers themselves ("300 strikers joined") or
-    of a passive's subject ("300 people were arrested")."""
+def _doer(verb: Token | None, anchor: Token, partitive: Token | None, event: str) -> Doer | None:
+    """Who does the counted event, or whose the amount or share is, where that is not the counted thing ("the Grand
+    Hotel was paid $29,715" / "the Plaza Hotel was paid $35,845"): the subject of the verb (the object of "by" in a
+    passive), of the verb a non-finite or coordinated one shares it with ("went on to win", "swept the South and
+    won"), or the noun a relative clause describes ("Trump, who has won 100 delegates"). None where it is unknown: a
+    count of the doers themselves ("300 strikers joined"), a pronoun, whose referent is not read here, or a death,
+    injury, arrest ... (`EVENT_CLASSES`), whose counted people are the same whatever cause or force a claim names
+    ("the earthquake killed 300" / "the quake killed more than 1,000")."""
+    if event in EVENT_CLASSES:
+        return None
     counted = {anchor.i} | ({partitive.i} if partitive is not None else set())
     host = verb
     while host is not None:
         subject = next((child for child in host.children if child.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
+        if subject is not None and subject.dep_ == "nsubjpass":
+            by = [
+                target
+                for child in host.children
+                if child.dep_ == "agent"
+                for target in child.children
+                if target.dep_ == "pobj"
+            ]
+            subject = by[0] if by else subject
+        if subject is not None and subject.tag_ in {"WP", "WDT"} and host.dep_ == "relcl":
+            subject = host.head  # "Trump, who has won …": the noun the clause describes
         if subject is not None:
-            own_passive = host is verb and subject.dep_ != "nsubj"
-            inside = any(token.i in counted for token in subject.subtree)
-            return "" if own_passive or inside or subject.dep_ == "expl" else subject.lower_
-        if host.dep_ not in {"xcomp", "pcomp", "advcl", "prep", "acomp"}:
-            return ""
+            if subject.dep_ == "expl" or subject.pos_ == "PRON" or any(t.i in counted for t in subject.subtree):
+                return None
+            members = [subject, *subject.conjuncts]
+            return Doer(
+                frozenset(member.lower_ for member in members),
+                frozenset(
+                    child.lower_
+                    for member in members
+                    for child in member.children
+                    if child.dep_ in {"compound", "amod", "poss", "nmod"}
+                ),
+            )
+        if host.dep_ not in {"xcomp", "pcomp", "advcl", "prep", "acomp", "conj"}:
+            return None
         host = host.head
-    return ""
+    return None
 
 
 def _is_year(token: Token) -> bool:
@@ -470,7 +528,7 @@ def conflicting_quantity(
         for other in quantities(second):
             same_thing = one.key() == other.key() and bool(one.measure)
             same_scope = one.qualifiers == other.qualifiers or not (one.qualifiers and other.qualifiers)
-            same_scope = same_scope and (one.agent == other.agent or not (one.agent and other.agent))
+            same_scope = same_scope and (one.doer is None or other.doer is None or one.doer.agrees(other.doer))
             same_estimate = (one.estimate or estimates[0]) == (other.estimate or estimates[1])
             if same_thing and same_scope and same_estimate and not one.overlaps(other):
                 return one, other
