@@ -611,7 +611,7 @@ def test_repeated_note(first, second, repeated):
     assert (repeated_note(parse(first), parse(second)) is not None) is repeated
 
 
-def test_referents_are_compared_across_articles_only_and_repetition_across_articles_or_one_source():
+def test_referents_are_compared_across_articles_only_and_repetition_across_articles_one_source_or_narration():
     he, him = parse("he will vote for Clinton"), parse("he would never vote for Clinton")
     assert parse_notes(he, him).referents is None
     assert parse_notes(he, him, across_articles=True).referents is not None
@@ -619,6 +619,8 @@ def test_referents_are_compared_across_articles_only_and_repetition_across_artic
     assert parse_notes(quoted, quoted, across_articles=True).repeated is not None
     assert parse_notes(quoted, quoted, same_source=True).repeated is not None  # one source quoted twice
     assert parse_notes(quoted, quoted).repeated is None  # "police said X", "the ministry said X": two sources
+    # the reporter's narration carrying a source's words is that source's quotation set apart (a pull quote)
+    assert parse_notes(quoted, quoted, narrated=True).repeated is not None
     assert parse_notes(quoted, parse("The plant will not close."), same_source=True).repeated is None
 
 

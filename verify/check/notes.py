@@ -256,11 +256,12 @@ def parse_notes(
     same_source: bool = False,
     estimates: tuple[str, str] = ("", ""),
     rebuttal: Note | None = None,
+    narrated: bool = False,
 ) -> RuleNotes:
     """The rule notes of a pair from its claims' parses (and `time_note`'s verdict, and the rebuttal rule's, which
     reads the whole article: `verify.check.rebuttal`); `referents_note` only for claims of different articles,
-    `repeated_note` for those and for one source's claims (`same_source`); `estimates`: the claims' sources where
-    they are polls (`number_note`)."""
+    `repeated_note` for those, for one source's claims (`same_source`) and where one claim is the reporter's
+    narration (`narrated`); `estimates`: the claims' sources where they are polls (`number_note`)."""
     return RuleNotes(
         different_times,
         knowledge_note(first, second),
@@ -269,8 +270,9 @@ def parse_notes(
         places_note(first, second),
         referents_note(first, second, same_source) if across_articles else None,
         # In one article the same words from two sources are two sources saying it ("police said X", "the
-        # ministry said X"); from one source, or across articles, one statement twice.
-        repeated_note(first, second) if across_articles or same_source else None,
+        # ministry said X"); from one source, across articles, or in the reporter's narration (a quotation set
+        # apart from its speaker: a pull quote, a block quote signed on its last line), one statement twice.
+        repeated_note(first, second) if across_articles or same_source or narrated else None,
         fragment_note(first, second),
         rebuttal,
     )

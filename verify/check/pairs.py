@@ -212,6 +212,7 @@ def _decided(
                 pair.same_source,
                 source_estimates(claims, pair),
                 pair.rebuttal,
+                narrated="author" in (claims[i].source.kind, claims[j].source.kind),
             )
             if decide_it
             else RuleNotes(different_times)
