@@ -86,9 +86,10 @@ def test_incompatible_figures_conflict(first, second):
         ("The firm is not likely to hire 500 workers this year", "The firm hired 80 workers this year"),
         ("The Liberals are assured of winning at least 160 seats", "The Liberals have won 90 seats"),
         ("to win hundreds of delegates on Tuesday", "The senator has won 100 delegates"),  # a reported aim
-        # numbers that are not figures: pronoun "one", numbers inside modifiers
+        # numbers that are not figures: pronoun "one", numbers inside modifiers, numbers that name
         ("He is the only one who can beat the governor", "Nobody will be more loyal than the governor"),
         ("It is now a two-man race", "The primary has become a three-person race"),
+        ("The governor signed House Bill 1523 on Tuesday", "Three bills were signed on Tuesday"),  # a name
         # a count of people with no event describes, it does not report
         ("There were 56 passengers and 10 crew on board", "Two children were among the passengers"),
         # parts of different wholes, and different purposes

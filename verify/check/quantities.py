@@ -22,7 +22,8 @@ killed" as unrelated. This module reads each claim's quantities off the dependen
   average shows ..."), whose figures differ from another's without either being wrong.
 
 Numbers that are not figures are left out: "one" as a pronoun ("the only one", "this one"),
-numbers inside a modifier ("a two-man race", "a 10-year sentence"), years.
+numbers inside a modifier ("a two-man race", "a 10-year sentence"), numbers that name ("House Bill 1523",
+"Flight 804"), years.
 
 Two quantities conflict when unit, measured thing, event, place, doer and estimate agree and the intervals
 do not overlap. Approximations that overlap ("about 40" / "42", "more than 300" / "312"), different
@@ -398,6 +399,8 @@ def _quantity(token: Token) -> Quantity | None:
         return None  # "the $15 minimum wage": the amount names the thing, it does not measure it
     if anchor.i != token.i and anchor.dep_ in MODIFIER_DEPENDENCIES and anchor.head.pos_ in {"NOUN", "PROPN"}:
         return None  # "a two-man race", "a 10-year sentence": the number describes, it does not count
+    if token.dep_ == "nummod" and token.head.i < token.i:
+        return None  # "House Bill 1523", "Flight 804": a number after its noun names it, it does not count
     measure, event, verb = _measured(anchor, unit)
     if _is_hypothetical(verb) or not measure or (unit == "count" and not event):
         return None
