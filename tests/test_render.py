@@ -29,7 +29,7 @@ from verify.errors import VerifyError
 from verify.report.html import report_html
 from verify.report.jsonl import report_json, to_json, verdict_json
 from verify.report.markdown import report_markdown
-from verify.report.sections import model_label
+from verify.report.sections import model_label, relation_sections
 from verify.report.tables import CLAIM_COLUMNS, RELATION_COLUMNS, report_csv, table_rows
 from verify.report.text import metrics_text, report_text, verdict_text
 
@@ -383,3 +383,14 @@ def test_claims_read_back_from_json_equal_the_report_claims(bundled_report):
     assert {row["source"]["kind"] for row in rows} >= {"author", "person"}
     assert any(row["cue"] for row in rows) and any(row["cue"] is None for row in rows)
     assert [Claim.from_jsonable(row) for row in rows] == list(bundled_report.claims)
+
+
+def test_possible_conflicts_with_incompatible_figures_come_first():
+    figures = Note(NoteKind.number_conflict, "people (death): eight against twelve")
+    model_only = ClaimRelation("c3", "c4", "compatible", 0.10, C, C, 0.6, False, possible_conflict=True)
+    with_figures = ClaimRelation(
+        "c1", "c2", "compatible", 0.45, N, N, 0.8, False, notes=(figures,), possible_conflict=True
+    )
+    report = replace(REPORT, relations=(model_only, with_figures))
+    (_, possible) = relation_sections(report)[-1]
+    assert possible == [with_figures, model_only]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from collections import defaultdict
 
-from verify.datamodel import Claim, ClaimRelation, ModelInfo, NLIScores, Report
+from verify.datamodel import Claim, ClaimRelation, ModelInfo, NLIScores, NoteKind, Report
 
 
 def by_source(claims) -> dict[str, list[Claim]]:
@@ -68,8 +68,13 @@ def shown_probability(relation: ClaimRelation) -> float:
 def relation_sections(report: Report) -> list[tuple[str, list[ClaimRelation]]]:
     updates = [r for r in report.relations if r.temporal_update]
     # Which pairs are possible conflicts the check decided (`verify.check.decision.decide`, with the model's
-    # settings); a report shows the most likely few.
-    possible = sorted((r for r in report.relations if r.possible_conflict), key=_contradiction, reverse=True)
+    # settings); a report shows the most likely few, those with incompatible figures first (a reason a reader can
+    # check at a glance).
+    possible = sorted(
+        (r for r in report.relations if r.possible_conflict),
+        key=lambda r: (any(note.kind == NoteKind.number_conflict for note in r.notes), _contradiction(r)),
+        reverse=True,
+    )
     return [
         ("Contradictions", list(report.contradictions)),
         ("Corroborations", list(report.corroborations)),
