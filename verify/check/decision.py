@@ -95,7 +95,10 @@ def decide(
     possible = (
         decision.label == "compatible"
         and not any(note.kind in TIME_NOTES for note in decision.notes)
-        and max(scores.contradiction for scores in directions) >= settings.possible_conflict
+        and (
+            max(scores.contradiction for scores in directions) >= settings.possible_conflict
+            or any(note.kind == NoteKind.number_conflict for note in decision.notes)
+        )
     )
     return replace(decision, possible_conflict=possible) if possible else decision
 
@@ -153,6 +156,6 @@ def _labelled(
     read_as_conflict = leans and model_contradiction >= settings.possible_conflict
     explained = (notes.different_times,) if notes.different_times and read_as_conflict else ()
     if notes.numbers and not notes.different_times:
-        # Incompatible figures the decision above left compatible: not a finding, but a reader may want to look.
-        return Decision("compatible", compatible, (notes.numbers,), possible_conflict=True)
+        # Incompatible figures the decision above left compatible: not a finding, but a possible conflict (`decide`).
+        return Decision("compatible", compatible, (notes.numbers,))
     return Decision("compatible", compatible, explained)
